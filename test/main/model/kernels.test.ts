@@ -1,0 +1,90 @@
+// The wasm convolution gradients (ours) against the cpu backend's reference kernels.
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../../src-main/model/backend.ts';
+import { Rng } from '../../../src-main/model/rng.ts';
+
+function randomArray(n: number, rng: Rng): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal();
+  return a;
+}
+
+function relError(a: Float32Array, b: Float32Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
+  }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+}
+
+async function on<T>(backend: string, f: () => T): Promise<T> {
+  await tf.setBackend(backend);
+  return tf.tidy(f);
+}
+
+type Case = { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' };
+const cases: Case[] = [];
+for (const k of [1, 3, 7]) {
+  for (const s of [1, 2]) {
+    for (const pad of ['same', 'valid'] as const) {
+      cases.push({ n: 3, h: 13, w: 11, ci: 2, co: 5, k, s, pad });
+      cases.push({ n: 2, h: 16, w: 16, ci: 8, co: 16, k, s, pad });
+    }
+  }
+}
+cases.push({ n: 4, h: 8, w: 8, ci: 32, co: 64, k: 3, s: 2, pad: 'same' });
+cases.push({ n: 2, h: 32, w: 32, ci: 1, co: 16, k: 7, s: 2, pad: 'same' });
+
+describe('wasm convolution gradient kernels', () => {
+  beforeAll(async () => {
+    expect(await selectBackend('wasm')).toBe('wasm');
+  });
+
+  it('wasm has a Conv2DBackpropFilter kernel after selection', () => {
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  });
+
+  for (const c of cases) {
+    const name = `n${c.n} ${c.h}x${c.w} ${c.ci}->${c.co} k${c.k} s${c.s} ${c.pad}`;
+    it(`matches cpu: ${name}`, async () => {
+      const rng = new Rng(c.k * 100 + c.s * 10 + c.ci);
+      const xs = [c.n, c.h, c.w, c.ci] as [number, number, number, number];
+      const ws = [c.k, c.k, c.ci, c.co] as [number, number, number, number];
+      const x = randomArray(xs.reduce((a, b) => a * b), rng);
+      const w = randomArray(ws.reduce((a, b) => a * b), rng);
+      const outShape = await on('cpu', () => tf.conv2d(tf.tensor4d(x, xs), tf.tensor4d(w, ws), c.s, c.pad).shape);
+      const dy = randomArray(outShape.reduce((a, b) => a * b), rng);
+      const grads = () => {
+        const g = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, c.s, c.pad));
+        const [dx, dw] = g([tf.tensor4d(x, xs), tf.tensor4d(w, ws)], tf.tensor(dy, outShape));
+        return [dx!.dataSync() as Float32Array, dw!.dataSync() as Float32Array];
+      };
+      const [dxCpu, dwCpu] = await on('cpu', grads);
+      const [dxWasm, dwWasm] = await on('wasm', grads);
+      expect(dxWasm!.length).toBe(dxCpu!.length);
+      expect(dwWasm!.length).toBe(dwCpu!.length);
+      expect(relError(dxWasm!, dxCpu!)).toBeLessThan(1e-4);
+      expect(relError(dwWasm!, dwCpu!)).toBeLessThan(1e-4);
+    });
+  }
+
+  it('frees every intermediate tensor', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      tf.tidy(() => {
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))([x, w]);
+        dx!.dataSync();
+        dw!.dataSync();
+      });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    w.dispose();
+  });
+});
