@@ -1,0 +1,29 @@
+// What the scanner needs from wherever items are kept. The project's Project class satisfies it
+// structurally, so dependencies keep pointing one way (dataset <- project).
+import type { DatasetItem, ItemFilter, ItemRecord, ItemStatus, Thumbnail } from './item.ts';
+
+export interface KnownFile {
+  id: number;
+  size: number;
+  mtimeMs: number;
+  status: ItemStatus;
+}
+
+export interface Catalogue {
+  /** Absolute folder holding the project file; item paths are relative to it. */
+  readonly folder: string;
+  transaction<T>(fn: () => T): T;
+  readonly datasets: { add(absoluteRoot: string): number };
+  readonly items: {
+    /** Items at or under a relative folder ('' = everything), keyed by relative path. */
+    knownUnder(relativeFolder: string): Map<string, KnownFile>;
+    /** Insert or update by path; returns the item id. */
+    save(record: ItemRecord): number;
+    markMissing(ids: readonly number[]): void;
+    list(filter?: ItemFilter): DatasetItem[];
+  };
+  readonly thumbnails: {
+    put(itemId: number, thumbnail: Thumbnail): void;
+    delete(itemId: number): void;
+  };
+}

@@ -1,0 +1,90 @@
+// One embedding vector per item and run, stored as float32 little-endian BLOBs.
+import type Database from 'better-sqlite3';
+import { RowReader } from './untrusted.ts';
+
+const MAX_DIM = 65536;
+
+export interface EmbeddingSet {
+  itemIds: number[];
+  dim: number;
+  /** itemIds.length × dim values, row-major. */
+  vectors: Float32Array;
+}
+
+function toBlob(v: Float32Array): Uint8Array {
+  // Typed arrays use the platform byte order, little-endian on every target we ship.
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}
+
+export class EmbeddingStore {
+  readonly #file: string;
+  readonly #putMany: (runId: number, rows: readonly { itemId: number; vector: Float32Array }[]) => void;
+  readonly #get: Database.Statement<[number, number], Record<string, unknown>>;
+  readonly #all: Database.Statement<[number], Record<string, unknown>>;
+  readonly #count: Database.Statement<[number], { n: number }>;
+  readonly #deleteRun: Database.Statement<[number]>;
+
+  constructor(db: Database.Database, file: string) {
+    this.#file = file;
+    const put = db.prepare<[number, number, number, Uint8Array]>(
+      'INSERT OR REPLACE INTO embeddings (run_id, item_id, dim, vector) VALUES (?, ?, ?, ?)');
+    this.#putMany = db.transaction((runId: number, rows: readonly { itemId: number; vector: Float32Array }[]) => {
+      for (const { itemId, vector } of rows) {
+        if (vector.length < 1 || vector.length > MAX_DIM) throw new RangeError(`embedding of item ${itemId}: dimension ${vector.length} outside 1..${MAX_DIM}`);
+        put.run(runId, itemId, vector.length, toBlob(vector));
+      }
+    });
+    this.#get = db.prepare('SELECT run_id, item_id, dim, vector FROM embeddings WHERE run_id = ? AND item_id = ?');
+    this.#all = db.prepare('SELECT run_id, item_id, dim, vector FROM embeddings WHERE run_id = ? ORDER BY item_id');
+    this.#count = db.prepare('SELECT count(*) AS n FROM embeddings WHERE run_id = ?');
+    this.#deleteRun = db.prepare('DELETE FROM embeddings WHERE run_id = ?');
+  }
+
+  putMany(runId: number, rows: readonly { itemId: number; vector: Float32Array }[]): void {
+    this.#putMany(runId, rows);
+  }
+
+  get(runId: number, itemId: number): Float32Array | null {
+    const row = this.#get.get(runId, itemId);
+    if (!row) return null;
+    const out = new Float32Array(this.#dim(row, new RowReader(this.#file, 'embeddings', `${runId}/${itemId}`)));
+    new Uint8Array(out.buffer).set(row.vector as Uint8Array);
+    return out;
+  }
+
+  /** Every vector of a run, in item id order; all must share one dimension. */
+  all(runId: number): EmbeddingSet {
+    const rows = this.#all.all(runId);
+    const itemIds: number[] = [];
+    let dim = 0;
+    let vectors = new Float32Array(0);
+    rows.forEach((row, i) => {
+      const r = new RowReader(this.#file, 'embeddings', `${runId}/${String(row.item_id)}`);
+      const d = this.#dim(row, r);
+      if (i === 0) {
+        dim = d;
+        vectors = new Float32Array(rows.length * dim);
+      } else if (d !== dim) {
+        r.fail('dim', `dimension ${d} differs from the run's first vector (${dim})`);
+      }
+      itemIds.push(r.integer('item_id', row.item_id, 1));
+      new Uint8Array(vectors.buffer, i * dim * 4, dim * 4).set(row.vector as Uint8Array);
+    });
+    return { itemIds, dim, vectors };
+  }
+
+  count(runId: number): number {
+    return this.#count.get(runId)!.n;
+  }
+
+  deleteRun(runId: number): void {
+    this.#deleteRun.run(runId);
+  }
+
+  #dim(row: Record<string, unknown>, r: RowReader): number {
+    const dim = r.integer('dim', row.dim, 1, MAX_DIM);
+    const blob = r.blob('vector', row.vector, MAX_DIM * 4);
+    if (blob.byteLength !== dim * 4) r.fail('vector', `${blob.byteLength} bytes, expected ${dim * 4} for ${dim} float32 values`);
+    return dim;
+  }
+}

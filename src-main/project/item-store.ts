@@ -1,0 +1,192 @@
+// One row per FITS file: where it is, what the scan found, and the searchable header columns.
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import type { KnownFile } from '../dataset/catalogue.ts';
+import type {
+  AxisKind, DatasetItem, HeaderValue, ItemFilter, ItemRecord, ItemStatus,
+} from '../dataset/item.ts';
+import { RowReader } from './untrusted.ts';
+
+const STATUSES: readonly ItemStatus[] = ['ok', 'failed', 'missing'];
+const AXIS_KINDS: readonly AxisKind[] = ['spatial', 'spectral', 'stokes', 'other'];
+const BITPIXES = [8, 16, 32, 64, -32, -64];
+
+const COLUMNS = `id, dataset_id, path, size, mtime_ms, content_hash, hdu, shape, axis_kinds, bitpix, status, error,
+  object, ra, dec, restfrq, bunit, bmaj, bmin, bpa, telescope, instrument, header, scanned_at`;
+
+type ItemRow = Record<string, unknown>;
+
+export class ItemStore {
+  readonly #db: Database.Database;
+  readonly #file: string;
+  readonly #folder: string;
+  readonly #save: Database.Statement<Record<string, unknown>, { id: number }>;
+  readonly #knownAll: Database.Statement<[], ItemRow>;
+  readonly #knownUnder: Database.Statement<[string, string, string], ItemRow>;
+  readonly #missing: Database.Statement<[number, number]>;
+  readonly #get: Database.Statement<[number], ItemRow>;
+  readonly #byPath: Database.Statement<[string], ItemRow>;
+  readonly #counts: Database.Statement<[], { status: unknown; n: number }>;
+
+  constructor(db: Database.Database, file: string) {
+    this.#db = db;
+    this.#file = file;
+    this.#folder = path.dirname(file);
+    this.#save = db.prepare(`INSERT INTO items (dataset_id, path, size, mtime_ms, content_hash, hdu, shape, axis_kinds,
+        bitpix, status, error, object, ra, dec, restfrq, bunit, bmaj, bmin, bpa, telescope, instrument, header, scanned_at)
+      VALUES (@datasetId, @path, @size, @mtimeMs, @contentHash, @hdu, @shape, @axisKinds, @bitpix, @status, @error,
+        @object, @ra, @dec, @restfrq, @bunit, @bmaj, @bmin, @bpa, @telescope, @instrument, @header, @scannedAt)
+      ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
+        content_hash = excluded.content_hash, hdu = excluded.hdu, shape = excluded.shape, axis_kinds = excluded.axis_kinds,
+        bitpix = excluded.bitpix, status = excluded.status, error = excluded.error, object = excluded.object,
+        ra = excluded.ra, dec = excluded.dec, restfrq = excluded.restfrq, bunit = excluded.bunit, bmaj = excluded.bmaj,
+        bmin = excluded.bmin, bpa = excluded.bpa, telescope = excluded.telescope, instrument = excluded.instrument,
+        header = excluded.header, scanned_at = excluded.scanned_at
+      RETURNING id`);
+    this.#knownAll = db.prepare('SELECT id, path, size, mtime_ms, status FROM items');
+    // Binary collation: every path under 'd/' sorts in ['d/', 'd0') because '0' follows '/'.
+    this.#knownUnder = db.prepare('SELECT id, path, size, mtime_ms, status FROM items WHERE path = ? OR (path >= ? AND path < ?)');
+    this.#missing = db.prepare("UPDATE items SET status = 'missing', scanned_at = ? WHERE id = ?");
+    this.#get = db.prepare(`SELECT ${COLUMNS} FROM items WHERE id = ?`);
+    this.#byPath = db.prepare(`SELECT ${COLUMNS} FROM items WHERE path = ?`);
+    this.#counts = db.prepare('SELECT status, count(*) AS n FROM items GROUP BY status');
+  }
+
+  /** Inserts or updates the item with this path; returns its id. */
+  save(rec: ItemRecord): number {
+    const m = rec.metadata;
+    return this.#save.get({
+      datasetId: rec.datasetId, path: rec.path, size: rec.size, mtimeMs: rec.mtimeMs, contentHash: rec.contentHash,
+      hdu: rec.hdu, shape: rec.shape && JSON.stringify(rec.shape), axisKinds: rec.axisKinds && JSON.stringify(rec.axisKinds),
+      bitpix: rec.bitpix, status: rec.status, error: rec.error,
+      object: m.object, ra: m.ra, dec: m.dec, restfrq: m.restfrq, bunit: m.bunit, bmaj: m.bmaj, bmin: m.bmin, bpa: m.bpa,
+      telescope: m.telescope, instrument: m.instrument, header: JSON.stringify(rec.header), scannedAt: Date.now(),
+    })!.id;
+  }
+
+  /** Items at or under a relative folder ('' or '.' = all), keyed by relative path. */
+  knownUnder(relativeFolder: string): Map<string, KnownFile> {
+    const all = relativeFolder === '' || relativeFolder === '.';
+    const rows = all ? this.#knownAll.all() : this.#knownUnder.all(relativeFolder, `${relativeFolder}/`, `${relativeFolder}0`);
+    const out = new Map<string, KnownFile>();
+    for (const row of rows) {
+      const r = new RowReader(this.#file, 'items', row.id);
+      out.set(r.relativePath('path', row.path), {
+        id: r.integer('id', row.id, 1),
+        size: r.integer('size', row.size),
+        mtimeMs: r.finite('mtime_ms', row.mtime_ms),
+        status: r.oneOf('status', row.status, STATUSES),
+      });
+    }
+    return out;
+  }
+
+  markMissing(ids: readonly number[]): void {
+    const now = Date.now();
+    for (const id of ids) this.#missing.run(now, id);
+  }
+
+  get(id: number): DatasetItem | undefined {
+    const row = this.#get.get(id);
+    return row && this.#toItem(row);
+  }
+
+  byPath(relativePath: string): DatasetItem | undefined {
+    const row = this.#byPath.get(relativePath);
+    return row && this.#toItem(row);
+  }
+
+  list(filter: ItemFilter = {}): DatasetItem[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status !== undefined) {
+      const s = Array.isArray(filter.status) ? filter.status : [filter.status];
+      where.push(`status IN (${s.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...s);
+    }
+    if (filter.datasetId !== undefined) {
+      where.push('dataset_id = ?');
+      params.push(filter.datasetId);
+    }
+    if (filter.under !== undefined && filter.under !== '' && filter.under !== '.') {
+      const u = filter.under.replace(/\/+$/, '');
+      where.push('(path = ? OR (path >= ? AND path < ?))');
+      params.push(u, `${u}/`, `${u}0`);
+    }
+    if (filter.tag !== undefined) {
+      where.push('id IN (SELECT item_id FROM tags WHERE tag = ?)');
+      params.push(filter.tag);
+    }
+    if (filter.search !== undefined && filter.search !== '') {
+      where.push("(instr(lower(path), ?) > 0 OR instr(lower(coalesce(object, '')), ?) > 0)");
+      const s = filter.search.toLowerCase();
+      params.push(s, s);
+    }
+    let sql = `SELECT ${COLUMNS} FROM items${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY path`;
+    if (filter.limit !== undefined || filter.offset !== undefined) {
+      sql += ' LIMIT ? OFFSET ?';
+      params.push(filter.limit ?? -1, filter.offset ?? 0);
+    }
+    return (this.#db.prepare(sql).all(...params) as ItemRow[]).map((row) => this.#toItem(row));
+  }
+
+  countByStatus(): Record<ItemStatus, number> {
+    const out: Record<ItemStatus, number> = { ok: 0, failed: 0, missing: 0 };
+    for (const row of this.#counts.all()) {
+      out[new RowReader(this.#file, 'items', '*').oneOf('status', row.status, STATUSES)] = row.n;
+    }
+    return out;
+  }
+
+  #toItem(row: ItemRow): DatasetItem {
+    const r = new RowReader(this.#file, 'items', row.id);
+    const rel = r.relativePath('path', row.path);
+    const shape = row.shape === null ? null : r.json('shape', row.shape);
+    if (shape !== null && !(Array.isArray(shape) && shape.length >= 1 && shape.length <= 999
+      && shape.every((n) => Number.isInteger(n) && n >= 1 && n <= 2 ** 40))) {
+      r.fail('shape', 'expected a list of 1 to 999 positive axis lengths');
+    }
+    const kinds = row.axis_kinds === null ? null : r.json('axis_kinds', row.axis_kinds);
+    if (kinds !== null && !(Array.isArray(kinds) && kinds.every((k) => (AXIS_KINDS as unknown[]).includes(k))
+      && (shape === null || kinds.length === (shape as number[]).length))) {
+      r.fail('axis_kinds', 'expected one axis kind (spatial, spectral, stokes, other) per axis');
+    }
+    const bitpix = r.integerOrNull('bitpix', row.bitpix, -64, 64);
+    if (bitpix !== null && !BITPIXES.includes(bitpix)) r.fail('bitpix', `${bitpix} is not a FITS BITPIX`);
+    const hash = r.textOrNull('content_hash', row.content_hash, 64);
+    if (hash !== null && !/^[0-9a-f]{64}$/.test(hash)) r.fail('content_hash', 'expected 64 hex digits (sha256)');
+    const header = r.jsonObject('header', row.header);
+    for (const [k, v] of Object.entries(header)) {
+      if (!['string', 'number', 'boolean'].includes(typeof v)) r.fail('header', `card ${k} has a ${typeof v} value`);
+    }
+    return {
+      id: r.integer('id', row.id, 1),
+      datasetId: r.integer('dataset_id', row.dataset_id, 1),
+      path: rel,
+      absolutePath: path.resolve(this.#folder, rel),
+      size: r.integer('size', row.size),
+      mtimeMs: r.finite('mtime_ms', row.mtime_ms),
+      contentHash: hash,
+      hdu: r.integerOrNull('hdu', row.hdu, 0, 1_000_000),
+      shape: shape as number[] | null,
+      axisKinds: kinds as AxisKind[] | null,
+      bitpix,
+      status: r.oneOf('status', row.status, STATUSES),
+      error: r.textOrNull('error', row.error, 65536),
+      metadata: {
+        object: r.textOrNull('object', row.object, 1024),
+        ra: r.finiteOrNull('ra', row.ra),
+        dec: r.finiteOrNull('dec', row.dec),
+        restfrq: r.finiteOrNull('restfrq', row.restfrq),
+        bunit: r.textOrNull('bunit', row.bunit, 1024),
+        bmaj: r.finiteOrNull('bmaj', row.bmaj),
+        bmin: r.finiteOrNull('bmin', row.bmin),
+        bpa: r.finiteOrNull('bpa', row.bpa),
+        telescope: r.textOrNull('telescope', row.telescope, 1024),
+        instrument: r.textOrNull('instrument', row.instrument, 1024),
+      },
+      header: header as Record<string, HeaderValue>,
+      scannedAt: r.integer('scanned_at', row.scanned_at),
+    };
+  }
+}

@@ -1,0 +1,161 @@
+// The project file: one SQLite database (.amproj) in WAL mode, holding the dataset manifest,
+// thumbnails, training runs, checkpoints and embeddings. Closing checkpoints the WAL back into the
+// single file, so the .amproj alone is complete and can be copied or mailed.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CheckpointStore } from './checkpoint-store.ts';
+import { DatasetStore } from './dataset-store.ts';
+import { EmbeddingStore } from './embedding-store.ts';
+import { ProjectError } from './errors.ts';
+import { ItemStore } from './item-store.ts';
+import { LossStore } from './loss-store.ts';
+import { RunStore } from './run-store.ts';
+import { APPLICATION_ID, migrate, SCHEMA_VERSION } from './schema.ts';
+import { Settings } from './settings.ts';
+import { TagStore } from './tag-store.ts';
+import { ThumbnailStore } from './thumbnail-store.ts';
+
+export const PROJECT_EXTENSION = '.amproj';
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+export class Project {
+  /** Absolute path of the .amproj file. */
+  readonly path: string;
+  /** Absolute folder of the project file; item and data-folder paths are relative to it. */
+  readonly folder: string;
+  readonly settings: Settings;
+  readonly datasets: DatasetStore;
+  readonly items: ItemStore;
+  readonly thumbnails: ThumbnailStore;
+  readonly runs: RunStore;
+  readonly checkpoints: CheckpointStore;
+  readonly losses: LossStore;
+  readonly embeddings: EmbeddingStore;
+  readonly tags: TagStore;
+  readonly #db: Database.Database;
+
+  private constructor(file: string, db: Database.Database) {
+    this.path = file;
+    this.folder = path.dirname(file);
+    this.#db = db;
+    this.settings = new Settings(db, file);
+    this.datasets = new DatasetStore(db, file);
+    this.items = new ItemStore(db, file);
+    this.thumbnails = new ThumbnailStore(db, file);
+    this.runs = new RunStore(db, file);
+    this.checkpoints = new CheckpointStore(db, file);
+    this.losses = new LossStore(db, file);
+    this.embeddings = new EmbeddingStore(db, file);
+    this.tags = new TagStore(db, file);
+  }
+
+  /** Creates a new project file; refuses to overwrite an existing file. */
+  static create(file: string): Project {
+    const abs = path.resolve(file);
+    if (fs.existsSync(abs)) throw new ProjectError('exists', abs, 'a file already exists here; open it or choose another name');
+    if (!fs.existsSync(path.dirname(abs))) throw new ProjectError('not-found', abs, `folder ${path.dirname(abs)} does not exist`);
+    return Project.#connect(abs, true);
+  }
+
+  /** Opens an existing project file, upgrading its schema if it is older than this version's. */
+  static open(file: string): Project {
+    const abs = path.resolve(file);
+    let magic: Buffer;
+    try {
+      const fd = fs.openSync(abs, 'r');
+      try {
+        magic = Buffer.alloc(16);
+        const n = fs.readSync(fd, magic, 0, 16, 0);
+        magic = magic.subarray(0, n);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'ENOENT') throw new ProjectError('not-found', abs, 'no such project file', { cause: e });
+      if (err.code === 'EISDIR') throw new ProjectError('not-sqlite', abs, 'is a folder, not a project file', { cause: e });
+      throw new ProjectError('io', abs, `cannot read the project file: ${err.message}`, { cause: e });
+    }
+    if (magic.toString('latin1') !== SQLITE_MAGIC) {
+      throw new ProjectError('not-sqlite', abs, magic.length === 0 ? 'the file is empty, not an Astromorph project'
+        : 'not an Astromorph project (not an SQLite database)');
+    }
+    return Project.#connect(abs, false);
+  }
+
+  static #connect(file: string, creating: boolean): Project {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { fileMustExist: !creating });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a kill never corrupts; a power cut may lose the last commits
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      if (!creating) {
+        const check = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
+        const problems = check.map((r) => r.quick_check).filter((m) => m !== 'ok');
+        if (problems.length > 0) throw new ProjectError('damaged', file, `the project file is damaged: ${problems.slice(0, 3).join('; ')}`);
+        const appId = db.pragma('application_id', { simple: true }) as number;
+        const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'").get() as { n: number }).n;
+        if (appId !== APPLICATION_ID && !(appId === 0 && tables === 0)) {
+          throw new ProjectError('not-project', file, 'an SQLite database, but not an Astromorph project');
+        }
+      }
+      migrate(db, file);
+      return new Project(file, db);
+    } catch (e) {
+      try {
+        db?.close();
+      } catch {
+        // already failing; the first error is the one to report
+      }
+      if (creating) fs.rmSync(file, { force: true });
+      throw translate(e, file);
+    }
+  }
+
+  get schemaVersion(): number {
+    return this.#db.pragma('user_version', { simple: true }) as number;
+  }
+
+  get isOpen(): boolean {
+    return this.#db.open;
+  }
+
+  /** Runs fn in one write transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn).immediate();
+  }
+
+  /** SQLite's integrity_check: ['ok'] for a sound file, otherwise the problems found. */
+  integrityCheck(): string[] {
+    return (this.#db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  }
+
+  /** Checkpoints the WAL into the .amproj file and closes it; calling it twice is harmless. */
+  close(): void {
+    if (!this.#db.open) return;
+    try {
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.#db.close();
+    }
+  }
+}
+
+function translate(e: unknown, file: string): Error {
+  if (e instanceof ProjectError) return e;
+  const code = (e as { code?: unknown }).code;
+  const message = (e as Error).message ?? String(e);
+  if (code === 'SQLITE_NOTADB') return new ProjectError('not-sqlite', file, 'not an Astromorph project (not an SQLite database)', { cause: e });
+  if (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT')) {
+    return new ProjectError('damaged', file, `the project file is damaged: ${message}`, { cause: e });
+  }
+  if (typeof code === 'string' && (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_READONLY'))) {
+    return new ProjectError('io', file, `cannot open the project file: ${message}`, { cause: e });
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+export { SCHEMA_VERSION };

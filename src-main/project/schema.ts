@@ -1,0 +1,144 @@
+// The project file's schema as an ordered list of forward migrations. PRAGMA user_version holds the
+// number of migrations applied; each runs in its own transaction together with the version bump,
+// so a failed migration leaves the file exactly at the previous version.
+import type Database from 'better-sqlite3';
+import { ProjectError } from './errors.ts';
+
+/** 'AMPJ' — marks an SQLite file as an Astromorph project (PRAGMA application_id). */
+export const APPLICATION_ID = 0x414d504a;
+
+export interface Migration {
+  /** The user_version after this migration. Versions are 1, 2, 3, … in order. */
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'settings, data folders, items, thumbnails, runs, checkpoints, losses, embeddings, tags',
+    up(db) {
+      db.exec(`
+        CREATE TABLE settings (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL                      -- JSON
+        );
+        CREATE TABLE datasets (
+          id         INTEGER PRIMARY KEY,
+          root       TEXT NOT NULL UNIQUE,         -- relative to the project file's folder
+          root_abs   TEXT NOT NULL,                -- absolute, as given when added
+          added_at   INTEGER NOT NULL,
+          scanned_at INTEGER
+        );
+        CREATE TABLE items (
+          id           INTEGER PRIMARY KEY,
+          dataset_id   INTEGER NOT NULL REFERENCES datasets(id),
+          path         TEXT NOT NULL UNIQUE,       -- relative to the project file's folder
+          size         INTEGER NOT NULL,
+          mtime_ms     REAL NOT NULL,
+          content_hash TEXT,
+          hdu          INTEGER,
+          shape        TEXT,                       -- JSON, FITS order
+          axis_kinds   TEXT,                       -- JSON
+          bitpix       INTEGER,
+          status       TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'missing')),
+          error        TEXT,
+          object       TEXT,
+          ra           REAL,
+          dec          REAL,
+          restfrq      REAL,
+          bunit        TEXT,
+          bmaj         REAL,
+          bmin         REAL,
+          bpa          REAL,
+          telescope    TEXT,
+          instrument   TEXT,
+          header       TEXT NOT NULL DEFAULT '{}', -- JSON of selected cards
+          scanned_at   INTEGER NOT NULL
+        );
+        CREATE INDEX items_dataset ON items(dataset_id);
+        CREATE INDEX items_status ON items(status);
+        CREATE TABLE thumbnails (
+          item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+          width   INTEGER NOT NULL,
+          height  INTEGER NOT NULL,
+          png     BLOB NOT NULL
+        );
+        CREATE TABLE runs (
+          id          INTEGER PRIMARY KEY,
+          created_at  INTEGER NOT NULL,
+          kind        TEXT NOT NULL CHECK (kind IN ('training')),
+          config      TEXT NOT NULL,               -- JSON
+          backend     TEXT NOT NULL,
+          seed        INTEGER NOT NULL,
+          status      TEXT NOT NULL CHECK (status IN ('running', 'paused', 'cancelled', 'failed', 'done')),
+          epochs_done INTEGER NOT NULL DEFAULT 0,
+          steps_done  INTEGER NOT NULL DEFAULT 0,
+          error       TEXT
+        );
+        CREATE TABLE checkpoints (
+          id         INTEGER PRIMARY KEY,
+          run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          epoch      INTEGER NOT NULL,
+          step       INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          weights    BLOB NOT NULL,
+          optimiser  BLOB,
+          rng        TEXT NOT NULL,                -- JSON
+          meta       TEXT NOT NULL                 -- JSON
+        );
+        CREATE INDEX checkpoints_run ON checkpoints(run_id, step);
+        CREATE TABLE losses (
+          run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          epoch        INTEGER NOT NULL,
+          step         INTEGER NOT NULL,
+          loss         REAL,                    -- NULL for a NaN loss
+          images_per_s REAL,
+          data_wait    REAL,
+          PRIMARY KEY (run_id, step)
+        ) WITHOUT ROWID;
+        CREATE TABLE embeddings (
+          run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          dim     INTEGER NOT NULL,
+          vector  BLOB NOT NULL,                   -- float32 little-endian, dim values
+          PRIMARY KEY (run_id, item_id)
+        );
+        CREATE TABLE tags (
+          item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          tag     TEXT NOT NULL,
+          PRIMARY KEY (item_id, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX tags_tag ON tags(tag);
+      `);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Applies the migrations after the file's user_version, each in its own transaction. */
+export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): void {
+  const latest = migrations.length;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new ProjectError('newer-schema', file,
+      `written by a newer version of Astromorph (project schema ${current}; this version reads up to ${latest}). ` +
+      'Update Astromorph to open it.');
+  }
+  for (const m of migrations.slice(current)) {
+    if (m.version !== migrations.indexOf(m) + 1) throw new Error(`migration list out of order at version ${m.version}`);
+    try {
+      db.transaction(() => {
+        if (m.version === 1) db.pragma(`application_id = ${APPLICATION_ID}`);
+        m.up(db);
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    } catch (e) {
+      throw new ProjectError('migration', file,
+        `upgrading the project to schema ${m.version} (${m.description}) failed: ${(e as Error).message}; the file is unchanged at schema ${m.version - 1}`,
+        { cause: e });
+    }
+  }
+}
