@@ -1,0 +1,123 @@
+// A primary array or IMAGE extension, or a tile-compressed image (astropy hdu/image.py, CompImageHDU).
+// Nothing is read until asked; readPlane reads only that plane's bytes.
+
+import { bigEndianToNative, bytesPerPixel } from './endian.ts';
+import type { RawArray } from './endian.ts';
+import { FitsError } from './errors.ts';
+import type { FitsFile } from './fits-file.ts';
+import type { Header } from './header.ts';
+import { applyScaling, scalingFromHeader } from './scaling.ts';
+import type { Scaling } from './scaling.ts';
+import type { HduLayout } from './structure.ts';
+import { decompressImage } from './tile-codec.ts';
+import type { DecompressedImage } from './tile-codec.ts';
+
+/** Refuse to decompress images larger than this many pixels (a header can claim anything). */
+export const MAX_DECOMPRESSED_PIXELS = 2 ** 28;
+
+export class ImageHdu {
+  readonly kind = 'image' as const;
+  readonly index: number;
+  readonly header: Header;
+  /** EXTNAME, or '' when absent. */
+  readonly name: string;
+  /** Stored BITPIX, or ZBITPIX for a tile-compressed HDU. */
+  readonly bitpix: number;
+  /** FITS order, NAXIS1 first (ZNAXISn for a compressed HDU). */
+  readonly shape: number[];
+  readonly compressed: boolean;
+  /** Product of NAXIS3..n (1 for a 1-D or 2-D image). */
+  readonly nPlanes: number;
+  #file: FitsFile;
+  #layout: HduLayout;
+  #decompressed: DecompressedImage | undefined;
+
+  constructor(file: FitsFile, layout: HduLayout, header: Header, compressed: boolean) {
+    this.#file = file;
+    this.#layout = layout;
+    this.index = layout.index;
+    this.header = header;
+    this.compressed = compressed;
+    const name = header.get('EXTNAME');
+    this.name = typeof name === 'string' ? name : '';
+    if (compressed) {
+      this.bitpix = header.get('ZBITPIX') as number;
+      const n = header.get('ZNAXIS') as number;
+      this.shape = Array.from({ length: n }, (_, i) => header.get(`ZNAXIS${i + 1}`) as number);
+    } else {
+      this.bitpix = layout.bitpix;
+      this.shape = layout.naxis.slice();
+    }
+    this.nPlanes = this.shape.slice(2).reduce((a, b) => a * b, 1);
+  }
+
+  /** True when the HDU holds pixels (NAXIS > 0 and every NAXISn > 0). */
+  get hasData(): boolean {
+    return this.shape.length > 0 && this.shape.every((n) => n > 0);
+  }
+
+  /** Number of pixels. */
+  get size(): number {
+    return this.shape.length === 0 ? 0 : this.shape.reduce((a, b) => a * b, 1);
+  }
+
+  /** Pixels in one 2-D plane (NAXIS1*NAXIS2, or NAXIS1 for a 1-D image). */
+  get planeSize(): number {
+    if (this.shape.length === 0) return 0;
+    return this.shape.length === 1 ? this.shape[0] : this.shape[0] * this.shape[1];
+  }
+
+  /** BSCALE/BZERO/BLANK as applied by read(); identity for compressed float images (the codec dequantises). */
+  get scaling(): Scaling {
+    if (this.compressed && this.bitpix < 0) return { bscale: 1, bzero: 0 };
+    const blank = this.compressed ? this.#decompress().blank : undefined;
+    return scalingFromHeader((k) => this.header.get(k), blank);
+  }
+
+  /** Stored values in native byte order (for compressed HDUs: decompressed, floats already dequantised). */
+  readRaw(): RawArray {
+    if (this.compressed) return this.#decompress().values;
+    const bytes = this.#file.read(this.#layout.dataOffset, this.size * bytesPerPixel(this.bitpix));
+    return bigEndianToNative(bytes, this.bitpix);
+  }
+
+  /** Physical values, float64, C order (NAXIS1 fastest). */
+  read(): Float64Array {
+    return applyScaling(this.readRaw(), this.scaling);
+  }
+
+  /** Physical values of one 2-D plane (index over NAXIS3..n, C order), reading only that plane's bytes. */
+  readPlane(plane: number): Float32Array {
+    if (!Number.isInteger(plane) || plane < 0 || plane >= this.nPlanes || !this.hasData) {
+      throw new FitsError('bad-naxis', this.#file.path, `plane ${plane} out of range (the image has ${this.hasData ? this.nPlanes : 0} planes)`, this.index);
+    }
+    const count = this.planeSize;
+    let raw: RawArray;
+    if (this.compressed) {
+      const all = this.#decompress().values;
+      raw = all.subarray(plane * count, (plane + 1) * count) as RawArray;
+    } else {
+      const bpp = bytesPerPixel(this.bitpix);
+      raw = bigEndianToNative(this.#file.read(this.#layout.dataOffset + plane * count * bpp, count * bpp), this.bitpix);
+    }
+    const scaling = this.scaling;
+    if (raw instanceof Float32Array && scaling.bscale === 1 && scaling.bzero === 0) {
+      return this.compressed ? raw.slice() : raw;
+    }
+    return new Float32Array(applyScaling(raw, scaling));
+  }
+
+  #decompress(): DecompressedImage {
+    if (this.#decompressed) return this.#decompressed;
+    if (this.size > MAX_DECOMPRESSED_PIXELS) {
+      throw new FitsError('too-large', this.#file.path, `compressed image claims ${this.size} pixels (limit ${MAX_DECOMPRESSED_PIXELS})`, this.index);
+    }
+    const data = this.#file.read(this.#layout.dataOffset, this.#layout.dataBytes);
+    const result = decompressImage(this.header, data, this.#file.path, this.index);
+    if (result.values.length !== this.size) {
+      throw new FitsError('corrupt-data', this.#file.path, `decompressed ${result.values.length} pixels, expected ${this.size}`, this.index);
+    }
+    this.#decompressed = result;
+    return result;
+  }
+}
