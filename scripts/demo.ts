@@ -1,0 +1,33 @@
+// `npm run demo`: the main job, headless, on the bundled sample data, through the real CLI.
+// Leaves demo/sample.amproj behind to look at (ls it, or open it in the app). Steps that later parts
+// of the pipeline add (train, embed) go at the end of STEPS.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const launcher = join(repo, 'src-main', 'cli', 'astromorph.mjs');
+const project = join('demo', 'sample.amproj');
+const samples = join('resources', 'sample-data');
+
+const STEPS: string[][] = [
+  ['init', project],
+  ['add', project, samples],
+  ['ls', project],
+  ['inspect', join(samples, 'alma', 'alma_like_cube.fits')],
+];
+
+mkdirSync(join(repo, 'demo'), { recursive: true });
+for (const suffix of ['', '-wal', '-shm']) rmSync(join(repo, project + suffix), { force: true });
+
+const started = performance.now();
+for (const args of STEPS) {
+  process.stdout.write(`\n$ astromorph ${args.join(' ')}\n`);
+  const res = spawnSync(process.execPath, [launcher, ...args], { cwd: repo, stdio: 'inherit' });
+  if (res.status !== 0) {
+    console.error(`\ndemo: step "astromorph ${args.join(' ')}" failed with exit status ${res.status ?? res.signal}`);
+    process.exit(1);
+  }
+}
+console.log(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s; project: ${join(repo, project)}`);

@@ -1,0 +1,89 @@
+// What the API hands out, as plain JSON-able types. No Node imports: the renderer may `import type`
+// this file, and the CLI's --json output is exactly these shapes (README documents the keys).
+
+/** Pixel statistics of an image HDU's physical (scaled) values; NaN and ±Inf are counted, never summed. */
+export interface PixelStats {
+  finite: number;
+  nan: number;
+  infinite: number;
+  /** null when no pixel is finite. */
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+/** One HDU as `astromorph inspect` shows it (astropy's fitsinfo, plus statistics). */
+export interface HduSummary {
+  index: number;
+  name: string;
+  kind: 'image' | 'table' | 'corrupt';
+  bitpix: number | null;
+  /** FITS order, NAXIS1 first; [] when the HDU has no data. */
+  shape: number[];
+  compressed: boolean;
+  /** Image HDUs with data only; null otherwise or when the data could not be read. */
+  stats: PixelStats | null;
+  /** Why this HDU's header or data could not be read; null when it could. */
+  error: string | null;
+}
+
+export interface FitsIssueSummary {
+  code: string;
+  hdu: number;
+  keyword: string | null;
+  fixable: boolean;
+  message: string;
+}
+
+export interface FileInspection {
+  path: string;
+  hdus: HduSummary[];
+  issues: FitsIssueSummary[];
+}
+
+export type ItemStatus = 'ok' | 'failed' | 'missing';
+
+/** One dataset item as `astromorph ls --json` prints it; keys are stable and always present. */
+export interface ItemRow {
+  path: string;
+  /** HDU index of the image inside the file; null for a file that failed to open. */
+  hdu: number | null;
+  status: ItemStatus;
+  shape: number[] | null;
+  bitpix: number | null;
+  /** The OBJECT card, when the header has one. */
+  object: string | null;
+  /** Why the file failed; null when it did not. */
+  error: string | null;
+}
+
+export interface ScanProgress {
+  /** Files looked at so far. */
+  done: number;
+  /** Files found so far; grows while folders are still being walked. */
+  total: number;
+  /** The file just finished, when known. */
+  path: string | null;
+}
+
+export interface ScanFailure {
+  path: string;
+  error: string;
+}
+
+export interface ScanReport {
+  added: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  missing: number;
+  cancelled: boolean;
+  failures: ScanFailure[];
+  /** Items in the project after the scan (kept ones included when cancelled). */
+  itemsInProject: number;
+  seconds: number;
+}
+
+export interface ListFilter {
+  status?: ItemStatus;
+}

@@ -1,0 +1,14 @@
+// Errors the services raise for bad requests (as opposed to bad data, which a scan records per file).
+// The message is one line a person can act on; the code lets callers choose an exit status or a UI hint.
+
+export type ApiErrorCode = 'no-project' | 'project-exists' | 'not-a-folder' | 'bad-argument';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly code: ApiErrorCode;
+
+  constructor(code: ApiErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

@@ -1,0 +1,105 @@
+// One open project and the operations on it that the CLI and the desktop app share: add folders
+// (a cancellable scan), list items. The caller owns the session and must close() it.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Project } from '../project/index.ts';
+import { addFolders, listItems } from '../dataset/index.ts';
+import type { DatasetItem } from '../dataset/index.ts';
+import { ApiError } from './errors.ts';
+import { existingProjectPath, newProjectPath } from './project-path.ts';
+import type { ItemRow, ListFilter, ScanProgress, ScanReport } from './contract.ts';
+
+export interface AddOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: ScanProgress) => void;
+  workers?: number;
+}
+
+export class ProjectSession {
+  readonly path: string;
+  #project: Project | null;
+
+  private constructor(path: string, project: Project) {
+    this.path = path;
+    this.#project = project;
+  }
+
+  /** Creates a new project file; refuses to touch an existing file. */
+  static create(arg: string): ProjectSession {
+    const path = newProjectPath(arg);
+    if (existsSync(path)) throw new ApiError('project-exists', `${path} already exists; not overwriting it`);
+    return new ProjectSession(path, Project.create(path));
+  }
+
+  /** Opens an existing project file (ApiError 'no-project' when there is none). */
+  static open(arg: string): ProjectSession {
+    const path = existingProjectPath(arg);
+    return new ProjectSession(path, Project.open(path));
+  }
+
+  get project(): Project {
+    if (!this.#project) throw new Error(`project ${this.path} is closed`);
+    return this.#project;
+  }
+
+  /**
+   * Scans folders into the project. Files that cannot be read are data: they are recorded as failed
+   * and listed in the report, never thrown. An aborted scan resolves with `cancelled: true` and keeps
+   * what it had already stored.
+   */
+  async addFolders(dirs: string[], options: AddOptions = {}): Promise<ScanReport> {
+    if (dirs.length === 0) throw new ApiError('bad-argument', 'no folders given to add');
+    const folders = dirs.map((dir) => {
+      const abs = resolve(dir);
+      let isDir = false;
+      try {
+        isDir = statSync(abs).isDirectory();
+      } catch {
+        // reported below
+      }
+      if (!isDir) throw new ApiError('not-a-folder', `${dir} is not a folder`);
+      return abs;
+    });
+    const started = performance.now();
+    const summary = await addFolders(this.project, folders, {
+      signal: options.signal,
+      workers: options.workers,
+      onProgress: options.onProgress
+        ? (p: { done: number; total: number; path?: string | null }) =>
+            options.onProgress!({ done: p.done, total: p.total, path: p.path ?? null })
+        : undefined,
+    });
+    return {
+      added: summary.added,
+      updated: summary.updated,
+      unchanged: summary.unchanged,
+      failed: summary.failed,
+      missing: summary.missing,
+      cancelled: summary.cancelled,
+      failures: summary.failures.map((f) => ({ path: f.path, error: f.error })),
+      itemsInProject: listItems(this.project).length,
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+
+  listItems(filter: ListFilter = {}): ItemRow[] {
+    return listItems(this.project, filter.status ? { status: filter.status } : undefined).map(toItemRow);
+  }
+
+  close(): void {
+    this.#project?.close();
+    this.#project = null;
+  }
+}
+
+function toItemRow(item: DatasetItem): ItemRow {
+  return {
+    path: item.absolutePath,
+    hdu: item.hdu,
+    status: item.status,
+    shape: item.shape ? [...item.shape] : null,
+    bitpix: item.bitpix,
+    object: item.metadata.object,
+    error: item.error,
+  };
+}

@@ -1,0 +1,81 @@
+// `astromorph add PROJECT DIR...`: scan folders into the project. Unreadable files are data (listed,
+// exit 0); Ctrl-C stops the scan, closes the project cleanly, keeps what was scanned and exits 130.
+import { Command, InvalidArgumentError } from 'commander';
+import { ProjectSession } from '../../api/index.ts';
+import type { ScanReport } from '../../api/index.ts';
+import { scanProgressDisplay } from '../scan-progress.ts';
+import { reasonWithoutPath } from '../reason.ts';
+import { EXIT_CANCELLED } from '../exit-codes.ts';
+
+interface AddOpts {
+  json?: boolean;
+  progress: boolean;
+  workers?: number;
+}
+
+export function addCommand(): Command {
+  return new Command('add')
+    .description('scan folders (recursively) for FITS files and add them to the project; re-adding updates changed files')
+    .argument('<project>', 'project file')
+    .argument('<dir...>', 'folders to scan')
+    .option('--json', 'print the summary as JSON: {added, updated, unchanged, failed, missing, cancelled, failures: [{path, error}], itemsInProject, seconds}')
+    .option('--no-progress', 'no progress output on stderr')
+    .option('--workers <n>', 'worker threads reading headers (default: one per core)', positiveInteger)
+    .addHelpText(
+      'after',
+      '\nProgress goes to stderr: a bar on a terminal, an occasional line otherwise. Ctrl-C stops the scan\n' +
+        'and keeps what was already scanned (exit 130); run the same command again to finish.\n\n' +
+        'Example:\n  astromorph add survey.amproj ~/data/hst ~/data/alma',
+    )
+    .action(async (projectArg: string, dirs: string[], opts: AddOpts) => {
+      const workers = opts.workers;
+      const session = ProjectSession.open(projectArg);
+      const progress = scanProgressDisplay(process.stderr, opts.progress);
+      const controller = new AbortController();
+      // Stays installed until the project is closed, so a second Ctrl-C cannot kill a half-written close.
+      const onSigint = () => {
+        if (controller.signal.aborted) return;
+        controller.abort();
+        progress.note('cancelling: waiting for the scan to stop (the project is being kept intact)…');
+      };
+      process.on('SIGINT', onSigint);
+      let report: ScanReport;
+      try {
+        report = await session.addFolders(dirs, {
+          signal: controller.signal,
+          workers,
+          onProgress: (p) => progress.update(p),
+        });
+      } finally {
+        progress.stop();
+        session.close();
+        process.off('SIGINT', onSigint);
+      }
+      if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else process.stdout.write(renderReport(report, session.path) + '\n');
+      if (report.cancelled) process.exitCode = EXIT_CANCELLED;
+    });
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return n;
+}
+
+function renderReport(r: ScanReport, projectPath: string): string {
+  const lines: string[] = [];
+  const counts = `added ${r.added}, updated ${r.updated}, unchanged ${r.unchanged}, failed ${r.failed}, missing ${r.missing}`;
+  if (r.cancelled) {
+    lines.push(`cancelled after ${r.seconds.toFixed(1)} s: kept what was scanned (${counts})`);
+    lines.push(`${projectPath} holds ${r.itemsInProject} items; run the same add again to finish the scan`);
+  } else {
+    lines.push(`${counts} in ${r.seconds.toFixed(1)} s`);
+    lines.push(`${projectPath} holds ${r.itemsInProject} items`);
+  }
+  if (r.failures.length > 0) {
+    lines.push(`failed files (${r.failures.length}):`);
+    for (const f of r.failures) lines.push(`  ${f.path}: ${reasonWithoutPath(f.error, f.path)}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,68 @@
+// `astromorph`: the command line. Commands only parse arguments, call the API and print; every
+// failure becomes one line on stderr and a documented exit status (a stack only with ASTROMORPH_DEBUG=1).
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ApiError } from '../api/index.ts';
+import { FitsError } from '../fits/index.ts';
+import { addCommand } from './commands/add.ts';
+import { initCommand } from './commands/init.ts';
+import { inspectCommand } from './commands/inspect.ts';
+import { lsCommand } from './commands/ls.ts';
+import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function buildProgram(): Command {
+  const program = new Command('astromorph')
+    .description('Astromorph: FITS images and cubes into a project, for self-supervised morphology embeddings')
+    .version(version, '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
+  for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand()]) {
+    program.addCommand(command);
+  }
+  // Usage errors exit 2 everywhere, subcommands included.
+  const setUp = (cmd: Command) => {
+    cmd.exitOverride();
+    cmd.configureOutput({ outputError: (text, write) => write(text) });
+    cmd.commands.forEach(setUp);
+  };
+  setUp(program);
+  return program;
+}
+
+function exitStatusFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Help and --version arrive here too, with exitCode 0; commander has already printed the message.
+    return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  const debug = process.env.ASTROMORPH_DEBUG === '1';
+  if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  if (err instanceof ApiError) {
+    process.stderr.write(`astromorph: ${err.message}\n`);
+    return err.code === 'bad-argument' ? EXIT_USAGE : EXIT_ERROR;
+  }
+  if (err instanceof FitsError) {
+    process.stderr.write(`astromorph: ${err.message}\n`);
+    return EXIT_ERROR;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`astromorph: ${message.split('\n')[0]}\n`);
+  return EXIT_ERROR;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (err) {
+    return exitStatusFor(err);
+  }
+}
+
+// process.exit, not a natural exit: a stray handle (a worker that failed to stop) must not hang a
+// script. Flush first: writes to pipes are asynchronous on macOS, and a long --json must arrive whole.
+const status = await main(process.argv);
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise((done) => s.write('', done))));
+process.exit(status);
