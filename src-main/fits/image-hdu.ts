@@ -9,8 +9,8 @@ import type { Header } from './header.ts';
 import { applyScaling, scalingFromHeader } from './scaling.ts';
 import type { Scaling } from './scaling.ts';
 import type { HduLayout } from './structure.ts';
-import { decompressImage } from './tile-codec.ts';
-import type { DecompressedImage } from './tile-codec.ts';
+import { decompressImage } from './tile-compression/index.ts';
+import type { DecompressedImage } from './tile-compression/index.ts';
 
 /** Refuse to decompress images larger than this many pixels (a header can claim anything). */
 export const MAX_DECOMPRESSED_PIXELS = 2 ** 28;
