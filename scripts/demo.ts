@@ -15,7 +15,7 @@ const STEPS: string[][] = [
   ['init', project],
   ['add', project, samples],
   ['ls', project],
-  ['inspect', join(samples, 'alma', 'alma_like_cube.fits')],
+  ['inspect', join(samples, 'alma', 'ring_continuum_4d.fits')],
 ];
 
 mkdirSync(join(repo, 'demo'), { recursive: true });

@@ -23,6 +23,8 @@ export function formatTable(columns: Column[], rows: string[][]): string {
 export function formatNumber(value: number | null): string {
   if (value === null) return '-';
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e9)) return value.toExponential(5).replace(/\.?0+e/, 'e');
   return String(Number(value.toPrecision(6)));
 }
 
