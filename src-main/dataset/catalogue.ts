@@ -13,7 +13,7 @@ export interface Catalogue {
   /** Absolute folder holding the project file; item paths are relative to it. */
   readonly folder: string;
   transaction<T>(fn: () => T): T;
-  readonly datasets: { add(absoluteRoot: string): number };
+  readonly datasets: { add(absoluteRoot: string): number; markScanned(id: number): void };
   readonly items: {
     /** Items at or under a relative folder ('' = everything), keyed by relative path. */
     knownUnder(relativeFolder: string): Map<string, KnownFile>;
@@ -26,4 +26,9 @@ export interface Catalogue {
     put(itemId: number, thumbnail: Thumbnail): void;
     delete(itemId: number): void;
   };
+}
+
+/** The items of a project (all, or those matching the filter), ordered by path. */
+export function listItems(catalogue: Pick<Catalogue, 'items'>, filter?: ItemFilter): DatasetItem[] {
+  return catalogue.items.list(filter);
 }

@@ -1,0 +1,15 @@
+// Datasets: scanning folders of FITS files into a project, listing items, and display helpers.
+export { addFolders, DatasetError } from './scan.ts';
+export type { ScanOptions, ScanProgress, ScanSummary, ScanFailure } from './scan.ts';
+export { listItems } from './catalogue.ts';
+export type { Catalogue, KnownFile } from './catalogue.ts';
+export { emptyMetadata } from './item.ts';
+export type {
+  AxisKind, DatasetItem, HeaderValue, ItemFilter, ItemMetadata, ItemRecord, ItemStatus, Thumbnail,
+} from './item.ts';
+export { inspectFile, chooseHdu, hashFile } from './inspect.ts';
+export type { Inspection } from './inspect.ts';
+export { makeThumbnail, thumbnailPixels, THUMBNAIL_SIZE } from './thumbnail.ts';
+export { defaultWorkerCount } from './scan-pool.ts';
+export { FITS_NAME } from './walk.ts';
+export * from './display.ts';

@@ -1,0 +1,238 @@
+// Adding data folders to a project: walk them for FITS files, inspect new and changed files in
+// worker threads, and write the results on this thread in batched transactions. Unchanged files
+// (same size and mtime) are not read again; files that vanished are marked missing, never deleted.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Catalogue, KnownFile } from './catalogue.ts';
+import { emptyMetadata } from './item.ts';
+import type { ItemRecord } from './item.ts';
+import type { Inspection } from './inspect.ts';
+import { defaultWorkerCount, ScanPool } from './scan-pool.ts';
+import { walkFitsFiles } from './walk.ts';
+import type { FoundFile } from './walk.ts';
+
+export interface ScanProgress {
+  phase: 'walk' | 'read';
+  done: number;
+  total: number;
+  failed: number;
+  current?: string;
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: ScanProgress) => void;
+  /** Worker threads; default min(cores, 4). 0 reads on the calling thread. */
+  workers?: number;
+}
+
+export interface ScanFailure {
+  path: string;
+  error: string;
+}
+
+export interface ScanSummary {
+  /** New files read successfully. */
+  added: number;
+  /** Known files read again (changed, or back after going missing) successfully. */
+  updated: number;
+  /** Known files skipped because size and mtime did not change. */
+  unchanged: number;
+  /** Files that could not be read, plus folders that could not be listed. */
+  failed: number;
+  /** Known files no longer found, now marked missing. */
+  missing: number;
+  cancelled: boolean;
+  failures: ScanFailure[];
+}
+
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+  readonly file: string;
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`);
+    this.file = file;
+  }
+}
+
+interface Job {
+  found: FoundFile;
+  rel: string;
+  datasetId: number;
+  known: KnownFile | undefined;
+}
+
+interface Done {
+  job: Job;
+  inspection: Inspection | null;
+  error: string | null;
+}
+
+const BATCH_FILES = 200;
+const BATCH_MS = 250;
+const PROGRESS_MS = 50;
+
+function relativeTo(folder: string, target: string): string {
+  const rel = path.relative(folder, target);
+  return rel === '' ? '.' : rel.split(path.sep).join('/');
+}
+
+export async function addFolders(project: Catalogue, dirs: string[], opts: ScanOptions = {}): Promise<ScanSummary> {
+  const summary: ScanSummary = { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: false, failures: [] };
+  const roots = dirs.map((d) => path.resolve(d));
+  for (const root of roots) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(root);
+    } catch {
+      throw new DatasetError(root, 'no such folder');
+    }
+    if (!st.isDirectory()) throw new DatasetError(root, 'not a folder');
+    if (path.isAbsolute(relativeTo(project.folder, root))) {
+      throw new DatasetError(root, 'is on another drive than the project file; item paths must be relative to the project');
+    }
+  }
+  const datasetIds = project.transaction(() => roots.map((root) => project.datasets.add(root)));
+
+  let lastProgress = 0;
+  const progress = (p: ScanProgress, force = false): void => {
+    if (!opts.onProgress) return;
+    const now = performance.now();
+    if (!force && now - lastProgress < PROGRESS_MS) return;
+    lastProgress = now;
+    opts.onProgress(p);
+  };
+
+  // Walk every folder first: the read phase then knows its total.
+  const jobs: Job[] = [];
+  const seen = new Set<string>();
+  const toMarkMissing: number[] = [];
+  let walked = 0;
+  for (const [i, root] of roots.entries()) {
+    const walk = await walkFitsFiles(root, {
+      signal: opts.signal,
+      onFound: (count, current) => progress({ phase: 'walk', done: walked + count, total: walked + count, failed: summary.failures.length, current }),
+    });
+    walked += walk.files.length;
+    summary.failures.push(...walk.failures);
+    if (walk.cancelled) {
+      summary.cancelled = true;
+      break;
+    }
+    const relRoot = relativeTo(project.folder, root);
+    const known = project.items.knownUnder(relRoot);
+    for (const found of walk.files.sort((a, b) => (a.absolutePath < b.absolutePath ? -1 : 1))) {
+      const rel = relativeTo(project.folder, found.absolutePath);
+      if (seen.has(rel)) continue; // nested folders given twice
+      seen.add(rel);
+      const k = known.get(rel);
+      if (k && k.status !== 'missing' && k.size === found.size && k.mtimeMs === found.mtimeMs) {
+        summary.unchanged++;
+        continue;
+      }
+      jobs.push({ found, rel, datasetId: datasetIds[i], known: k });
+    }
+    const unreadable = walk.unreadable.map((d) => relativeTo(project.folder, d));
+    for (const [rel, k] of known) {
+      if (seen.has(rel) || k.status === 'missing') continue;
+      if (unreadable.some((d) => rel.startsWith(`${d}/`))) continue; // unknown, not gone
+      toMarkMissing.push(k.id);
+    }
+  }
+  progress({ phase: 'walk', done: walked, total: walked, failed: summary.failures.length }, true);
+
+  if (!summary.cancelled && toMarkMissing.length > 0) {
+    project.transaction(() => project.items.markMissing(toMarkMissing));
+    summary.missing = toMarkMissing.length;
+  }
+
+  if (!summary.cancelled && jobs.length > 0) {
+    await readFiles(project, jobs, summary, opts, progress);
+  }
+  summary.failed = summary.failures.length;
+  if (!summary.cancelled) project.transaction(() => datasetIds.forEach((id) => project.datasets.markScanned(id)));
+  progress({ phase: 'read', done: jobs.length, total: jobs.length, failed: summary.failed }, true);
+  return summary;
+}
+
+async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, opts: ScanOptions,
+  progress: (p: ScanProgress, force?: boolean) => void): Promise<void> {
+  const pool = new ScanPool(opts.workers ?? defaultWorkerCount());
+  let batch: Done[] = [];
+  let lastFlush = performance.now();
+  let finished = 0;
+
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    const done = batch;
+    batch = [];
+    lastFlush = performance.now();
+    project.transaction(() => {
+      for (const d of done) {
+        const id = project.items.save(toRecord(d));
+        if (d.inspection?.thumbnail) project.thumbnails.put(id, d.inspection.thumbnail);
+        else project.thumbnails.delete(id);
+        if (d.error !== null) summary.failures.push({ path: d.job.found.absolutePath, error: d.error });
+        else if (d.job.known) summary.updated++;
+        else summary.added++;
+      }
+    });
+  };
+
+  try {
+    await new Promise<void>((resolve) => {
+      let next = 0;
+      let active = 0;
+      const onAbort = (): void => resolve();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const dispatch = (): void => {
+        while (next < jobs.length && active < Math.max(1, pool.size) * 2 && !opts.signal?.aborted) {
+          const job = jobs[next++];
+          active++;
+          void pool.inspect(job.found.absolutePath).then((reply) => {
+            active--;
+            finished++;
+            batch.push(reply.ok
+              ? { job, inspection: reply.inspection, error: null }
+              : { job, inspection: null, error: reply.error });
+            if (batch.length >= BATCH_FILES || performance.now() - lastFlush >= BATCH_MS) flush();
+            progress({
+              phase: 'read', done: finished, total: jobs.length,
+              failed: summary.failures.length + batch.filter((d) => d.error !== null).length, current: job.found.absolutePath,
+            });
+            if (opts.signal?.aborted) return; // onAbort already resolved
+            if (finished === jobs.length) {
+              opts.signal?.removeEventListener('abort', onAbort);
+              resolve();
+            } else {
+              dispatch();
+            }
+          });
+        }
+      };
+      if (opts.signal?.aborted) resolve();
+      else dispatch();
+    });
+  } finally {
+    // On cancel, files still in the workers are dropped: they stay as they were and the next add reads them.
+    await pool.close();
+    flush();
+  }
+  if (opts.signal?.aborted && finished < jobs.length) summary.cancelled = true;
+}
+
+function toRecord(d: Done): ItemRecord {
+  const { job, inspection } = d;
+  const base = { path: job.rel, datasetId: job.datasetId, size: job.found.size, mtimeMs: job.found.mtimeMs };
+  if (inspection) {
+    return {
+      ...base, contentHash: inspection.contentHash, hdu: inspection.hdu, shape: inspection.shape,
+      axisKinds: inspection.axisKinds, bitpix: inspection.bitpix, status: 'ok', error: null,
+      metadata: inspection.metadata, header: inspection.header,
+    };
+  }
+  return {
+    ...base, contentHash: null, hdu: null, shape: null, axisKinds: null, bitpix: null, status: 'failed',
+    error: d.error, metadata: emptyMetadata(), header: {},
+  };
+}
