@@ -74,7 +74,7 @@ export function conv2dBackpropInputAsConv(dy: tf.Tensor4D, filter: tf.Tensor4D, 
       const n = dy.shape[0];
       const co = dy.shape[3];
       const spread = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-      d = tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, co]), [0, 0, 0, 0], [-1, dh, dw, -1]);
+      d = tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, co]) as tf.Tensor4D, [0, 0, 0, 0], [-1, dh, dw, -1]);
     }
     const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
     return tf.conv2d(d, rotated as tf.Tensor4D, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]);

@@ -22,7 +22,12 @@ function relError(a: Float32Array, b: Float32Array): number {
 
 async function on<T>(backend: string, f: () => T): Promise<T> {
   await tf.setBackend(backend);
-  return tf.tidy(f);
+  tf.engine().startScope();
+  try {
+    return f();
+  } finally {
+    tf.engine().endScope();
+  }
 }
 
 type Case = { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' };

@@ -1,0 +1,158 @@
+// BYOL (Grill et al. 2020): an online network (encoder, projector, predictor) learns to predict the
+// target network's projection of another augmented view of the same image; the target (encoder,
+// projector) is an exponential moving average of the online one. Loss per pair is 2 - 2 cos, summed
+// over both view orders (as byol-pytorch, which astromorph uses).
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from './rng.ts';
+import { buildEncoder, type EncoderConfig } from './encoders.ts';
+import { ProjectionHead } from './layers/projection-head.ts';
+import type { Sequential } from './layers/sequential.ts';
+import type { NamedWeight } from './layers/layer.ts';
+import { AdamW } from './adamw.ts';
+import { learningRateAt, emaDecayAt } from './schedules.ts';
+import { representationSize, type TrainingSettings } from './settings.ts';
+
+export type ByolConfig = Pick<
+  TrainingSettings,
+  | 'encoder' | 'width' | 'depth' | 'representation_size' | 'projection_size' | 'projection_hidden_size'
+  | 'moving_average_decay' | 'learning_rate' | 'weight_decay' | 'image_size' | 'channels' | 'seed'
+>;
+
+export interface ByolSchedule {
+  totalSteps: number;
+  warmupSteps: number;
+}
+
+interface Branch {
+  encoder: Sequential;
+  projector: ProjectionHead;
+}
+
+function buildBranch(config: ByolConfig, rng: Rng): Branch {
+  const rep = representationSize({ ...config, representation_size: config.representation_size } as TrainingSettings);
+  const encoder = buildEncoder(config as EncoderConfig);
+  encoder.build([-1, config.image_size, config.image_size, config.channels], rng);
+  const projector = new ProjectionHead({ name: 'projector', hiddenSize: config.projection_hidden_size, outputSize: config.projection_size });
+  projector.build([-1, rep], rng);
+  return { encoder, projector };
+}
+
+function prefixed(prefix: string, layer: { weights(): NamedWeight[] }): NamedWeight[] {
+  return layer.weights().map((w) => ({ ...w, path: `${prefix}/${w.path}` }));
+}
+
+/** Cosine-similarity loss 2 - 2 cos(p, z), averaged over the rows. */
+function regressionLoss(p: tf.Tensor2D, z: tf.Tensor2D): tf.Scalar {
+  const unit = (t: tf.Tensor2D) => tf.div(t, tf.sqrt(tf.maximum(tf.sum(tf.square(t), 1, true), 1e-12)));
+  return tf.mean(tf.sub(2, tf.mul(2, tf.sum(tf.mul(unit(p), unit(z)), 1)))) as tf.Scalar;
+}
+
+export class Byol {
+  readonly config: ByolConfig;
+  readonly schedule: ByolSchedule;
+  readonly online: Branch & { predictor: ProjectionHead };
+  readonly target: Branch;
+  readonly optimizer: AdamW;
+  readonly representationSize: number;
+
+  constructor(config: ByolConfig, schedule: ByolSchedule) {
+    this.config = config;
+    this.schedule = schedule;
+    const rng = new Rng(config.seed);
+    const online = buildBranch(config, rng);
+    const predictor = new ProjectionHead({ name: 'predictor', hiddenSize: config.projection_hidden_size, outputSize: config.projection_size });
+    predictor.build([-1, config.projection_size], rng);
+    this.online = { ...online, predictor };
+    // The target starts as a copy of the online network.
+    this.target = buildBranch(config, new Rng(config.seed));
+    const tw = this.targetWeights();
+    const ow = this.onlineWeights();
+    tw.forEach((w, i) => w.variable.assign(ow[i]!.variable));
+    this.optimizer = new AdamW(this.trainableWeights(), { weightDecay: config.weight_decay });
+    this.representationSize = representationSize(config as TrainingSettings);
+  }
+
+  /** Online encoder + projector, in the order that matches targetWeights(). */
+  onlineWeights(): NamedWeight[] {
+    return [...prefixed('online/encoder', this.online.encoder), ...prefixed('online/projector', this.online.projector)];
+  }
+
+  targetWeights(): NamedWeight[] {
+    return [...prefixed('target/encoder', this.target.encoder), ...prefixed('target/projector', this.target.projector)];
+  }
+
+  /** Everything the optimiser updates. */
+  trainableWeights(): NamedWeight[] {
+    return [...this.onlineWeights(), ...prefixed('online/predictor', this.online.predictor)];
+  }
+
+  /** Every weight of the model (online and target), for checkpoints. */
+  allWeights(): NamedWeight[] {
+    return [...this.trainableWeights(), ...this.targetWeights()];
+  }
+
+  /**
+   * Loss and gradients (in trainableWeights() order) for views [B, S, S, C]. The caller owns the
+   * returned tensors. Gradients are of the batch-mean loss, so equal halves average to the whole.
+   */
+  gradients(view1: tf.Tensor4D, view2: tf.Tensor4D): { loss: tf.Scalar; grads: tf.Tensor[] } {
+    return tf.tidy(() => {
+      const b = view1.shape[0];
+      const both = tf.concat([view1, view2], 0);
+      // Target projections of the other view: rows of view 2 first, then view 1.
+      const t = this.target.projector.call(this.target.encoder.call(both)) as tf.Tensor2D;
+      const swapped = tf.concat([tf.slice(t, [b, 0], [b, -1]), tf.slice(t, [0, 0], [b, -1])], 0);
+      const vars = this.trainableWeights().map((w) => w.variable);
+      const { value, grads } = tf.variableGrads(() => {
+        const z = this.online.projector.call(this.online.encoder.call(both));
+        const p = this.online.predictor.call(z) as tf.Tensor2D;
+        // mean over 2B rows times 2 = loss(view1 -> view2) + loss(view2 -> view1)
+        return tf.mul(regressionLoss(p, swapped), 2) as tf.Scalar;
+      }, vars);
+      return { loss: value, grads: vars.map((v) => grads[v.name]!) };
+    });
+  }
+
+  /** One AdamW update with these gradients at the current step, then the EMA update of the target. */
+  applyGradients(grads: tf.Tensor[]): void {
+    const k = this.optimizer.step;
+    const lr = learningRateAt(k, this.config.learning_rate, this.schedule.warmupSteps, this.schedule.totalSteps);
+    this.optimizer.apply(grads, lr);
+    this.updateTarget(emaDecayAt(k, this.config.moving_average_decay, this.schedule.totalSteps));
+  }
+
+  /** One training step; returns the loss. */
+  trainStep(view1: tf.Tensor4D, view2: tf.Tensor4D): number {
+    const { loss, grads } = this.gradients(view1, view2);
+    try {
+      this.applyGradients(grads);
+      return loss.dataSync()[0]!;
+    } finally {
+      loss.dispose();
+      tf.dispose(grads);
+    }
+  }
+
+  updateTarget(tau: number): void {
+    const ow = this.onlineWeights();
+    tf.tidy(() => {
+      this.targetWeights().forEach((w, i) => {
+        w.variable.assign(tf.add(tf.mul(w.variable, tau), tf.mul(ow[i]!.variable, 1 - tau)));
+      });
+    });
+  }
+
+  /** Embeddings (pooled online encoder output) of images [B, S, S, C]. */
+  embed(images: tf.Tensor4D): tf.Tensor2D {
+    return this.online.encoder.call(images) as tf.Tensor2D;
+  }
+
+  dispose(): void {
+    for (const w of this.allWeights()) w.variable.dispose();
+    this.optimizer.dispose();
+  }
+}
+
+export function createByol(config: ByolConfig, schedule: ByolSchedule = { totalSteps: 1000, warmupSteps: 0 }): Byol {
+  return new Byol(config, schedule);
+}

@@ -1,0 +1,50 @@
+// Pooling layers: global average (the embedding is the pooled encoder output) and max pooling (ResNet stem).
+import * as tf from '@tensorflow/tfjs-core';
+import { Layer } from './layer.ts';
+
+export class GlobalAveragePool extends Layer {
+  get className(): string {
+    return 'GlobalAveragePool';
+  }
+
+  call(x: tf.Tensor): tf.Tensor {
+    return tf.mean(x, [1, 2]);
+  }
+
+  computeOutputShape(s: number[]): number[] {
+    return [s[0]!, s[3]!];
+  }
+}
+
+export interface MaxPoolArgs {
+  name: string;
+  poolSize: number;
+  strides: number;
+}
+
+export class MaxPool extends Layer {
+  readonly poolSize: number;
+  readonly strides: number;
+
+  constructor(args: MaxPoolArgs) {
+    super(args.name);
+    this.poolSize = args.poolSize;
+    this.strides = args.strides;
+  }
+
+  get className(): string {
+    return 'MaxPool';
+  }
+
+  call(x: tf.Tensor): tf.Tensor {
+    return tf.maxPool(x as tf.Tensor4D, this.poolSize, this.strides, 'same');
+  }
+
+  computeOutputShape(s: number[]): number[] {
+    return [s[0]!, Math.ceil(s[1]! / this.strides), Math.ceil(s[2]! / this.strides), s[3]!];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides };
+  }
+}

@@ -1,0 +1,113 @@
+// Training settings: a flat TOML file, validated and defaulted with zod. Keys that mean what they
+// mean in astromorph keep astromorph's names (epochs, learning_rate, core_limit, and its
+// byol_settings: representation_size, projection_size, projection_hidden_size, moving_average_decay).
+//
+// Key                     Default      Meaning
+// epochs                  10           passes over the data set
+// batch_size              32           images per step (each gives two augmented views)
+// learning_rate           3e-4         peak AdamW learning rate (after warm-up; cosine decay to 0).
+//                                      astromorph's Adam default is 5e-6; AdamW with warm-up tolerates more.
+// weight_decay            1e-4         decoupled (AdamW) weight decay on kernels; none on biases/normalisation
+// warmup_epochs           1            linear learning-rate warm-up length (may be fractional, or 0)
+// moving_average_decay    0.99         base EMA rate tau of the target network; cosine schedule to 1 (BYOL)
+// representation_size     (encoder)    embedding length; if set and unlike the encoder's output width,
+//                                      a linear layer maps the pooled features to it
+// projection_size         256          projector / predictor output size
+// projection_hidden_size  1024         projector / predictor hidden size (BYOL paper: 4096)
+// encoder                 'resnet18'   'resnet18' (ResNet-18-like, basic blocks) or 'small-cnn'
+// width                   64 | 32      channels of the first stage (resnet18 | small-cnn); doubled per stage
+// depth                   4 | 3        stages (resnet18: 2 residual blocks each; small-cnn: one conv each)
+// image_size              64           working size S: images are S x S
+// channels                1            C: input channels (cubes are binned to C)
+// normalisation           'asinh'      pixel scaling: 'asinh' | 'minmax'
+// clip_percentiles        [0.5, 99.5]  percentiles clipped before scaling
+// cube                    'bin'        how a cube becomes C channels: 'bin' | 'moments'
+// augmentations           (default)    list of { name = '...', ...params } tables; default: the data layer's set
+// seed                    0            fixes weights, augmentations and batch order
+// core_limit              0            CPU cores for data preparation and gradient workers (0 = all)
+// gradient_workers        1            data-parallel gradient workers (>1 splits each batch; see bench/train.ts)
+// backend                 'auto'       'auto' | 'tensorflow' | 'wasm' | 'cpu'
+import { z } from 'zod';
+import { parse as parseToml } from 'smol-toml';
+import { readFileSync } from 'node:fs';
+import { SettingsError } from './errors.ts';
+
+const augmentation = z.looseObject({ name: z.string().min(1) });
+
+export const settingsSchema = z
+  .strictObject({
+    epochs: z.int().min(1).max(100000).default(10),
+    batch_size: z.int().min(2).max(4096).default(32),
+    learning_rate: z.number().positive().max(1).default(3e-4),
+    weight_decay: z.number().min(0).max(1).default(1e-4),
+    warmup_epochs: z.number().min(0).default(1),
+    moving_average_decay: z.number().min(0).lt(1).default(0.99),
+    representation_size: z.int().min(1).max(65536).optional(),
+    projection_size: z.int().min(1).max(65536).default(256),
+    projection_hidden_size: z.int().min(1).max(65536).default(1024),
+    encoder: z.enum(['resnet18', 'small-cnn']).default('resnet18'),
+    width: z.int().min(1).max(1024).optional(),
+    depth: z.int().min(1).max(6).optional(),
+    image_size: z.int().min(8).max(1024).default(64),
+    channels: z.int().min(1).max(256).default(1),
+    normalisation: z.enum(['asinh', 'minmax']).default('asinh'),
+    clip_percentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).default([0.5, 99.5]),
+    cube: z.enum(['bin', 'moments']).default('bin'),
+    augmentations: z.array(augmentation).optional(),
+    seed: z.int().min(0).max(0xffffffff).default(0),
+    core_limit: z.int().min(0).max(1024).default(0),
+    gradient_workers: z.int().min(1).max(64).default(1),
+    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  })
+  .refine((s) => s.clip_percentiles[0] < s.clip_percentiles[1], { message: 'clip_percentiles must be [low, high] with low < high', path: ['clip_percentiles'] })
+  .transform((s) => ({
+    ...s,
+    width: s.width ?? (s.encoder === 'resnet18' ? 64 : 32),
+    depth: s.depth ?? (s.encoder === 'resnet18' ? 4 : 3),
+  }))
+  .refine((s) => s.encoder !== 'resnet18' || s.depth <= 4, { message: 'resnet18 has at most 4 stages', path: ['depth'] });
+
+export type TrainingSettings = z.output<typeof settingsSchema>;
+export type TrainingSettingsInput = z.input<typeof settingsSchema>;
+
+function describe(error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    if (i.code === 'unrecognized_keys') return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`;
+    const where = i.path.length > 0 ? i.path.join('.') : '(settings)';
+    return `${where}: ${i.message}`;
+  });
+}
+
+/** Validates and defaults a settings object; throws SettingsError listing every problem. */
+export function parseSettings(input: unknown, file?: string): TrainingSettings {
+  const r = settingsSchema.safeParse(input ?? {});
+  if (!r.success) throw new SettingsError(describe(r.error), file);
+  return r.data;
+}
+
+/** Reads a TOML settings file. */
+export function loadSettings(path: string): TrainingSettings {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SettingsError([`cannot read: ${(e as Error).message}`], path);
+  }
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (e) {
+    throw new SettingsError([`not valid TOML: ${(e as Error).message.split('\n')[0]}`], path);
+  }
+  return parseSettings(raw, path);
+}
+
+/** The encoder's pooled feature width for these settings. */
+export function encoderOutputWidth(s: Pick<TrainingSettings, 'width' | 'depth'>): number {
+  return s.width * 2 ** (s.depth - 1);
+}
+
+/** Embedding length: representation_size, or the encoder's output width. */
+export function representationSize(s: TrainingSettings): number {
+  return s.representation_size ?? encoderOutputWidth(s);
+}
