@@ -90,7 +90,13 @@ export class HduList {
   get issues(): FitsIssue[] {
     if (!this.#issues) {
       const issues = [...this.#structureIssues];
-      for (let i = 0; i < this.length; i++) issues.push(...verifyHeader(this.hdu(i).header, i));
+      for (let i = 0; i < this.length; i++) {
+        const hdu = this.hdu(i);
+        if (hdu.kind === 'corrupt' && !this.#layouts[i].error) {
+          issues.push({ code: hdu.error.code, hdu: i, fixable: false, message: hdu.error.message });
+        }
+        issues.push(...verifyHeader(hdu.header, i));
+      }
       this.#issues = issues;
     }
     return this.#issues;
