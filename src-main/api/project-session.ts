@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Project } from '../project/index.ts';
-import { addFolders, listItems } from '../dataset/index.ts';
+import { addFolders } from '../dataset/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import { ApiError } from './errors.ts';
 import { existingProjectPath, newProjectPath } from './project-path.ts';
@@ -77,13 +77,13 @@ export class ProjectSession {
       missing: summary.missing,
       cancelled: summary.cancelled,
       failures: summary.failures.map((f) => ({ path: f.path, error: f.error })),
-      itemsInProject: listItems(this.project).length,
+      itemsInProject: Object.values(this.project.items.countByStatus()).reduce((a, b) => a + b, 0),
       seconds: (performance.now() - started) / 1000,
     };
   }
 
   listItems(filter: ListFilter = {}): ItemRow[] {
-    return listItems(this.project, filter.status ? { status: filter.status } : undefined).map(toItemRow);
+    return this.project.items.list(filter.status ? { status: filter.status } : {}).map(toItemRow);
   }
 
   close(): void {
