@@ -104,7 +104,7 @@ function cases(): Case[] {
   for (let i = 500; i < f32nan.length; i += 411) f32nan[i] = NaN;
   const f64 = Float64Array.from(sky(70, 50, 9), (v) => v * 1.0000001);
   const cube = new Float32Array(40 * 30 * 5);
-  for (let p = 0; p < 5; p++) cube.set(sky(40, 30, 100 + p).map((v) => v * (p + 1)), p * 1200);
+  for (let p = 0; p < 5; p++) cube.set(sky(40, 30, 100 + p).map((v) => v + 100 * p), p * 1200);
   const constantRows = sky(60, 40, 11);
   for (let x = 0; x < 60; x++) { constantRows[5 * 60 + x] = 3.5; constantRows[6 * 60 + x] = -1; }
 
