@@ -1,0 +1,3 @@
+// Data for the model: FITS -> preprocessed samples -> augmented view pairs in batches.
+export { type ImageSample, type PreprocessOptions, DEFAULT_PREPROCESS } from './sample.ts';
+export { preprocess, loadSample, checkPreprocessOptions } from './preprocess.ts';

@@ -1,0 +1,80 @@
+// From FITS values to a model-ready sample: squeeze degenerate axes, resample each plane onto the
+// S x S grid (aspect kept, padding masked), reduce planes to C channels, normalise the valid pixels,
+// zero the masked ones. NaN/BLANK pixels are masked, never passed on, so they cannot poison a batch.
+import { axisKinds, FitsError, HduList } from '../../fits/index.ts';
+import { channelLayout, LayoutError, type ChannelLayout } from './channel-layout.ts';
+import { ChannelReducer } from './channel-reducer.ts';
+import { applyStretch, fitStretch } from './normalise.ts';
+import { PlaneResampler } from './resample.ts';
+import type { ImageSample, PreprocessOptions } from './sample.ts';
+
+export function checkPreprocessOptions(opts: PreprocessOptions): void {
+  if (!Number.isInteger(opts.size) || opts.size < 4) throw new RangeError(`working size must be an integer >= 4, got ${opts.size}`);
+  const [lo, hi] = opts.clipPercentiles;
+  if (!(lo >= 0 && hi <= 100 && lo < hi)) throw new RangeError(`clipPercentiles must satisfy 0 <= lo < hi <= 100, got [${lo}, ${hi}]`);
+}
+
+/** Shared by preprocess and loadSample: planes come from a callback so a file is read one plane at a time. */
+function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<number>, opts: PreprocessOptions): ImageSample {
+  checkPreprocessOptions(opts);
+  const S = opts.size, C = opts.channels;
+  const resampler = new PlaneResampler(layout.width, layout.height, S);
+  const reducer = new ChannelReducer(opts.cube, C, layout.planes, S * S);
+  for (const k of reducer.planesNeeded()) reducer.add(k, resampler.resample(readPlane(k)));
+  const { planes, valid } = reducer.finish();
+  const data = new Float32Array(S * S * C);
+  const isValid = (i: number): boolean => valid[i] === 1;
+  if (opts.cube === 'moments') {
+    // Moment 0 is a brightness and gets the stretch; moments 1 and 2 are already in [-1, 1] / [0, 1].
+    const stretch = fitStretch(planes[0]!, isValid, opts.normalisation, opts.clipPercentiles);
+    for (let i = 0; i < S * S; i++) {
+      if (!valid[i]) continue;
+      data[i * C] = applyStretch(planes[0]![i]!, stretch);
+      for (let c = 1; c < C; c++) data[i * C + c] = planes[c]![i]!;
+    }
+  } else {
+    // One stretch for all spectral channels keeps their relative brightness (the line profile).
+    const all = new Float32Array(S * S * C);
+    for (let c = 0; c < C; c++) all.set(planes[c]!, c * S * S);
+    const stretch = fitStretch(all, (i) => valid[i % (S * S)] === 1, opts.normalisation, opts.clipPercentiles);
+    for (let i = 0; i < S * S; i++) {
+      if (!valid[i]) continue;
+      for (let c = 0; c < C; c++) data[i * C + c] = applyStretch(planes[c]![i]!, stretch);
+    }
+  }
+  return { data, mask: valid, height: S, width: S, channels: C, channelKind: opts.cube === 'moments' ? 'moments' : 'spectral' };
+}
+
+/** values in FITS C order (NAXIS1 fastest), shape in FITS order (NAXIS1 first). */
+export function preprocess(values: Float32Array | Float64Array, shape: number[], opts: PreprocessOptions): ImageSample {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (values.length !== count) throw new RangeError(`shape [${shape.join(', ')}] holds ${count} values, got ${values.length}`);
+  const layout = channelLayout(shape);
+  const planeSize = layout.width * layout.height;
+  return reduce(layout, (k) => {
+    const p = layout.planeIndex(k);
+    return values.subarray(p * planeSize, (p + 1) * planeSize);
+  }, opts);
+}
+
+/** Reads HDU `hdu` of a FITS file plane by plane (bounded memory for big cubes) and preprocesses it. */
+export function loadSample(path: string, hdu: number, opts: PreprocessOptions): ImageSample {
+  const list = HduList.open(path);
+  try {
+    if (!Number.isInteger(hdu) || hdu < 0 || hdu >= list.length) {
+      throw new FitsError('no-image', path, `HDU ${hdu} does not exist (the file has ${list.length})`);
+    }
+    const h = list.hdu(hdu);
+    if (h.kind !== 'image') throw new FitsError('no-image', path, `HDU ${hdu} is not an image (${h.kind})`, hdu);
+    let layout: ChannelLayout;
+    try {
+      layout = channelLayout(h.shape, axisKinds(h.header, h.shape.length));
+    } catch (e) {
+      if (e instanceof LayoutError) throw new FitsError('bad-naxis', path, e.message, hdu);
+      throw e;
+    }
+    return reduce(layout, (k) => h.readPlane(layout.planeIndex(k)), opts);
+  } finally {
+    list.close();
+  }
+}

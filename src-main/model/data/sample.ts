@@ -1,0 +1,34 @@
+// The unit the model sees: a square working-size image with C channels and a validity mask.
+
+export interface ImageSample {
+  /** H*W*C values, HWC order (channel fastest); masked pixels are 0. */
+  data: Float32Array;
+  /** H*W, 1 = valid pixel (finite in the file and inside the original field). */
+  mask: Uint8Array;
+  height: number;
+  width: number;
+  channels: number;
+  /** What the channels are: spectral bins (neighbours are adjacent velocities) or moment maps 0/1/2. */
+  channelKind?: 'spectral' | 'moments';
+}
+
+export interface PreprocessOptions {
+  /** Working size S: every sample becomes S x S. */
+  size: number;
+  /** C: 1 for images; cubes are binned (or reduced to moments) to C channels. */
+  channels: number;
+  normalisation: 'asinh' | 'minmax';
+  /** Percentiles (0-100) of the valid pixels mapped to 0 and 1 before the asinh stretch. */
+  clipPercentiles: [number, number];
+  cube: 'bin' | 'moments';
+}
+
+export const DEFAULT_PREPROCESS: PreprocessOptions = {
+  size: 64, channels: 1, normalisation: 'asinh', clipPercentiles: [0.5, 99.9], cube: 'bin',
+};
+
+export function checkSample(s: ImageSample, what: string): void {
+  if (s.data.length !== s.height * s.width * s.channels || s.mask.length !== s.height * s.width) {
+    throw new RangeError(`${what}: sample arrays do not match ${s.height}x${s.width}x${s.channels} (data ${s.data.length}, mask ${s.mask.length})`);
+  }
+}

@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FitsError, HduList, writeImageFits } from '../../../../src-main/fits/index.ts';
+import { ASINH_SOFTENING } from '../../../../src-main/model/data/normalise.ts';
+import { loadSample, preprocess } from '../../../../src-main/model/data/preprocess.ts';
+import { PlaneResampler } from '../../../../src-main/model/data/resample.ts';
+import { DEFAULT_PREPROCESS, type PreprocessOptions } from '../../../../src-main/model/data/sample.ts';
+import { Rng } from '../../../../src-main/model/rng.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'preprocess-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const opts = (o: Partial<PreprocessOptions> = {}): PreprocessOptions => ({ ...DEFAULT_PREPROCESS, ...o });
+const ramp = (w: number, h: number, f = (x: number, y: number) => x + w * y) => {
+  const a = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) a[y * w + x] = f(x, y);
+  return a;
+};
+
+describe('preprocess', () => {
+  it('masks NaN pixels, zeroes them, and keeps them out of the normalisation', () => {
+    const clean = ramp(16, 16);
+    const holed = clean.slice();
+    for (let y = 4; y < 8; y++) for (let x = 4; x < 8; x++) holed[y * 16 + x] = NaN;
+    holed[0] = Infinity;
+    const s = preprocess(holed, [16, 16], opts({ size: 16, normalisation: 'minmax' }));
+    expect(s.data.every(Number.isFinite)).toBe(true);
+    expect(s.mask[5 * 16 + 5]).toBe(0);
+    expect(s.data[5 * 16 + 5]).toBe(0);
+    expect(s.mask[0]).toBe(0);
+    expect(s.mask.reduce((a, b) => a + b, 0)).toBe(256 - 16 - 1);
+    // min-max over the valid pixels: pixel 1 holds the minimum, the last pixel the maximum.
+    expect(s.data[1]).toBeCloseTo(0, 6);
+    expect(s.data[255]).toBeCloseTo(1, 6);
+    expect(s.data[200]).toBeCloseTo((200 - 1) / 254, 5);
+  });
+
+  it('an all-blank image gives an all-masked, all-zero sample', () => {
+    const s = preprocess(new Float32Array(64).fill(NaN), [8, 8], opts({ size: 8 }));
+    expect(s.mask.every((m) => m === 0)).toBe(true);
+    expect(s.data.every((v) => v === 0)).toBe(true);
+  });
+
+  it('clips at percentiles and applies the asinh stretch', () => {
+    const n = 101, a = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) { a[i] = i; a[n + i] = i; } // 0..100 twice, 101 x 2 image
+    const s = preprocess(a, [n, 2], opts({ size: n, clipPercentiles: [10, 90] }));
+    // Placement: 101 x 2 -> 101 x 2 inside a 101 x 101 grid, centred on row 49.
+    const row = 49 * n;
+    const stretch = (x: number) => Math.asinh(x / ASINH_SOFTENING) / Math.asinh(1 / ASINH_SOFTENING);
+    expect(s.data[row + 5]).toBe(0);           // below the 10th percentile: clipped to 0
+    expect(s.data[row + 95]).toBeCloseTo(1, 6); // above the 90th: clipped to 1
+    expect(s.data[row + 50]).toBeCloseTo(stretch(0.5), 5);
+    expect(s.data[row + 20]).toBeCloseTo(stretch(0.125), 5);
+  });
+
+  it('keeps the aspect ratio by padding with masked pixels, and area-averages when shrinking', () => {
+    const rng = new Rng(1);
+    const a = new Float32Array(64 * 32).map(() => rng.normal() + 3);
+    const s = preprocess(a, [64, 32], opts({ size: 16, normalisation: 'minmax' }));
+    for (let y = 0; y < 16; y++) {
+      const rowValid = s.mask[y * 16] === 1;
+      expect(rowValid, `row ${y}`).toBe(y >= 4 && y < 12);
+      if (!rowValid) expect(s.data.subarray(y * 16, y * 16 + 16).every((v) => v === 0)).toBe(true);
+    }
+    // 4x4 area averages of unit-variance noise have mean 3 and standard deviation 1/4.
+    const { values, coverage } = new PlaneResampler(64, 32, 16).resample(a);
+    const inside = Array.from(values).filter((_, i) => coverage[i]! > 0.99);
+    expect(inside).toHaveLength(128);
+    const mean = inside.reduce((x, y) => x + y, 0) / 128;
+    const sd = Math.sqrt(inside.reduce((x, y) => x + (y - mean) ** 2, 0) / 127);
+    expect(mean).toBeCloseTo(3, 1);
+    expect(sd).toBeGreaterThan(0.2);
+    expect(sd).toBeLessThan(0.3);
+    const tall = preprocess(new Float32Array(10 * 30).fill(1), [10, 30], opts({ size: 30 }));
+    expect(tall.mask[15 * 30 + 9]).toBe(0);
+    expect(tall.mask[15 * 30 + 10]).toBe(1);
+    expect(tall.mask[15 * 30 + 19]).toBe(1);
+    expect(tall.mask[15 * 30 + 20]).toBe(0);
+  });
+
+  it('resampling by area conserves the mean and bilinear upsampling reproduces a linear ramp', () => {
+    const rng = new Rng(2);
+    const a = new Float32Array(60 * 60).map(() => rng.uniform(0, 10));
+    const sum = (x: ArrayLike<number>) => Array.from(x).reduce((p, q) => p + q, 0);
+    for (const size of [20, 23, 7]) {
+      const { values, coverage } = new PlaneResampler(60, 60, size).resample(a);
+      expect(coverage.every((c) => Math.abs(c - 1) < 1e-9)).toBe(true);
+      expect(sum(values) / size ** 2).toBeCloseTo(sum(a) / 3600, 4);
+    }
+    const big = preprocess(ramp(8, 8, (x) => x), [8, 8], opts({ size: 32, normalisation: 'minmax' }));
+    // Interior columns of an upsampled ramp stay equally spaced.
+    const row = 10 * 32;
+    const d1 = big.data[row + 12]! - big.data[row + 11]!, d2 = big.data[row + 20]! - big.data[row + 19]!;
+    expect(d1).toBeGreaterThan(0);
+    expect(d2).toBeCloseTo(d1, 5);
+  });
+
+  it('squeezes degenerate axes: ALMA [x, y, 1, 1] equals the 2-D image', () => {
+    const a = ramp(20, 24, (x, y) => Math.sin(x / 3) + y / 10);
+    const flat = preprocess(a, [20, 24], opts({ size: 16 }));
+    const fourD = preprocess(a, [20, 24, 1, 1], opts({ size: 16 }));
+    expect(fourD.data).toEqual(flat.data);
+    expect(() => preprocess(new Float32Array(5), [5, 1], opts())).toThrow(/too small/);
+    expect(() => preprocess(new Float32Array(5), [4, 4], opts())).toThrow(/holds 16 values/);
+  });
+
+  it('bins cube planes into C channels (joint stretch) and replicates a 2-D image into every channel', () => {
+    const W = 6, H = 6, N = 6;
+    const cube = new Float32Array(W * H * N);
+    for (let k = 0; k < N; k++) cube.fill(k, k * W * H, (k + 1) * W * H);
+    const s = preprocess(cube, [W, H, N], opts({ size: 6, channels: 3, normalisation: 'minmax' }));
+    expect(s.channels).toBe(3);
+    expect(s.channelKind).toBe('spectral');
+    // Means 0.5, 2.5, 4.5 -> min-max over all channels -> 0, 0.5, 1.
+    expect(Array.from(s.data.subarray(0, 3)).map((v) => +v.toFixed(6))).toEqual([0, 0.5, 1]);
+    const img = preprocess(ramp(6, 6), [6, 6], opts({ size: 6, channels: 3 }));
+    for (let i = 0; i < 36; i++) {
+      expect(img.data[i * 3]).toBe(img.data[i * 3 + 1]);
+      expect(img.data[i * 3]).toBe(img.data[i * 3 + 2]);
+    }
+    // Fewer planes than channels: nearest plane repeated.
+    const two = preprocess(cube.subarray(0, W * H * 2), [W, H, 2], opts({ size: 6, channels: 4, normalisation: 'minmax' }));
+    expect(Array.from(two.data.subarray(0, 4))).toEqual([0, 0, 1, 1]);
+  });
+
+  it('reduces a cube to moment maps: moment 1 follows the velocity gradient', () => {
+    const W = 16, H = 16, N = 21, rng = new Rng(5);
+    const cube = new Float32Array(W * H * N);
+    for (let k = 0; k < N; k++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const centre = 3 + (14 * x) / (W - 1); // line centre channel moves from 3 to 17 across x
+      cube[(k * H + y) * W + x] = (y > 3 && y < 12 ? 10 * Math.exp(-0.5 * ((k - centre) / 1.5) ** 2) : 0) + 0.1 * rng.normal();
+    }
+    const s = preprocess(cube, [W, H, N], opts({ size: 16, channels: 3, cube: 'moments' }));
+    expect(s.channelKind).toBe('moments');
+    const m1 = (x: number) => s.data[(8 * 16 + x) * 3 + 1]!;
+    expect(m1(1)).toBeLessThan(-0.5);
+    expect(m1(14)).toBeGreaterThan(0.5);
+    expect(m1(8)).toBeCloseTo(((3 + (14 * 8) / 15) / 20) * 2 - 1, 1);
+    const m2 = s.data[(8 * 16 + 8) * 3 + 2]!;
+    expect(m2).toBeCloseTo((1.5 / 20) * 2, 1);
+    expect(s.data[(1 * 16 + 8) * 3]).toBe(0); // no emission: moment 0 at the bottom of the stretch
+    expect(() => preprocess(cube, [W, H, N], opts({ channels: 4, cube: 'moments' }))).toThrow(/at most 3/);
+  });
+
+  it('loadSample reads through the FITS layer: BLANK masked, same result as preprocess, CASA axis order', () => {
+    const values = new Int16Array(12 * 10).map((_, i) => i % 97);
+    values[13] = -32768;
+    const file = join(dir, 'blank.fits');
+    writeImageFits(file, values, [12, 10], { cards: { BSCALE: 0.5, BZERO: 10, BLANK: -32768 } });
+    const s = loadSample(file, 0, opts({ size: 12, normalisation: 'minmax' }));
+    const expected = preprocess(HduList.open(file).primaryImage().read(), [12, 10], opts({ size: 12, normalisation: 'minmax' }));
+    expect(s.data).toEqual(expected.data);
+    expect(s.mask[1 * 12 + 1]).toBe(1);
+    expect(s.mask.reduce((a, b) => a + b, 0)).toBe(12 * 10 - 1);
+
+    // [x, y, STOKES=2, FREQ=4]: the frequency axis is the channel axis, Stokes I is read.
+    const W = 6, H = 6, cube = new Float32Array(W * H * 2 * 4);
+    for (let f = 0; f < 4; f++) for (let st = 0; st < 2; st++) cube.fill(st === 0 ? f : 100, ((f * 2 + st) * H) * W, ((f * 2 + st + 1) * H) * W);
+    const casa = join(dir, 'casa.fits');
+    writeImageFits(casa, cube, [W, H, 2, 4], { cards: { CTYPE1: 'RA---SIN', CTYPE2: 'DEC--SIN', CTYPE3: 'STOKES', CTYPE4: 'FREQ' } });
+    const c = loadSample(casa, 0, opts({ size: 6, channels: 4, normalisation: 'minmax' }));
+    expect(Array.from(c.data.subarray(0, 4)).map((v) => +v.toFixed(6))).toEqual([0, 1 / 3, 2 / 3, 1].map((v) => +v.toFixed(6)));
+
+    expect(() => loadSample(file, 3, opts())).toThrow(FitsError);
+    expect(() => loadSample(file, 3, opts())).toThrow(/blank\.fits.*HDU 3/);
+    expect(() => loadSample(join(dir, 'missing.fits'), 0, opts())).toThrow(/missing\.fits/);
+  });
+});
