@@ -9,6 +9,7 @@ import { ProjectionHead } from './layers/projection-head.ts';
 import type { Sequential } from './layers/sequential.ts';
 import type { NamedWeight } from './layers/layer.ts';
 import { AdamW } from './adamw.ts';
+import { CheckpointError } from './errors.ts';
 import { learningRateAt, emaDecayAt } from './schedules.ts';
 import { representationSize, type TrainingSettings } from './settings.ts';
 
@@ -145,6 +146,39 @@ export class Byol {
   /** Embeddings (pooled online encoder output) of images [B, S, S, C]. */
   embed(images: tf.Tensor4D): tf.Tensor2D {
     return this.online.encoder.call(images) as tf.Tensor2D;
+  }
+
+  /** Every weight and the optimiser moments, by name, for a checkpoint. */
+  stateTensors(): Map<string, { shape: number[]; values: Float32Array }> {
+    const out = new Map<string, { shape: number[]; values: Float32Array }>();
+    for (const w of this.allWeights()) out.set(w.path, { shape: w.variable.shape, values: w.variable.dataSync() as Float32Array });
+    const opt = this.optimizer.getState();
+    this.optimizer.weights.forEach((w, i) => {
+      out.set(`optimizer/m/${w.path}`, { shape: w.variable.shape, values: opt.m[i]! });
+      out.set(`optimizer/v/${w.path}`, { shape: w.variable.shape, values: opt.v[i]! });
+    });
+    return out;
+  }
+
+  /** Restores weights (and the optimiser, when its moments are present) from named tensors. */
+  loadStateTensors(tensors: Map<string, Float32Array>, optimizerStep?: number, source = 'checkpoint'): void {
+    const take = (path: string, size: number) => {
+      const v = tensors.get(path);
+      if (v == null) throw new CheckpointError(`${source}: no tensor ${path}`);
+      if (v.length !== size) throw new CheckpointError(`${source}: tensor ${path} has ${v.length} values, the model expects ${size}`);
+      return v;
+    };
+    tf.tidy(() => {
+      for (const w of this.allWeights()) w.variable.assign(tf.tensor(take(w.path, w.variable.size), w.variable.shape));
+    });
+    if (optimizerStep != null) {
+      const ws = this.optimizer.weights;
+      this.optimizer.setState({
+        step: optimizerStep,
+        m: ws.map((w) => take(`optimizer/m/${w.path}`, w.variable.size)),
+        v: ws.map((w) => take(`optimizer/v/${w.path}`, w.variable.size)),
+      });
+    }
   }
 
   dispose(): void {

@@ -1,0 +1,190 @@
+// The training loop proper, independent of threads: pulls batches of view pairs from a loader,
+// steps BYOL, reports progress after each batch and a checkpoint after each epoch (tfjs-layers'
+// onBatchEnd / onEpochEnd), and stops between batches when asked (a cancel costs at most one step).
+// training-worker.ts runs it in a worker thread; tests run it in-thread.
+import * as tf from '@tensorflow/tfjs-core';
+import { Byol } from './byol.ts';
+import { Rng } from './rng.ts';
+import { decodeCheckpoint, encodeCheckpoint } from './serialization.ts';
+import type { TrainingSettings } from './settings.ts';
+import { ModelError } from './errors.ts';
+import type { GradientPool } from './gradient-pool.ts';
+
+/** The part of model-data's ViewPairLoader the loop uses. */
+export interface ViewBatch {
+  view1: Float32Array;
+  view2: Float32Array;
+  batchSize: number;
+  size: number;
+  channels: number;
+  indices: number[];
+}
+export interface BatchLoader {
+  readonly stepsPerEpoch: number;
+  batch(epoch: number, step: number): Promise<ViewBatch>;
+  readonly waitMs: number;
+  close(): Promise<void>;
+}
+
+export interface TrainingProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  globalStep: number;
+  totalSteps: number;
+  loss: number;
+  imagesPerSecond: number;
+  /** Share of wall time spent waiting for data since the run (or resume) started, 0..1. */
+  dataWaitShare: number;
+  etaSeconds: number;
+  backend: string;
+}
+
+export interface EpochEnd {
+  epoch: number;
+  meanLoss: number;
+  checkpoint: Uint8Array;
+}
+
+export interface TrainingResult {
+  status: 'completed' | 'cancelled';
+  epochLosses: number[];
+  /** Checkpoint at the end (completed) or at the cancel point. */
+  checkpoint: Uint8Array;
+  /** Loss of every step run in this call, in order. */
+  stepLosses: number[];
+}
+
+export interface TrainingControl {
+  /** Resolves when training may continue (immediately unless paused). */
+  waitWhilePaused(): Promise<void>;
+  readonly cancelled: boolean;
+}
+
+export interface TrainingLoopOptions {
+  settings: TrainingSettings;
+  loader: BatchLoader;
+  backend: string;
+  resumeFrom?: Uint8Array | undefined;
+  control?: TrainingControl;
+  /** Data-parallel gradient workers; absent: gradients in this thread. */
+  gradientPool?: GradientPool | undefined;
+  onProgress?: (p: TrainingProgress) => void;
+  onEpochEnd?: (e: EpochEnd) => void;
+}
+
+const ARCHITECTURE_KEYS = ['encoder', 'width', 'depth', 'representation_size', 'projection_size', 'projection_hidden_size', 'image_size', 'channels'] as const;
+
+export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResult> {
+  const s = o.settings;
+  const stepsPerEpoch = o.loader.stepsPerEpoch;
+  if (!(stepsPerEpoch >= 1)) throw new ModelError(`the data set gives no full batch of ${s.batch_size} images`);
+  const totalSteps = s.epochs * stepsPerEpoch;
+  const byol = new Byol(s, { totalSteps, warmupSteps: Math.round(s.warmup_epochs * stepsPerEpoch) });
+  const rng = new Rng(s.seed);
+  let epoch = 0;
+  let step = 0;
+  let epochLosses: number[] = [];
+  let epochSum = 0;
+  if (o.resumeFrom != null) {
+    const ck = decodeCheckpoint(o.resumeFrom, 'resume checkpoint');
+    for (const k of ARCHITECTURE_KEYS) {
+      if (ck.manifest.settings[k] !== s[k]) throw new ModelError(`resume checkpoint has ${k} = ${String(ck.manifest.settings[k])}, the settings say ${String(s[k])}`);
+    }
+    if (ck.manifest.stepsPerEpoch !== stepsPerEpoch) throw new ModelError(`resume checkpoint was trained with ${ck.manifest.stepsPerEpoch} steps per epoch, the data now gives ${stepsPerEpoch}`);
+    byol.loadStateTensors(ck.tensors, ck.manifest.globalStep, 'resume checkpoint');
+    epoch = ck.manifest.epoch;
+    step = ck.manifest.step;
+    epochLosses = [...ck.manifest.epochLosses];
+    epochSum = ck.manifest.epochLossSum;
+  }
+  const snapshot = () =>
+    encodeCheckpoint(
+      {
+        format: 'astromorph-byol',
+        settings: s,
+        architecture: { encoder: byol.online.encoder.toJSON(), projector: byol.online.projector.toJSON(), predictor: byol.online.predictor.toJSON() },
+        epoch,
+        step,
+        globalStep: byol.optimizer.step,
+        stepsPerEpoch,
+        rngState: rng.state(),
+        epochLosses,
+        backend: o.backend,
+        epochLossSum: epochSum,
+      },
+      byol.stateTensors(),
+    );
+
+  const stepLosses: number[] = [];
+  const started = performance.now();
+  const waitAtStart = o.loader.waitMs;
+  let images = 0;
+  let status: TrainingResult['status'] = 'completed';
+  try {
+    outer: for (; epoch < s.epochs; epoch++) {
+      for (; step < stepsPerEpoch; step++) {
+        if (o.control) {
+          await o.control.waitWhilePaused();
+          if (o.control.cancelled) {
+            status = 'cancelled';
+            break outer;
+          }
+        }
+        const b = await o.loader.batch(epoch, step);
+        let loss: number;
+        if (o.gradientPool != null) {
+          const { loss: l, grads } = await o.gradientPool.gradients(byol, b);
+          try {
+            byol.applyGradients(grads);
+          } finally {
+            tf.dispose(grads);
+          }
+          loss = l;
+        } else {
+          const shape: [number, number, number, number] = [b.batchSize, b.size, b.size, b.channels];
+          const v1 = tf.tensor4d(b.view1, shape);
+          const v2 = tf.tensor4d(b.view2, shape);
+          try {
+            loss = byol.trainStep(v1, v2);
+          } finally {
+            tf.dispose([v1, v2]);
+          }
+        }
+        if (!Number.isFinite(loss)) throw new ModelError(`loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}: lower learning_rate`);
+        stepLosses.push(loss);
+        epochSum += loss;
+        images += b.batchSize;
+        const elapsed = (performance.now() - started) / 1000;
+        const done = stepLosses.length;
+        const remaining = totalSteps - byol.optimizer.step;
+        o.onProgress?.({
+          epoch: epoch + 1,
+          epochs: s.epochs,
+          step: step + 1,
+          stepsPerEpoch,
+          globalStep: byol.optimizer.step,
+          totalSteps,
+          loss,
+          imagesPerSecond: images / elapsed,
+          dataWaitShare: Math.min(1, (o.loader.waitMs - waitAtStart) / 1000 / elapsed),
+          etaSeconds: (elapsed / done) * remaining,
+          backend: o.backend,
+        });
+      }
+      epochLosses.push(epochSum / stepsPerEpoch);
+      epochSum = 0;
+      step = 0;
+      const meanLoss = epochLosses[epochLosses.length - 1]!;
+      // Position the checkpoint at the start of the next epoch.
+      epoch++;
+      const checkpoint = snapshot();
+      epoch--;
+      o.onEpochEnd?.({ epoch: epoch + 1, meanLoss, checkpoint });
+    }
+    return { status, epochLosses, checkpoint: snapshot(), stepLosses };
+  } finally {
+    byol.dispose();
+  }
+}
