@@ -58,11 +58,14 @@ export interface ItemRow {
 }
 
 export interface ScanProgress {
-  /** Files looked at so far. */
+  /** 'walk': finding files (total grows with done); 'read': reading their headers (total is known). */
+  phase: 'walk' | 'read';
+  /** Files found (walk) or read (read) so far. */
   done: number;
-  /** Files found so far; grows while folders are still being walked. */
   total: number;
-  /** The file just finished, when known. */
+  /** Files and folders that could not be read so far. */
+  failed: number;
+  /** The file or folder just reached, when known. */
   path: string | null;
 }
 

@@ -65,8 +65,7 @@ export class ProjectSession {
       signal: options.signal,
       workers: options.workers,
       onProgress: options.onProgress
-        ? (p: { done: number; total: number; path?: string | null }) =>
-            options.onProgress!({ done: p.done, total: p.total, path: p.path ?? null })
+        ? (p) => options.onProgress!({ phase: p.phase, done: p.done, total: p.total, failed: p.failed, path: p.current ?? null })
         : undefined,
     });
     return {
@@ -76,7 +75,7 @@ export class ProjectSession {
       failed: summary.failed,
       missing: summary.missing,
       cancelled: summary.cancelled,
-      failures: summary.failures.map((f) => ({ path: f.path, error: f.error })),
+      failures: summary.failures.map((f) => ({ path: f.path, error: f.error })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       itemsInProject: Object.values(this.project.items.countByStatus()).reduce((a, b) => a + b, 0),
       seconds: (performance.now() - started) / 1000,
     };

@@ -18,32 +18,57 @@ export function scanProgressDisplay(stream: NodeJS.WriteStream, enabled: boolean
   return stream.isTTY ? new BarDisplay(stream) : new PlainDisplay(stream);
 }
 
+/** Files per second since the phase began. */
+class Rate {
+  #phase: ScanProgress['phase'] | null = null;
+  #t0 = 0;
+
+  of(p: ScanProgress): number {
+    if (p.phase !== this.#phase) {
+      this.#phase = p.phase;
+      this.#t0 = performance.now();
+    }
+    const seconds = (performance.now() - this.#t0) / 1000;
+    return seconds > 0.2 ? Math.round(p.done / seconds) : 0;
+  }
+}
+
 class BarDisplay implements ProgressDisplay {
   #bar: SingleBar;
   #started = false;
-  #t0 = performance.now();
+  #rate = new Rate();
   #stream: NodeJS.WriteStream;
 
   constructor(stream: NodeJS.WriteStream) {
     this.#stream = stream;
     this.#bar = new SingleBar({
       stream,
-      format: 'scanning [{bar}] {value}/{total} files | {rate} files/s | ETA {eta_formatted}',
+      // While walking, the total is not known yet: a count instead of a bar.
+      format: (options, params, payload: { phase: string; rate: number; failed: number }) => {
+        if (payload.phase === 'walk') return `finding FITS files: ${params.value} so far`;
+        const width = options.barsize ?? 30;
+        const filled = Math.round(params.progress * width);
+        const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+        const eta = params.value > 0 && payload.rate > 0 ? formatSeconds((params.total - params.value) / payload.rate) : '--';
+        const failed = payload.failed > 0 ? ` | ${payload.failed} failed` : '';
+        return `scanning ${bar} ${params.value}/${params.total} files | ${payload.rate} files/s | ETA ${eta}${failed}`;
+      },
+      barsize: 30,
       hideCursor: true,
       clearOnComplete: true,
-      etaBuffer: 200,
       fps: 10,
     });
   }
 
   update(p: ScanProgress): void {
-    const rate = rateOf(p.done, this.#t0);
+    const payload = { phase: p.phase, rate: this.#rate.of(p), failed: p.failed };
+    const total = Math.max(p.total, 1);
     if (!this.#started) {
-      this.#bar.start(p.total, p.done, { rate });
+      this.#bar.start(total, p.done, payload);
       this.#started = true;
     } else {
-      if (p.total !== this.#bar.getTotal()) this.#bar.setTotal(p.total);
-      this.#bar.update(p.done, { rate });
+      if (total !== this.#bar.getTotal()) this.#bar.setTotal(total);
+      this.#bar.update(p.done, payload);
     }
   }
 
@@ -60,7 +85,8 @@ class BarDisplay implements ProgressDisplay {
 
 class PlainDisplay implements ProgressDisplay {
   #stream: NodeJS.WriteStream;
-  #t0 = performance.now();
+  #rate = new Rate();
+  #phase: ScanProgress['phase'] | null = null;
   #last = -Infinity;
 
   constructor(stream: NodeJS.WriteStream) {
@@ -68,10 +94,14 @@ class PlainDisplay implements ProgressDisplay {
   }
 
   update(p: ScanProgress): void {
+    const rate = this.#rate.of(p);
     const now = performance.now();
-    if (now - this.#last < PLAIN_INTERVAL_MS) return;
+    // The first report of each phase at once, then one line every few seconds.
+    if (p.phase === this.#phase && now - this.#last < PLAIN_INTERVAL_MS) return;
+    this.#phase = p.phase;
     this.#last = now;
-    this.#stream.write(`scanning: ${p.done}/${p.total} files, ${rateOf(p.done, this.#t0)} files/s\n`);
+    if (p.phase === 'walk') this.#stream.write(`finding FITS files: ${p.done} so far\n`);
+    else this.#stream.write(`scanning: ${p.done}/${p.total} files, ${rate} files/s${p.failed > 0 ? `, ${p.failed} failed` : ''}\n`);
   }
 
   note(message: string): void {
@@ -81,7 +111,10 @@ class PlainDisplay implements ProgressDisplay {
   stop(): void {}
 }
 
-function rateOf(done: number, t0: number): string {
-  const seconds = (performance.now() - t0) / 1000;
-  return seconds > 0 ? String(Math.round(done / seconds)) : '0';
+function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
