@@ -101,6 +101,7 @@ export function decompressImage(header: HeaderLookup, data: Uint8Array, file: st
     } else {
       writeIntegerTile(s, n, tileOut, (problem) => fail('corrupt-data', `tile ${t + 1}: ${problem}`));
       if (zblank) {
+        // one null marker per image is all the caller can apply
         const b = zblank(t);
         if (integerBlank !== undefined && b !== integerBlank) {
           fail('unsupported', `tiles use different ZBLANK values (${integerBlank} and ${b})`);
@@ -112,7 +113,10 @@ export function decompressImage(header: HeaderLookup, data: Uint8Array, file: st
   }
 
   if (floating || integerBlank === undefined) return { values };
-  return { values, blank: params.bitpix === 64 ? BigInt(integerBlank) : integerBlank };
+  if (params.bitpix !== 64) return { values, blank: integerBlank };
+  // a 64-bit keyword value may lie beyond 2^53: take it from the header exactly where it came from there
+  const exact = table.column('ZBLANK') ? undefined : header.get('ZBLANK') ?? header.get('BLANK');
+  return { values, blank: typeof exact === 'bigint' ? exact : BigInt(integerBlank) };
 }
 
 function decodeTile(bytes: Uint8Array, n: number, params: CompressionParameters, riceOut: Int32Array | undefined): TileSamples | string {
@@ -124,8 +128,8 @@ function decodeTile(bytes: Uint8Array, n: number, params: CompressionParameters,
       const out = riceOut!;
       const problem = decodeRice(bytes, out, n, params.blockSize, params.bytePix);
       if (problem) return problem;
-      const values = out.slice(0, n);
-      if (wideAs === 'float' && params.bytePix === 4) return { kind: 'float32', values: new Float32Array(values.buffer) };
+      const values = out.subarray(0, n); // consumed before the next tile overwrites it
+      if (wideAs === 'float' && params.bytePix === 4) return { kind: 'float32', values: new Float32Array(values.buffer, 0, n) };
       return { kind: 'int', width: params.bytePix, values };
     }
     case 'gzip1':
