@@ -1,0 +1,14 @@
+// One error type for bad analysis input: it names the function and the problem, so a caller (CLI,
+// API) can show it as it is. Cancellation is not an error of this kind: it is the signal's reason.
+
+export type AnalysisErrorCode = 'bad-shape' | 'bad-value' | 'bad-parameter' | 'worker-failed';
+
+export class AnalysisError extends Error {
+  override readonly name = 'AnalysisError';
+  readonly code: AnalysisErrorCode;
+
+  constructor(code: AnalysisErrorCode, where: string, problem: string) {
+    super(`${where}: ${problem}`);
+    this.code = code;
+  }
+}
