@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 // Launcher for `astromorph`: the CLI is TypeScript run by Node 24's type stripping. When an older
 // system Node starts this file, hand over to the Node 24 the project installs in node_modules.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const entry = join(here, 'main.ts');
 if (Number(process.versions.node.split('.')[0]) >= 24) {
-  await import(entry);
+  await import(pathToFileURL(entry).href);
 } else {
   const local = join(here, '..', '..', 'node_modules', '.bin', 'node');
   if (!existsSync(local)) {
     console.error(`astromorph needs Node 24 or newer (this is ${process.version}); run npm ci in ${join(here, '..', '..')}`);
     process.exit(2);
   }
-  process.on('SIGINT', () => {}); // the child gets Ctrl-C too and shuts down cleanly
-  const res = spawnSync(local, [entry, ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(res.status ?? 1);
+  const child = spawn(local, [entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Ctrl-C at a terminal reaches the child directly; a signal sent to this process alone (a process
+  // manager, a script's kill) is passed on. The child ignores a second SIGINT while it shuts down.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] ?? 0)));
 }

@@ -1,7 +1,9 @@
 // The command line as a whole: help, version, usage errors and their exit codes.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { REPO, cli, hasStackTrace } from './run-cli.ts';
+import { LAUNCHER, REPO, cli, hasStackTrace } from './run-cli.ts';
 
 describe('astromorph', () => {
   it('--version prints the package version', () => {
@@ -35,5 +37,30 @@ describe('astromorph', () => {
     const badChoice = cli(['ls', 'x.amproj', '--status', 'weird']);
     expect(badChoice.status).toBe(2);
     expect(hasStackTrace(badChoice.stderr)).toBe(false);
+  });
+
+  it('ASTROMORPH_DEBUG=1 adds the stack trace to an error; without it there is none', () => {
+    const args = ['ls', 'no-such-project-here'];
+    const plain = cli(args, tmpdir());
+    const debug = cli(args, tmpdir(), { ASTROMORPH_DEBUG: '1' });
+    expect(plain.status).toBe(1);
+    expect(debug.status).toBe(1);
+    expect(hasStackTrace(plain.stderr)).toBe(false);
+    expect(hasStackTrace(debug.stderr)).toBe(true);
+    expect(debug.stderr).toContain(plain.stderr.trim());
+  });
+
+  // The launcher hands over to the project's Node 24 when an older system Node starts it.
+  const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => {
+    const res = spawnSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+    return res.status === 0 && Number(res.stdout.split('.')[0]) < 24;
+  });
+  it.skipIf(!systemNode)('runs under an older system Node by re-executing on Node 24, exit codes intact', () => {
+    const version = spawnSync(systemNode!, [LAUNCHER, '--version'], { encoding: 'utf8' });
+    expect(version.status, version.stderr).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')).version);
+    const missing = spawnSync(systemNode!, [LAUNCHER, 'ls', 'no-such-project-here'], { encoding: 'utf8', cwd: tmpdir() });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^astromorph: no project file/);
   });
 });

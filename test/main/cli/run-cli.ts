@@ -13,11 +13,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: string[], cwd?: string): CliResult {
+export function cli(args: string[], cwd?: string, env: Record<string, string> = {}): CliResult {
   const res = spawnSync(NODE, [LAUNCHER, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, ASTROMORPH_DEBUG: '' },
+    env: { ...process.env, ASTROMORPH_DEBUG: '', ...env },
     timeout: 120_000,
   });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
