@@ -57,12 +57,20 @@ export function dequantize(q: Int32Array, n: number, s: TileScaling, out: Float3
   // float32 product, as C's float * int
   let next = Math.trunc(Math.fround(rand[iseed] * 500));
   const keepZeros = s.quantization === 'subtractive-dither-2' && s.zeroValueApplies;
-  for (let i = 0; i < n; i++) {
-    const v = q[i];
-    if (hasNull && v === nullValue) out[i] = NaN;
-    else if (keepZeros && v === ZERO_VALUE) out[i] = 0.0;
-    else out[i] = (v - rand[next] + 0.5) * scale + zero;
-    next++;
+  let i = 0;
+  while (i < n) {
+    // run to the end of the tile or of the random table, whichever comes first
+    const end = Math.min(n, i + (N_RANDOM - next));
+    if (!hasNull && !keepZeros) {
+      for (; i < end; i++, next++) out[i] = (q[i] - rand[next] + 0.5) * scale + zero;
+    } else {
+      for (; i < end; i++, next++) {
+        const v = q[i];
+        if (hasNull && v === nullValue) out[i] = NaN;
+        else if (keepZeros && v === ZERO_VALUE) out[i] = 0.0;
+        else out[i] = (v - rand[next] + 0.5) * scale + zero;
+      }
+    }
     if (next === N_RANDOM) {
       iseed++;
       if (iseed === N_RANDOM) iseed = 0;

@@ -51,8 +51,8 @@ export class TileGrid {
     // both arrays are the same element type; the cast only lets TypeScript call set() on the union
     const dst = image as Float64Array;
     const src = tilePixels as Float64Array;
-    if (rows === 1 || (ndim >= 2 && rowLength === this.shape[0] && ndim === 2)) {
-      // one contiguous run: row tiles, or full-width 2-D tiles
+    if (this.contiguous(size)) {
+      // the tile is one run of the image: row tiles, full-width 2-D tiles, whole planes of a cube
       dst.set(src.subarray(0, rowLength * rows), base);
       return;
     }
@@ -66,5 +66,13 @@ export class TileGrid {
         coord[k] = 0;
       }
     }
+  }
+
+  /** True when axes below some axis m are covered fully and axes above m have size 1. */
+  private contiguous(size: readonly number[]): boolean {
+    let k = 0;
+    while (k < size.length && size[k] === this.shape[k]) k++;
+    for (let j = k + 1; j < size.length; j++) if (size[j] !== 1) return false;
+    return true;
   }
 }
