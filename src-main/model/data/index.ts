@@ -1,3 +1,7 @@
 // Data for the model: FITS -> preprocessed samples -> augmented view pairs in batches.
 export { type ImageSample, type PreprocessOptions, DEFAULT_PREPROCESS } from './sample.ts';
 export { preprocess, loadSample, checkPreprocessOptions } from './preprocess.ts';
+export {
+  Augmentation, AugmentationSequence, buildAugmentations, DEFAULT_AUGMENTATIONS, AUGMENTATION_NAMES, AugmentationSpecError,
+  type AugmentationSpec, type AugmentationName,
+} from './augmentations/index.ts';

@@ -1,35 +1,72 @@
-// Brightness normalisation on the valid pixels only. Default: clip at robust percentiles, then an
-// asinh stretch, which keeps faint outer rings visible next to a bright centre without the log's
-// blow-up at zero. 'minmax' maps [min, max] to [0, 1] as astromorph did (sensitive to one hot pixel).
+// Brightness normalisation on the valid pixels only.
+// 'asinh' (default): subtract the sky level (sigma-clipped median), divide by the distance from it
+//   to the upper clip percentile, clip below at the lower percentile, then x -> asinh(x/b)/asinh(1/b)
+//   (Lupton et al. 1999). The sky maps to 0 whatever the noise level, so samples observed at
+//   different depths look alike and masked padding (0) reads as empty sky; faint outer rings stay
+//   visible beside a bright centre. Values run from slightly negative (noise) to 1.
+// 'minmax': [min, max] -> [0, 1], as astromorph did (one hot pixel compresses everything else).
 
-/** Softening of the asinh stretch, as a fraction of the clipped range: linear below, logarithmic above. */
+/** Softening b of the asinh stretch, as a fraction of the clipped range: linear below, logarithmic above. */
 export const ASINH_SOFTENING = 0.05;
 
-/** Percentile (0-100) of the values where mask is 1 (linear interpolation between order statistics). */
-export function maskedPercentiles(values: Float32Array, valid: (i: number) => boolean, percentiles: number[]): number[] {
+export interface Stretch { lo: number; hi: number; zero: number; kind: 'asinh' | 'minmax' }
+
+function sortedValid(values: Float32Array, valid: (i: number) => boolean): Float32Array {
   let n = 0;
   const picked = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) if (valid(i)) picked[n++] = values[i]!;
-  if (n === 0) return percentiles.map(() => 0);
-  const sorted = picked.subarray(0, n).sort();
-  return percentiles.map((p) => {
-    const x = (Math.min(100, Math.max(0, p)) / 100) * (n - 1);
-    const lo = Math.floor(x), hi = Math.min(n - 1, lo + 1);
-    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (x - lo);
-  });
+  return picked.subarray(0, n).sort();
 }
 
-export interface Stretch { lo: number; hi: number; kind: 'asinh' | 'minmax' }
+function percentileOfSorted(sorted: Float32Array, p: number): number {
+  const n = sorted.length;
+  const x = (Math.min(100, Math.max(0, p)) / 100) * (n - 1);
+  const lo = Math.floor(x), hi = Math.min(n - 1, lo + 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (x - lo);
+}
+
+/** Percentiles (0-100) of the valid values, interpolating between order statistics. */
+export function maskedPercentiles(values: Float32Array, valid: (i: number) => boolean, percentiles: number[]): number[] {
+  const sorted = sortedValid(values, valid);
+  return sorted.length === 0 ? percentiles.map(() => 0) : percentiles.map((p) => percentileOfSorted(sorted, p));
+}
+
+/** Median after iterative 3-sigma clipping (sigma from the MAD): the sky level under a bright source. */
+export function skyLevel(sorted: Float32Array): number {
+  let a = 0, b = sorted.length; // current window [a, b) of the sorted values
+  let median = 0;
+  for (let iter = 0; iter < 5 && b > a; iter++) {
+    const win = sorted.subarray(a, b);
+    median = percentileOfSorted(win, 50);
+    const dev = Float32Array.from(win, (v) => Math.abs(v - median)).sort();
+    const sigma = 1.4826 * percentileOfSorted(dev, 50);
+    if (!(sigma > 0)) break;
+    const na = lowerBound(sorted, median - 3 * sigma), nb = lowerBound(sorted, median + 3 * sigma + Number.EPSILON * Math.abs(median));
+    if (na === a && nb === b) break;
+    a = na; b = Math.max(nb, na + 1);
+  }
+  return median;
+}
+
+function lowerBound(sorted: Float32Array, x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid]! < x) lo = mid + 1; else hi = mid; }
+  return lo;
+}
 
 export function fitStretch(values: Float32Array, valid: (i: number) => boolean, kind: 'asinh' | 'minmax', clip: [number, number]): Stretch {
-  const [lo, hi] = maskedPercentiles(values, valid, kind === 'minmax' ? [0, 100] : clip);
-  return { lo: lo!, hi: hi!, kind };
+  const sorted = sortedValid(values, valid);
+  if (sorted.length === 0) return { lo: 0, hi: 0, zero: 0, kind };
+  if (kind === 'minmax') return { lo: sorted[0]!, hi: sorted[sorted.length - 1]!, zero: sorted[0]!, kind };
+  const lo = percentileOfSorted(sorted, clip[0]), hi = percentileOfSorted(sorted, clip[1]);
+  const zero = Math.min(Math.max(skyLevel(sorted), lo), hi);
+  return { lo, hi, zero, kind };
 }
 
-/** Maps a value through the stretch into [0, 1]; a flat image (hi == lo) maps to 0. */
+/** 'minmax' -> [0, 1]; 'asinh' -> sky 0, upper clip 1, lower clip slightly negative. A flat image maps to 0. */
 export function applyStretch(v: number, s: Stretch): number {
-  if (!(s.hi > s.lo)) return 0;
-  const x = Math.min(1, Math.max(0, (v - s.lo) / (s.hi - s.lo)));
+  if (!(s.hi > s.zero)) return 0;
+  const x = (Math.min(s.hi, Math.max(s.lo, v)) - s.zero) / (s.hi - s.zero);
   if (s.kind === 'minmax') return x;
   return Math.asinh(x / ASINH_SOFTENING) / Math.asinh(1 / ASINH_SOFTENING);
 }

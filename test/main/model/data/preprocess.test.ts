@@ -8,6 +8,7 @@ import { loadSample, preprocess } from '../../../../src-main/model/data/preproce
 import { PlaneResampler } from '../../../../src-main/model/data/resample.ts';
 import { DEFAULT_PREPROCESS, type PreprocessOptions } from '../../../../src-main/model/data/sample.ts';
 import { Rng } from '../../../../src-main/model/rng.ts';
+import { renderSyntheticItem } from '../../../../src-main/synthetic/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'preprocess-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,17 +44,31 @@ describe('preprocess', () => {
     expect(s.data.every((v) => v === 0)).toBe(true);
   });
 
-  it('clips at percentiles and applies the asinh stretch', () => {
+  it('asinh: sky level to 0, upper percentile to 1, lower percentile clipped, asinh in between', () => {
     const n = 101, a = new Float32Array(n * 2);
     for (let i = 0; i < n; i++) { a[i] = i; a[n + i] = i; } // 0..100 twice, 101 x 2 image
     const s = preprocess(a, [n, 2], opts({ size: n, clipPercentiles: [10, 90] }));
     // Placement: 101 x 2 -> 101 x 2 inside a 101 x 101 grid, centred on row 49.
+    // Uniform values: 3-sigma clipping keeps them all, so the sky level is the median, 50.
     const row = 49 * n;
     const stretch = (x: number) => Math.asinh(x / ASINH_SOFTENING) / Math.asinh(1 / ASINH_SOFTENING);
-    expect(s.data[row + 5]).toBe(0);           // below the 10th percentile: clipped to 0
-    expect(s.data[row + 95]).toBeCloseTo(1, 6); // above the 90th: clipped to 1
-    expect(s.data[row + 50]).toBeCloseTo(stretch(0.5), 5);
-    expect(s.data[row + 20]).toBeCloseTo(stretch(0.125), 5);
+    expect(s.data[row + 5]).toBeCloseTo(-1, 6);  // below the 10th percentile: clipped there
+    expect(s.data[row + 95]).toBeCloseTo(1, 6);  // above the 90th: clipped to 1
+    expect(s.data[row + 50]).toBeCloseTo(0, 6);
+    expect(s.data[row + 70]).toBeCloseTo(stretch(0.5), 5);
+    expect(s.data[row + 60]).toBeCloseTo(stretch(0.25), 5);
+  });
+
+  it('asinh: the sky maps to 0 at any noise level, under a bright source', () => {
+    for (const snr of [10, 300]) {
+      const img = renderSyntheticItem(3, 1, { ranges: { snr: [snr, snr] } });
+      const s = preprocess(img.data, img.shape, opts({ size: 48 }));
+      const corner: number[] = [];
+      for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) if (s.mask[y * 48 + x]) corner.push(s.data[y * 48 + x]!);
+      const mean = corner.reduce((p, q) => p + q, 0) / corner.length;
+      expect(Math.abs(mean), `snr ${snr}`).toBeLessThan(0.1);
+      expect(Math.max(...s.data)).toBeCloseTo(1, 6);
+    }
   });
 
   it('keeps the aspect ratio by padding with masked pixels, and area-averages when shrinking', () => {
@@ -131,7 +146,7 @@ describe('preprocess', () => {
     const cube = new Float32Array(W * H * N);
     for (let k = 0; k < N; k++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
       const centre = 3 + (14 * x) / (W - 1); // line centre channel moves from 3 to 17 across x
-      cube[(k * H + y) * W + x] = (y > 3 && y < 12 ? 10 * Math.exp(-0.5 * ((k - centre) / 1.5) ** 2) : 0) + 0.1 * rng.normal();
+      cube[(k * H + y) * W + x] = (y > 4 && y < 11 ? 10 * Math.exp(-0.5 * ((k - centre) / 1.5) ** 2) : 0) + 0.1 * rng.normal();
     }
     const s = preprocess(cube, [W, H, N], opts({ size: 16, channels: 3, cube: 'moments' }));
     expect(s.channelKind).toBe('moments');

@@ -1,0 +1,11 @@
+export { Augmentation } from './augmentation.ts';
+export { AugmentationSequence } from './augmentation-sequence.ts';
+export { buildAugmentations, DEFAULT_AUGMENTATIONS, AUGMENTATION_NAMES, AugmentationSpecError, type AugmentationSpec, type AugmentationName } from './registry.ts';
+export { RandomRotation, rotate } from './random-rotation.ts';
+export { RandomFlip, flip } from './random-flip.ts';
+export { RandomShift } from './random-shift.ts';
+export { RandomResizedCrop } from './random-resized-crop.ts';
+export { FluxScale } from './flux-scale.ts';
+export { NoiseToSnr, addNoise } from './noise-to-snr.ts';
+export { BeamBlur } from './beam-blur.ts';
+export { SpectralShift, shiftChannels } from './spectral-shift.ts';

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AUGMENTATION_NAMES, AugmentationSpecError, buildAugmentations, DEFAULT_AUGMENTATIONS, flip, rotate, shiftChannels,
+} from '../../../../src-main/model/data/augmentations/index.ts';
+import type { ImageSample } from '../../../../src-main/model/data/sample.ts';
+import { preprocess } from '../../../../src-main/model/data/preprocess.ts';
+import { DEFAULT_PREPROCESS } from '../../../../src-main/model/data/sample.ts';
+import { Rng } from '../../../../src-main/model/rng.ts';
+import { renderSyntheticItem } from '../../../../src-main/synthetic/index.ts';
+
+/** A real disk image (an inclined ring), preprocessed, so augmentations see realistic structure. */
+function disk(index = 1, size = 48, channels = 1): ImageSample {
+  const img = renderSyntheticItem(7, index, { channels: channels > 1 ? 8 : 0 });
+  return preprocess(img.data, img.shape, { ...DEFAULT_PREPROCESS, size, channels });
+}
+
+/** Every pixel valid, values in [1, 2]: any zero-filled pixel after a transform is detectable. */
+function noZeros(size = 32, channels = 1, seed = 1): ImageSample {
+  const rng = new Rng(seed);
+  return { data: new Float32Array(size * size * channels).map(() => 1 + rng.next()), mask: new Uint8Array(size * size).fill(1), height: size, width: size, channels };
+}
+
+const one = (spec: Record<string, unknown> & { name: string }) => buildAugmentations([{ p: 1, ...spec }]);
+const sum = (a: ArrayLike<number>) => Array.from(a).reduce((x, y) => x + y, 0);
+const roughness = (s: ImageSample) => {
+  let g = 0;
+  for (let y = 0; y < s.height; y++) for (let x = 1; x < s.width; x++) g += (s.data[y * s.width + x]! - s.data[y * s.width + x - 1]!) ** 2;
+  return g / sum(s.data.map((v) => v * v));
+};
+
+describe('augmentations', () => {
+  it('every augmentation keeps the shape, leaves its input alone, and is deterministic for a seed', () => {
+    const cube = disk(2, 32, 4);
+    for (const name of AUGMENTATION_NAMES) {
+      const aug = one({ name });
+      for (const s of [disk(3, 40), cube]) {
+        const before = s.data.slice();
+        const a = aug.apply(s, new Rng(5)), b = aug.apply(s, new Rng(5));
+        expect([a.height, a.width, a.channels], name).toEqual([s.height, s.width, s.channels]);
+        expect(a.data.length, name).toBe(s.data.length);
+        expect(a.data.every(Number.isFinite), name).toBe(true);
+        expect(s.data, name).toEqual(before);
+        expect(a.data, name).toEqual(b.data);
+        expect(a.mask, name).toEqual(b.mask);
+        if (name === 'spectral-shift' && s.channels === 1) continue;
+        // A different seed gives a different view (flip has 1/4 chance of no flip; try a few seeds).
+        const differs = [6, 7, 8, 9].some((seed) => aug.apply(s, new Rng(seed)).data.some((v, i) => v !== a.data[i]));
+        expect(differs, name).toBe(true);
+      }
+    }
+  });
+
+  it('rotation by any angle leaves no zero-filled corners: every output pixel comes from the data', () => {
+    const s = noZeros(32);
+    for (const corners of ['crop', 'reflect'] as const) {
+      for (const deg of [17, 45, 90, 133, -60]) {
+        const r = rotate(s, (deg * Math.PI) / 180, corners);
+        expect(r.mask.every((m) => m === 1), `${corners} ${deg}`).toBe(true);
+        for (const idx of [0, 31, 32 * 31, 32 * 32 - 1]) {
+          expect(r.data[idx], `${corners} ${deg} corner ${idx}`).toBeGreaterThanOrEqual(1);
+          expect(r.data[idx], `${corners} ${deg} corner ${idx}`).toBeLessThanOrEqual(2);
+        }
+      }
+    }
+    // 90 degrees needs no zoom: an exact quarter turn. Output (u, v) reads input (cx - (v - cy), cy + (u - cx)).
+    const q = rotate(s, Math.PI / 2, 'crop');
+    for (const [u, v] of [[0, 0], [5, 9], [31, 20]] as const) {
+      expect(q.data[v * 32 + u]).toBeCloseTo(s.data[(u) * 32 + (31 - v)]!, 5);
+    }
+    // The disk's total brightness is kept by a 'reflect' rotation up to interpolation (object well inside the field).
+    const d = disk(1, 48);
+    expect(sum(rotate(d, 0.7, 'reflect').data) / sum(d.data)).toBeCloseTo(1, 1);
+  });
+
+  it('flips mirror the image and two flips restore it', () => {
+    const s = disk(4, 24);
+    const f = flip(s, true, false);
+    expect(f.data[5 * 24 + 2]).toBe(s.data[5 * 24 + 21]);
+    expect(flip(flip(s, true, true), true, true).data).toEqual(s.data);
+  });
+
+  it('flux scaling is linear and unclipped', () => {
+    const s = disk(5, 32);
+    const aug = one({ name: 'flux-scale', range: [0.5, 3] });
+    const a = aug.apply(s, new Rng(3));
+    const factor = sum(a.data) / sum(s.data);
+    for (let i = 0; i < s.data.length; i += 37) expect(a.data[i]).toBeCloseTo(s.data[i]! * factor, 5);
+    const doubled = { ...s, data: s.data.map((v) => 2 * v) };
+    const b = aug.apply(doubled, new Rng(3));
+    for (let i = 0; i < s.data.length; i += 37) expect(b.data[i]).toBeCloseTo(2 * a.data[i]!, 5);
+    const big = one({ name: 'flux-scale', range: [3, 3] }).apply(s, new Rng(1));
+    expect(Math.max(...big.data)).toBeCloseTo(3 * Math.max(...s.data), 4); // not clipped to 1
+  });
+
+  it('adds noise at the requested signal-to-noise ratio, only on valid pixels', () => {
+    const s = disk(1, 64);
+    const peak = Math.max(...s.data);
+    for (const snr of [5, 50]) {
+      const a = one({ name: 'noise', snr: [snr, snr] }).apply(s, new Rng(snr));
+      const diff = Array.from(a.data).map((v, i) => v - s.data[i]!).filter((_, i) => s.mask[i]);
+      const sd = Math.sqrt(sum(diff.map((d) => d * d)) / diff.length);
+      expect(sd / (peak / snr)).toBeCloseTo(1, 1);
+    }
+    const masked = { ...s, mask: s.mask.map((m, i) => (i < 64 ? 0 : m)), data: s.data.map((v, i) => (i < 64 ? 0 : v)) };
+    const a = one({ name: 'noise', snr: [5, 5] }).apply(masked, new Rng(1));
+    expect(a.data.subarray(0, 64).every((v) => v === 0)).toBe(true);
+  });
+
+  it('beam blur smooths, keeps brightness, and respects the mask', () => {
+    const s = disk(1, 48);
+    const a = one({ name: 'beam-blur', fwhm: [4, 4], axisRatio: [1, 1] }).apply(s, new Rng(2));
+    expect(roughness(a)).toBeLessThan(0.7 * roughness(s));
+    expect(sum(a.data) / sum(s.data)).toBeCloseTo(1, 1);
+    const holed = { ...s, mask: s.mask.map((m, i) => (i % 48 < 8 ? 0 : m)), data: s.data.map((v, i) => (i % 48 < 8 ? 0 : v)) };
+    const b = one({ name: 'beam-blur', fwhm: [4, 4], axisRatio: [1, 1] }).apply(holed, new Rng(2));
+    expect(b.mask).toEqual(holed.mask);
+    for (let y = 0; y < 48; y++) expect(b.data[y * 48 + 3]).toBe(0);
+  });
+
+  it('resized crops zoom into a sub-field; a full-size crop is the identity', () => {
+    const s = disk(2, 32);
+    const id = one({ name: 'resized-crop', scale: [1, 1], ratio: [1, 1] }).apply(s, new Rng(1));
+    for (let i = 0; i < s.data.length; i++) expect(id.data[i]).toBeCloseTo(s.data[i]!, 5);
+    const z = one({ name: 'resized-crop', scale: [0.25, 0.25], ratio: [1, 1] }).apply(noZeros(32), new Rng(1));
+    expect(z.mask.every((m) => m === 1)).toBe(true);
+    expect(Math.min(...z.data)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shifts move the image without zero-filled edges', () => {
+    const s = noZeros(32);
+    const a = one({ name: 'shift', maxFraction: 0.2 }).apply(s, new Rng(4));
+    expect(a.mask.every((m) => m === 1)).toBe(true);
+    expect(Math.min(...a.data)).toBeGreaterThanOrEqual(1);
+    const none = one({ name: 'shift', maxFraction: 0 }).apply(s, new Rng(4));
+    for (let i = 0; i < s.data.length; i++) expect(none.data[i]).toBeCloseTo(s.data[i]!, 5);
+  });
+
+  it('spectral shifts interpolate between neighbouring channels and leave moment maps alone', () => {
+    const C = 5, s: ImageSample = { data: new Float32Array(4 * C), mask: new Uint8Array(4).fill(1), height: 2, width: 2, channels: C, channelKind: 'spectral' };
+    for (let i = 0; i < 4; i++) for (let c = 0; c < C; c++) s.data[i * C + c] = c;
+    expect(Array.from(shiftChannels(s, 0.5).data.subarray(0, C))).toEqual([0, 0.5, 1.5, 2.5, 3.5]);
+    expect(Array.from(shiftChannels(s, -1).data.subarray(0, C))).toEqual([1, 2, 3, 4, 4]);
+    const moments = { ...s, channelKind: 'moments' as const };
+    expect(one({ name: 'spectral-shift', maxChannels: 2 }).apply(moments, new Rng(1)).data).toEqual(moments.data);
+  });
+
+  it('dropping one augmentation leaves the random draws of the others unchanged (clean ablations)', () => {
+    const s = disk(3, 32);
+    const withScale = buildAugmentations([{ name: 'rotation' }, { name: 'flux-scale', range: [1, 1] }, { name: 'noise', snr: [20, 20] }]);
+    const without = buildAugmentations([{ name: 'rotation' }, { name: 'noise', snr: [20, 20] }]);
+    expect(withScale.apply(s, new Rng(9)).data).toEqual(without.apply(s, new Rng(9)).data);
+  });
+
+  it('builds the defaults and rejects unknown names and parameters, naming them', () => {
+    expect(buildAugmentations(DEFAULT_AUGMENTATIONS).steps.map((a) => a.name)).toEqual(DEFAULT_AUGMENTATIONS.map((a) => a.name));
+    const bad = () => buildAugmentations([{ name: 'rotation', degree: 3 }, { name: 'colour-jitter' }, { name: 'noise', snr: [100, 10] }, { name: 'flip', p: 2 }]);
+    expect(bad).toThrow(AugmentationSpecError);
+    expect(bad).toThrow(/degree/);
+    expect(bad).toThrow(/colour-jitter/);
+    expect(bad).toThrow(/\(noise\)\.snr/);
+    expect(bad).toThrow(/\(flip\)\.p/);
+  });
+});
