@@ -48,11 +48,12 @@ export function decompressImage(header: HeaderLookup, data: Uint8Array, file: st
     let column = compressed;
     let slice = table.heapSlice(compressed, t);
     if (slice.count === 0) {
-      const fallback = uncompressed ?? gzipped;
-      if (!fallback) fail('corrupt-data', `tile ${t + 1} has no compressed bytes and there is no UNCOMPRESSED_DATA column`);
-      column = fallback!;
-      slice = table.heapSlice(column, t);
-      if (slice.count === 0) fail('corrupt-data', `tile ${t + 1} has no data in any column`);
+      // not compressed normally: the tile sits in UNCOMPRESSED_DATA (before 2011) or GZIP_COMPRESSED_DATA
+      const fallbacks = [uncompressed, gzipped].filter((c): c is Column => c !== undefined);
+      if (fallbacks.length === 0) fail('corrupt-data', `tile ${t + 1} has no compressed bytes and no UNCOMPRESSED_DATA column`);
+      const found = fallbacks.map((c) => ({ column: c, slice: table.heapSlice(c, t) })).find((f) => f.slice.count > 0);
+      if (!found) fail('corrupt-data', `tile ${t + 1} has no data in any column`);
+      ({ column, slice } = found!);
     }
     const pixels = grid.extent(t).pixels;
     if (pixels > MAX_PIXELS_PER_BYTE * slice.byteLength + 1024) {
