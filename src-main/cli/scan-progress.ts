@@ -6,15 +6,15 @@ import type { ScanProgress } from '../api/index.ts';
 
 export interface ProgressDisplay {
   update(progress: ScanProgress): void;
-  /** A one-off message (e.g. "cancelling…") that must not garble the bar. */
-  note(message: string): void;
+  /** Ends the display early with a message (e.g. "cancelling…"); later updates are ignored. */
+  interrupt(message: string): void;
   stop(): void;
 }
 
 const PLAIN_INTERVAL_MS = 5000;
 
 export function scanProgressDisplay(stream: NodeJS.WriteStream, enabled: boolean): ProgressDisplay {
-  if (!enabled) return { update() {}, note: (m) => void stream.write(m + '\n'), stop() {} };
+  if (!enabled) return { update() {}, interrupt: (m) => void stream.write(m + '\n'), stop() {} };
   return stream.isTTY ? new BarDisplay(stream) : new PlainDisplay(stream);
 }
 
@@ -36,6 +36,7 @@ class Rate {
 class BarDisplay implements ProgressDisplay {
   #bar: SingleBar;
   #started = false;
+  #interrupted = false;
   #rate = new Rate();
   #stream: NodeJS.WriteStream;
 
@@ -61,6 +62,7 @@ class BarDisplay implements ProgressDisplay {
   }
 
   update(p: ScanProgress): void {
+    if (this.#interrupted) return;
     const payload = { phase: p.phase, rate: this.#rate.of(p), failed: p.failed };
     const total = Math.max(p.total, 1);
     if (!this.#started) {
@@ -72,9 +74,11 @@ class BarDisplay implements ProgressDisplay {
     }
   }
 
-  note(message: string): void {
-    // cli-progress redraws over the current line; start the message on a fresh one.
-    this.#stream.write((this.#started ? '\n' : '') + message + '\n');
+  interrupt(message: string): void {
+    // Stop the bar first: cli-progress would redraw over the message.
+    this.stop();
+    this.#interrupted = true;
+    this.#stream.write(message + '\n');
   }
 
   stop(): void {
@@ -88,12 +92,14 @@ class PlainDisplay implements ProgressDisplay {
   #rate = new Rate();
   #phase: ScanProgress['phase'] | null = null;
   #last = -Infinity;
+  #interrupted = false;
 
   constructor(stream: NodeJS.WriteStream) {
     this.#stream = stream;
   }
 
   update(p: ScanProgress): void {
+    if (this.#interrupted) return;
     const rate = this.#rate.of(p);
     const now = performance.now();
     // The first report of each phase at once, then one line every few seconds.
@@ -104,7 +110,8 @@ class PlainDisplay implements ProgressDisplay {
     else this.#stream.write(`scanning: ${p.done}/${p.total} files, ${rate} files/s${p.failed > 0 ? `, ${p.failed} failed` : ''}\n`);
   }
 
-  note(message: string): void {
+  interrupt(message: string): void {
+    this.#interrupted = true;
     this.#stream.write(message + '\n');
   }
 

@@ -20,7 +20,7 @@ export function addCommand(): Command {
     .argument('<dir...>', 'folders to scan')
     .option('--json', 'print the summary as JSON: {added, updated, unchanged, failed, missing, cancelled, failures: [{path, error}], itemsInProject, seconds}')
     .option('--no-progress', 'no progress output on stderr')
-    .option('--workers <n>', 'worker threads reading headers (default: one per core)', positiveInteger)
+    .option('--workers <n>', 'worker threads reading headers (default: one per core, at most 4)', positiveInteger)
     .addHelpText(
       'after',
       '\nProgress goes to stderr: a bar on a terminal, an occasional line otherwise. Ctrl-C stops the scan\n' +
@@ -36,7 +36,7 @@ export function addCommand(): Command {
       const onSigint = () => {
         if (controller.signal.aborted) return;
         controller.abort();
-        progress.note('cancelling: waiting for the scan to stop (the project is being kept intact)…');
+        progress.interrupt('cancelling: waiting for the scan to stop (the project is being kept intact)…');
       };
       process.on('SIGINT', onSigint);
       let report: ScanReport;
