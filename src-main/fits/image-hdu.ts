@@ -6,7 +6,7 @@ import type { RawArray } from './endian.ts';
 import { FitsError } from './errors.ts';
 import type { FitsFile } from './fits-file.ts';
 import type { Header } from './header.ts';
-import { applyScaling, scalingFromHeader } from './scaling.ts';
+import { applyScaling, scaleInto, scalingFromHeader } from './scaling.ts';
 import type { Scaling } from './scaling.ts';
 import type { HduLayout } from './structure.ts';
 import { decompressImage } from './tile-compression/index.ts';
@@ -83,7 +83,14 @@ export class ImageHdu {
 
   /** Physical values, float64, C order (NAXIS1 fastest). */
   read(): Float64Array {
-    return applyScaling(this.readRaw(), this.scaling);
+    if (this.compressed) return applyScaling(this.readRaw(), this.scaling);
+    // Read the stored bytes into the tail of the output buffer and widen forwards in place: one allocation.
+    const n = this.size;
+    const bpp = bytesPerPixel(this.bitpix);
+    const buffer = Buffer.allocUnsafeSlow(n * 8).buffer;
+    const tail = new Uint8Array(buffer, n * (8 - bpp), n * bpp);
+    this.#file.readInto(this.#layout.dataOffset, tail);
+    return scaleInto(bigEndianToNative(tail, this.bitpix), this.scaling, new Float64Array(buffer, 0, n));
   }
 
   /** Physical values of one 2-D plane (index over NAXIS3..n, C order), reading only that plane's bytes. */

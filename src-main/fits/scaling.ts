@@ -13,9 +13,16 @@ const TWO_63 = 9223372036854775808;
 
 /** Physical values as float64, C order. Pure: `raw` is not modified. */
 export function applyScaling(raw: RawArray, scaling: Scaling): Float64Array {
+  return scaleInto(raw, scaling, new Float64Array(raw.length));
+}
+
+/**
+ * applyScaling into `out`. `raw` may share memory with `out` if it ends where `out` ends (the reader widens in place
+ * that way, saving a second large buffer): every loop runs forwards and reads raw[i] before writing out[i].
+ */
+export function scaleInto(raw: RawArray, scaling: Scaling, out: Float64Array): Float64Array {
   const { bscale, bzero } = scaling;
   const n = raw.length;
-  const out = new Float64Array(n);
   const identity = bscale === 1 && bzero === 0;
   if (raw instanceof BigInt64Array) {
     const blank = scaling.blank === undefined ? undefined : BigInt(scaling.blank);
@@ -38,7 +45,7 @@ export function applyScaling(raw: RawArray, scaling: Scaling): Float64Array {
   const blank = isFloat || scaling.blank === undefined ? undefined : Number(scaling.blank);
   if (blank === undefined || !Number.isFinite(blank)) {
     if (identity) {
-      out.set(raw);
+      for (let i = 0; i < n; i++) out[i] = raw[i];
       return out;
     }
     for (let i = 0; i < n; i++) out[i] = raw[i] * bscale + bzero;
