@@ -1,0 +1,96 @@
+// Embeddings of a trained model: the pooled online-encoder output of each image, streamed batch by
+// batch, so memory holds one batch of images and vectors however large the data set.
+import * as tf from '@tensorflow/tfjs-core';
+import { buildEncoder } from './encoders.ts';
+import type { Sequential } from './layers/sequential.ts';
+import { decodeCheckpoint } from './serialization.ts';
+import { parseSettings, type TrainingSettings, type TrainingSettingsInput } from './settings.ts';
+import { selectBackend } from './backend.ts';
+import { Rng } from './rng.ts';
+import { CheckpointError, ModelError } from './errors.ts';
+
+/** One preprocessed image (model-data's ImageSample): S x S x C values, HWC order. */
+export interface EmbeddableSample {
+  data: Float32Array;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** Random access to preprocessed images (model-data's SampleSource). */
+export interface EmbeddableSource {
+  readonly length: number;
+  get(index: number): EmbeddableSample;
+}
+
+export interface EmbedOptions {
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+  /** Overrides the settings' backend. */
+  backend?: string;
+}
+
+export interface Embedding {
+  index: number;
+  vector: Float32Array;
+}
+
+/** The online encoder of a checkpoint, ready to embed; dispose() when done. */
+export function loadEncoder(weightsBytes: Uint8Array, settings: TrainingSettings): Sequential {
+  const ck = decodeCheckpoint(weightsBytes, 'weights');
+  const encoder = buildEncoder(settings);
+  encoder.build([-1, settings.image_size, settings.image_size, settings.channels], new Rng(settings.seed));
+  try {
+    tf.tidy(() => {
+      for (const w of encoder.weights()) {
+        const name = `online/encoder/${w.path}`;
+        const v = ck.tensors.get(name);
+        if (v == null) throw new CheckpointError(`weights: no tensor ${name} (the settings do not match the trained architecture?)`);
+        if (v.length !== w.variable.size) throw new CheckpointError(`weights: tensor ${name} has ${v.length} values, the settings' encoder expects ${w.variable.size}`);
+        w.variable.assign(tf.tensor(v, w.variable.shape));
+      }
+    });
+  } catch (e) {
+    encoder.dispose();
+    throw e;
+  }
+  return encoder;
+}
+
+/**
+ * Streams the embedding of every image of `source`, in index order. `config` defaults to the
+ * settings stored in the checkpoint.
+ */
+export async function* embed(weightsBytes: Uint8Array, config: TrainingSettingsInput | undefined, source: EmbeddableSource, opts: EmbedOptions = {}): AsyncGenerator<Embedding> {
+  const settings = config != null ? parseSettings(config) : parseSettings(decodeCheckpoint(weightsBytes, 'weights').manifest.settings);
+  await selectBackend(opts.backend ?? settings.backend, () => {});
+  const encoder = loadEncoder(weightsBytes, settings);
+  const { image_size: s, channels: c } = settings;
+  const batchSize = Math.max(1, opts.batchSize ?? 64);
+  const pixels = s * s * c;
+  const input = new Float32Array(batchSize * pixels);
+  try {
+    for (let start = 0; start < source.length; start += batchSize) {
+      opts.signal?.throwIfAborted();
+      const n = Math.min(batchSize, source.length - start);
+      for (let i = 0; i < n; i++) {
+        const sample = source.get(start + i);
+        if (sample.height !== s || sample.width !== s || sample.channels !== c) {
+          throw new ModelError(`image ${start + i} is ${sample.height}x${sample.width}x${sample.channels}, the model takes ${s}x${s}x${c}`);
+        }
+        input.set(sample.data, i * pixels);
+      }
+      const out = tf.tidy(() => encoder.call(tf.tensor4d(input.subarray(0, n * pixels), [n, s, s, c])));
+      const values = (await out.data()) as Float32Array;
+      out.dispose();
+      const d = values.length / n;
+      for (let i = 0; i < n; i++) yield { index: start + i, vector: values.slice(i * d, (i + 1) * d) };
+      opts.onProgress?.(start + n, source.length);
+      // Let other work (progress events, cancellation) run between batches.
+      await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    encoder.dispose();
+  }
+}

@@ -1,0 +1,68 @@
+// Worker-thread entry of a training run (started by train.ts): selects the backend, builds the
+// ViewPairLoader from the serialisable source spec, runs the loop, and posts progress, epoch
+// checkpoints (transferred, not copied) and the result. Messages in: pause, resume, cancel.
+import { parentPort, workerData } from 'node:worker_threads';
+import { selectBackend } from './backend.ts';
+import { runTraining, type BatchLoader, type TrainingControl } from './training-loop.ts';
+import { parseSettings } from './settings.ts';
+import { createGradientPool } from './gradient-pool.ts';
+import type { TrainingWorkerData, TrainingWorkerMessage, TrainingCommand } from './train.ts';
+
+interface DataModule {
+  ViewPairLoader: new (source: unknown, opts: { batchSize: number; augmentations: unknown[]; seed: number; workers?: number }) => BatchLoader;
+  DEFAULT_AUGMENTATIONS: unknown[];
+}
+
+const port = parentPort!;
+const post = (m: TrainingWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+let paused = false;
+let wake: (() => void) | undefined;
+const control: TrainingControl & { cancelled: boolean } = {
+  cancelled: false,
+  waitWhilePaused: () => (paused && !control.cancelled ? new Promise<void>((r) => (wake = r)) : Promise.resolve()),
+};
+port.on('message', (m: TrainingCommand) => {
+  if (m.type === 'pause') paused = true;
+  else if (m.type === 'resume' || m.type === 'cancel') {
+    if (m.type === 'cancel') control.cancelled = true;
+    paused = false;
+    wake?.();
+    wake = undefined;
+  }
+});
+
+async function main(): Promise<void> {
+  const data = workerData as TrainingWorkerData;
+  const settings = parseSettings(data.settings);
+  const backend = await selectBackend(data.backend ?? settings.backend, (message) => post({ type: 'warning', message }));
+  const dataModule = (await import('./data/index.ts')) as unknown as DataModule;
+  const loader = new dataModule.ViewPairLoader(data.source, {
+    batchSize: settings.batch_size,
+    augmentations: settings.augmentations ?? dataModule.DEFAULT_AUGMENTATIONS,
+    seed: settings.seed,
+    workers: data.loaderWorkers,
+  });
+  const pool = settings.gradient_workers > 1 ? await createGradientPool(settings, settings.gradient_workers, backend) : undefined;
+  try {
+    const result = await runTraining({
+      settings,
+      loader,
+      backend,
+      resumeFrom: data.resumeFrom,
+      control,
+      gradientPool: pool,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+      onEpochEnd: (e) => post({ type: 'epochEnd', epoch: e.epoch, meanLoss: e.meanLoss, checkpoint: e.checkpoint }, [e.checkpoint.buffer as ArrayBuffer]),
+    });
+    post({ type: 'done', result }, [result.checkpoint.buffer as ArrayBuffer]);
+  } finally {
+    await pool?.close();
+    await loader.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  const err = e as Error;
+  post({ type: 'error', name: err.name ?? 'Error', message: err.message ?? String(e) });
+});

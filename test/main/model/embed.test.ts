@@ -1,0 +1,91 @@
+// Embeddings stream in index order, in batches, with the trained encoder's weights.
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../../src-main/model/backend.ts';
+import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main/model/training-loop.ts';
+import { embed, loadEncoder } from '../../../src-main/model/embed.ts';
+import { createByol } from '../../../src-main/model/byol.ts';
+import { parseSettings } from '../../../src-main/model/settings.ts';
+import { Rng } from '../../../src-main/model/rng.ts';
+
+const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 3, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16, epochs: 1, seed: 1 });
+
+class NoisePairs implements BatchLoader {
+  readonly stepsPerEpoch = 2;
+  waitMs = 0;
+  async batch(epoch: number, step: number): Promise<ViewBatch> {
+    const rng = new Rng(epoch * 10 + step);
+    const n = 4 * 16 * 16;
+    const view1 = Float32Array.from({ length: n }, () => rng.normal());
+    const view2 = view1.map((v) => v + 0.1 * rng.normal());
+    return { view1, view2, batchSize: 4, size: 16, channels: 1, indices: [0, 1, 2, 3] };
+  }
+  async close(): Promise<void> {}
+}
+
+function sourceOf(count: number) {
+  let reads = 0;
+  const samples = Array.from({ length: count }, (_, i) => {
+    const rng = new Rng(100 + i);
+    return { data: Float32Array.from({ length: 256 }, () => rng.normal()), height: 16, width: 16, channels: 1 };
+  });
+  return {
+    length: count,
+    get(i: number) {
+      reads++;
+      return samples[i]!;
+    },
+    get reads() {
+      return reads;
+    },
+  };
+}
+
+describe('embed', () => {
+  let weights: Uint8Array;
+  beforeAll(async () => {
+    await selectBackend('wasm');
+    weights = (await runTraining({ settings, loader: new NoisePairs(), backend: 'wasm' })).checkpoint;
+  });
+
+  it('yields one vector of the representation size per image, in order, matching the encoder', async () => {
+    const source = sourceOf(10);
+    const progress: number[] = [];
+    const got: { index: number; vector: Float32Array }[] = [];
+    for await (const e of embed(weights, settings, source, { batchSize: 4, onProgress: (d) => progress.push(d) })) got.push(e);
+    expect(got.map((e) => e.index)).toEqual([...Array(10).keys()]);
+    expect(got.every((e) => e.vector.length === 16)).toBe(true);
+    expect(progress).toEqual([4, 8, 10]);
+    const encoder = loadEncoder(weights, settings);
+    const direct = tf.tidy(() => encoder.call(tf.tensor4d(source.get(7).data, [1, 16, 16, 1]))).dataSync();
+    encoder.dispose();
+    for (let k = 0; k < 16; k++) expect(got[7]!.vector[k]).toBeCloseTo(direct[k]!, 5);
+    // the trained weights are used, not the seed's initial ones
+    const untrained = createByol(settings);
+    const initial = tf.tidy(() => untrained.embed(tf.tensor4d(source.get(7).data, [1, 16, 16, 1]))).dataSync();
+    untrained.dispose();
+    expect(Array.from(initial)).not.toEqual(Array.from(got[7]!.vector));
+  });
+
+  it('reads the source lazily and stops on abort', async () => {
+    const source = sourceOf(50);
+    const ctl = new AbortController();
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const e of embed(weights, undefined, source, { batchSize: 5, signal: ctl.signal })) {
+          seen.push(e.index);
+          if (e.index === 6) ctl.abort();
+        }
+      })(),
+    ).rejects.toThrow();
+    expect(seen).toHaveLength(10);
+    expect(source.reads).toBe(10);
+  });
+
+  it('rejects images of the wrong size and weights of another architecture', async () => {
+    const wrong = { length: 1, get: () => ({ data: new Float32Array(64), height: 8, width: 8, channels: 1 }) };
+    await expect(embed(weights, settings, wrong).next()).rejects.toThrow(/8x8x1.*16x16x1/);
+    await expect(embed(weights, { ...settings, width: 8 }, sourceOf(1)).next()).rejects.toThrow(/expects/);
+  });
+});
