@@ -87,8 +87,9 @@ export function readParameters(header: HeaderLookup, file: string, hdu: number):
       const value = integer(`ZVAL${k}`);
       if (value !== undefined) named.set(name, value);
     }
-    blockSize = named.get('BLOCKSIZE') ?? integer('ZVAL1') ?? 32;
-    bytePix = named.get('BYTEPIX') ?? (named.size === 0 ? integer('ZVAL2') : undefined) ?? 4;
+    // a ZVALn whose ZNAMEn says something else is not taken positionally
+    blockSize = named.get('BLOCKSIZE') ?? (text('ZNAME1') === undefined ? integer('ZVAL1') : undefined) ?? 32;
+    bytePix = named.get('BYTEPIX') ?? (text('ZNAME2') === undefined ? integer('ZVAL2') : undefined) ?? 4;
     if (blockSize < 16 && bytePix > 8) [blockSize, bytePix] = [bytePix, blockSize]; // CFITSIO: values written reversed
     if (blockSize < 1 || blockSize > 65536) return fail('bad-header', `RICE_1 BLOCKSIZE = ${blockSize} is not 1 to 65536`);
     if (bytePix === 8) return fail('unsupported', 'RICE_1 with 8-byte pixels is not supported');

@@ -336,6 +336,19 @@ describe.skipIf(!haveCfitsio)('damaged compressed data', () => {
     expect(failure(() => decompressImage(withKeys(rice.header, { ZCMPTYPE: undefined }), rice.data, rice.file, 1)).code).toBe('bad-header');
   });
 
+  it('Rice BLOCKSIZE/BYTEPIX are found by ZNAMEn in any order, or positionally without names', () => {
+    const want = decompressImage(rice.header, rice.data, rice.file, 1).values;
+    const swapped = withKeys(rice.header, { ZNAME1: 'BYTEPIX', ZVAL1: 4, ZNAME2: 'BLOCKSIZE', ZVAL2: 32 });
+    expect(sameValues(decompressImage(swapped, rice.data, rice.file, 1).values, want).mismatches).toBe(0);
+    const positional = withKeys(rice.header, { ZNAME1: undefined, ZNAME2: undefined });
+    expect(sameValues(decompressImage(positional, rice.data, rice.file, 1).values, want).mismatches).toBe(0);
+    // the wrong block size must not decode to the same pixels (or decode at all)
+    const wrong = withKeys(rice.header, { ZVAL1: 16 });
+    let same = false;
+    try { same = sameValues(decompressImage(wrong, rice.data, rice.file, 1).values, want).mismatches === 0; } catch (e) { expect(e).toBeInstanceOf(FitsError); }
+    expect(same).toBe(false);
+  });
+
   it('64-bit Q descriptors read the same tiles as 32-bit P descriptors', () => {
     // rebuild the table with 16-byte 'Q' descriptors pointing into the same heap
     const rows = rice.header.get('NAXIS2') as number;
