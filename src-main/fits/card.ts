@@ -5,6 +5,8 @@ export type CardValue = string | number | boolean | bigint;
 const COMMENTARY = new Set(['COMMENT', 'HISTORY', '']);
 const INTEGER = /^[+-]?\d+$/;
 const REAL = /^[+-]?(\d+\.?\d*|\.\d+)([EeDd][+-]?\d+)?$/;
+const NUM = String.raw`[+-]?(\d+\.?\d*|\.\d+)([EeDd][+-]?\d+)?`;
+const COMPLEX = new RegExp(String.raw`^\(\s*${NUM}\s*,\s*${NUM}\s*\)$`);
 
 export class Card {
   /** The 80 characters as stored (latin1-decoded). */
@@ -121,7 +123,9 @@ export function parseValueField(field: string): { value: CardValue | undefined; 
     return { value: BigInt(token), comment };
   }
   if (REAL.test(token)) return { value: Number(token.replace(/[Dd]/, 'E')), comment };
-  // Complex values "(re, im)" and other oddities stay as their text; verify reports them.
+  // Complex values "(re, im)" are legal but rare: kept as their text.
+  if (COMPLEX.test(token)) return { value: token, comment };
+  // Other oddities stay as their text too; verify reports them.
   return { value: token, comment, problem: `unparseable value ${JSON.stringify(token)}` };
 }
 

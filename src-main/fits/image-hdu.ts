@@ -77,8 +77,7 @@ export class ImageHdu {
   /** Stored values in native byte order (for compressed HDUs: decompressed, floats already dequantised). */
   readRaw(): RawArray {
     if (this.compressed) return this.#decompress().values;
-    const bytes = this.#file.read(this.#layout.dataOffset, this.size * bytesPerPixel(this.bitpix));
-    return bigEndianToNative(bytes, this.bitpix);
+    return this.#allocating(() => bigEndianToNative(this.#file.read(this.#layout.dataOffset, this.size * bytesPerPixel(this.bitpix)), this.bitpix));
   }
 
   /** Physical values, float64, C order (NAXIS1 fastest). */
@@ -87,7 +86,7 @@ export class ImageHdu {
     // Read the stored bytes into the tail of the output buffer and widen forwards in place: one allocation.
     const n = this.size;
     const bpp = bytesPerPixel(this.bitpix);
-    const buffer = Buffer.allocUnsafeSlow(n * 8).buffer;
+    const buffer = this.#allocating(() => Buffer.allocUnsafeSlow(n * 8).buffer);
     const tail = new Uint8Array(buffer, n * (8 - bpp), n * bpp);
     this.#file.readInto(this.#layout.dataOffset, tail);
     return scaleInto(bigEndianToNative(tail, this.bitpix), this.scaling, new Float64Array(buffer, 0, n));
@@ -112,6 +111,18 @@ export class ImageHdu {
       return this.compressed ? raw.slice() : raw;
     }
     return new Float32Array(applyScaling(raw, scaling));
+  }
+
+  /** Turns an allocation failure (image larger than memory) into a FitsError naming the file. */
+  #allocating<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof RangeError) {
+        throw new FitsError('too-large', this.#file.path, `image of ${this.size} pixels does not fit in memory (${e.message})`, this.index);
+      }
+      throw e;
+    }
   }
 
   #decompress(): DecompressedImage {

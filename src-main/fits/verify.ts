@@ -31,7 +31,7 @@ export function verifyHeader(header: Header, hdu: number): FitsIssue[] {
     }
     if (card.isCommentary || k === 'CONTINUE') continue;
     if (card.problem) add('bad-value', false, `${k}: ${card.problem}`, k);
-    if (seen.has(k)) add('duplicate-keyword', true, `keyword '${k}' appears more than once (the first is used)`, k);
+    if (seen.has(k)) add('duplicate-keyword', false, `keyword '${k}' appears more than once (the first is used)`, k);
     seen.add(k);
   }
 

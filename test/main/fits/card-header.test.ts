@@ -54,6 +54,12 @@ describe('Card', () => {
     expect(c.value).toBe('CCD-44');
   });
 
+  it('keeps complex values as their text without calling them unparseable', () => {
+    const c = card('CMPLXVAL= (1.5, -2.0)          / complex value');
+    expect(c.value).toBe('(1.5, -2.0)');
+    expect(c.problem).toBeUndefined();
+  });
+
   it('reports unparseable values instead of throwing', () => {
     const c = card('ODD     = 12abc');
     expect(c.value).toBe('12abc');

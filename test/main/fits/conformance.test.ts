@@ -116,12 +116,13 @@ describe.skipIf(!corpusPresent)('FITS conformance corpus: bad files are rejected
       const run = spawnSync(process.execPath, ['--max-old-space-size=256', probe, file], { encoding: 'utf8', timeout: 15_000 });
       expect(run.error, 'child process did not hang').toBeUndefined();
       expect(run.status, `child exited cleanly (stderr: ${run.stderr})`).toBe(0);
-      const result = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { threw: boolean; name?: string; code?: string; file?: string; message?: string };
+      const result = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { threw: boolean; name?: string; code?: string; file?: string; message?: string; maxRssKb: number };
       expect(result.threw, 'rejected').toBe(true);
       expect(result.name).toBe('FitsError');
       expect(result.file).toBe(file);
       expect(result.message).toContain(file);
       expect(result.code).not.toBe('io');
+      expect(result.maxRssKb, 'peak memory of the child (KB)').toBeLessThan(300 * 1024);
     });
   }
 });
