@@ -18,7 +18,7 @@ export class BarnesHutTree {
   #perm = new Int32Array(0);
   #scratch = new Int32Array(0);
   #stack = new Int32Array(256);
-  #y = new Float64Array(0);
+  #y: Float64Array<ArrayBufferLike> = new Float64Array(0);
 
   /** Rebuilds the tree over y (n x 2, row-major). */
   build(y: Float64Array, n: number): void {

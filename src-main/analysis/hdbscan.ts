@@ -48,7 +48,7 @@ export async function hdbscan(e: Embeddings, options: HdbscanOptions = {}): Prom
   const core = new Float64Array(n);
   if (minSamples > 1) for (let i = 0; i < n; i++) core[i] = graph.distances[i * graph.k + minSamples - 2];
   options.signal?.throwIfAborted();
-  const edges = exact ? primMst(e, metric, core) : graphMst(graph, core);
+  const edges = exact ? primMst(e, metric, core) : graphMst(e, metric, graph, core);
   options.onProgress?.({ stage: 'hdbscan', done: 1, total: 2 });
   const result = condenseAndSelect(n, edges, Math.max(2, minClusterSize));
   options.onProgress?.({ stage: 'hdbscan', done: 2, total: 2 });
@@ -115,20 +115,54 @@ function primMst(e: Embeddings, metric: Metric, core: Float64Array): Edges {
   return { a, b, w };
 }
 
-/** Kruskal on the kNN graph's mutual-reachability edges; components it leaves apart join at Infinity. */
-function graphMst(g: KnnGraph, core: Float64Array): Edges {
+/**
+ * Kruskal on the kNN graph's mutual-reachability edges. Where the graph falls into separate
+ * components, up to 64 sample items of each are scanned exactly against all items outside it, and
+ * Kruskal runs again over the kNN edges plus these bridges: a bridge is an upper bound on the true
+ * one but of the right scale, so stray items still fall out before the components separate.
+ */
+function graphMst(e: Embeddings, metric: Metric, g: KnnGraph, core: Float64Array): Edges {
   const { n, k } = g;
-  const m = n * k;
-  const order = new Uint32Array(m);
-  const weight = new Float64Array(m);
+  const from: number[] = [];
+  const to: number[] = [];
+  const weight: number[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < k; j++) {
-      const e = i * k + j;
-      order[e] = e;
-      weight[e] = Math.max(g.distances[e], core[i], core[g.indices[e]]);
+      const t = i * k + j;
+      from.push(i);
+      to.push(g.indices[t]);
+      weight.push(Math.max(g.distances[t], core[i], core[g.indices[t]]));
     }
   }
-  order.sort((p, q) => weight[p] - weight[q]);
+  let forest = kruskal(n, from, to, weight);
+  if (forest.count < n - 1) {
+    bridges(e, metric, core, forest.find, from, to, weight);
+    forest = kruskal(n, from, to, weight);
+  }
+  const { a, b, w, find } = forest;
+  let count = forest.count;
+  // Whatever is still apart (only if bridging failed) joins at infinite distance.
+  for (let i = 1; i < n && count < n - 1; i++) {
+    const ri = find(i);
+    const r0 = find(0);
+    if (ri === r0) continue;
+    forest.parent[ri] = r0;
+    a[count] = 0;
+    b[count] = i;
+    w[count] = Infinity;
+    count++;
+  }
+  return { a, b, w };
+}
+
+interface Forest extends Edges {
+  readonly count: number;
+  readonly parent: Int32Array;
+  readonly find: (i: number) => number;
+}
+
+function kruskal(n: number, from: number[], to: number[], weight: number[]): Forest {
+  const order = Uint32Array.from(weight.keys()).sort((p, q) => weight[p] - weight[q]);
   const parent = new Int32Array(n).map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]];
@@ -138,30 +172,62 @@ function graphMst(g: KnnGraph, core: Float64Array): Edges {
   const b = new Int32Array(n - 1);
   const w = new Float64Array(n - 1);
   let count = 0;
-  for (let t = 0; t < m && count < n - 1; t++) {
-    const e = order[t];
-    const i = Math.floor(e / k);
-    const j = g.indices[e];
-    const ri = find(i);
-    const rj = find(j);
+  for (let t = 0; t < order.length && count < n - 1; t++) {
+    const edge = order[t];
+    const ri = find(from[edge]);
+    const rj = find(to[edge]);
     if (ri === rj) continue;
     parent[ri] = rj;
-    a[count] = i;
-    b[count] = j;
-    w[count] = weight[e];
+    a[count] = from[edge];
+    b[count] = to[edge];
+    w[count] = weight[edge];
     count++;
   }
-  for (let i = 1; i < n && count < n - 1; i++) {
-    const ri = find(i);
-    const r0 = find(0);
-    if (ri === r0) continue;
-    parent[ri] = r0;
-    a[count] = 0;
-    b[count] = i;
-    w[count] = Infinity;
-    count++;
+  return { a, b, w, count, parent, find };
+}
+
+/** Appends, for sample items of each component, the edge to the nearest item outside the component. */
+function bridges(e: Embeddings, metric: Metric, core: Float64Array, find: (i: number) => number, from: number[], to: number[], weight: number[]): void {
+  const { n, d } = e;
+  const x = scanStateOf(e, metric).rows;
+  const root = Int32Array.from({ length: n }, (_, i) => find(i));
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    let list = members.get(root[i]);
+    if (!list) members.set(root[i], (list = []));
+    list.push(i);
   }
-  return { a, b, w };
+  // At most 64 samples a component and about 4096 in all, so many small components stay cheap.
+  const perComponent = Math.max(1, Math.min(64, Math.floor(4096 / members.size)));
+  for (const [r, list] of members) {
+    const step = Math.max(1, Math.floor(list.length / perComponent));
+    for (let p = 0; p < list.length; p += step) {
+      const i = list[p];
+      let best = -1;
+      let bestW = Infinity;
+      for (let j = 0; j < n; j++) {
+        if (root[j] === r) continue;
+        let acc = 0;
+        if (metric === 'cosine') {
+          for (let t = 0; t < d; t++) acc += x[i * d + t] * x[j * d + t];
+          acc = 1 - acc;
+        } else {
+          for (let t = 0; t < d; t++) acc += (x[i * d + t] - x[j * d + t]) ** 2;
+          acc = Math.sqrt(acc);
+        }
+        const mr = Math.max(acc, core[i], core[j]);
+        if (mr < bestW) {
+          bestW = mr;
+          best = j;
+        }
+      }
+      if (best >= 0) {
+        from.push(i);
+        to.push(best);
+        weight.push(bestW);
+      }
+    }
+  }
 }
 
 function condenseAndSelect(n: number, edges: Edges, minClusterSize: number): HdbscanResult {

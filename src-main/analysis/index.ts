@@ -1,0 +1,27 @@
+// Public surface of the analysis folder: maps, similarity, clusters and outliers on plain Float32Arrays.
+export { AnalysisError } from './errors.ts';
+export type { AnalysisErrorCode } from './errors.ts';
+export { checkEmbeddings } from './embeddings.ts';
+export type { Embeddings, Metric, Progress, ProgressCallback } from './embeddings.ts';
+export { Pca } from './pca.ts';
+export type { PcaOptions } from './pca.ts';
+export { SimilarityIndex } from './knn.ts';
+export type { Neighbours, QueryOptions } from './knn.ts';
+export { knnGraph } from './knn-graph.ts';
+export type { KnnGraph, KnnGraphOptions } from './knn-graph.ts';
+export { HnswIndex } from './hnsw.ts';
+export type { HnswOptions } from './hnsw.ts';
+export { kMeans } from './kmeans.ts';
+export type { KMeansOptions, KMeansResult } from './kmeans.ts';
+export { hdbscan } from './hdbscan.ts';
+export type { HdbscanOptions, HdbscanResult } from './hdbscan.ts';
+export { outlierScores, scoresFromGraph } from './outliers.ts';
+export type { OutlierOptions, OutlierScores } from './outliers.ts';
+export { tsne } from './tsne.ts';
+export type { TsneOptions, TsneResult } from './tsne.ts';
+export { umap } from './umap.ts';
+export type { UmapOptions, UmapResult } from './umap.ts';
+export { runAnalysisJob } from './analysis-job.ts';
+export type { AnalysisJob, AnalysisJobResult } from './analysis-job.ts';
+export { runAnalysisInWorker } from './run-in-worker.ts';
+export type { WorkerControl } from './run-in-worker.ts';
