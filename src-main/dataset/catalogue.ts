@@ -13,7 +13,11 @@ export interface Catalogue {
   /** Absolute folder holding the project file; item paths are relative to it. */
   readonly folder: string;
   transaction<T>(fn: () => T): T;
-  readonly datasets: { add(absoluteRoot: string): number; markScanned(id: number): void };
+  readonly datasets: {
+    add(absoluteRoot: string): number;
+    markScanned(id: number): void;
+    list(): { id: number; absoluteRoot: string }[];
+  };
   readonly items: {
     /** Items at or under a relative folder ('' = everything), keyed by relative path. */
     knownUnder(relativeFolder: string): Map<string, KnownFile>;

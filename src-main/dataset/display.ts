@@ -100,12 +100,12 @@ export function renderRgba(data: ArrayLike<number>, opts: RenderOptions, out?: U
   const nan = opts.nanColor ?? [0, 0, 0, 0];
   const { min, max } = opts.limits;
   const span = max > min ? max - min : 1;
-  // The stretch is monotonic on [0, 1]: tabulate it finely once instead of per pixel.
+  // For big images, tabulate the stretch finely once instead of evaluating it per pixel.
   const TABLE = 4096;
-  const table = new Uint8Array(TABLE + 1);
-  for (let i = 0; i <= TABLE; i++) {
-    const s = stretchValue(i / TABLE, stretch, opts.stretchParameter);
-    table[i] = Math.min(255, Math.max(0, Math.round(s * 255)));
+  const tabulate = n > TABLE;
+  const table = new Uint8Array(tabulate ? TABLE + 1 : 0);
+  if (tabulate) {
+    for (let i = 0; i <= TABLE; i++) table[i] = toByte(stretchValue(i / TABLE, stretch, opts.stretchParameter));
   }
   const width = opts.width ?? n;
   const height = Math.ceil(n / width);
@@ -118,8 +118,12 @@ export function renderRgba(data: ArrayLike<number>, opts: RenderOptions, out?: U
     }
     let t = (v - min) / span;
     t = t < 0 ? 0 : t > 1 ? 1 : t;
-    const c = table[Math.round(t * TABLE)] * 3;
+    const c = (tabulate ? table[Math.round(t * TABLE)] : toByte(stretchValue(t, stretch, opts.stretchParameter))) * 3;
     rgba[o] = lut[c]; rgba[o + 1] = lut[c + 1]; rgba[o + 2] = lut[c + 2]; rgba[o + 3] = 255;
   }
   return rgba;
+}
+
+function toByte(s: number): number {
+  return Math.min(255, Math.max(0, Math.round(s * 255)));
 }

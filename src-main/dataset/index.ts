@@ -1,11 +1,11 @@
 // Datasets: scanning folders of FITS files into a project, listing items, and display helpers.
-export { addFolders, DatasetError } from './scan.ts';
+export { addFolders, DatasetError, rescanFolders } from './scan.ts';
 export type { ScanOptions, ScanProgress, ScanSummary, ScanFailure } from './scan.ts';
 export { listItems } from './catalogue.ts';
 export type { Catalogue, KnownFile } from './catalogue.ts';
 export { emptyMetadata } from './item.ts';
 export type {
-  AxisKind, DatasetItem, HeaderValue, ItemFilter, ItemMetadata, ItemRecord, ItemStatus, Thumbnail,
+  AxisKind, DatasetItem, HeaderValue, ItemFilter, ItemIssue, ItemMetadata, ItemRecord, ItemStatus, Thumbnail,
 } from './item.ts';
 export { inspectFile, chooseHdu, hashFile } from './inspect.ts';
 export type { Inspection } from './inspect.ts';

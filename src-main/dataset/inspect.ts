@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import { axisKinds, HduList } from '../fits/index.ts';
 import type { ImageHdu } from '../fits/index.ts';
 import { readMetadata, selectedCards } from './header-metadata.ts';
-import type { AxisKind, HeaderValue, ItemMetadata, Thumbnail } from './item.ts';
-import { makeThumbnail } from './thumbnail.ts';
+import type { AxisKind, HeaderValue, ItemIssue, ItemMetadata, Thumbnail } from './item.ts';
+import { makeThumbnail, MAX_THUMBNAIL_PLANE_PIXELS } from './thumbnail.ts';
 
 export interface Inspection {
   contentHash: string;
@@ -16,14 +16,18 @@ export interface Inspection {
   bitpix: number;
   metadata: ItemMetadata;
   header: Record<string, HeaderValue>;
+  issues: ItemIssue[];
   thumbnail: Thumbnail | null;
 }
 
 const HASH_CHUNK = 1 << 20;
+const MAX_ISSUES = 50;
+let hashBuffer: Buffer | undefined; // one per thread, reused: allocating 1 MB per small file cost more than hashing it
 
 export function hashFile(file: string): string {
   const hash = createHash('sha256');
-  const buf = Buffer.allocUnsafe(HASH_CHUNK);
+  hashBuffer ??= Buffer.allocUnsafeSlow(HASH_CHUNK);
+  const buf = hashBuffer;
   const fd = fs.openSync(file, 'r');
   try {
     for (;;) {
@@ -59,7 +63,10 @@ export function inspectFile(file: string): Inspection {
       bitpix: hdu.bitpix,
       metadata: readMetadata(hdu.header, naxis),
       header: selectedCards(hdu.header, naxis),
-      thumbnail: naxis >= 2 ? makeThumbnail(hdu, kinds) : null,
+      issues: list.issues.slice(0, MAX_ISSUES).map((i) => ({
+        code: i.code, hdu: i.hdu, fixable: i.fixable, message: i.message, ...(i.keyword === undefined ? {} : { keyword: i.keyword }),
+      })),
+      thumbnail: naxis >= 2 && hdu.planeSize <= MAX_THUMBNAIL_PLANE_PIXELS ? makeThumbnail(hdu, kinds) : null,
     };
   } finally {
     list.close();

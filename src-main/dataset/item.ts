@@ -22,6 +22,15 @@ export interface ItemMetadata {
   instrument: string | null;
 }
 
+/** A non-fatal problem in the file (FITS verify), kept so the UI can show a badge. */
+export interface ItemIssue {
+  code: string;
+  hdu: number;
+  keyword?: string;
+  fixable: boolean;
+  message: string;
+}
+
 /** What a scan writes for one file. */
 export interface ItemRecord {
   /** Relative to the project file's folder, '/'-separated. */
@@ -42,6 +51,7 @@ export interface ItemRecord {
   metadata: ItemMetadata;
   /** A selection of header cards (WCS, observation, beam) for display. */
   header: Record<string, HeaderValue>;
+  issues: ItemIssue[];
 }
 
 export interface DatasetItem extends ItemRecord {

@@ -29,9 +29,15 @@ export class ScanPool {
   #closed = false;
   #deaths = 0;
 
-  /** size 0 inspects on the calling thread (for debugging; it blocks the event loop per file). */
-  constructor(size = defaultWorkerCount()) {
+  readonly #workerUrl: URL | string;
+
+  /**
+   * size 0 inspects on the calling thread (for debugging; it blocks the event loop per file).
+   * workerUrl: where a bundler put scan-worker (Electron builds); by default the file next to this one.
+   */
+  constructor(size = defaultWorkerCount(), workerUrl: URL | string = new URL('./scan-worker.ts', import.meta.url)) {
     this.size = size;
+    this.#workerUrl = workerUrl;
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
   }
 
@@ -79,7 +85,7 @@ export class ScanPool {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(new URL('./scan-worker.ts', import.meta.url));
+    const worker = new Worker(this.#workerUrl);
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (reply: ScanReply) => {
       const p = slot.pending.get(reply.seq);

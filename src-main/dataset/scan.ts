@@ -24,6 +24,8 @@ export interface ScanOptions {
   onProgress?: (p: ScanProgress) => void;
   /** Worker threads; default min(cores, 4). 0 reads on the calling thread. */
   workers?: number;
+  /** The scan worker's module when a bundler moved it (Electron builds); default: scan-worker.ts beside scan.ts. */
+  workerUrl?: URL | string;
 }
 
 export interface ScanFailure {
@@ -155,9 +157,37 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
   return summary;
 }
 
+/**
+ * Scans every data folder of the project again. Items under a folder that no longer exists are
+ * marked missing (and the folder is listed as a failure); the other folders are re-added as usual.
+ */
+export async function rescanFolders(project: Catalogue, opts: ScanOptions = {}): Promise<ScanSummary> {
+  const present: string[] = [];
+  const gone: string[] = [];
+  for (const d of project.datasets.list()) {
+    if (fs.statSync(d.absoluteRoot, { throwIfNoEntry: false })?.isDirectory()) present.push(d.absoluteRoot);
+    else gone.push(d.absoluteRoot);
+  }
+  const summary = present.length > 0
+    ? await addFolders(project, present, opts)
+    : { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: opts.signal?.aborted ?? false, failures: [] };
+  if (summary.cancelled) return summary;
+  const vanished: number[] = [];
+  for (const root of gone) {
+    summary.failures.push({ path: root, error: 'the data folder no longer exists; its items are marked missing' });
+    for (const k of project.items.knownUnder(relativeTo(project.folder, root)).values()) {
+      if (k.status !== 'missing') vanished.push(k.id);
+    }
+  }
+  if (vanished.length > 0) project.transaction(() => project.items.markMissing(vanished));
+  summary.missing += vanished.length;
+  summary.failed = summary.failures.length;
+  return summary;
+}
+
 async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, opts: ScanOptions,
   progress: (p: ScanProgress, force?: boolean) => void): Promise<void> {
-  const pool = new ScanPool(opts.workers ?? defaultWorkerCount());
+  const pool = new ScanPool(opts.workers ?? defaultWorkerCount(), opts.workerUrl);
   let batch: Done[] = [];
   let lastFlush = performance.now();
   let finished = 0;
@@ -228,11 +258,11 @@ function toRecord(d: Done): ItemRecord {
     return {
       ...base, contentHash: inspection.contentHash, hdu: inspection.hdu, shape: inspection.shape,
       axisKinds: inspection.axisKinds, bitpix: inspection.bitpix, status: 'ok', error: null,
-      metadata: inspection.metadata, header: inspection.header,
+      metadata: inspection.metadata, header: inspection.header, issues: inspection.issues,
     };
   }
   return {
     ...base, contentHash: null, hdu: null, shape: null, axisKinds: null, bitpix: null, status: 'failed',
-    error: d.error, metadata: emptyMetadata(), header: {},
+    error: d.error, metadata: emptyMetadata(), header: {}, issues: [],
   };
 }

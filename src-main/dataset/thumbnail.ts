@@ -8,6 +8,8 @@ import type { Thumbnail } from './item.ts';
 import { percentileLimits, renderRgba } from './display.ts';
 
 export const THUMBNAIL_SIZE = 128;
+/** Larger planes get no thumbnail: one plane is read whole, per worker (256 MB of float32). */
+export const MAX_THUMBNAIL_PLANE_PIXELS = 2 ** 26;
 /** Cubes with more planes than this are averaged over evenly spaced planes (a preview, not a moment map). */
 export const MAX_THUMBNAIL_PLANES = 256;
 

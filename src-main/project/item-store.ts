@@ -3,7 +3,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { KnownFile } from '../dataset/catalogue.ts';
 import type {
-  AxisKind, DatasetItem, HeaderValue, ItemFilter, ItemRecord, ItemStatus,
+  AxisKind, DatasetItem, HeaderValue, ItemFilter, ItemIssue, ItemRecord, ItemStatus,
 } from '../dataset/item.ts';
 import { RowReader } from './untrusted.ts';
 
@@ -12,7 +12,7 @@ const AXIS_KINDS: readonly AxisKind[] = ['spatial', 'spectral', 'stokes', 'other
 const BITPIXES = [8, 16, 32, 64, -32, -64];
 
 const COLUMNS = `id, dataset_id, path, size, mtime_ms, content_hash, hdu, shape, axis_kinds, bitpix, status, error,
-  object, ra, dec, restfrq, bunit, bmaj, bmin, bpa, telescope, instrument, header, scanned_at`;
+  object, ra, dec, restfrq, bunit, bmaj, bmin, bpa, telescope, instrument, header, issues, scanned_at`;
 
 type ItemRow = Record<string, unknown>;
 
@@ -33,15 +33,15 @@ export class ItemStore {
     this.#file = file;
     this.#folder = path.dirname(file);
     this.#save = db.prepare(`INSERT INTO items (dataset_id, path, size, mtime_ms, content_hash, hdu, shape, axis_kinds,
-        bitpix, status, error, object, ra, dec, restfrq, bunit, bmaj, bmin, bpa, telescope, instrument, header, scanned_at)
+        bitpix, status, error, object, ra, dec, restfrq, bunit, bmaj, bmin, bpa, telescope, instrument, header, issues, scanned_at)
       VALUES (@datasetId, @path, @size, @mtimeMs, @contentHash, @hdu, @shape, @axisKinds, @bitpix, @status, @error,
-        @object, @ra, @dec, @restfrq, @bunit, @bmaj, @bmin, @bpa, @telescope, @instrument, @header, @scannedAt)
+        @object, @ra, @dec, @restfrq, @bunit, @bmaj, @bmin, @bpa, @telescope, @instrument, @header, @issues, @scannedAt)
       ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
         content_hash = excluded.content_hash, hdu = excluded.hdu, shape = excluded.shape, axis_kinds = excluded.axis_kinds,
         bitpix = excluded.bitpix, status = excluded.status, error = excluded.error, object = excluded.object,
         ra = excluded.ra, dec = excluded.dec, restfrq = excluded.restfrq, bunit = excluded.bunit, bmaj = excluded.bmaj,
         bmin = excluded.bmin, bpa = excluded.bpa, telescope = excluded.telescope, instrument = excluded.instrument,
-        header = excluded.header, scanned_at = excluded.scanned_at
+        header = excluded.header, issues = excluded.issues, scanned_at = excluded.scanned_at
       RETURNING id`);
     this.#knownAll = db.prepare('SELECT id, path, size, mtime_ms, status FROM items');
     // Binary collation: every path under 'd/' sorts in ['d/', 'd0') because '0' follows '/'.
@@ -60,7 +60,7 @@ export class ItemStore {
       hdu: rec.hdu, shape: rec.shape && JSON.stringify(rec.shape), axisKinds: rec.axisKinds && JSON.stringify(rec.axisKinds),
       bitpix: rec.bitpix, status: rec.status, error: rec.error,
       object: m.object, ra: m.ra, dec: m.dec, restfrq: m.restfrq, bunit: m.bunit, bmaj: m.bmaj, bmin: m.bmin, bpa: m.bpa,
-      telescope: m.telescope, instrument: m.instrument, header: JSON.stringify(rec.header), scannedAt: Date.now(),
+      telescope: m.telescope, instrument: m.instrument, header: JSON.stringify(rec.header), issues: JSON.stringify(rec.issues), scannedAt: Date.now(),
     })!.id;
   }
 
@@ -71,7 +71,9 @@ export class ItemStore {
     const out = new Map<string, KnownFile>();
     for (const row of rows) {
       const r = new RowReader(this.#file, 'items', row.id);
-      out.set(r.relativePath('path', row.path), {
+      const rel = r.relativePath('path', row.path);
+      if (all && (rel === '..' || rel.startsWith('../'))) continue; // outside the project folder
+      out.set(rel, {
         id: r.integer('id', row.id, 1),
         size: r.integer('size', row.size),
         mtimeMs: r.finite('mtime_ms', row.mtime_ms),
@@ -159,6 +161,12 @@ export class ItemStore {
     for (const [k, v] of Object.entries(header)) {
       if (!['string', 'number', 'boolean'].includes(typeof v)) r.fail('header', `card ${k} has a ${typeof v} value`);
     }
+    const issues = r.json('issues', row.issues);
+    if (!Array.isArray(issues) || !issues.every((i) => i !== null && typeof i === 'object' && typeof i.code === 'string'
+      && typeof i.message === 'string' && Number.isInteger(i.hdu) && typeof i.fixable === 'boolean'
+      && (i.keyword === undefined || typeof i.keyword === 'string'))) {
+      r.fail('issues', 'expected a list of {code, hdu, fixable, message}');
+    }
     return {
       id: r.integer('id', row.id, 1),
       datasetId: r.integer('dataset_id', row.dataset_id, 1),
@@ -186,6 +194,7 @@ export class ItemStore {
         instrument: r.textOrNull('instrument', row.instrument, 1024),
       },
       header: header as Record<string, HeaderValue>,
+      issues: issues as ItemIssue[],
       scannedAt: r.integer('scanned_at', row.scanned_at),
     };
   }

@@ -55,6 +55,7 @@ export const MIGRATIONS: readonly Migration[] = [
           telescope    TEXT,
           instrument   TEXT,
           header       TEXT NOT NULL DEFAULT '{}', -- JSON of selected cards
+          issues       TEXT NOT NULL DEFAULT '[]', -- JSON of FITS verify issues
           scanned_at   INTEGER NOT NULL
         );
         CREATE INDEX items_dataset ON items(dataset_id);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addFolders, DatasetError, listItems, thumbnailPixels } from '../../../src-main/dataset/index.ts';
+import { addFolders, DatasetError, listItems, rescanFolders, thumbnailPixels } from '../../../src-main/dataset/index.ts';
 import type { ScanProgress } from '../../../src-main/dataset/index.ts';
 import { HduList, writeImageFits } from '../../../src-main/fits/index.ts';
 import { Project } from '../../../src-main/project/index.ts';
@@ -74,6 +74,10 @@ describe('addFolders', () => {
       expect(alma).toMatchObject({ shape: [128, 128, 1, 1], axisKinds: ['spatial', 'spatial', 'spectral', 'stokes'] });
       expect(alma.metadata).toMatchObject({ object: 'SYNTH-ALMA', telescope: 'ALMA', bunit: 'Jy/beam', restfrq: 230538000000 });
       expect(p.items.byPath('../data/sky/packed.fits.gz')).toMatchObject({ status: 'ok', shape: [40, 40] });
+      // FITS verify problems are kept on the item (this DSS header has an unparseable SKEW card).
+      const dss = p.items.byPath('../data/corpus/astropy_dss.14.29.56-62.41.05.fits.gz')!;
+      expect(dss.issues.some((i) => i.keyword === 'SKEW' && i.hdu === 0)).toBe(true);
+      expect(m31.issues).toEqual([]);
 
       const bad = p.items.byPath('../data/bad/noise.fits')!;
       expect(bad).toMatchObject({ status: 'failed', shape: null, hdu: null, contentHash: null });
@@ -280,6 +284,45 @@ describe('addFolders', () => {
       expect(p.items.byPath('data/locked/a.fits')!.status).toBe('ok');
     } finally {
       fs.chmodSync(path.join(root, 'locked'), 0o755);
+      p.close();
+    }
+  });
+
+  it('rescans every data folder; a folder that vanished has its items marked missing', async () => {
+    const a = path.join(dir, 'a');
+    const b = path.join(dir, 'b');
+    for (const [d, n] of [[a, 3], [b, 2]] as const) {
+      fs.mkdirSync(d);
+      for (let i = 0; i < n; i++) writeImageFits(path.join(d, `${i}.fits`), gaussianImage(8, 8, 4, 4, 2), [8, 8]);
+    }
+    const p = Project.create(path.join(dir, 'p.amproj'));
+    try {
+      await addFolders(p, [a]);
+      await addFolders(p, [b]);
+      writeImageFits(path.join(a, 'new.fits'), gaussianImage(8, 8, 4, 4, 2), [8, 8]);
+      fs.rmSync(b, { recursive: true });
+      const s = await rescanFolders(p);
+      expect(s).toMatchObject({ added: 1, unchanged: 3, missing: 2, failed: 1, cancelled: false });
+      expect(s.failures[0].path).toBe(b);
+      expect(p.items.list({ status: 'missing' }).map((i) => i.path)).toEqual(['b/0.fits', 'b/1.fits']);
+      expect(await rescanFolders(p)).toMatchObject({ unchanged: 4, missing: 0 });
+    } finally {
+      p.close();
+    }
+  });
+
+  it('adding the project folder itself leaves items of folders outside it alone', async () => {
+    const data = path.join(dir, 'data');
+    fs.mkdirSync(data);
+    writeImageFits(path.join(data, 'out.fits'), gaussianImage(8, 8, 4, 4, 2), [8, 8]);
+    const p = newProject();
+    try {
+      writeImageFits(path.join(p.folder, 'in.fits'), gaussianImage(8, 8, 4, 4, 2), [8, 8]);
+      await addFolders(p, [data]);
+      expect(await addFolders(p, [p.folder])).toMatchObject({ added: 1, missing: 0 });
+      expect(p.items.list().map((i) => [i.path, i.status])).toEqual([['../data/out.fits', 'ok'], ['in.fits', 'ok']]);
+      expect(p.datasets.list().map((d) => d.root)).toEqual(['../data', '.']);
+    } finally {
       p.close();
     }
   });

@@ -22,7 +22,8 @@ function record(p: Project, rel: string, extra: Partial<ItemRecord> = {}): ItemR
     path: rel, datasetId, size: 2880, mtimeMs: 1700000000123.5, contentHash: 'ab'.repeat(32), hdu: 0,
     shape: [32, 16, 4], axisKinds: ['spatial', 'spatial', 'spectral'], bitpix: -32, status: 'ok', error: null,
     metadata: { ...emptyMetadata(), object: 'M 31', ra: 10.68, dec: 41.27, restfrq: 1.420405751e9, bunit: 'Jy/beam' },
-    header: { OBJECT: 'M 31', NAXIS1: 32, SIMPLE: true }, ...extra,
+    header: { OBJECT: 'M 31', NAXIS1: 32, SIMPLE: true },
+    issues: [{ code: 'missing-keyword', hdu: 0, keyword: 'EXTEND', fixable: true, message: 'EXTEND is missing' }], ...extra,
   };
 }
 
@@ -235,6 +236,7 @@ describe('untrusted project contents', () => {
       ['content_hash', 'xyz', /sha256/],
       ['size', -5, /integer/],
       ['header', '{"A":{"nested":1}}', /card A/],
+      ['issues', '[{"code":1}]', /list of/],
     ];
     for (const [column, value, problem] of cases) {
       const good = new Database(file).prepare(`SELECT ${column} AS v FROM items WHERE id = ?`).get(id) as { v: unknown };
