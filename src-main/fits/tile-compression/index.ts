@@ -90,6 +90,7 @@ export function decompressImage(header: HeaderLookup, data: Uint8Array, file: st
     const s = samples as TileSamples;
 
     const tileOut = tileValues.subarray(0, n) as PixelArray;
+    let placed = false;
     if (floating) {
       writeFloatTile(s, n, tileOut as Float32Array | Float64Array, quantised ? {
         quantization: params.quantization,
@@ -99,18 +100,22 @@ export function decompressImage(header: HeaderLookup, data: Uint8Array, file: st
         ditherRow: t + 1 + params.ditherSeed - 1,
         zeroValueApplies: s.kind === 'int' && s.width === 4,
       } : undefined, (problem) => fail('corrupt-data', `tile ${t + 1}: ${problem}`));
+    } else if (s.kind === 'int' && !(values instanceof BigInt64Array)) {
+      // integers go straight into the image; set() narrows int32 to the image type
+      grid.place(t, s.values.subarray(0, n), values);
+      placed = true;
     } else {
       writeIntegerTile(s, n, tileOut, (problem) => fail('corrupt-data', `tile ${t + 1}: ${problem}`));
-      if (zblank) {
-        // one null marker per image is all the caller can apply
-        const b = zblank(t);
-        if (integerBlank !== undefined && b !== integerBlank) {
-          fail('unsupported', `tiles use different ZBLANK values (${integerBlank} and ${b})`);
-        }
-        integerBlank = b;
-      }
     }
-    grid.place(t, tileOut, values);
+    if (!floating && zblank) {
+      // one null marker per image is all the caller can apply
+      const b = zblank(t);
+      if (integerBlank !== undefined && b !== integerBlank) {
+        fail('unsupported', `tiles use different ZBLANK values (${integerBlank} and ${b})`);
+      }
+      integerBlank = b;
+    }
+    if (!placed) grid.place(t, tileOut, values);
   }
 
   if (floating || integerBlank === undefined) return { values };
