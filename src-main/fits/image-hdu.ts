@@ -1,6 +1,7 @@
 // A primary array or IMAGE extension, or a tile-compressed image (astropy hdu/image.py, CompImageHDU).
 // Nothing is read until asked; readPlane reads only that plane's bytes.
 
+import { imageHeaderFromCompressed } from './compressed-header.ts';
 import { bigEndianToNative, bytesPerPixel } from './endian.ts';
 import type { RawArray } from './endian.ts';
 import { FitsError } from './errors.ts';
@@ -18,7 +19,10 @@ export const MAX_DECOMPRESSED_PIXELS = 2 ** 28;
 export class ImageHdu {
   readonly kind = 'image' as const;
   readonly index: number;
+  /** The image header; for a compressed HDU rebuilt from the table header as astropy shows it (ZBITPIX -> BITPIX ...). */
   readonly header: Header;
+  /** The header as stored: the BINTABLE header for a compressed HDU, else the same as `header`. */
+  readonly storedHeader: Header;
   /** EXTNAME, or '' when absent. */
   readonly name: string;
   /** Stored BITPIX, or ZBITPIX for a tile-compressed HDU. */
@@ -36,7 +40,8 @@ export class ImageHdu {
     this.#file = file;
     this.#layout = layout;
     this.index = layout.index;
-    this.header = header;
+    this.storedHeader = header;
+    this.header = compressed ? imageHeaderFromCompressed(header) : header;
     this.compressed = compressed;
     const name = header.get('EXTNAME');
     this.name = typeof name === 'string' ? name : '';
@@ -131,7 +136,7 @@ export class ImageHdu {
       throw new FitsError('too-large', this.#file.path, `compressed image claims ${this.size} pixels (limit ${MAX_DECOMPRESSED_PIXELS})`, this.index);
     }
     const data = this.#file.read(this.#layout.dataOffset, this.#layout.dataBytes);
-    const result = decompressImage(this.header, data, this.#file.path, this.index);
+    const result = decompressImage(this.storedHeader, data, this.#file.path, this.index);
     if (result.values.length !== this.size) {
       throw new FitsError('corrupt-data', this.#file.path, `decompressed ${result.values.length} pixels, expected ${this.size}`, this.index);
     }

@@ -35,6 +35,7 @@ export interface ManifestImage {
   stats: ManifestStats;
   header: Record<string, string | number | boolean>;
   n_cards: number;
+  n_cards_astropy: number;
 }
 
 export interface ManifestEntry {
