@@ -1,6 +1,6 @@
 // Scan throughput: 10,000 small FITS files (32×32 float32) added to a fresh project with one worker
 // thread and with the default pool, plus the incremental re-add where nothing changed.
-// Run: node bench/scan.ts [count]
+// Run: node bench/scan.ts [count] [side]   (defaults: 10000 files of 32×32)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,21 +9,22 @@ import { writeImageFits } from '../src-main/fits/index.ts';
 import { Project } from '../src-main/project/index.ts';
 
 const count = Number(process.argv[2] ?? 10_000);
+const side = Number(process.argv[3] ?? 32);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scan-'));
 const data = path.join(dir, 'data');
 
 try {
   let t = performance.now();
-  const pixels = new Float32Array(32 * 32);
+  const pixels = new Float32Array(side * side);
   for (let i = 0; i < count; i++) {
     const sub = path.join(data, `d${String(i % 100).padStart(2, '0')}`);
     if (i < 100) fs.mkdirSync(sub, { recursive: true });
-    for (let k = 0; k < pixels.length; k++) pixels[k] = Math.sin(k * 0.1 + i) * 100 + (k % 32);
-    writeImageFits(path.join(sub, `img${String(i).padStart(5, '0')}.fits`), pixels, [32, 32], {
+    for (let k = 0; k < pixels.length; k++) pixels[k] = Math.sin(k * 0.1 + i) * 100 + (k % side);
+    writeImageFits(path.join(sub, `img${String(i).padStart(5, '0')}.fits`), pixels, [side, side], {
       cards: { OBJECT: `src ${i}`, CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CRVAL1: i % 360, CRVAL2: 10, BUNIT: 'Jy' },
     });
   }
-  console.log(`wrote ${count} files of 32x32 float32 in ${((performance.now() - t) / 1000).toFixed(1)} s (${os.availableParallelism()} cores)`);
+  console.log(`wrote ${count} files of ${side}x${side} float32 in ${((performance.now() - t) / 1000).toFixed(1)} s (${os.availableParallelism()} cores)`);
 
   const run = async (label: string, workers: number): Promise<void> => {
     const file = path.join(dir, `${label}.amproj`);

@@ -42,15 +42,46 @@ export function percentileLimits(data: ArrayLike<number>, lowPercent = 0.5, high
     if (!Number.isFinite(data[i])) continue;
     if (k++ % stride === 0) values[m++] = data[i];
   }
-  values.sort();
+  // Two selections instead of a full sort: O(n), which matters for every thumbnail of a scan.
   return { min: quantile(values, lowPercent / 100), max: quantile(values, highPercent / 100) };
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  const pos = Math.min(Math.max(q, 0), 1) * (sorted.length - 1);
+/** Linear-interpolated quantile; partially reorders `values`. */
+function quantile(values: Float64Array, q: number): number {
+  const pos = Math.min(Math.max(q, 0), 1) * (values.length - 1);
   const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  const a = select(values, lo);
+  if (lo + 1 >= values.length || pos === lo) return a;
+  let b = Infinity; // the next order statistic: the smallest value right of lo after selection
+  for (let i = lo + 1; i < values.length; i++) if (values[i] < b) b = values[i];
+  return a + (b - a) * (pos - lo);
+}
+
+/** Hoare's quickselect: puts the k-th smallest at index k, smaller ones left of it, larger right. */
+function select(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (right > left) {
+    const mid = (left + right) >>> 1;
+    // median of three as the pivot keeps sorted and constant inputs linear
+    const x = a[left], y = a[mid], z = a[right];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i]; a[i] = a[j]; a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return a[k];
+  }
+  return a[k];
 }
 
 /**
