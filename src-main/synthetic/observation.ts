@@ -35,7 +35,7 @@ export interface ObservationRanges {
 }
 
 export const DEFAULT_OBSERVATION_RANGES: ObservationRanges = {
-  beamsPerRadius: [6, 12], pixelsPerBeam: [3, 5], fieldOfView: [2.6, 4.5], snr: [15, 300], sizeRange: [48, 256], channels: 0,
+  beamsPerRadius: [6, 12], pixelsPerBeam: [3, 5], fieldOfView: [2.6, 4.5], snr: [15, 300], sizeRange: [48, 192], channels: 0,
 };
 
 const logUniform = (rng: Rng, [a, b]: [number, number]): number => Math.exp(rng.uniform(Math.log(a), Math.log(b)));

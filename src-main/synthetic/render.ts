@@ -2,7 +2,7 @@
 // beam-correlated Gaussian noise. For cubes, a Keplerian velocity field splits the emission over
 // channels (the familiar "butterfly" channel maps).
 import { Rng } from '../model/rng.ts';
-import { beamAreaPixels, beamKernel, convolveBeam, type Beam } from './beam.ts';
+import { beamAreaPixels, beamKernel, convolveBeamInterior, type Beam } from './beam.ts';
 import { componentsOf, type DiskObject } from './morphology.ts';
 import type { Observation } from './observation.ts';
 
@@ -19,7 +19,6 @@ export interface SyntheticImage {
   noiseRms: number;
 }
 
-const SUPERSAMPLE = 2;
 /** Line width and channel span, in units of the Keplerian speed at the object's radius. */
 const LINE_WIDTH = 0.12, VELOCITY_SPAN = 2.2, KEPLER_KMS = 3;
 const REST_FREQUENCY = 230.538e9; // CO J=2-1
@@ -38,6 +37,9 @@ export function renderObject(object: DiskObject, obs: Observation): SyntheticIma
   // Sky model on the padded grid, Jy per pixel once normalised. Pixel centre (W-1)/2 is the field centre.
   const model = new Float32Array(PW * PH * planes);
   const cx = (W - 1) / 2 + margin, cy = (H - 1) / 2 + margin;
+  // Sub-pixel sampling only matters when the beam is narrow: a beam of >= 2.5 pixels smooths away
+  // the aliasing of sampling at pixel centres.
+  const SUPERSAMPLE = Math.min(beamPx.bmaj, beamPx.bmin) >= 2.5 ? 1 : 2;
   const sub = 1 / SUPERSAMPLE;
   for (let py = 0; py < PH; py++) {
     for (let px = 0; px < PW; px++) {
@@ -77,10 +79,10 @@ export function renderObject(object: DiskObject, obs: Observation): SyntheticIma
   const noise = new Float32Array(W * H * planes);
   let peak = 0;
   for (let k = 0; k < planes; k++) {
-    const plane = convolveBeam(model.subarray(k * PW * PH, (k + 1) * PW * PH), PW, PH, beamPx);
+    const plane = convolveBeamInterior(model.subarray(k * PW * PH, (k + 1) * PW * PH), PW, PH, beamPx);
     const white = new Float32Array(PW * PH);
     for (let i = 0; i < white.length; i++) white[i] = rng.normal();
-    const coloured = convolveBeam(white, PW, PH, beamPx);
+    const coloured = convolveBeamInterior(white, PW, PH, beamPx);
     for (let y = 0; y < H; y++) {
       for (let x = 0; x < W; x++) {
         const v = plane[(y + margin) * PW + x + margin]! * scale;
