@@ -26,8 +26,12 @@ export function decompressImage(header: HeaderLookup, data: Uint8Array, file: st
   const fail = (code: 'corrupt-data' | 'bad-header' | 'unsupported', problem: string): never => {
     throw new FitsError(code, file, problem, hdu);
   };
-  const params = readParameters(header, file, hdu);
+  const declared = readParameters(header, file, hdu);
   const table = new BinaryTable(header, data, file, hdu);
+  // CFITSIO reads a float image with no ZSCALE column or keyword as losslessly stored floats, whatever ZQUANTIZ
+  // says (astropy writes ZQUANTIZ = 'NO_DITHER' for its lossless GZIP float images)
+  const hasZscale = table.column('ZSCALE') !== undefined || header.get('ZSCALE') !== undefined;
+  const params: CompressionParameters = declared.bitpix < 0 && !hasZscale ? { ...declared, quantization: 'none' } : declared;
   const grid = new TileGrid(params.shape, params.tile);
   if (table.rows < grid.tileCount) {
     fail('corrupt-data', `the table has ${table.rows} rows but ZNAXISn/ZTILEn need ${grid.tileCount} tiles`);
