@@ -28,6 +28,7 @@ export class ScanPool {
   #seq = 0;
   #closed = false;
   #deaths = 0;
+  #broken = '';
 
   readonly #workerUrl: URL | string;
 
@@ -56,6 +57,7 @@ export class ScanPool {
         return Promise.resolve({ seq: req.seq, ok: false, error: (e as Error).message ?? String(e) });
       }
     }
+    if (this.#slots.length === 0) return Promise.resolve({ seq: req.seq, ok: false, error: `${file}: no reader left (${this.#broken})` });
     return new Promise<ScanReply>((resolve) => {
       this.#waiting.push({ req, resolve });
       this.#pump();
@@ -103,6 +105,7 @@ export class ScanPool {
       // A worker that keeps dying (cannot even load) must not be respawned forever.
       if (++this.#deaths > 4 * this.size + 8) {
         this.#slots.splice(i, 1);
+        this.#broken = why;
         if (this.#slots.length === 0) {
           for (const p of this.#waiting.splice(0)) p.resolve({ seq: p.req.seq, ok: false, error: `${p.req.file}: no reader left (${why})` });
         }

@@ -1,6 +1,7 @@
 // Adding data folders to a project: walk them for FITS files, inspect new and changed files in
 // worker threads, and write the results on this thread in batched transactions. Unchanged files
-// (same size and mtime) are not read again; files that vanished are marked missing, never deleted.
+// (same size and mtime, read fine before) are not read again; files that failed are retried; files
+// that vanished are marked missing, never deleted.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalogue, KnownFile } from './catalogue.ts';
@@ -38,9 +39,9 @@ export interface ScanSummary {
   added: number;
   /** Known files read again (changed, or back after going missing) successfully. */
   updated: number;
-  /** Known files skipped because size and mtime did not change. */
+  /** Known, readable files skipped because size and mtime did not change. */
   unchanged: number;
-  /** Files that could not be read, plus folders that could not be listed. */
+  /** Files that could not be read (failed files are retried on every add), plus folders that could not be listed. */
   failed: number;
   /** Known files no longer found, now marked missing. */
   missing: number;
@@ -128,7 +129,8 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
       if (seen.has(rel)) continue; // nested folders given twice
       seen.add(rel);
       const k = known.get(rel);
-      if (k && k.status !== 'missing' && k.size === found.size && k.mtimeMs === found.mtimeMs) {
+      // Failed files are always retried: the failure may have been ours (a reader that crashed, or lacked a codec).
+      if (k && k.status === 'ok' && k.size === found.size && k.mtimeMs === found.mtimeMs) {
         summary.unchanged++;
         continue;
       }
@@ -148,12 +150,10 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
     summary.missing = toMarkMissing.length;
   }
 
-  if (!summary.cancelled && jobs.length > 0) {
-    await readFiles(project, jobs, summary, opts, progress);
-  }
+  const read = !summary.cancelled && jobs.length > 0 ? await readFiles(project, jobs, summary, opts, progress) : 0;
   summary.failed = summary.failures.length;
   if (!summary.cancelled) project.transaction(() => datasetIds.forEach((id) => project.datasets.markScanned(id)));
-  progress({ phase: 'read', done: jobs.length, total: jobs.length, failed: summary.failed }, true);
+  progress({ phase: 'read', done: read, total: jobs.length, failed: summary.failed }, true);
   return summary;
 }
 
@@ -186,7 +186,7 @@ export async function rescanFolders(project: Catalogue, opts: ScanOptions = {}):
 }
 
 async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, opts: ScanOptions,
-  progress: (p: ScanProgress, force?: boolean) => void): Promise<void> {
+  progress: (p: ScanProgress, force?: boolean) => void): Promise<number> {
   const pool = new ScanPool(opts.workers ?? defaultWorkerCount(), opts.workerUrl);
   let batch: Done[] = [];
   let lastFlush = performance.now();
@@ -249,6 +249,7 @@ async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, 
     flush();
   }
   if (opts.signal?.aborted && finished < jobs.length) summary.cancelled = true;
+  return finished;
 }
 
 function toRecord(d: Done): ItemRecord {

@@ -140,17 +140,18 @@ describe('addFolders', () => {
 
   it('re-adds incrementally: unchanged files are skipped, changed ones re-read, vanished ones marked missing and brought back', async () => {
     const data = makeDataFolder(path.join(dir, 'data'));
-    const total = data.good.length + data.bad.length;
     const p = newProject();
     try {
       await addFolders(p, [data.root], { workers: 1 });
-      expect(await addFolders(p, [data.root], { workers: 1 })).toMatchObject({ added: 0, updated: 0, unchanged: total, failed: 0, missing: 0 });
+      const good = data.good.length;
+      // Readable files are skipped; failed ones are read again (and fail again).
+      expect(await addFolders(p, [data.root], { workers: 1 })).toMatchObject({ added: 0, updated: 0, unchanged: good, failed: data.bad.length, missing: 0 });
 
       // touch: same bytes, new mtime -> read again
       const m31 = path.join(data.root, 'sky/m31.fits');
       const later = new Date(fs.statSync(m31).mtimeMs + 10_000);
       fs.utimesSync(m31, later, later);
-      expect(await addFolders(p, [data.root])).toMatchObject({ updated: 1, unchanged: total - 1, failed: 0 });
+      expect(await addFolders(p, [data.root])).toMatchObject({ updated: 1, unchanged: good - 1 });
       expect(p.items.byPath('../data/sky/m31.fits')!.mtimeMs).toBe(fs.statSync(m31).mtimeMs);
 
       // modify: new content and hash; a bad file that became good is ok now
@@ -158,7 +159,7 @@ describe('addFolders', () => {
       writeImageFits(ngc, gaussianImage(30, 20, 10, 10, 3), [30, 20], { cards: { OBJECT: 'NGC 253 (new)' } });
       const noise = path.join(data.root, 'bad/noise.fits');
       writeImageFits(noise, gaussianImage(8, 8, 4, 4, 2), [8, 8]);
-      expect(await addFolders(p, [data.root])).toMatchObject({ added: 0, updated: 2, unchanged: total - 2, failed: 0 }); // unchanged bad files count as unchanged
+      expect(await addFolders(p, [data.root])).toMatchObject({ added: 0, updated: 2, unchanged: good - 1, failed: data.bad.length - 1 });
       expect(p.items.byPath('../data/sky/deep/ngc253.FITS')).toMatchObject({ shape: [30, 20], contentHash: sha256(ngc), metadata: { object: 'NGC 253 (new)' } });
       expect(p.items.byPath('../data/bad/noise.fits')).toMatchObject({ status: 'ok', error: null, shape: [8, 8] });
 
@@ -167,13 +168,13 @@ describe('addFolders', () => {
       const saved = fs.readFileSync(cube);
       const id = p.items.byPath('../data/cubes/cube.fit')!.id;
       fs.rmSync(cube);
-      expect(await addFolders(p, [data.root])).toMatchObject({ missing: 1, unchanged: total - 1, updated: 0 });
+      expect(await addFolders(p, [data.root])).toMatchObject({ missing: 1, unchanged: good, updated: 0 });
       expect(p.items.get(id)).toMatchObject({ status: 'missing', shape: [32, 32, 5] });
-      expect(await addFolders(p, [data.root])).toMatchObject({ missing: 0, unchanged: total - 1 });
+      expect(await addFolders(p, [data.root])).toMatchObject({ missing: 0, unchanged: good });
 
       // reappear: same row, ok again
       fs.writeFileSync(cube, saved);
-      expect(await addFolders(p, [data.root])).toMatchObject({ updated: 1, missing: 0, unchanged: total - 1 });
+      expect(await addFolders(p, [data.root])).toMatchObject({ updated: 1, missing: 0, unchanged: good });
       expect(p.items.get(id)).toMatchObject({ status: 'ok', shape: [32, 32, 5] });
 
       // a new file
@@ -322,6 +323,24 @@ describe('addFolders', () => {
       expect(await addFolders(p, [p.folder])).toMatchObject({ added: 1, missing: 0 });
       expect(p.items.list().map((i) => [i.path, i.status])).toEqual([['../data/out.fits', 'ok'], ['in.fits', 'ok']]);
       expect(p.datasets.list().map((d) => d.root)).toEqual(['../data', '.']);
+    } finally {
+      p.close();
+    }
+  });
+
+  it('fails the files, without hanging, when its worker threads cannot start', async () => {
+    const root = path.join(dir, 'data');
+    fs.mkdirSync(root);
+    for (let i = 0; i < 5; i++) writeImageFits(path.join(root, `${i}.fits`), gaussianImage(8, 8, 4, 4, 2), [8, 8]);
+    const p = Project.create(path.join(dir, 'p.amproj'));
+    try {
+      const s = await addFolders(p, [root], { workers: 1, workerUrl: new URL('file:///nonexistent/scan-worker.ts') });
+      expect(s).toMatchObject({ added: 0, failed: 5, cancelled: false });
+      for (const f of s.failures) expect(f.error).toMatch(/reader/);
+      expect(p.items.countByStatus()).toEqual({ ok: 0, failed: 5, missing: 0 });
+      // Failed files are retried: with a working reader the next add reads them, unchanged as they are.
+      expect(await addFolders(p, [root], { workers: 0 })).toMatchObject({ updated: 5, failed: 0 });
+      expect(p.items.countByStatus()).toEqual({ ok: 5, failed: 0, missing: 0 });
     } finally {
       p.close();
     }
