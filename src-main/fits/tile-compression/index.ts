@@ -93,8 +93,10 @@ export function decompressImage(header: HeaderLookup, data: Uint8Array, file: st
     if (typeof samples === 'string') fail('corrupt-data', `tile ${t + 1}: ${samples}`);
     const s = samples as TileSamples;
 
-    const tileOut = tileValues.subarray(0, n) as PixelArray;
-    let placed = false;
+    // floats are written straight into the image where the tile is one run of it
+    const run = floating ? grid.runStart(t) : -1;
+    const tileOut = (run >= 0 ? values.subarray(run, run + n) : tileValues.subarray(0, n)) as PixelArray;
+    let placed = run >= 0;
     if (floating) {
       writeFloatTile(s, n, tileOut as Float32Array | Float64Array, quantised ? {
         quantization: params.quantization,

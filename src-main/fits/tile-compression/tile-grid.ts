@@ -37,6 +37,19 @@ export class TileGrid {
     return { start, size, pixels };
   }
 
+  /** Where tile t starts in the image when its pixels form one run there (row tiles, whole planes), else -1. */
+  runStart(t: number): number {
+    const { start, size } = this.extent(t);
+    if (!this.contiguous(size)) return -1;
+    let offset = 0;
+    let stride = 1;
+    for (let k = 0; k < this.shape.length; k++) {
+      offset += start[k] * stride;
+      stride *= this.shape[k];
+    }
+    return offset;
+  }
+
   /** Copy tile t's pixels (C order, tile-sized) into the whole image, one image row segment at a time. */
   place(t: number, tilePixels: PixelArray, image: PixelArray): void {
     const { start, size } = this.extent(t);
