@@ -157,6 +157,43 @@ export function formatCard(keyword: string, value: CardValue | undefined, commen
   return card.padEnd(80, ' ');
 }
 
+/**
+ * Card images for a string too long for one card: the long-string convention (value ends in '&', continued in
+ * CONTINUE cards). Short strings give one card.
+ */
+export function formatLongString(keyword: string, value: string, comment = ''): string[] {
+  const escapedLength = (t: string) => t.replace(/'/g, "''").length;
+  if (escapedLength(value) <= 68) return [formatCard(keyword, value, comment)];
+  const pieces: string[] = [];
+  let rest = value;
+  // 67 escaped characters plus '&' fit between the quotes of a value (or CONTINUE) field.
+  while (escapedLength(rest) > 68) {
+    let take = 67;
+    while (escapedLength(rest.slice(0, take)) > 67) take--;
+    // Break after a space where one is near, as astropy does (astropy misreads some mid-word breaks next to quotes).
+    const space = rest.lastIndexOf(' ', take - 1);
+    if (space >= take / 2) take = space + 1;
+    pieces.push(rest.slice(0, take) + '&');
+    rest = rest.slice(take);
+  }
+  pieces.push(rest);
+  // A comment that does not fit beside the last piece gets a CONTINUE card of its own.
+  if (comment && 10 + escapedLength(rest) + 2 + 3 + comment.length > 80) {
+    const last = pieces.pop()!;
+    let take = last.length;
+    while (escapedLength(last.slice(0, take)) > 67) take--;
+    pieces.push(last.slice(0, take) + '&');
+    if (take < last.length) pieces.push(last.slice(take) + '&');
+    pieces.push('');
+  }
+  const quoted = (t: string) => `'${t.replace(/'/g, "''")}'`;
+  return pieces.map((piece, i) => {
+    const head = i === 0 ? `${keyword.toUpperCase().padEnd(8, ' ')}= ${quoted(piece)}` : `CONTINUE  ${quoted(piece)}`;
+    const withComment = i === pieces.length - 1 && comment ? `${head} / ${comment}` : head;
+    return withComment.slice(0, 80).padEnd(80, ' ');
+  });
+}
+
 function formatNumber(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return x.toFixed(0);
   if (!Number.isFinite(x)) throw new Error(`cannot write ${x} as a FITS header value`);

@@ -2,7 +2,7 @@
 
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { formatCard } from './card.ts';
+import { formatCard, formatLongString } from './card.ts';
 import { nativeToBigEndian } from './endian.ts';
 import type { RawArray } from './endian.ts';
 
@@ -40,7 +40,8 @@ export function encodeImageFits(data: WritableArray, shape: number[], opts: Writ
     if (STRUCTURAL.has(k) || /^NAXIS\d+$/.test(k)) throw new RangeError(`card ${key} is written by writeImageFits itself`);
     if ((k === 'COMMENT' || k === 'HISTORY') && typeof value === 'string') {
       for (let i = 0; i < Math.max(1, value.length); i += 72) cards.push(formatCard(k, value.slice(i, i + 72)));
-    } else cards.push(formatCard(k, value));
+    } else if (typeof value === 'string') cards.push(...formatLongString(k, value));
+    else cards.push(formatCard(k, value));
   }
   cards.push('END'.padEnd(80, ' '));
   const headerBytes = Math.ceil((cards.length * 80) / 2880) * 2880;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Card, Header } from '../../../src-main/fits/index.ts';
-import { formatCard } from '../../../src-main/fits/card.ts';
+import { formatCard, formatLongString } from '../../../src-main/fits/card.ts';
 
 const card = (s: string) => new Card(s.padEnd(80, ' '));
 
@@ -72,6 +72,19 @@ describe('Card', () => {
       expect(img.length).toBe(80);
       expect(new Card(img).value).toEqual(v);
     }
+  });
+});
+
+describe('long strings', () => {
+  it('split over CONTINUE cards and merge back, quotes included', () => {
+    const value = "A very long value with a quote ' in it, ".repeat(6) + 'and an end.';
+    const images = formatLongString('LONGKEY', value, 'the comment');
+    expect(images.length).toBeGreaterThan(3);
+    expect(images.every((c) => c.length === 80)).toBe(true);
+    const h = Header.fromRecords(images.join('') + 'END'.padEnd(80, ' '));
+    expect(h.get('LONGKEY')).toBe(value);
+    expect(h.cards.at(-1)?.comment).toBe('the comment');
+    expect(formatLongString('SHORT', 'abc')).toEqual([formatCard('SHORT', 'abc')]);
   });
 });
 

@@ -40,7 +40,8 @@ describe('writeImageFits and ImageHdu round trip', () => {
   for (const { bitpix, data } of cases) {
     it(`BITPIX ${bitpix}: header, raw values and physical values come back`, () => {
       const p = file(`rt${bitpix}.fits`);
-      writeImageFits(p, data, [10, 6], { cards: { OBJECT: 'M51', EXPTIME: 30.5, FLAG: true } });
+      const source = '/a/very/long/path/'.repeat(8) + `image-${bitpix}.fits`;
+      writeImageFits(p, data, [10, 6], { cards: { OBJECT: 'M51', EXPTIME: 30.5, FLAG: true, SOURCE: source, HISTORY: 'written by the test' } });
       expect(fs.statSync(p).size % 2880).toBe(0);
       const list = HduList.open(p);
       const hdu = list.primaryImage();
@@ -49,6 +50,8 @@ describe('writeImageFits and ImageHdu round trip', () => {
       expect(hdu.header.get('OBJECT')).toBe('M51');
       expect(hdu.header.get('EXPTIME')).toBe(30.5);
       expect(hdu.header.get('FLAG')).toBe(true);
+      expect(hdu.header.get('SOURCE')).toBe(source);
+      expect(hdu.header.history()).toEqual(['written by the test']);
       const raw = hdu.readRaw();
       expect(raw.constructor).toBe(data.constructor);
       expect(Array.from(raw as ArrayLike<number>)).toEqual(Array.from(data));
