@@ -1,5 +1,6 @@
 // Datasets: scanning folders of FITS files into a project, listing items, and display helpers.
-export { addFolders, DatasetError, rescanFolders } from './scan.ts';
+export { addFolders, rescanFolders } from './scan.ts';
+export { DatasetError } from './errors.ts';
 export type { ScanOptions, ScanProgress, ScanSummary, ScanFailure } from './scan.ts';
 export { listItems } from './catalogue.ts';
 export type { Catalogue, KnownFile } from './catalogue.ts';

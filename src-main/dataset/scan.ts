@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalogue, KnownFile } from './catalogue.ts';
+import { DatasetError } from './errors.ts';
 import { emptyMetadata } from './item.ts';
 import type { ItemRecord } from './item.ts';
 import type { Inspection } from './inspect.ts';
@@ -47,15 +48,6 @@ export interface ScanSummary {
   missing: number;
   cancelled: boolean;
   failures: ScanFailure[];
-}
-
-export class DatasetError extends Error {
-  override readonly name = 'DatasetError';
-  readonly file: string;
-  constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
-    this.file = file;
-  }
 }
 
 interface Job {
