@@ -21,13 +21,13 @@ function buildProgram(): Command {
   for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand()]) {
     program.addCommand(command);
   }
-  // Usage errors exit 2 everywhere, subcommands included.
-  const setUp = (cmd: Command) => {
+  // Commander exits 1 on a usage error by default; throwing instead lets every command, subcommands
+  // included, exit 2 as documented.
+  const throwInsteadOfExit = (cmd: Command) => {
     cmd.exitOverride();
-    cmd.configureOutput({ outputError: (text, write) => write(text) });
-    cmd.commands.forEach(setUp);
+    cmd.commands.forEach(throwInsteadOfExit);
   };
-  setUp(program);
+  throwInsteadOfExit(program);
   return program;
 }
 
