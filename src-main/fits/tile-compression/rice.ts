@@ -79,7 +79,7 @@ export function decodeRice(input: Uint8Array, out: Int32Array, n: number, blockS
         } else {
           b = 0;
         }
-        diff = (diff & 1) === 0 ? diff >>> 1 : ~(diff >>> 1);
+        diff = (diff >>> 1) ^ -(diff & 1); // undo the zigzag mapping, branch-free
         lastpix = (((diff + lastpix) << shift) >> shift) & mask;
         out[i] = lastpix;
       }
@@ -93,17 +93,17 @@ export function decodeRice(input: Uint8Array, out: Int32Array, n: number, blockS
           nbits += 8;
           b = c[p++];
         }
-        const nzero = nbits - SIGNIFICANT_BITS[b];
-        nbits -= nzero + 1;
-        b ^= 1 << nbits; // drop the terminating one-bit
-        nbits -= fs;
+        const sig = SIGNIFICANT_BITS[b];
+        const nzero = nbits - sig;
+        nbits = sig - 1 - fs;
+        b ^= 1 << (sig - 1); // drop the terminating one-bit
         while (nbits < 0) {
           b = (b << 8) | c[p++];
           nbits += 8;
         }
         let diff = (nzero << fs) | (b >>> nbits);
         b &= (1 << nbits) - 1;
-        diff = (diff & 1) === 0 ? diff >>> 1 : ~(diff >>> 1);
+        diff = (diff >>> 1) ^ -(diff & 1); // undo the zigzag mapping, branch-free
         lastpix = (((diff + lastpix) << shift) >> shift) & mask;
         out[i] = lastpix;
       }
