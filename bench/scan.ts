@@ -31,10 +31,16 @@ try {
     const project = Project.create(file);
     try {
       t = performance.now();
-      const s = await addFolders(project, [data], { workers });
+      let walked = 0;
+      const s = await addFolders(project, [data], {
+        workers,
+        onProgress: (p) => {
+          if (p.phase === 'read' && walked === 0) walked = performance.now() - t;
+        },
+      });
       const secs = (performance.now() - t) / 1000;
       if (s.added !== count) throw new Error(`expected ${count} added, got ${JSON.stringify(s)}`);
-      console.log(`${label.padEnd(22)} workers=${workers}: ${secs.toFixed(2)} s, ${(count / secs).toFixed(0)} files/s`);
+      console.log(`${label.padEnd(22)} workers=${workers}: ${secs.toFixed(2)} s, ${(count / secs).toFixed(0)} files/s (walk ${(walked / 1000).toFixed(2)} s)`);
       t = performance.now();
       const again = await addFolders(project, [data], { workers });
       const secs2 = (performance.now() - t) / 1000;

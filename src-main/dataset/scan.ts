@@ -179,7 +179,8 @@ export async function rescanFolders(project: Catalogue, opts: ScanOptions = {}):
 
 async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, opts: ScanOptions,
   progress: (p: ScanProgress, force?: boolean) => void): Promise<number> {
-  const pool = new ScanPool(opts.workers ?? defaultWorkerCount(), opts.workerUrl);
+  // No more threads than files: starting a worker costs more than reading a small file.
+  const pool = new ScanPool(Math.min(opts.workers ?? defaultWorkerCount(), jobs.length), opts.workerUrl);
   let batch: Done[] = [];
   let lastFlush = performance.now();
   let finished = 0;
