@@ -31,8 +31,11 @@ export class FitsFile {
   static open(path: string, opts: FitsFileOptions = {}): FitsFile {
     let fd: number;
     try {
+      // Checked before opening: opening a FIFO for reading would block until someone writes to it.
+      if (!fs.statSync(path).isFile()) throw new FitsError('io', path, 'not a regular file');
       fd = fs.openSync(path, 'r');
     } catch (e) {
+      if (e instanceof FitsError) throw e;
       throw new FitsError('io', path, `cannot open: ${(e as Error).message}`);
     }
     try {

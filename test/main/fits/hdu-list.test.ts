@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -116,6 +117,7 @@ describe('HduList structure', () => {
     const p = file('mef.fits');
     fs.writeFileSync(p, concat(emptyPrimary(), imageExtension([3, 2], [1, 2, 3, 4, 5, 6], [['EXTNAME', 'SCI']]), table, imageExtension([2, 2], [9, 8, 7, 6], [['EXTNAME', 'ERR']])));
     const list = HduList.open(p);
+    expect(list.bytesRead, 'open reads the four headers and no data').toBe(4 * 2880);
     expect(list.length).toBe(4);
     expect(list.hdu(2).kind).toBe('table');
     expect(list.imageHdus().map((h) => [h.index, h.name])).toEqual([[1, 'SCI'], [3, 'ERR']]);
@@ -190,6 +192,9 @@ describe('HduList structure', () => {
     expect(err).toBeInstanceOf(FitsError);
     expect((err as FitsError).code).toBe('io');
     expect((err as FitsError).message).toContain('nope.fits');
+    expect(codeOf(() => HduList.open(dir))).toBe('io');
+    const fifo = file('pipe.fits');
+    if (spawnSync('mkfifo', [fifo]).status === 0) expect(codeOf(() => HduList.open(fifo))).toBe('io');
     const p = file('text.fits');
     fs.writeFileSync(p, 'hello world, this is not FITS at all');
     expect(codeOf(() => HduList.open(p))).toBe('not-fits');
