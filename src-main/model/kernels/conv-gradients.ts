@@ -68,16 +68,52 @@ export function conv2dBackpropInputAsConv(dy: tf.Tensor4D, filter: tf.Tensor4D, 
   const bottom = h - dh - top + kh - 1;
   const right = w - dw - left + kw - 1;
   if (top < 0 || left < 0 || bottom < 0 || right < 0) return null;
+  if (sh === 1 && sw === 1) {
+    return tf.tidy(() => {
+      const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+      return tf.conv2d(dy, rotated, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    });
+  }
+  return stridedBackpropInput(dy, filter, info);
+}
+
+/**
+ * Input gradient of a strided convolution by phases (sub-pixel decomposition): input row i gets
+ * contributions only from the filter rows k with k = (i + padTop) mod s, so each of the s*s phases
+ * is a stride-1 convolution of dy with a sub-filter, and the phases interleave into dx. Same
+ * arithmetic as the forward pass, where inserting zeros into dy would cost s*s times more.
+ */
+function stridedBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, info: backend_util.Conv2DInfo): tf.Tensor4D {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inHeight: h, inWidth: w } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const n = dy.shape[0];
+  const ci = filter.shape[2];
+  const lh = Math.floor((pt + h - 1) / sh) + 1;
+  const lw = Math.floor((pl + w - 1) / sw) + 1;
   return tf.tidy(() => {
-    let d: tf.Tensor4D = dy;
-    if (sh > 1 || sw > 1) {
-      const n = dy.shape[0];
-      const co = dy.shape[3];
-      const spread = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-      d = tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, co]) as tf.Tensor4D, [0, 0, 0, 0], [-1, dh, dw, -1]);
+    const rows: tf.Tensor[] = [];
+    for (let ry = 0; ry < sh; ry++) {
+      const cols: tf.Tensor[] = [];
+      for (let rx = 0; rx < sw; rx++) {
+        const my = Math.max(0, Math.ceil((kh - ry) / sh));
+        const mx = Math.max(0, Math.ceil((kw - rx) / sw));
+        if (my === 0 || mx === 0) {
+          cols.push(tf.zeros([n, lh, lw, ci]));
+          continue;
+        }
+        // Sub-filter taps k = r + s*m, flipped so the full correlation is a forward convolution.
+        const sub = tf.stridedSlice(filter, [ry, rx, 0, 0], [kh, kw, filter.shape[2], filter.shape[3]], [sh, sw, 1, 1]) as tf.Tensor4D;
+        const flipped = tf.transpose(tf.reverse(sub, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+        const padB = lh - oh;
+        const padR = lw - ow;
+        if (padB < 0 || padR < 0) throw new Error('unexpected geometry in strided Conv2DBackpropInput');
+        cols.push(tf.conv2d(dy, flipped, 1, [[0, 0], [my - 1, padB], [mx - 1, padR], [0, 0]]));
+      }
+      rows.push(tf.stack(cols, 3)); // [n, lh, lw, sw, ci]
     }
-    const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    return tf.conv2d(d, rotated as tf.Tensor4D, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const inter = tf.reshape(tf.stack(rows, 2), [n, lh * sh, lw * sw, ci]) as tf.Tensor4D; // [n, lh, sh, lw, sw, ci]
+    return tf.slice(inter, [0, pt, pl, 0], [n, h, w, ci]);
   });
 }
 
