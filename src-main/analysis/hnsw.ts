@@ -72,6 +72,33 @@ class Frontier {
   }
 }
 
+/** Everything a worker thread needs to query the index: typed arrays in shared memory plus scalars. */
+export interface HnswState {
+  readonly metric: Metric;
+  readonly n: number;
+  readonly d: number;
+  readonly m: number;
+  readonly rows: Float32Array;
+  readonly levels: Uint8Array;
+  /** Layer 0: 2m link slots per node, and their fill counts. */
+  readonly links0: Int32Array;
+  readonly count0: Uint8Array;
+  /** Node i's layer-l links (l >= 1) are block upperOffset[i] + l - 1 of upperLinks (m slots each). */
+  readonly upperOffset: Int32Array;
+  readonly upperLinks: Int32Array;
+  readonly upperCount: Uint8Array;
+  readonly entry: number;
+  readonly maxLevel: number;
+}
+
+function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Math.max(1, length) * 4));
+}
+
+function sharedUint8(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(Math.max(1, length)));
+}
+
 export class HnswIndex {
   readonly metric: Metric;
   readonly n: number;
@@ -82,28 +109,55 @@ export class HnswIndex {
   readonly #levels: Uint8Array;
   readonly #links0: Int32Array;
   readonly #count0: Uint8Array;
-  /** Upper-layer links of node i: level(i) blocks of m ids, and their fill counts. */
-  readonly #upper: (Int32Array | null)[];
-  readonly #upperCount: (Uint8Array | null)[];
+  readonly #upperOffset: Int32Array;
+  readonly #upperLinks: Int32Array;
+  readonly #upperCount: Uint8Array;
   #entry = -1;
   #maxLevel = -1;
   readonly #visited: Uint32Array;
   #visitTag = 0;
   readonly #frontier = new Frontier();
 
-  private constructor(rows: Float32Array, n: number, d: number, metric: Metric, m: number) {
-    this.metric = metric;
-    this.n = n;
-    this.d = d;
-    this.m = m;
-    this.#m0 = 2 * m;
-    this.#rows = rows;
-    this.#levels = new Uint8Array(n);
-    this.#links0 = new Int32Array(n * this.#m0);
-    this.#count0 = new Uint8Array(n);
-    this.#upper = new Array(n).fill(null);
-    this.#upperCount = new Array(n).fill(null);
-    this.#visited = new Uint32Array(n);
+  private constructor(s: Omit<HnswState, 'entry' | 'maxLevel'>) {
+    this.metric = s.metric;
+    this.n = s.n;
+    this.d = s.d;
+    this.m = s.m;
+    this.#m0 = 2 * s.m;
+    this.#rows = s.rows;
+    this.#levels = s.levels;
+    this.#links0 = s.links0;
+    this.#count0 = s.count0;
+    this.#upperOffset = s.upperOffset;
+    this.#upperLinks = s.upperLinks;
+    this.#upperCount = s.upperCount;
+    this.#visited = new Uint32Array(s.n);
+  }
+
+  /** An index over the same shared memory (e.g. in a worker thread), for queries only. */
+  static fromState(state: HnswState): HnswIndex {
+    const index = new HnswIndex(state);
+    index.#entry = state.entry;
+    index.#maxLevel = state.maxLevel;
+    return index;
+  }
+
+  get state(): HnswState {
+    return {
+      metric: this.metric,
+      n: this.n,
+      d: this.d,
+      m: this.m,
+      rows: this.#rows,
+      levels: this.#levels,
+      links0: this.#links0,
+      count0: this.#count0,
+      upperOffset: this.#upperOffset,
+      upperLinks: this.#upperLinks,
+      upperCount: this.#upperCount,
+      entry: this.#entry,
+      maxLevel: this.#maxLevel,
+    };
   }
 
   /** Builds the index by inserting every item; yields to the event loop now and then so `signal` can stop it. */
@@ -114,14 +168,34 @@ export class HnswIndex {
     const efC = options.efConstruction ?? 100;
     checkPositiveInteger(efC, 'efConstruction', 'HnswIndex.build');
     const metric = options.metric ?? 'cosine';
-    const state = scanStateOf(e, metric);
-    const index = new HnswIndex(state.rows, e.n, e.d, metric, m);
+    const { rows } = scanStateOf(e, metric);
     const random = new SeededRandom(options.seed ?? 1);
     const mL = 1 / Math.log(m);
+    // Levels drawn up front so the upper layers fit in one flat shared array.
+    const levels = sharedUint8(e.n);
+    const upperOffset = sharedInt32(e.n);
+    let blocks = 0;
+    for (let i = 0; i < e.n; i++) {
+      levels[i] = Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - random.next()) * mL));
+      upperOffset[i] = blocks;
+      blocks += levels[i];
+    }
+    const index = new HnswIndex({
+      metric,
+      n: e.n,
+      d: e.d,
+      m,
+      rows,
+      levels,
+      links0: sharedInt32(e.n * 2 * m),
+      count0: sharedUint8(e.n),
+      upperOffset,
+      upperLinks: sharedInt32(blocks * m),
+      upperCount: sharedUint8(blocks),
+    });
     let last = performance.now();
     for (let i = 0; i < e.n; i++) {
-      const level = Math.min(MAX_LEVEL, Math.floor(-Math.log(1 - random.next()) * mL));
-      index.#insert(i, level, efC);
+      index.#insert(i, levels[i], efC);
       if ((i & 255) === 255 && performance.now() - last > 100) {
         options.onProgress?.({ stage: 'hnsw-build', done: i + 1, total: e.n });
         await new Promise((r) => setImmediate(r));
@@ -220,9 +294,10 @@ export class HnswIndex {
     let changed = true;
     while (changed) {
       changed = false;
-      const links = this.#upper[ep]!;
-      const count = this.#upperCount[ep]![level - 1];
-      const base = (level - 1) * this.m;
+      const block = this.#upperOffset[ep] + level - 1;
+      const links = this.#upperLinks;
+      const count = this.#upperCount[block];
+      const base = block * this.m;
       for (let c = 0; c < count; c++) {
         const j = links[base + c];
         const dj = this.#distance(q, qo, j);
@@ -265,9 +340,10 @@ export class HnswIndex {
         base = c * m0;
         count = this.#count0[c];
       } else {
-        links = this.#upper[c]!;
-        base = (level - 1) * m;
-        count = this.#upperCount[c]![level - 1];
+        const block = this.#upperOffset[c] + level - 1;
+        links = this.#upperLinks;
+        base = block * m;
+        count = this.#upperCount[block];
       }
       for (let l = 0; l < count; l++) {
         const j = links[base + l];
@@ -284,11 +360,6 @@ export class HnswIndex {
   }
 
   #insert(i: number, level: number, efC: number): void {
-    this.#levels[i] = level;
-    if (level > 0) {
-      this.#upper[i] = new Int32Array(level * this.m);
-      this.#upperCount[i] = new Uint8Array(level);
-    }
     if (this.#entry < 0) {
       this.#entry = i;
       this.#maxLevel = level;
@@ -355,11 +426,12 @@ export class HnswIndex {
       counts = this.#count0;
       ci = from;
     } else {
-      links = this.#upper[from]!;
-      base = (level - 1) * this.m;
+      const block = this.#upperOffset[from] + level - 1;
+      links = this.#upperLinks;
+      base = block * this.m;
       cap = this.m;
-      counts = this.#upperCount[from]!;
-      ci = level - 1;
+      counts = this.#upperCount;
+      ci = block;
     }
     const count = counts[ci];
     if (count < cap) {

@@ -1,6 +1,7 @@
 // The k nearest neighbours of every item (UMAP, t-SNE affinities, HDBSCAN core distances, outlier
-// scores). Exact scans split across worker threads up to `exactLimit` items (cost grows as n^2 d);
-// beyond that an HNSW index is built once and each item queried (approximate, near n log n).
+// scores). Exact scans up to `exactLimit` items (cost grows as n^2 d); beyond that an HNSW index is
+// built once (one thread) and every item queried (approximate, about n log n). Either way the
+// per-item work is split across worker threads over shared memory.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { AnalysisError } from './errors.ts';
@@ -8,6 +9,7 @@ import { checkEmbeddings, checkPositiveInteger } from './embeddings.ts';
 import type { Embeddings, Metric, ProgressCallback } from './embeddings.ts';
 import { scanStateOf } from './knn.ts';
 import { graphRows } from './knn-graph-rows.ts';
+import { hnswGraphRows } from './hnsw-graph-rows.ts';
 import { HnswIndex } from './hnsw.ts';
 
 export interface KnnGraph {
@@ -26,7 +28,7 @@ export interface KnnGraphOptions {
   /** 'auto' scans exactly up to `exactLimit` items and uses HNSW above. */
   readonly method?: 'auto' | 'exact' | 'hnsw';
   readonly exactLimit?: number;
-  /** Worker threads for the exact scan; default: available cores (at most 8). 1 runs in this thread. */
+  /** Worker threads; default: available cores (at most 8). 1 runs in this thread. */
   readonly threads?: number;
   readonly onProgress?: ProgressCallback;
   readonly signal?: AbortSignal;
@@ -40,53 +42,67 @@ export async function knnGraph(e: Embeddings, k: number, options: KnnGraphOption
   checkPositiveInteger(k, 'k', 'knnGraph', e.n - 1);
   const metric = options.metric ?? 'cosine';
   const method = options.method ?? 'auto';
-  const exactLimit = options.exactLimit ?? DEFAULT_EXACT_LIMIT;
-  options.signal?.throwIfAborted();
-  if (method === 'hnsw' || (method === 'auto' && e.n > exactLimit)) return hnswGraph(e, k, metric, options);
-  if (method !== 'exact' && method !== 'auto') {
+  if (method !== 'exact' && method !== 'auto' && method !== 'hnsw') {
     throw new AnalysisError('bad-parameter', 'knnGraph', `method must be 'auto', 'exact' or 'hnsw' (got ${String(method)})`);
   }
-  return exactGraph(e, k, metric, options);
-}
-
-async function exactGraph(e: Embeddings, k: number, metric: Metric, options: KnnGraphOptions): Promise<KnnGraph> {
+  options.signal?.throwIfAborted();
   const { n } = e;
-  const state = scanStateOf(e, metric);
   const indices = new Int32Array(new SharedArrayBuffer(n * k * 4));
   const distances = new Float32Array(new SharedArrayBuffer(n * k * 4));
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(8, availableParallelism()), Math.ceil(n / 512)));
+  if (method === 'hnsw' || (method === 'auto' && n > (options.exactLimit ?? DEFAULT_EXACT_LIMIT))) {
+    const index = await HnswIndex.build(e, {
+      metric,
+      seed: options.seed,
+      signal: options.signal,
+      onProgress: (p) => options.onProgress?.({ stage: 'knn-graph (hnsw build)', done: p.done, total: p.total }),
+    });
+    const state = index.state;
+    const ef = Math.max(2 * k, 64);
+    await inBlocks(n, threads, 'knn-graph (hnsw query)', options, (from, to) => ({ kind: 'hnsw', state, k, ef, from, to, indices, distances }));
+    return { n, k, metric, indices, distances, approximate: true };
+  }
+  const state = scanStateOf(e, metric);
+  await inBlocks(n, threads, 'knn-graph', options, (from, to) => ({ kind: 'exact', state, k, from, to, indices, distances }));
+  return { n, k, metric, indices, distances, approximate: false };
+}
+
+type Task = ({ kind: 'exact' } & Parameters<typeof graphRows>[0]) | ({ kind: 'hnsw' } & Parameters<typeof hnswGraphRows>[0]);
+
+function runTask(task: Task): void {
+  if (task.kind === 'exact') graphRows(task);
+  else hnswGraphRows(task);
+}
+
+/** Runs tasks over items [0, n): in this thread in blocks of 512 (yielding between them), or on `threads` workers. */
+async function inBlocks(n: number, threads: number, stage: string, options: KnnGraphOptions, task: (from: number, to: number) => Task): Promise<void> {
   const report = options.onProgress;
   if (threads === 1) {
-    let done = 0;
     let last = performance.now();
-    // In-thread: work in blocks and yield between them so the signal and progress get through.
     for (let from = 0; from < n; from += 512) {
       const to = Math.min(n, from + 512);
-      graphRows({ state, k, from, to, indices, distances });
-      done = to;
+      runTask(task(from, to));
       if (performance.now() - last > 50) {
-        report?.({ stage: 'knn-graph', done, total: n });
+        report?.({ stage, done: to, total: n });
         await new Promise((r) => setImmediate(r));
         options.signal?.throwIfAborted();
         last = performance.now();
       }
     }
-    report?.({ stage: 'knn-graph', done: n, total: n });
-    return { n, k, metric, indices, distances, approximate: false };
+    report?.({ stage, done: n, total: n });
+    return;
   }
   let done = 0;
   const workers: Worker[] = [];
-  const onAbort = () => {
+  const stop = () => {
     for (const w of workers) void w.terminate();
   };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
     const jobs: Promise<void>[] = [];
     for (let t = 0; t < threads; t++) {
-      const from = Math.floor((t * n) / threads);
-      const to = Math.floor(((t + 1) * n) / threads);
       const w = new Worker(new URL('./knn-graph-worker.ts', import.meta.url), {
-        workerData: { state, k, from, to, indices, distances },
+        workerData: task(Math.floor((t * n) / threads), Math.floor(((t + 1) * n) / threads)),
       });
       workers.push(w);
       jobs.push(
@@ -95,7 +111,7 @@ async function exactGraph(e: Embeddings, k: number, metric: Metric, options: Knn
           w.on('message', (m: { done?: number; finished?: boolean }) => {
             if (m.done) {
               done += m.done;
-              report?.({ stage: 'knn-graph', done, total: n });
+              report?.({ stage, done, total: n });
             }
             if (m.finished) finished = true;
           });
@@ -110,42 +126,9 @@ async function exactGraph(e: Embeddings, k: number, metric: Metric, options: Knn
     }
     await Promise.all(jobs);
   } catch (err) {
-    onAbort();
+    stop();
     throw options.signal?.aborted ? options.signal.reason : err;
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+    options.signal?.removeEventListener('abort', stop);
   }
-  return { n, k, metric, indices, distances, approximate: false };
-}
-
-async function hnswGraph(e: Embeddings, k: number, metric: Metric, options: KnnGraphOptions): Promise<KnnGraph> {
-  const { n } = e;
-  const index = await HnswIndex.build(e, {
-    metric,
-    seed: options.seed,
-    signal: options.signal,
-    onProgress: (p) => options.onProgress?.({ stage: 'knn-graph (hnsw build)', done: p.done, total: p.total }),
-  });
-  const indices = new Int32Array(n * k);
-  const distances = new Float32Array(n * k);
-  const ef = Math.max(2 * k, 64);
-  let last = performance.now();
-  for (let i = 0; i < n; i++) {
-    const nb = index.query(index.row(i), k, ef, i);
-    indices.set(nb.indices, i * k);
-    distances.set(nb.distances, i * k);
-    // A query can come back short only if the graph is tiny; pad with the last neighbour found.
-    for (let j = nb.indices.length; j < k; j++) {
-      indices[i * k + j] = indices[i * k + j - 1];
-      distances[i * k + j] = distances[i * k + j - 1];
-    }
-    if ((i & 255) === 255 && performance.now() - last > 100) {
-      options.onProgress?.({ stage: 'knn-graph (hnsw query)', done: i + 1, total: n });
-      await new Promise((r) => setImmediate(r));
-      options.signal?.throwIfAborted();
-      last = performance.now();
-    }
-  }
-  options.onProgress?.({ stage: 'knn-graph (hnsw query)', done: n, total: n });
-  return { n, k, metric, indices, distances, approximate: true };
 }
