@@ -182,8 +182,10 @@ async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, 
   // No more threads than files: starting a worker costs more than reading a small file.
   const pool = new ScanPool(Math.min(opts.workers ?? defaultWorkerCount(), jobs.length), opts.workerUrl);
   let batch: Done[] = [];
+  const failedBefore = summary.failures.length; // folders the walk could not read
   let lastFlush = performance.now();
   let finished = 0;
+  let failedFiles = 0;
 
   const flush = (): void => {
     if (batch.length === 0) return;
@@ -203,7 +205,8 @@ async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, 
   };
 
   try {
-    await new Promise<void>((resolve) => {
+    // A failed write (disk full, project closed under us) rejects the scan instead of going unhandled.
+    await new Promise<void>((resolve, reject) => {
       let next = 0;
       let active = 0;
       const onAbort = (): void => resolve();
@@ -215,13 +218,13 @@ async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, 
           void pool.inspect(job.found.absolutePath).then((reply) => {
             active--;
             finished++;
+            if (!reply.ok) failedFiles++;
             batch.push(reply.ok
               ? { job, inspection: reply.inspection, error: null }
               : { job, inspection: null, error: reply.error });
             if (batch.length >= BATCH_FILES || performance.now() - lastFlush >= BATCH_MS) flush();
             progress({
-              phase: 'read', done: finished, total: jobs.length,
-              failed: summary.failures.length + batch.filter((d) => d.error !== null).length, current: job.found.absolutePath,
+              phase: 'read', done: finished, total: jobs.length, failed: failedBefore + failedFiles, current: job.found.absolutePath,
             });
             if (opts.signal?.aborted) return; // onAbort already resolved
             if (finished === jobs.length) {
@@ -230,7 +233,7 @@ async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, 
             } else {
               dispatch();
             }
-          });
+          }).catch(reject);
         }
       };
       if (opts.signal?.aborted) resolve();

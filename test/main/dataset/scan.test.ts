@@ -346,6 +346,23 @@ describe('addFolders', () => {
     }
   });
 
+  it('rejects, without an unhandled error, when the project is closed under a running scan', async () => {
+    const root = path.join(dir, 'data');
+    fs.mkdirSync(root);
+    for (let i = 0; i < 300; i++) writeImageFits(path.join(root, `${i}.fits`), gaussianImage(8, 8, 4, 4, 2), [8, 8]);
+    const p = Project.create(path.join(dir, 'p.amproj'));
+    const scan = addFolders(p, [root], {
+      workers: 1,
+      onProgress: (e) => {
+        if (e.phase === 'read' && e.done >= 10) p.close();
+      },
+    });
+    await expect(scan).rejects.toThrow(/not open/);
+    const q = Project.open(p.path);
+    expect(q.integrityCheck()).toEqual(['ok']);
+    q.close();
+  });
+
   it('refuses a folder that does not exist, naming it', async () => {
     const p = Project.create(path.join(dir, 'p.amproj'));
     try {
