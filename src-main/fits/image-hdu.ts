@@ -130,6 +130,33 @@ export class ImageHdu {
     }
   }
 
+  /**
+   * Physical values of a width x height box of one plane (0-based x along NAXIS1, y along NAXIS2), row by row.
+   * Reads only the rows the box spans (a cutout of a large image costs its rows, not the plane).
+   */
+  readSection(plane: number, x0: number, y0: number, width: number, height: number): Float32Array {
+    const nx = this.shape[0] ?? 0;
+    const ny = this.shape.length >= 2 ? this.shape[1] : 1;
+    const ok = (v: number) => Number.isInteger(v) && v >= 0;
+    if (!ok(plane) || plane >= this.nPlanes || !this.hasData || !ok(x0) || !ok(y0) || !ok(width) || !ok(height) || x0 + width > nx || y0 + height > ny) {
+      throw new FitsError('bad-naxis', this.#file.path, `section plane ${plane} [${x0}+${width}, ${y0}+${height}] lies outside the image (${this.shape.join(' x ')})`, this.index);
+    }
+    const out = new Float32Array(width * height);
+    if (width === 0 || height === 0) return out;
+    let rows: RawArray;
+    if (this.compressed) {
+      const start = plane * this.planeSize + y0 * nx;
+      rows = this.#decompress().values.subarray(start, start + height * nx) as RawArray;
+    } else {
+      const bpp = bytesPerPixel(this.bitpix);
+      const offset = this.#layout.dataOffset + (plane * this.planeSize + y0 * nx) * bpp;
+      rows = bigEndianToNative(this.#file.read(offset, height * nx * bpp), this.bitpix);
+    }
+    const physical = applyScaling(rows, this.scaling);
+    for (let y = 0; y < height; y++) out.set(physical.subarray(y * nx + x0, y * nx + x0 + width), y * width);
+    return out;
+  }
+
   #decompress(): DecompressedImage {
     if (this.#decompressed) return this.#decompressed;
     if (this.size > MAX_DECOMPRESSED_PIXELS) {

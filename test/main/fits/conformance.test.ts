@@ -58,6 +58,13 @@ function checkImage(file: string, hdu: ReturnType<HduList['imageHdus']>[number],
   }
   // A float64 reader matches sha256 exactly everywhere (README note 6 concerns float32 readers only).
   expect(sha256OfFloat64(values), `${where} sha256`).toBe(want.sha256);
+  // A section (the middle of the last plane) agrees with the whole read.
+  const [nx, ny] = [hdu.shape[0], hdu.shape.length > 1 ? hdu.shape[1] : 1];
+  const [x0, y0, sw, sh] = [Math.floor(nx / 4), Math.floor(ny / 4), Math.ceil(nx / 2), Math.ceil(ny / 2)];
+  const section = hdu.readSection(hdu.nPlanes - 1, x0, y0, sw, sh);
+  const wantSection: number[] = [];
+  for (let y = y0; y < y0 + sh; y++) for (let x = x0; x < x0 + sw; x++) wantSection.push(Math.fround(values[(hdu.nPlanes - 1) * nx * ny + y * nx + x]));
+  expect(Array.from(section), `${where} section`).toEqual(wantSection);
   // Plane reads agree with the whole read, rounded to float32.
   const plane = hdu.planeSize;
   for (const p of [0, hdu.nPlanes - 1]) {

@@ -87,6 +87,24 @@ describe('writeImageFits and ImageHdu round trip', () => {
     }
   });
 
+  it('reads sections of a plane, touching only the rows they span', () => {
+    const nx = 9, ny = 6, nz = 3;
+    const data = Int16Array.from(ramp(nx * ny * nz, (i) => i - 100));
+    const p = file('section.fits');
+    writeImageFits(p, data, [nx, ny, nz], { cards: { BSCALE: 2, BZERO: 1 } });
+    const list = HduList.open(p);
+    const hdu = list.primaryImage();
+    const before = list.bytesRead;
+    const box = hdu.readSection(2, 3, 1, 4, 2);
+    expect(list.bytesRead - before).toBe(2 * nx * 2);
+    const want = [];
+    for (let y = 1; y < 3; y++) for (let x = 3; x < 7; x++) want.push(data[2 * nx * ny + y * nx + x] * 2 + 1);
+    expect(Array.from(box)).toEqual(want);
+    expect(hdu.readSection(0, 0, 0, nx, ny)).toEqual(hdu.readPlane(0));
+    expect(codeOf(() => hdu.readSection(0, 6, 0, 4, 1))).toBe('bad-naxis');
+    expect(codeOf(() => hdu.readSection(3, 0, 0, 1, 1))).toBe('bad-naxis');
+  });
+
   it('scales integer data with BSCALE/BZERO/BLANK, and readPlane gives float32 of the same', () => {
     const p = file('scaled.fits');
     writeImageFits(p, new Int16Array([-32768, -1, 0, 1, 32767, -999]), [3, 2], { cards: { BSCALE: 0.5, BZERO: 32768, BLANK: -999 } });
