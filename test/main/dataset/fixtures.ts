@@ -59,7 +59,8 @@ export function makeDataFolder(root: string): DataFolder {
   writeImageFits(put('cubes/spectrum.fts'), Float32Array.from({ length: 50 }, (_, i) => Math.sin(i)), [50]);
   good.push(put('cubes/spectrum.fts'));
 
-  for (const rel of ['synthetic/cube_vrad_64x64x16.fits', 'synthetic/alma_4d_float32.fits', 'real/astropy_dss.14.29.56-62.41.05.fits.gz']) {
+  for (const rel of ['synthetic/cube_vrad_64x64x16.fits', 'synthetic/alma_4d_float32.fits', 'real/astropy_dss.14.29.56-62.41.05.fits.gz',
+    'synthetic/fpack_rice_int32.fits.fz']) {
     fs.copyFileSync(path.join(CORPUS, rel), put(`corpus/${path.basename(rel)}`));
     good.push(put(`corpus/${path.basename(rel)}`));
   }

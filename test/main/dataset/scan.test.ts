@@ -74,6 +74,8 @@ describe('addFolders', () => {
       expect(alma).toMatchObject({ shape: [128, 128, 1, 1], axisKinds: ['spatial', 'spatial', 'spectral', 'stokes'] });
       expect(alma.metadata).toMatchObject({ object: 'SYNTH-ALMA', telescope: 'ALMA', bunit: 'Jy/beam', restfrq: 230538000000 });
       expect(p.items.byPath('../data/sky/packed.fits.gz')).toMatchObject({ status: 'ok', shape: [40, 40] });
+      // Tile-compressed: the image is the BINTABLE extension, HDU 1.
+      expect(p.items.byPath('../data/corpus/fpack_rice_int32.fits.fz')).toMatchObject({ status: 'ok', hdu: 1, shape: [96, 80], bitpix: 32 });
       // FITS verify problems are kept on the item (this DSS header has an unparseable SKEW card).
       const dss = p.items.byPath('../data/corpus/astropy_dss.14.29.56-62.41.05.fits.gz')!;
       expect(dss.issues.some((i) => i.keyword === 'SKEW' && i.hdu === 0)).toBe(true);
