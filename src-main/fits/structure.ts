@@ -10,6 +10,8 @@ import type { FitsIssue } from './issues.ts';
 
 export const BLOCK = 2880;
 export const VALID_BITPIX = new Set([8, 16, 32, 64, -32, -64]);
+/** No real header comes near this (360,000 cards); beyond it a file is garbage after a SIMPLE card. */
+export const MAX_HEADER_BLOCKS = 10_000;
 
 export interface HduLayout {
   index: number;
@@ -64,6 +66,9 @@ function readOne(file: FitsFile, headerOffset: number, index: number, issues: Fi
   let endAt = -1;
   let offset = headerOffset;
   while (endAt < 0) {
+    if (offset - headerOffset >= MAX_HEADER_BLOCKS * BLOCK) {
+      return broken(index, headerOffset, '', fail('bad-header', `no END card in the first ${MAX_HEADER_BLOCKS * BLOCK} bytes of the header`));
+    }
     const block = file.read(offset, BLOCK);
     if (block.length === 0) break;
     const s = Buffer.from(block.buffer, block.byteOffset, block.length).toString('latin1');

@@ -182,6 +182,24 @@ describe('HduList structure', () => {
     expect(codeOf(() => list.primaryImage())).toBe('truncated');
   });
 
+  it('gives up on a header without END after a bounded number of blocks', () => {
+    const p = file('endless.fits');
+    const fd = fs.openSync(p, 'w');
+    fs.writeSync(fd, headerBytes([['SIMPLE', true], ['BITPIX', 8]]).subarray(0, 160));
+    fs.ftruncateSync(fd, 40e6); // 40 MB of zero bytes: never an END card
+    fs.closeSync(fd);
+    const list = (() => {
+      try {
+        return HduList.open(p);
+      } catch (e) {
+        return e as FitsError;
+      }
+    })();
+    expect(list).toBeInstanceOf(FitsError);
+    expect((list as FitsError).code).toBe('bad-header');
+    expect((list as FitsError).message).toMatch(/no END card in the first 28800000 bytes/);
+  });
+
   it("says 'no-image' when no HDU holds pixels", () => {
     const p = file('noimage.fits');
     fs.writeFileSync(p, emptyPrimary());
