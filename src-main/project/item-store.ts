@@ -1,10 +1,10 @@
 // One row per FITS file: where it is, what the scan found, and the searchable header columns.
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { KnownFile } from '../dataset/catalogue.ts';
+import type { KnownFile } from '../dataset/index.ts';
 import type {
   AxisKind, DatasetItem, HeaderValue, ItemFilter, ItemIssue, ItemRecord, ItemStatus,
-} from '../dataset/item.ts';
+} from '../dataset/index.ts';
 import { RowReader } from './untrusted.ts';
 
 const STATUSES: readonly ItemStatus[] = ['ok', 'failed', 'missing'];

@@ -1,6 +1,6 @@
 // A small PNG preview per item, made by the scan.
 import type Database from 'better-sqlite3';
-import type { Thumbnail } from '../dataset/item.ts';
+import type { Thumbnail } from '../dataset/index.ts';
 import { RowReader } from './untrusted.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
