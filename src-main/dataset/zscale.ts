@@ -22,13 +22,15 @@ export function zscaleLimits(data: ArrayLike<number>, opts: ZscaleOptions = {}):
   let nFinite = 0;
   for (let i = 0; i < data.length; i++) if (Number.isFinite(data[i])) nFinite++;
   if (nFinite === 0) return { min: 0, max: 1 };
-  const finite = new Float64Array(nFinite);
-  for (let i = 0, k = 0; i < data.length; i++) if (Number.isFinite(data[i])) finite[k++] = data[i];
 
+  // Every stride-th finite value, as astropy takes values[isfinite][::stride][:n_samples], without copying them all.
   const stride = Math.max(1, Math.trunc(nFinite / nSamples));
   const npix = Math.min(nSamples, Math.ceil(nFinite / stride));
   const samples = new Float64Array(npix);
-  for (let i = 0; i < npix; i++) samples[i] = finite[i * stride];
+  for (let i = 0, k = 0, m = 0; i < data.length && m < npix; i++) {
+    if (!Number.isFinite(data[i])) continue;
+    if (k++ % stride === 0) samples[m++] = data[i];
+  }
   samples.sort();
 
   let vmin = samples[0];
