@@ -51,13 +51,13 @@ describe('astromorph init / add / ls', () => {
     expect(res.stdout).toMatch(/failed files \(1\):\n\s+.*broken\.fits: \S+/);
   });
 
-  it('add --json reports the scan; a second add finds everything unchanged', () => {
+  it('add --json reports the scan; a second add skips the unchanged files and retries the failed one', () => {
     const res = cli(['add', 'survey.amproj', data, '--json', '--no-progress'], dir);
     expect(res.status, res.stderr).toBe(0);
     expect(res.stderr).toBe('');
     const report = JSON.parse(res.stdout);
-    expect(report).toMatchObject({ added: 0, unchanged: 4, cancelled: false, itemsInProject: 4 });
-    expect(report.failures).toEqual([]);
+    expect(report).toMatchObject({ added: 0, updated: 0, unchanged: 3, failed: 1, missing: 0, cancelled: false, itemsInProject: 4 });
+    expect(report.failures).toEqual([{ path: join(data, 'broken.fits'), error: expect.stringContaining(join(data, 'broken.fits')) }]);
   });
 
   it('ls --json gives the documented keys for every item', () => {
