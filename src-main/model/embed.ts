@@ -8,6 +8,7 @@ import { parseSettings, type TrainingSettings, type TrainingSettingsInput } from
 import { selectBackend } from './backend.ts';
 import { Rng } from './rng.ts';
 import { CheckpointError, ModelError } from './errors.ts';
+import { openSampleSource, type SampleSourceSpec } from './data/index.ts';
 
 /** One preprocessed image (model-data's ImageSample): S x S x C values, HWC order. */
 export interface EmbeddableSample {
@@ -59,10 +60,16 @@ export function loadEncoder(weightsBytes: Uint8Array, settings: TrainingSettings
 }
 
 /**
- * Streams the embedding of every image of `source`, in index order. `config` defaults to the
- * settings stored in the checkpoint.
+ * Streams the embedding of every image of the source (a SampleSource, or a spec that model-data
+ * opens), in index order. `config` defaults to the settings stored in the checkpoint.
  */
-export async function* embed(weightsBytes: Uint8Array, config: TrainingSettingsInput | undefined, source: EmbeddableSource, opts: EmbedOptions = {}): AsyncGenerator<Embedding> {
+export async function* embed(
+  weightsBytes: Uint8Array,
+  config: TrainingSettingsInput | undefined,
+  sourceOrSpec: EmbeddableSource | SampleSourceSpec,
+  opts: EmbedOptions = {},
+): AsyncGenerator<Embedding> {
+  const source: EmbeddableSource = 'kind' in sourceOrSpec ? openSampleSource(sourceOrSpec) : sourceOrSpec;
   const settings = config != null ? parseSettings(config) : parseSettings(decodeCheckpoint(weightsBytes, 'weights').manifest.settings);
   await selectBackend(opts.backend ?? settings.backend, () => {});
   const encoder = loadEncoder(weightsBytes, settings);

@@ -8,10 +8,8 @@ import { parseSettings } from './settings.ts';
 import type { TrainingProgress, TrainingResult } from './training-loop.ts';
 import { ModelError, SettingsError, CheckpointError } from './errors.ts';
 
-/** The serialisable source spec of model-data (a worker rebuilds the source from it). */
-export type SampleSourceSpec =
-  | { kind: 'files'; items: { path: string; hdu: number }[]; preprocess: unknown }
-  | { kind: 'synthetic'; n: number; seed: number; size: number; classes?: string[] };
+import type { SampleSourceSpec } from './data/index.ts';
+export type { SampleSourceSpec };
 
 export interface StartTrainingOptions {
   config: TrainingSettingsInput;

@@ -133,6 +133,9 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
           }
         }
         const b = await o.loader.batch(epoch, step);
+        if (b.size !== s.image_size || b.channels !== s.channels) {
+          throw new ModelError(`the data give ${b.size}x${b.size}x${b.channels} views, the settings say image_size ${s.image_size}, channels ${s.channels}`);
+        }
         let loss: number;
         if (o.gradientPool != null) {
           const { loss: l, grads } = await o.gradientPool.gradients(byol, b);

@@ -7,11 +7,7 @@ import { runTraining, type BatchLoader, type TrainingControl } from './training-
 import { parseSettings } from './settings.ts';
 import { createGradientPool } from './gradient-pool.ts';
 import type { TrainingWorkerData, TrainingWorkerMessage, TrainingCommand } from './train.ts';
-
-interface DataModule {
-  ViewPairLoader: new (source: unknown, opts: { batchSize: number; augmentations: unknown[]; seed: number; workers?: number }) => BatchLoader;
-  DEFAULT_AUGMENTATIONS: unknown[];
-}
+import { ViewPairLoader, DEFAULT_AUGMENTATIONS, type AugmentationSpec } from './data/index.ts';
 
 const port = parentPort!;
 const post = (m: TrainingWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
@@ -36,10 +32,9 @@ async function main(): Promise<void> {
   const data = workerData as TrainingWorkerData;
   const settings = parseSettings(data.settings);
   const backend = await selectBackend(data.backend ?? settings.backend, (message) => post({ type: 'warning', message }));
-  const dataModule = (await import('./data/index.ts')) as unknown as DataModule;
-  const loader = new dataModule.ViewPairLoader(data.source, {
+  const loader: BatchLoader = new ViewPairLoader(data.source, {
     batchSize: settings.batch_size,
-    augmentations: settings.augmentations ?? dataModule.DEFAULT_AUGMENTATIONS,
+    augmentations: (settings.augmentations as AugmentationSpec[] | undefined) ?? DEFAULT_AUGMENTATIONS,
     seed: settings.seed,
     workers: data.loaderWorkers,
   });
