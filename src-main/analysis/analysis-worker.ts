@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runAnalysisJob } from './analysis-job.ts';
 import type { AnalysisJob } from './analysis-job.ts';
 import type { Progress } from './embeddings.ts';
+import type { AnalysisError } from './errors.ts';
 
 const port = parentPort!;
 const job = workerData as AnalysisJob;
@@ -10,6 +11,6 @@ try {
   const result = await runAnalysisJob(job, (progress: Progress) => port.postMessage({ progress }));
   port.postMessage({ result });
 } catch (err) {
-  const e = err as Error & { code?: string };
-  port.postMessage({ error: { name: e.name, message: e.message, code: e.code } });
+  const e = err as Error & Partial<AnalysisError>;
+  port.postMessage({ error: { name: e.name, message: e.message, code: e.code, where: e.where, problem: e.problem } });
 }

@@ -6,9 +6,14 @@ export type AnalysisErrorCode = 'bad-shape' | 'bad-value' | 'bad-parameter' | 'w
 export class AnalysisError extends Error {
   override readonly name = 'AnalysisError';
   readonly code: AnalysisErrorCode;
+  /** The function that refused its input, e.g. 'tsne' or 'SimilarityIndex.query'. */
+  readonly where: string;
+  readonly problem: string;
 
   constructor(code: AnalysisErrorCode, where: string, problem: string) {
     super(`${where}: ${problem}`);
     this.code = code;
+    this.where = where;
+    this.problem = problem;
   }
 }

@@ -6,6 +6,14 @@ import type { ProgressCallback } from './embeddings.ts';
 import { AnalysisError } from './errors.ts';
 import type { AnalysisErrorCode } from './errors.ts';
 
+interface PostedError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: AnalysisErrorCode;
+  readonly where?: string;
+  readonly problem?: string;
+}
+
 export interface WorkerControl {
   readonly onProgress?: ProgressCallback;
   readonly signal?: AbortSignal;
@@ -28,14 +36,14 @@ export function runAnalysisInWorker<J extends AnalysisJob>(job: J, control: Work
       void worker.terminate();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: { progress?: Parameters<ProgressCallback>[0]; result?: unknown; error?: { name: string; message: string; code?: string } }) => {
+    worker.on('message', (m: { progress?: Parameters<ProgressCallback>[0]; result?: unknown; error?: PostedError }) => {
       if (m.progress) onProgress?.(m.progress);
       else if (m.error) {
         const { error } = m;
         settle(() =>
           reject(
-            error.name === 'AnalysisError'
-              ? Object.assign(new AnalysisError((error.code as AnalysisErrorCode) ?? 'worker-failed', 'worker', ''), { message: error.message })
+            error.name === 'AnalysisError' && error.code && error.where && error.problem !== undefined
+              ? new AnalysisError(error.code, error.where, error.problem)
               : new AnalysisError('worker-failed', `analysis worker (${job.kind})`, `${error.name}: ${error.message}`),
           ),
         );

@@ -1,7 +1,7 @@
 // Barnes–Hut t-SNE (van der Maaten 2014) to a 2-D map. Written here because the npm t-SNE packages
 // (tsne-js, @keckelt/tsne) compute the exact O(n^2) gradient, hopeless beyond a few thousand items.
 // Choices follow scikit-learn/openTSNE: affinities on the 3*perplexity nearest neighbours, PCA
-// initialisation scaled to std 1e-4, early exaggeration 12 for 250 iterations, momentum 0.5 -> 0.8,
+// initialisation scaled to std 1e-4, early exaggeration 12 for 250 of 750 iterations (openTSNE), momentum 0.5 -> 0.8,
 // delta-bar-delta gains, learning rate 'auto' = max(n / 12 / 4, 50).
 import { checkEmbeddings, checkPositiveInteger } from './embeddings.ts';
 import type { Embeddings, Metric, ProgressCallback } from './embeddings.ts';
@@ -10,6 +10,9 @@ import { knnGraph } from './knn-graph.ts';
 import type { KnnGraph } from './knn-graph.ts';
 import { Pca } from './pca.ts';
 import { BarnesHutTree } from './barnes-hut-tree.ts';
+import { availableParallelism } from 'node:os';
+import { forcesFor, inThreadForces, sharedFloat64, workerForces } from './tsne-forces.ts';
+import type { Affinities, ForceBuffers } from './tsne-forces.ts';
 
 export interface TsneOptions {
   readonly perplexity?: number;
@@ -25,6 +28,8 @@ export interface TsneOptions {
   readonly seed?: number;
   /** A kNN graph already computed on the same items with at least 3 * perplexity neighbours. */
   readonly graph?: KnnGraph;
+  /** Worker threads for the gradient; default: available cores (at most 8) from 5,000 items, else 1 (this thread). */
+  readonly threads?: number;
   readonly onProgress?: ProgressCallback;
   readonly signal?: AbortSignal;
 }
@@ -37,13 +42,6 @@ export interface TsneResult {
   readonly iterations: number;
 }
 
-/** Sparse symmetric affinities P in compressed rows. */
-interface Affinities {
-  readonly rowStart: Int32Array;
-  readonly cols: Int32Array;
-  readonly vals: Float64Array;
-}
-
 export async function tsne(e: Embeddings, options: TsneOptions = {}): Promise<TsneResult> {
   checkEmbeddings(e, 'tsne', 4);
   const { n } = e;
@@ -51,7 +49,7 @@ export async function tsne(e: Embeddings, options: TsneOptions = {}): Promise<Ts
   if (!(perplexity > 1) || perplexity >= n) {
     throw new AnalysisError('bad-parameter', 'tsne', `perplexity must be in (1, n) (got ${perplexity} for n=${n})`);
   }
-  const iterations = options.iterations ?? 1000;
+  const iterations = options.iterations ?? 750;
   checkPositiveInteger(iterations, 'iterations', 'tsne');
   const exaggeration = options.earlyExaggeration ?? 12;
   const exaggerationIterations = Math.min(iterations, options.earlyExaggerationIterations ?? 250);
@@ -75,78 +73,67 @@ export async function tsne(e: Embeddings, options: TsneOptions = {}): Promise<Ts
   let s = 0;
   for (let i = 0; i < n; i++) s += start[2 * i] ** 2;
   const scale = 1e-4 / Math.max(Math.sqrt(s / n), 1e-300);
-  const y = new Float64Array(n * 2);
+  const y = sharedFloat64(n * 2);
   for (let i = 0; i < 2 * n; i++) y[i] = start[i] * scale;
 
   const update = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
-  const attract = new Float64Array(2 * n);
-  const repel = new Float64Array(2 * n);
-  const tree = new BarnesHutTree();
-  const theta2 = theta * theta;
+  const buffers: ForceBuffers = {
+    n,
+    theta2: theta * theta,
+    P,
+    y,
+    attract: sharedFloat64(2 * n),
+    repel: sharedFloat64(2 * n),
+    qsum: sharedFloat64(n),
+  };
+  const { attract, repel, qsum } = buffers;
+  const threads = options.threads ?? (n >= 5000 ? Math.min(8, availableParallelism()) : 1);
+  checkPositiveInteger(threads, 'threads', 'tsne');
+  const forces = threads > 1 ? workerForces(buffers, threads) : inThreadForces(buffers);
   let last = performance.now();
-  let sumQ = 1;
-  for (let iter = 0; iter < iterations; iter++) {
-    const early = iter < exaggerationIterations;
-    const exag = early ? exaggeration : 1;
-    const momentum = early ? 0.5 : 0.8;
-    tree.build(y, n);
-    repel.fill(0);
-    sumQ = 0;
-    for (let i = 0; i < n; i++) sumQ += tree.repulsion(i, theta2, repel);
-    attractive(P, y, n, attract);
-    for (let c = 0; c < 2 * n; c++) {
-      const grad = 4 * (exag * attract[c] - repel[c] / sumQ);
-      const g = (grad > 0) !== (update[c] > 0) ? gains[c] + 0.2 : gains[c] * 0.8;
-      gains[c] = g < 0.01 ? 0.01 : g;
-      update[c] = momentum * update[c] - learningRate * gains[c] * grad;
-      y[c] += update[c];
+  try {
+    for (let iter = 0; iter < iterations; iter++) {
+      const early = iter < exaggerationIterations;
+      const exag = early ? exaggeration : 1;
+      const momentum = early ? 0.5 : 0.8;
+      await forces.compute();
+      // Summed in item order so the result does not depend on how items were split across threads.
+      let sumQ = 0;
+      for (let i = 0; i < n; i++) sumQ += qsum[i];
+      for (let c = 0; c < 2 * n; c++) {
+        const grad = 4 * (exag * attract[c] - repel[c] / sumQ);
+        const g = (grad > 0) !== (update[c] > 0) ? gains[c] + 0.2 : gains[c] * 0.8;
+        gains[c] = g < 0.01 ? 0.01 : g;
+        update[c] = momentum * update[c] - learningRate * gains[c] * grad;
+        y[c] += update[c];
+      }
+      let mx = 0;
+      let my = 0;
+      for (let i = 0; i < n; i++) {
+        mx += y[2 * i];
+        my += y[2 * i + 1];
+      }
+      mx /= n;
+      my /= n;
+      for (let i = 0; i < n; i++) {
+        y[2 * i] -= mx;
+        y[2 * i + 1] -= my;
+      }
+      if (performance.now() - last > 50 || iter + 1 === iterations) {
+        progress?.({ stage: 'tsne', done: iter + 1, total: iterations });
+        await new Promise((r) => setImmediate(r));
+        options.signal?.throwIfAborted();
+        last = performance.now();
+      }
     }
-    let mx = 0;
-    let my = 0;
-    for (let i = 0; i < n; i++) {
-      mx += y[2 * i];
-      my += y[2 * i + 1];
-    }
-    mx /= n;
-    my /= n;
-    for (let i = 0; i < n; i++) {
-      y[2 * i] -= mx;
-      y[2 * i + 1] -= my;
-    }
-    if (performance.now() - last > 50 || iter + 1 === iterations) {
-      progress?.({ stage: 'tsne', done: iter + 1, total: iterations });
-      await new Promise((r) => setImmediate(r));
-      options.signal?.throwIfAborted();
-      last = performance.now();
-    }
+  } finally {
+    forces.close();
   }
-  tree.build(y, n);
-  sumQ = 0;
-  repel.fill(0);
-  for (let i = 0; i < n; i++) sumQ += tree.repulsion(i, theta2, repel);
+  forcesFor(buffers, new BarnesHutTree(), 0, n);
+  let sumQ = 0;
+  for (let i = 0; i < n; i++) sumQ += qsum[i];
   return { coordinates: Float32Array.from(y), klDivergence: klDivergence(P, y, n, sumQ), iterations };
-}
-
-/** Sum_j p_ij q_ij Z (y_i - y_j) for every i, over P's non-zeros. */
-function attractive(P: Affinities, y: Float64Array, n: number, out: Float64Array): void {
-  const { rowStart, cols, vals } = P;
-  for (let i = 0; i < n; i++) {
-    const yi = y[2 * i];
-    const yj = y[2 * i + 1];
-    let fx = 0;
-    let fy = 0;
-    for (let p = rowStart[i], end = rowStart[i + 1]; p < end; p++) {
-      const j = cols[p];
-      const dx = yi - y[2 * j];
-      const dy = yj - y[2 * j + 1];
-      const f = vals[p] / (1 + dx * dx + dy * dy);
-      fx += f * dx;
-      fy += f * dy;
-    }
-    out[2 * i] = fx;
-    out[2 * i + 1] = fy;
-  }
 }
 
 function klDivergence(P: Affinities, y: Float64Array, n: number, sumQ: number): number {
@@ -251,5 +238,13 @@ function affinities(g: KnnGraph, k: number, perplexity: number, metric: Metric):
     }
     rowStart[i + 1] = outCols.length;
   }
-  return { rowStart, cols: Int32Array.from(outCols), vals: Float64Array.from(outVals) };
+  const shared: Affinities = {
+    rowStart: new Int32Array(new SharedArrayBuffer(rowStart.length * 4)),
+    cols: new Int32Array(new SharedArrayBuffer(Math.max(1, outCols.length) * 4)),
+    vals: sharedFloat64(outVals.length),
+  };
+  shared.rowStart.set(rowStart);
+  shared.cols.set(outCols);
+  shared.vals.set(outVals);
+  return shared;
 }
