@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmConvGradients } from './kernels/conv-gradients.ts';
+import { registerWasmBatchMatMul } from './kernels/batch-matmul.ts';
 import { ModelError } from './errors.ts';
 import { registerGradients } from './gradients.ts';
 
@@ -64,7 +65,10 @@ export async function selectBackend(forced?: string, warn: (message: string) => 
     if (chosen == null) throw new ModelError('no tfjs backend could be initialised');
   }
   const name = tf.getBackend() as BackendName;
-  if (name === 'wasm') registerWasmConvGradients();
+  if (name === 'wasm') {
+    registerWasmConvGradients();
+    registerWasmBatchMatMul();
+  }
   if (name === 'cpu') warn('astromorph: using the pure-JavaScript cpu backend; training will be slow (install @tensorflow/tfjs-node for speed)');
   return name;
 }

@@ -76,6 +76,23 @@ describe('wasm convolution gradient kernels', () => {
     });
   }
 
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    it(`BatchMatMul transposeA=${ta} transposeB=${tb} matches cpu (2-D and batched)`, async () => {
+      const rng = new Rng(ta ? 1 : 2);
+      for (const [batch, m, k, n] of [[0, 5, 7, 3], [2, 4, 6, 9]]) {
+        const aShape = [...(batch ? [batch] : []), ...(ta ? [k, m] : [m, k])];
+        const bShape = [...(batch ? [batch] : []), ...(tb ? [n, k] : [k, n])];
+        const a = randomArray(aShape.reduce((x, y) => x * y), rng);
+        const b = randomArray(bShape.reduce((x, y) => x * y), rng);
+        const f = () => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb).dataSync() as Float32Array;
+        const ref = await on('cpu', f);
+        const got = await on('wasm', f);
+        expect(got.length).toBe(ref.length);
+        expect(relError(got, ref)).toBeLessThan(1e-5);
+      }
+    });
+  }
+
   it('frees every intermediate tensor', async () => {
     await tf.setBackend('wasm');
     const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
@@ -86,6 +103,7 @@ describe('wasm convolution gradient kernels', () => {
         const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))([x, w]);
         dx!.dataSync();
         dw!.dataSync();
+        tf.matMul(tf.reshape(x, [2, -1]), tf.reshape(x, [2, -1]), true, false).dataSync();
       });
     }
     expect(tf.memory().numTensors).toBe(before);
