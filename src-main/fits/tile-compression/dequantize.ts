@@ -63,6 +63,11 @@ export function dequantize(q: Int32Array, n: number, s: TileScaling, out: Float3
     const end = Math.min(n, i + (N_RANDOM - next));
     if (!hasNull && !keepZeros) {
       for (; i < end; i++, next++) out[i] = (q[i] - rand[next] + 0.5) * scale + zero;
+    } else if (!hasNull) {
+      for (; i < end; i++, next++) {
+        const v = q[i];
+        out[i] = v === ZERO_VALUE ? 0.0 : (v - rand[next] + 0.5) * scale + zero;
+      }
     } else {
       for (; i < end; i++, next++) {
         const v = q[i];

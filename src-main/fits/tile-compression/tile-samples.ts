@@ -29,17 +29,25 @@ export function inflateTile(input: Uint8Array, n: number, shuffled: boolean, wid
   return samplesFromBytes(bytes, n, shuffled, wideAs, int64);
 }
 
+let scratch = new Int32Array(0);
+
+/** A reused buffer for one tile's values: each tile's samples are consumed before the next tile is decoded. */
+function tileBuffer(n: number): Int32Array {
+  if (scratch.length < n) scratch = new Int32Array(n);
+  return scratch.subarray(0, n);
+}
+
 /** Interpret n big-endian values whose width follows from bytes.length; GZIP_2 stores byte planes (all most
  * significant bytes first). Returns a problem string if the length fits no width. */
 export function samplesFromBytes(bytes: Uint8Array, n: number, shuffled: boolean, wideAs: WideAs, int64: boolean): TileSamples | string {
   const width = bytes.length / n;
   if (width === 1) {
-    const values = new Int32Array(n);
+    const values = tileBuffer(n);
     for (let i = 0; i < n; i++) values[i] = bytes[i];
     return { kind: 'int', width: 1, values };
   }
   if (width === 2) {
-    const values = new Int32Array(n);
+    const values = tileBuffer(n);
     if (shuffled) {
       for (let i = 0; i < n; i++) values[i] = ((bytes[i] << 24) | (bytes[n + i] << 16)) >> 16;
     } else {
@@ -48,7 +56,7 @@ export function samplesFromBytes(bytes: Uint8Array, n: number, shuffled: boolean
     return { kind: 'int', width: 2, values };
   }
   if (width === 4) {
-    const values = new Int32Array(n);
+    const values = tileBuffer(n);
     if (shuffled) {
       const n2 = 2 * n;
       const n3 = 3 * n;
