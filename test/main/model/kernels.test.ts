@@ -111,3 +111,30 @@ describe('wasm convolution gradient kernels', () => {
     w.dispose();
   });
 });
+
+describe('group normalisation gradient', () => {
+  it('the written-out gradient equals differentiating the forward ops', async () => {
+    const { groupNorm } = await import('../../../src-main/model/layers/group-norm.ts');
+    await tf.setBackend('wasm');
+    const rng = new Rng(11);
+    for (const shape of [[3, 5, 4, 8], [4, 12]]) {
+      const c = shape[shape.length - 1]!;
+      const groups = shape.length === 4 ? 4 : 1;
+      const x = tf.tensor(randomArray(shape.reduce((a, b) => a * b), rng), shape);
+      const gamma = tf.tensor1d(randomArray(c, rng));
+      const beta = tf.tensor1d(randomArray(c, rng));
+      const dy = tf.tensor(randomArray(x.size, rng), shape);
+      const plain = (xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const grouped = tf.reshape(xi, [shape[0]!, ...shape.slice(1, -1), groups, c / groups]);
+        const axes = [...Array(grouped.rank).keys()].filter((a) => a !== 0 && a !== grouped.rank - 2);
+        const { mean, variance } = tf.moments(grouped, axes, true);
+        return tf.add(tf.mul(tf.reshape(tf.div(tf.sub(grouped, mean), tf.sqrt(tf.add(variance, 1e-5))), shape), g), b);
+      };
+      const ours = (xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => groupNorm(xi, g, b, groups, 1e-5);
+      const ref = tf.grads(plain)([x, gamma, beta], dy);
+      const got = tf.grads(ours)([x, gamma, beta], dy);
+      expect(relError(ours(x, gamma, beta).dataSync() as Float32Array, plain(x, gamma, beta).dataSync() as Float32Array)).toBeLessThan(1e-5);
+      for (let i = 0; i < 3; i++) expect(relError(got[i]!.dataSync() as Float32Array, ref[i]!.dataSync() as Float32Array)).toBeLessThan(1e-4);
+    }
+  });
+});
