@@ -131,6 +131,8 @@ export class BarnesHutTree {
     const width = this.#width;
     const child = this.#child;
     const perm = this.#perm;
+    const start = this.#start;
+    const end = this.#end;
     let stack = this.#stack;
     let top = 0;
     stack[top++] = 0;
@@ -143,7 +145,7 @@ export class BarnesHutTree {
       if (c === 0) continue;
       const first = child[node];
       if (first < 0) {
-        for (let p = this.#start[node], end = this.#end[node]; p < end; p++) {
+        for (let p = start[node], stop = end[node]; p < stop; p++) {
           const j = perm[p];
           if (j === i) continue;
           const dx = yi - y[2 * j];
