@@ -13,3 +13,8 @@ export type { Checkpoint, CheckpointInfo, CheckpointStore, NewCheckpoint } from 
 export type { LossPoint, LossStore } from './loss-store.ts';
 export type { EmbeddingSet, EmbeddingStore } from './embedding-store.ts';
 export type { TagStore } from './tag-store.ts';
+export { canonicalJson, MAP_METHODS } from './map-store.ts';
+export type { MapInfo, MapMethod, MapStore, NewMap, PcaAxes, StoredMap } from './map-store.ts';
+export { CLUSTER_METHODS } from './cluster-store.ts';
+export type { ClusterMethod, ClusterStore, Clustering, ClusteringInfo, NewClustering } from './cluster-store.ts';
+export type { NewOutlierScoring, OutlierScoring, OutlierStore } from './outlier-store.ts';

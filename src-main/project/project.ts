@@ -5,11 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CheckpointStore } from './checkpoint-store.ts';
+import { ClusterStore } from './cluster-store.ts';
 import { DatasetStore } from './dataset-store.ts';
 import { EmbeddingStore } from './embedding-store.ts';
 import { ProjectError } from './errors.ts';
 import { ItemStore } from './item-store.ts';
 import { LossStore } from './loss-store.ts';
+import { MapStore } from './map-store.ts';
+import { OutlierStore } from './outlier-store.ts';
 import { RunStore } from './run-store.ts';
 import { APPLICATION_ID, migrate, SCHEMA_VERSION } from './schema.ts';
 import { Settings } from './settings.ts';
@@ -33,6 +36,9 @@ export class Project {
   readonly losses: LossStore;
   readonly embeddings: EmbeddingStore;
   readonly tags: TagStore;
+  readonly maps: MapStore;
+  readonly clusterings: ClusterStore;
+  readonly outliers: OutlierStore;
   readonly #db: Database.Database;
 
   private constructor(file: string, db: Database.Database) {
@@ -48,6 +54,9 @@ export class Project {
     this.losses = new LossStore(db, file);
     this.embeddings = new EmbeddingStore(db, file);
     this.tags = new TagStore(db, file);
+    this.maps = new MapStore(db, file);
+    this.clusterings = new ClusterStore(db, file);
+    this.outliers = new OutlierStore(db, file);
   }
 
   /** Creates a new project file; refuses to overwrite an existing file. */

@@ -115,6 +115,51 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'maps, clusterings and outlier scores of embedding runs',
+    up(db) {
+      // Each result is one row: item ids and per-item values as little-endian BLOBs aligned with them,
+      // so a 100,000-item map is one read, and a new embedding of the run never mixes with an old map.
+      db.exec(`
+        CREATE TABLE maps (
+          id                 INTEGER PRIMARY KEY,
+          run_id             INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          method             TEXT NOT NULL CHECK (method IN ('pca', 'tsne', 'umap')),
+          params             TEXT NOT NULL,        -- JSON, defaults filled in
+          created_at         INTEGER NOT NULL,
+          item_ids           BLOB NOT NULL,        -- uint32, n values
+          coords             BLOB NOT NULL,        -- float32, n x 2, row-major
+          info               TEXT NOT NULL,        -- JSON: what the method reports (KL divergence, epochs, …)
+          explained_variance TEXT,                 -- JSON, PCA only: {variance, ratio, total}
+          components         BLOB,                 -- float32, k x dim, PCA only: the loadings
+          mean               BLOB                  -- float32, dim, PCA only
+        );
+        CREATE INDEX maps_run ON maps(run_id, method, id);
+        CREATE TABLE clusterings (
+          id            INTEGER PRIMARY KEY,
+          run_id        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          method        TEXT NOT NULL CHECK (method IN ('kmeans', 'density')),
+          params        TEXT NOT NULL,             -- JSON
+          created_at    INTEGER NOT NULL,
+          cluster_count INTEGER NOT NULL,
+          item_ids      BLOB NOT NULL,             -- uint32, n values
+          labels        BLOB NOT NULL,             -- int32, n values; -1 is noise
+          info          TEXT NOT NULL              -- JSON
+        );
+        CREATE INDEX clusterings_run ON clusterings(run_id, method, id);
+        CREATE TABLE outlier_scorings (
+          id         INTEGER PRIMARY KEY,
+          run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          params     TEXT NOT NULL,                -- JSON
+          created_at INTEGER NOT NULL,
+          item_ids   BLOB NOT NULL,                -- uint32, n values
+          scores     BLOB NOT NULL                 -- float32, n values; larger is stranger
+        );
+        CREATE INDEX outlier_scorings_run ON outlier_scorings(run_id, id);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
