@@ -90,3 +90,104 @@ export interface ScanReport {
 export interface ListFilter {
   status?: ItemStatus;
 }
+
+// ---- Training, embeddings and export (api/training.ts, api/embedding.ts) ----
+
+export type RunStatus = 'running' | 'paused' | 'cancelled' | 'failed' | 'done';
+
+/** A training run as `astromorph train` reports it. */
+export interface RunSummary {
+  id: number;
+  /** ms since epoch. */
+  createdAt: number;
+  status: RunStatus;
+  /** The tfjs backend the run trains on ('tensorflow', 'wasm' or 'cpu'). */
+  backend: string;
+  seed: number;
+  epochs: number;
+  epochsDone: number;
+  stepsDone: number;
+  error: string | null;
+}
+
+/** Sent once before the first step. */
+export interface TrainingStart {
+  runId: number;
+  resumed: boolean;
+  backend: string;
+  /** Items the run trains on (dataset items with status ok). */
+  items: number;
+  epochs: number;
+  /** Where training (re)starts: completed epochs and steps. */
+  fromEpoch: number;
+  fromStep: number;
+}
+
+/** After every step. Epoch and step count from 1. */
+export interface TrainingProgressReport {
+  runId: number;
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  globalStep: number;
+  totalSteps: number;
+  loss: number;
+  imagesPerSecond: number;
+  /** Share of wall time spent waiting for data, 0..1. */
+  dataWaitShare: number;
+  etaSeconds: number;
+  backend: string;
+}
+
+/** After every epoch, once its checkpoint is in the project. */
+export interface TrainingEpochReport {
+  runId: number;
+  epoch: number;
+  epochs: number;
+  meanLoss: number;
+  checkpointId: number;
+}
+
+export interface TrainingReport {
+  runId: number;
+  status: 'done' | 'cancelled';
+  resumed: boolean;
+  backend: string;
+  epochsDone: number;
+  stepsDone: number;
+  /** Mean loss of every completed epoch of the run (earlier sessions included). */
+  epochLosses: number[];
+  /** The checkpoint the run ends on; null when it was cancelled before its first step. */
+  checkpointId: number | null;
+  seconds: number;
+}
+
+export interface EmbedProgress {
+  done: number;
+  total: number;
+}
+
+export interface EmbedReport {
+  runId: number;
+  checkpointId: number;
+  backend: string;
+  /** Items embedded (one vector each). */
+  items: number;
+  total: number;
+  dim: number;
+  cancelled: boolean;
+  seconds: number;
+}
+
+export type ExportFormat = 'csv';
+
+export interface ExportReport {
+  runId: number;
+  format: ExportFormat;
+  /** Absolute path of the written file. */
+  path: string;
+  rows: number;
+  dim: number;
+  seconds: number;
+}

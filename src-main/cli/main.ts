@@ -8,6 +8,9 @@ import { addCommand } from './commands/add.ts';
 import { initCommand } from './commands/init.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { lsCommand } from './commands/ls.ts';
+import { trainCommand } from './commands/train.ts';
+import { embedCommand } from './commands/embed.ts';
+import { exportCommand } from './commands/export.ts';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -18,7 +21,7 @@ function buildProgram(): Command {
     .version(version, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
-  for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand()]) {
+  for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(), embedCommand(), exportCommand()]) {
     program.addCommand(command);
   }
   // Commander exits 1 on a usage error by default; throwing instead lets every command, subcommands

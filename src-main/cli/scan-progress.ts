@@ -118,7 +118,7 @@ class PlainDisplay implements ProgressDisplay {
   stop(): void {}
 }
 
-function formatSeconds(seconds: number): string {
+export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--';
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;

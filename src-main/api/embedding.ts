@@ -1,0 +1,135 @@
+// Embeddings of a project's items with a trained run, and their export. Embedding streams the items
+// through the run's latest checkpoint batch by batch and stores the vectors in batched transactions,
+// so memory holds one batch however large the survey; export streams rows from the project to a file.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { EmbeddingRun, Project } from '../project/index.ts';
+import { writeEmbeddingsCsv, type EmbeddedItem } from '../export/index.ts';
+import { ApiError } from './errors.ts';
+import type { ProjectSession } from './project-session.ts';
+import type { EmbedProgress, EmbedReport, ExportFormat, ExportReport } from './contract.ts';
+
+/** Vectors written per transaction: few enough to keep memory flat, many enough that commits are cheap. */
+const WRITE_BATCH = 256;
+
+export interface EmbedOptions {
+  /** The run whose latest checkpoint embeds; default: the latest finished run, else the latest with a checkpoint. */
+  runId?: number;
+  batchSize?: number;
+  /** Overrides the run's backend. */
+  backend?: string;
+  signal?: AbortSignal;
+  onStart?: (start: { runId: number; checkpointId: number; backend: string; total: number }) => void;
+  onProgress?: (progress: EmbedProgress) => void;
+  onWarning?: (message: string) => void;
+}
+
+function runWithCheckpoint(project: Project, runId: number | undefined): EmbeddingRun {
+  if (runId !== undefined) {
+    const run = project.runs.get(runId);
+    if (!run) throw new ApiError('no-run', `${project.path} has no run ${runId}`);
+    if (!project.checkpoints.latest(runId)) throw new ApiError('no-run', `run ${runId} has no checkpoint yet: it stopped before its first epoch ended`);
+    return run;
+  }
+  const withCheckpoint = project.runs.list().filter((r) => project.checkpoints.list(r.id).length > 0);
+  const run = withCheckpoint.filter((r) => r.status === 'done').at(-1) ?? withCheckpoint.at(-1);
+  if (!run) throw new ApiError('no-run', `${project.path} has no trained model yet; run astromorph train first`);
+  return run;
+}
+
+/**
+ * Embeds every ok item with a run's latest checkpoint, replacing the run's earlier vectors. Aborting
+ * stops between batches and keeps what was written (the report says `cancelled`).
+ */
+export async function embedItems(session: ProjectSession, opts: EmbedOptions = {}): Promise<EmbedReport> {
+  const project = session.project;
+  const started = performance.now();
+  // Loaded on first use, so commands that do not embed start without tfjs.
+  const { decodeCheckpoint, embed, parseSettings, selectBackend } = await import('../model/index.ts');
+  const run = runWithCheckpoint(project, opts.runId);
+  const checkpoint = project.checkpoints.latest(run.id)!;
+  const settings = parseSettings(decodeCheckpoint(checkpoint.weights, `run ${run.id} checkpoint ${checkpoint.id}`).manifest.settings);
+  const items = project.items.list({ status: 'ok' }).filter((i) => i.hdu !== null);
+  if (items.length === 0) throw new ApiError('no-data', `${project.path} has no readable items to embed`);
+  const backend = await selectBackend(opts.backend ?? run.backend, opts.onWarning ?? (() => {}));
+  opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total: items.length });
+  const spec = {
+    kind: 'files' as const,
+    items: items.map((i) => ({ path: i.absolutePath, hdu: i.hdu! })),
+    preprocess: { size: settings.image_size, channels: settings.channels, normalisation: settings.normalisation, clipPercentiles: settings.clip_percentiles, cube: settings.cube },
+  };
+  project.embeddings.deleteRun(run.id);
+  let buffer: { itemId: number; vector: Float32Array }[] = [];
+  let written = 0;
+  let dim = 0;
+  const flush = () => {
+    if (buffer.length === 0) return;
+    project.embeddings.putMany(run.id, buffer);
+    written += buffer.length;
+    buffer = [];
+  };
+  let cancelled = false;
+  try {
+    for await (const e of embed(checkpoint.weights, settings, spec, {
+      batchSize: opts.batchSize, backend, signal: opts.signal,
+      onProgress: (done, total) => opts.onProgress?.({ done, total }),
+    })) {
+      dim = e.vector.length;
+      buffer.push({ itemId: items[e.index]!.id, vector: e.vector });
+      if (buffer.length >= WRITE_BATCH) flush();
+    }
+  } catch (e) {
+    if (!opts.signal?.aborted) throw e;
+    cancelled = true;
+  }
+  flush();
+  return {
+    runId: run.id, checkpointId: checkpoint.id, backend, items: written, total: items.length, dim, cancelled,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+export interface ExportOptions {
+  format: ExportFormat;
+  /** Output file; written beside it first and renamed, so a failed export never leaves half a file. */
+  out: string;
+  /** Default: the latest run with embeddings. */
+  runId?: number;
+  signal?: AbortSignal;
+}
+
+/** Writes a run's embeddings with each item's path and header metadata. */
+export async function exportEmbeddings(session: ProjectSession, opts: ExportOptions): Promise<ExportReport> {
+  const project = session.project;
+  const started = performance.now();
+  let runId = opts.runId;
+  if (runId !== undefined) {
+    if (!project.runs.get(runId)) throw new ApiError('no-run', `${project.path} has no run ${runId}`);
+    if (project.embeddings.count(runId) === 0) throw new ApiError('no-run', `run ${runId} has no embeddings yet; run astromorph embed ${project.path} --run ${runId}`);
+  } else {
+    runId = project.runs.list().filter((r) => project.embeddings.count(r.id) > 0).at(-1)?.id;
+    if (runId === undefined) throw new ApiError('no-run', `${project.path} has no embeddings yet; run astromorph embed first`);
+  }
+  const id = runId;
+  const items = project.items.list();
+  let dim = 0;
+  for (const item of items) {
+    const v = project.embeddings.get(id, item.id);
+    if (v !== null) {
+      dim = v.length;
+      break;
+    }
+  }
+  // One item row and one vector at a time, so memory stays flat for any survey size.
+  function* rows(): Generator<EmbeddedItem> {
+    for (const item of items) {
+      const vector = project.embeddings.get(id, item.id);
+      if (vector === null) continue;
+      yield { file: item.path, hdu: item.hdu, shape: item.shape, bitpix: item.bitpix, metadata: item.metadata, vector };
+    }
+  }
+  const path = resolve(opts.out);
+  if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new ApiError('not-a-folder', `cannot write ${opts.out}: folder ${dirname(path)} does not exist`);
+  const count = await writeEmbeddingsCsv(path, dim, rows(), opts.signal);
+  return { runId: id, format: opts.format, path, rows: count, dim, seconds: (performance.now() - started) / 1000 };
+}

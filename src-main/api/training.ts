@@ -1,0 +1,193 @@
+// Training a BYOL model on a project's items: the glue between the project file and the model's
+// worker. A run (EmbeddingRun) records the settings, the backend actually used and the seed; every
+// epoch's checkpoint is saved with that epoch's losses in one transaction, so a kill at any moment
+// leaves the project at the last finished epoch, from which `resume` continues the same run.
+import type { TrainingSettings, TrainingHandle } from '../model/index.ts';
+import type { SampleSourceSpec } from '../model/data/index.ts';
+import type { EmbeddingRun, LossPoint, Project } from '../project/index.ts';
+import { ApiError } from './errors.ts';
+import type { ProjectSession } from './project-session.ts';
+import { claimRun, liveTrainer, releaseRun } from './run-process.ts';
+import type {
+  RunSummary, TrainingEpochReport, TrainingProgressReport, TrainingReport, TrainingStart,
+} from './contract.ts';
+
+/** Checkpoints kept per run: the newest few are enough to resume, and each can be megabytes. */
+export const CHECKPOINTS_KEPT = 3;
+
+export interface TrainOptions {
+  /** A TOML settings file (validated: unknown keys are errors). */
+  settingsFile?: string;
+  /** Override the settings file. */
+  epochs?: number;
+  backend?: string;
+  seed?: number;
+  /** Continue the latest unfinished run (cancelled, failed, or left 'running' by a killed process). */
+  resume?: boolean;
+  signal?: AbortSignal;
+  onStart?: (start: TrainingStart) => void;
+  onProgress?: (progress: TrainingProgressReport) => void;
+  onEpoch?: (epoch: TrainingEpochReport) => void;
+  onWarning?: (message: string) => void;
+}
+
+export function runSummary(run: EmbeddingRun): RunSummary {
+  const epochs = typeof run.config.epochs === 'number' ? run.config.epochs : 0;
+  return {
+    id: run.id, createdAt: run.createdAt, status: run.status, backend: run.backend, seed: run.seed,
+    epochs, epochsDone: run.epochsDone, stepsDone: run.stepsDone, error: run.error,
+  };
+}
+
+/** Every training run of the project, oldest first. */
+export function listRuns(session: ProjectSession): RunSummary[] {
+  return session.project.runs.list().map(runSummary);
+}
+
+/** The model layer (tfjs and its backends) loads on first use, so commands that do not train start fast. */
+const loadModel = () => import('../model/index.ts');
+
+/** Validates settings as a usage error (exit 2 in the CLI) that names the file and the bad keys. */
+function settingsOrUsageError<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof Error && e.name === 'SettingsError') throw new ApiError('bad-argument', e.message);
+    throw e;
+  }
+}
+
+/** The file items the model trains on: dataset items with status ok, at their chosen HDU. */
+export function trainingSource(project: Project, s: TrainingSettings): { spec: SampleSourceSpec; itemIds: number[] } {
+  const items = project.items.list({ status: 'ok' }).filter((i) => i.hdu !== null);
+  if (items.length === 0) throw new ApiError('no-data', `${project.path} has no readable items; add folders of FITS files first (astromorph add)`);
+  return {
+    itemIds: items.map((i) => i.id),
+    spec: {
+      kind: 'files',
+      items: items.map((i) => ({ path: i.absolutePath, hdu: i.hdu! })),
+      preprocess: { size: s.image_size, channels: s.channels, normalisation: s.normalisation, clipPercentiles: s.clip_percentiles, cube: s.cube },
+    },
+  };
+}
+
+function runToResume(project: Project): EmbeddingRun {
+  const runs = project.runs.list().filter((r) => r.status !== 'done');
+  const run = runs[runs.length - 1];
+  if (run === undefined) throw new ApiError('no-run', `${project.path} has no unfinished training run to resume; train without --resume to start one`);
+  if (run.status === 'running' || run.status === 'paused') {
+    const pid = liveTrainer(project, run.id);
+    if (pid !== null) throw new ApiError('run-busy', `run ${run.id} is still being trained by process ${pid}; stop it first`);
+  }
+  return run;
+}
+
+/**
+ * Trains a new run, or resumes the latest unfinished one, until it finishes or `signal` aborts it.
+ * Aborting stops after the current step, saves a checkpoint there and resolves with status 'cancelled'.
+ */
+export async function train(session: ProjectSession, opts: TrainOptions = {}): Promise<TrainingReport> {
+  const project = session.project;
+  const started = performance.now();
+  const { loadSettings, parseSettings, selectBackend, startTraining, decodeCheckpoint } = await loadModel();
+  let run: EmbeddingRun;
+  let settings: TrainingSettings;
+  let resumeFrom: Uint8Array | undefined;
+  if (opts.resume) {
+    if (opts.settingsFile !== undefined || opts.seed !== undefined) {
+      throw new ApiError('bad-argument', '--resume continues a run with its own settings and seed; leave out --config and --seed (--epochs and --backend may change)');
+    }
+    run = runToResume(project);
+    settings = settingsOrUsageError(() => parseSettings({ ...run.config, ...(opts.epochs !== undefined && { epochs: opts.epochs }) }, `run ${run.id}`));
+    resumeFrom = project.checkpoints.latest(run.id)?.weights;
+  } else {
+    const base = settingsOrUsageError(() => (opts.settingsFile !== undefined ? loadSettings(opts.settingsFile) : parseSettings({})));
+    settings = settingsOrUsageError(() => parseSettings({
+      ...base,
+      ...(opts.epochs !== undefined && { epochs: opts.epochs }),
+      ...(opts.seed !== undefined && { seed: opts.seed }),
+      ...(opts.backend !== undefined && { backend: opts.backend }),
+    }, opts.settingsFile));
+    run = undefined as unknown as EmbeddingRun; // created below, once the backend is known
+  }
+  const { spec } = trainingSource(project, settings);
+  // Choose here, then force the worker onto the same one: the run records what actually computes.
+  const requested = opts.backend ?? (opts.resume ? run.backend : settings.backend);
+  const backend = await selectBackend(requested, opts.onWarning ?? (() => {}));
+  if (!opts.resume) run = project.runs.create({ config: settings as unknown as Record<string, unknown>, backend, seed: settings.seed });
+  const runId = run.id;
+  const from = resumeFrom ? decodeCheckpoint(resumeFrom, `run ${runId} checkpoint`).manifest : null;
+  claimRun(project, runId);
+  project.runs.setStatus(runId, 'running');
+  opts.onStart?.({
+    runId, resumed: opts.resume === true, backend, items: spec.kind === 'files' ? spec.items.length : 0, epochs: settings.epochs,
+    fromEpoch: from?.epoch ?? 0, fromStep: from?.globalStep ?? 0,
+  });
+
+  let lastSavedStep = from?.globalStep ?? 0;
+  let lastCheckpointId: number | null = project.checkpoints.latest(runId)?.id ?? null;
+  let pending: LossPoint[] = [];
+  const save = (checkpoint: Uint8Array, kind: 'epoch' | 'cancel', meanLoss: number | null): number | null => {
+    const m = decodeCheckpoint(checkpoint, `run ${runId} checkpoint`).manifest;
+    if (m.globalStep <= lastSavedStep && kind === 'cancel') return null; // nothing new since the last one
+    const points = pending;
+    const id = project.transaction(() => {
+      project.losses.append(runId, points);
+      const cid = project.checkpoints.save({
+        runId, epoch: m.epoch, step: m.globalStep, weights: checkpoint, optimiser: null, rng: m.rngState,
+        meta: { kind, backend, meanLoss, epochLosses: m.epochLosses },
+      });
+      project.checkpoints.prune(runId, CHECKPOINTS_KEPT);
+      return cid;
+    });
+    pending = [];
+    lastSavedStep = m.globalStep;
+    lastCheckpointId = id;
+    return id;
+  };
+
+  let handle: TrainingHandle | undefined;
+  const onAbort = () => handle?.cancel();
+  // A listener that throws would surface as an uncaught exception in the worker's message handler:
+  // keep the first failure, stop the run, and raise it once the worker has stopped.
+  let failure: unknown;
+  const guarded = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
+    try {
+      fn(...args);
+    } catch (e) {
+      failure ??= e;
+      handle?.cancel();
+    }
+  };
+  try {
+    handle = startTraining({ config: settings, source: spec, resumeFrom, backend });
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) handle.cancel();
+    handle.on('warning', guarded((m: string) => opts.onWarning?.(m)));
+    handle.on('progress', guarded((p) => {
+      pending.push({ epoch: p.epoch, step: p.globalStep, loss: p.loss, imagesPerS: p.imagesPerSecond, dataWait: p.dataWaitShare });
+      opts.onProgress?.({ runId, ...p });
+    }));
+    handle.on('epochEnd', guarded((e) => {
+      const checkpointId = save(e.checkpoint, 'epoch', e.meanLoss)!;
+      opts.onEpoch?.({ runId, epoch: e.epoch, epochs: settings.epochs, meanLoss: e.meanLoss, checkpointId });
+    }));
+    const result = await handle.done;
+    if (failure !== undefined) throw failure;
+    const cancelled = result.status === 'cancelled';
+    if (cancelled) save(result.checkpoint, 'cancel', null);
+    project.runs.setStatus(runId, cancelled ? 'cancelled' : 'done');
+    const final = decodeCheckpoint(result.checkpoint, `run ${runId} checkpoint`).manifest;
+    return {
+      runId, status: cancelled ? 'cancelled' : 'done', resumed: opts.resume === true, backend,
+      epochsDone: final.epoch, stepsDone: final.globalStep, epochLosses: result.epochLosses,
+      checkpointId: lastCheckpointId, seconds: (performance.now() - started) / 1000,
+    };
+  } catch (e) {
+    project.runs.setStatus(runId, 'failed', (e as Error).message ?? String(e));
+    throw e;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    releaseRun(project, runId);
+  }
+}
