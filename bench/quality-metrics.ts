@@ -16,6 +16,33 @@ export function unitRows(vectors: ArrayLike<number>[]): { data: Float32Array; n:
   return { data, n, d };
 }
 
+/** Vectors minus their mean vector. */
+export function centred(vectors: ArrayLike<number>[]): Float32Array[] {
+  const n = vectors.length, d = n > 0 ? vectors[0]!.length : 0;
+  const mean = new Float64Array(d);
+  for (const v of vectors) for (let j = 0; j < d; j++) mean[j]! += v[j]! / n;
+  return vectors.map((v) => Float32Array.from({ length: d }, (_, j) => v[j]! - mean[j]!));
+}
+
+/**
+ * Spread of the unit-normalised, centred vectors: the standard deviation per dimension times sqrt(d),
+ * averaged over dimensions (SimSiam's collapse check): about 1 for well-spread embeddings, 0 when
+ * every input maps to the same vector.
+ */
+export function spread(vectors: ArrayLike<number>[]): number {
+  const { data, n, d } = unitRows(centred(vectors));
+  if (n < 2 || d === 0) return 0;
+  let total = 0;
+  for (let j = 0; j < d; j++) {
+    let m = 0, ss = 0;
+    for (let i = 0; i < n; i++) m += data[i * d + j]!;
+    m /= n;
+    for (let i = 0; i < n; i++) ss += (data[i * d + j]! - m) ** 2;
+    total += Math.sqrt(ss / n);
+  }
+  return (total / d) * Math.sqrt(d);
+}
+
 /** Full cosine similarity matrix (n x n). */
 export function cosineSimilarities(vectors: ArrayLike<number>[]): Float32Array {
   const { data, n, d } = unitRows(vectors);

@@ -22,18 +22,22 @@ import {
   DISK_CLASSES, fileNameFor, renderObject, sampleObject, sampleObservation, withBeam, withFieldOfView, withPixelScale, withSnr,
   writeSyntheticDataset, writeSyntheticImage, type SyntheticFormat, type WrittenItem,
 } from '../src-main/synthetic/index.ts';
-import { cosineSimilarities, knnAccuracy, knnR2, nuisanceCheck, type Rendering } from './quality-metrics.ts';
+import { centred, cosineSimilarities, knnAccuracy, knnR2, nuisanceCheck, spread, type Rendering } from './quality-metrics.ts';
 
 const { values: args } = parseArgs({
   options: {
     n: { type: 'string', default: '720' }, epochs: { type: 'string', default: '12' }, size: { type: 'string', default: '32' },
     width: { type: 'string', default: '16' }, batch: { type: 'string', default: '32' }, seed: { type: 'string', default: '1' },
-    objects: { type: 'string', default: '6' }, lr: { type: 'string', default: '1e-3' },
-    'no-byol': { type: 'boolean', default: false }, ablate: { type: 'string' },
+    objects: { type: 'string', default: '6' }, lr: { type: 'string', default: '1e-3' }, tau: { type: 'string', default: '0.99' },
+    encoder: { type: 'string', default: 'small-cnn' }, depth: { type: 'string', default: '3' },
+    'no-byol': { type: 'boolean', default: false }, ablate: { type: 'string' }, augmentations: { type: 'string' },
   },
 });
 const N = Number(args.n), EPOCHS = Number(args.epochs), S = Number(args.size), WIDTH = Number(args.width);
 const BATCH = Number(args.batch), SEED = Number(args.seed), OBJECTS = Number(args.objects), LR = Number(args.lr);
+// --augmentations '[{"name":"rotation"},...]' replaces the defaults (for trying other lists).
+const AUGMENTATIONS: AugmentationSpec[] = args.augmentations ? JSON.parse(args.augmentations) : DEFAULT_AUGMENTATIONS;
+const TAU = Number(args.tau), DEPTH = Number(args.depth), ENCODER = args.encoder === 'resnet18' ? 'resnet18' as const : 'small-cnn' as const;
 const started = performance.now();
 const clock = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -61,7 +65,12 @@ const nuisances = {
 function report(name: string, features: ArrayLike<number>[]): number {
   const sim = cosineSimilarities(features);
   const { accuracy, perClass } = knnAccuracy(sim, labels, 5);
-  console.log(`${name}: kNN accuracy (k=5, cosine, leave-one-out) ${pct(accuracy)}  [${Object.entries(perClass).map(([c, a]) => `${c} ${pct(a)}`).join(', ')}]`);
+  // Cosine on mean-centred features too: ReLU-pooled embeddings are all non-negative, so plain cosine
+  // similarities crowd near 1; centring removes the shared offset.
+  const simC = cosineSimilarities(centred(features));
+  console.log(`${name}: spread of the embeddings (1 = well spread, 0 = collapsed) ${spread(features).toFixed(2)}`);
+  console.log(`${name}: kNN accuracy (k=5, cosine, leave-one-out) ${pct(accuracy)}; on centred features ${pct(knnAccuracy(simC, labels, 5).accuracy)}`);
+  console.log(`   per class: ${Object.entries(perClass).map(([c, a]) => `${c} ${pct(a)}`).join(', ')}`);
   console.log(`${name}: nuisance predictability, kNN regression R^2: ${Object.entries(nuisances).map(([k, t]) => `${k} ${knnR2(sim, t, 5).toFixed(2)}`).join(', ')}`);
   return accuracy;
 }
@@ -114,8 +123,9 @@ console.log(`(${clock()})`);
 async function byolFeatures(augmentations: AugmentationSpec[], label: string): Promise<{ main: Float32Array[]; held: Float32Array[] }> {
   const { startTraining, embed } = await import('../src-main/model/index.ts');
   const config = {
-    epochs: EPOCHS, batch_size: BATCH, encoder: 'small-cnn' as const, width: WIDTH, depth: 3, image_size: S, channels: 1,
+    epochs: EPOCHS, batch_size: BATCH, encoder: ENCODER, width: WIDTH, depth: DEPTH, image_size: S, channels: 1,
     projection_size: 64, projection_hidden_size: 256, learning_rate: LR, warmup_epochs: 1, seed: SEED, augmentations,
+    moving_average_decay: TAU,
   };
   const t0 = performance.now();
   const handle = startTraining({ config, source: spec });
@@ -136,12 +146,12 @@ async function byolFeatures(augmentations: AugmentationSpec[], label: string): P
 }
 
 if (args.ablate !== undefined) {
-  const names = args.ablate === 'all' ? DEFAULT_AUGMENTATIONS.map((a) => a.name) : [args.ablate];
-  const unknown = names.filter((n) => !DEFAULT_AUGMENTATIONS.some((a) => a.name === n));
-  if (unknown.length > 0) throw new Error(`--ablate: not a default augmentation: ${unknown.join(', ')} (defaults: ${DEFAULT_AUGMENTATIONS.map((a) => a.name).join(', ')})`);
+  const names = args.ablate === 'all' ? AUGMENTATIONS.map((a) => a.name) : [args.ablate];
+  const unknown = names.filter((n) => !AUGMENTATIONS.some((a) => a.name === n));
+  if (unknown.length > 0) throw new Error(`--ablate: not in the augmentation list: ${unknown.join(', ')} (list: ${AUGMENTATIONS.map((a) => a.name).join(', ')})`);
   const rows: string[] = [];
   for (const name of ['(none)', ...names]) {
-    const f = await byolFeatures(DEFAULT_AUGMENTATIONS.filter((a) => a.name !== name), `without ${name}`);
+    const f = await byolFeatures(AUGMENTATIONS.filter((a) => a.name !== name), `without ${name}`);
     const acc = knnAccuracy(cosineSimilarities(f.main), labels, 5).accuracy;
     const nuis = nuisanceCheck(cosineSimilarities(f.held), held.renderings).overall;
     rows.push(`without ${name.padEnd(15)} kNN accuracy ${pct(acc)}  nuisance check ${pct(nuis)}`);
@@ -149,8 +159,9 @@ if (args.ablate !== undefined) {
   }
   console.log('\nablation (BYOL, same budget each):\n' + rows.join('\n'));
 } else if (!args['no-byol']) {
-  console.log(`\n(b) BYOL embeddings: small-cnn width ${WIDTH} depth 3, ${EPOCHS} epochs, batch ${BATCH}, lr ${LR}, default augmentations`);
-  const f = await byolFeatures(DEFAULT_AUGMENTATIONS, 'BYOL');
+  console.log(`\n(b) BYOL embeddings: ${ENCODER} width ${WIDTH} depth ${DEPTH}, ${EPOCHS} epochs, batch ${BATCH}, lr ${LR}, tau ${TAU}`);
+  console.log(`   augmentations: ${JSON.stringify(AUGMENTATIONS)}`);
+  const f = await byolFeatures(AUGMENTATIONS, 'BYOL');
   report('BYOL', f.main);
   reportNuisance('BYOL', f.held);
 }

@@ -24,7 +24,7 @@ const range = (lo: number, hi: number) =>
 
 const REGISTRY = {
   'resized-crop': {
-    schema: z.strictObject({ name: z.literal('resized-crop'), p, scale: range(0.05, 1).default([0.5, 1]), ratio: range(0.2, 5).default([0.8, 1.25]) }),
+    schema: z.strictObject({ name: z.literal('resized-crop'), p, scale: range(0.05, 4).default([0.5, 1]), ratio: range(0.2, 5).default([0.8, 1.25]) }),
     create: (o: { p: number; scale: [number, number]; ratio: [number, number] }) => new RandomResizedCrop(o),
   },
   rotation: {

@@ -124,6 +124,12 @@ describe('augmentations', () => {
     const z = one({ name: 'resized-crop', scale: [0.25, 0.25], ratio: [1, 1] }).apply(noZeros(32), new Rng(1));
     expect(z.mask.every((m) => m === 1)).toBe(true);
     expect(Math.min(...z.data)).toBeGreaterThanOrEqual(1);
+    // Area 4: a field twice as wide; the data fills a 16 x 16 block, the rest is masked sky.
+    const out = one({ name: 'resized-crop', scale: [4, 4], ratio: [1, 1] }).apply(noZeros(32), new Rng(1));
+    const valid = out.mask.reduce((a, b) => a + b, 0);
+    expect(valid).toBeGreaterThanOrEqual(15 * 15);
+    expect(valid).toBeLessThanOrEqual(17 * 17);
+    out.data.forEach((v, i) => expect(out.mask[i] ? v >= 1 : v === 0).toBe(true));
   });
 
   it('shifts move the image without zero-filled edges', () => {
