@@ -16,7 +16,10 @@ let paused = false;
 let wake: (() => void) | undefined;
 const control: TrainingControl & { cancelled: boolean } = {
   cancelled: false,
-  waitWhilePaused: () => (paused && !control.cancelled ? new Promise<void>((r) => (wake = r)) : Promise.resolve()),
+  // Yield to the event loop first: with prefetched batches the loop only awaits resolved promises, and
+  // pause/cancel messages (macrotasks) would otherwise wait until the run ends.
+  waitWhilePaused: () => new Promise<void>((r) => setImmediate(r))
+    .then(() => (paused && !control.cancelled ? new Promise<void>((r) => (wake = r)) : undefined)),
 };
 port.on('message', (m: TrainingCommand) => {
   if (m.type === 'pause') paused = true;
