@@ -1,0 +1,87 @@
+// The training and embedding services on a real project file and real FITS files, in-process:
+// which runs --resume may touch, cancelling an embedding, and the errors a person can act on.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, ProjectSession, embedItems, exportEmbeddings, train } from '../../../src-main/api/index.ts';
+import { parseSettings } from '../../../src-main/model/index.ts';
+import { writeSyntheticDataset } from '../../../src-main/synthetic/index.ts';
+
+const TINY = {
+  encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16,
+  learning_rate: 3e-3, backend: 'wasm', core_limit: 2, epochs: 2,
+} as const;
+
+let dir: string;
+let session: ProjectSession;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'astromorph-api-train-'));
+  writeSyntheticDataset(join(dir, 'disks'), { n: 8, seed: 2 });
+  session = ProjectSession.create(join(dir, 'p'));
+  await session.addFolders([join(dir, 'disks')]);
+});
+
+afterAll(() => {
+  session.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof ApiError ? e.code : String(e)));
+
+describe('training and embedding services', () => {
+  it('refuses to embed or export before anything is trained', async () => {
+    expect(await code(embedItems(session))).toBe('no-run');
+    expect(await code(exportEmbeddings(session, { format: 'csv', out: join(dir, 'e.csv') }))).toBe('no-run');
+    expect(await code(train(session, { resume: true }))).toBe('no-run');
+  });
+
+  it('--resume leaves a run alone while its process lives, and restarts it once that process is gone', async () => {
+    const project = session.project;
+    const run = project.runs.create({ config: parseSettings(TINY) as unknown as Record<string, unknown>, backend: 'wasm', seed: 0 });
+    const other = spawn('sleep', ['30']);
+    await new Promise((r) => other.once('spawn', r));
+    project.settings.set(`training.process.${run.id}`, { pid: other.pid, host: hostname(), since: Date.now() });
+    await expect(train(session, { resume: true })).rejects.toThrow(new RegExp(`run ${run.id} is still being trained by process ${other.pid}`));
+    expect(await code(train(session, { resume: true, settingsFile: 'x.toml' }))).toBe('bad-argument');
+    other.kill('SIGKILL');
+    await new Promise((r) => other.once('exit', r));
+    const starts: unknown[] = [];
+    const report = await train(session, { resume: true, onStart: (s) => starts.push(s) });
+    expect(starts).toEqual([expect.objectContaining({ runId: run.id, resumed: true, fromStep: 0, backend: 'wasm' })]);
+    expect(report).toMatchObject({ runId: run.id, status: 'done', epochsDone: 2, stepsDone: 4 });
+    expect(project.runs.get(run.id)!.status).toBe('done');
+    expect(project.settings.get(`training.process.${run.id}`)).toBeUndefined();
+  });
+
+  it('a settings file with bad values is a bad-argument error naming the file and the key', async () => {
+    const file = join(dir, 'bad.toml');
+    writeFileSync(file, 'encoder = "vgg"\nepochs = 0\n');
+    const err = await train(session, { settingsFile: file }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('bad-argument');
+    expect((err as Error).message).toMatch(/bad\.toml: invalid training settings: .*encoder.*epochs|bad\.toml: invalid training settings: .*epochs.*encoder/);
+  });
+
+  it('a cancelled embedding keeps the vectors written so far and says how many', async () => {
+    const controller = new AbortController();
+    const report = await embedItems(session, {
+      batchSize: 2,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done >= 2) controller.abort();
+      },
+    });
+    expect(report.cancelled).toBe(true);
+    expect(report.items).toBeGreaterThanOrEqual(2);
+    expect(report.items).toBeLessThan(8);
+    expect(session.project.embeddings.count(report.runId)).toBe(report.items);
+    const full = await embedItems(session, { runId: report.runId });
+    expect(full).toMatchObject({ cancelled: false, items: 8, total: 8, dim: 8 });
+    expect(await code(exportEmbeddings(session, { format: 'csv', out: join(dir, 'no-such-folder', 'e.csv') }))).toBe('not-a-folder');
+    const exported = await exportEmbeddings(session, { format: 'csv', out: join(dir, 'e.csv') });
+    expect(exported).toMatchObject({ runId: report.runId, rows: 8, dim: 8, path: join(dir, 'e.csv') });
+  });
+});
