@@ -10,3 +10,14 @@ export { train, listRuns, runSummary, trainingSource, CHECKPOINTS_KEPT } from '.
 export type { TrainOptions } from './training.ts';
 export { embedItems, exportEmbeddings } from './embedding.ts';
 export type { EmbedOptions, ExportOptions } from './embedding.ts';
+// Exploring embeddings: maps, similarity, clusters, outliers and tags, stored in the project.
+export type * from './exploration-contract.ts';
+export { computeMap, getMap, listMaps, mapParams, pcaAxis, MAP_METHODS } from './maps.ts';
+export type { ComputeOptions } from './maps.ts';
+export { similar, candidateRows } from './similarity.ts';
+export type { SimilarOptions } from './similarity.ts';
+export { computeClusters, latestClusters, clusterParams } from './clusters.ts';
+export { computeOutliers } from './outliers.ts';
+export { addTags, removeTags, itemTags, listTags, taggedItems } from './tags.ts';
+export { embeddingRun } from './embedding-run.ts';
+export { findItem, requireItem } from './item-ref.ts';

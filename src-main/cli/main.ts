@@ -11,6 +11,11 @@ import { lsCommand } from './commands/ls.ts';
 import { trainCommand } from './commands/train.ts';
 import { embedCommand } from './commands/embed.ts';
 import { exportCommand } from './commands/export.ts';
+import { clustersCommand } from './commands/clusters.ts';
+import { mapCommand } from './commands/map.ts';
+import { outliersCommand } from './commands/outliers.ts';
+import { similarCommand } from './commands/similar.ts';
+import { tagCommand } from './commands/tag.ts';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -21,7 +26,8 @@ function buildProgram(): Command {
     .version(version, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
-  for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(), embedCommand(), exportCommand()]) {
+  for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(), embedCommand(), exportCommand(),
+    mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand()]) {
     program.addCommand(command);
   }
   // Commander exits 1 on a usage error by default; throwing instead lets every command, subcommands

@@ -1,0 +1,39 @@
+// Which embedding run an exploration works on, and its vectors as the analysis folder takes them.
+import type { EmbeddingRun, EmbeddingSet, Project } from '../project/index.ts';
+import { ApiError } from './errors.ts';
+
+export interface RunEmbeddings {
+  run: EmbeddingRun;
+  set: EmbeddingSet;
+  /** Row index of each item id. */
+  rowOf: Map<number, number>;
+}
+
+/** The run asked for, or the newest run that has embeddings. */
+export function embeddingRun(project: Project, runId?: number): EmbeddingRun {
+  if (runId !== undefined) {
+    const run = project.runs.get(runId);
+    if (!run) throw new ApiError('bad-argument', `${project.path} has no run ${runId} (astromorph train lists the runs it makes)`);
+    if (project.embeddings.count(run.id) === 0) {
+      throw new ApiError('no-run', `run ${run.id} has no embeddings yet; compute them with: astromorph embed ${project.path} --run ${run.id}`);
+    }
+    return run;
+  }
+  const runs = project.runs.list().filter((r) => project.embeddings.count(r.id) > 0);
+  const run = runs[runs.length - 1];
+  if (!run) throw new ApiError('no-run', `${project.path} has no embeddings yet; train a model and embed the items first (astromorph train, astromorph embed)`);
+  return run;
+}
+
+export function runEmbeddings(project: Project, runId?: number, minItems = 1): RunEmbeddings {
+  const run = embeddingRun(project, runId);
+  const set = project.embeddings.all(run.id);
+  if (set.itemIds.length < minItems) {
+    throw new ApiError('no-data', `run ${run.id} has embeddings for ${set.itemIds.length} items; this needs at least ${minItems}`);
+  }
+  return { run, set, rowOf: new Map(set.itemIds.map((id, i) => [id, i])) };
+}
+
+export function embeddingsOf(set: EmbeddingSet): { data: Float32Array; n: number; d: number } {
+  return { data: set.vectors, n: set.itemIds.length, d: set.dim };
+}

@@ -1,0 +1,227 @@
+// What the exploration services (maps, similarity, clusters, outliers, tags) hand out, as plain
+// JSON-able types. No Node imports: the renderer may `import type` this file, and the CLI's --json
+// output is exactly these shapes. Paths are absolute, as in `astromorph ls --json`.
+
+export type MapMethod = 'pca' | 'tsne' | 'umap';
+export type SimilarityMetric = 'cosine' | 'euclidean';
+export type ClusterMethod = 'kmeans' | 'density';
+
+/** Parameters a map may be asked for; each method reads its own and records them all, defaults included. */
+export interface MapRequest {
+  /** Default: the latest run with embeddings. */
+  runId?: number;
+  method: MapMethod;
+  /** PCA: components kept for inspection (the map shows the first two). Default min(dim, 10). */
+  components?: number;
+  /** t-SNE. Default 30 (lowered to (n - 1) / 3 for small sets). */
+  perplexity?: number;
+  /** t-SNE iterations. Default 750. */
+  iterations?: number;
+  /** UMAP neighbourhood size. Default 15 (at most n - 1). */
+  neighbors?: number;
+  /** UMAP. Default 0.1. */
+  minDist?: number;
+  /** UMAP epochs; default umap-js's choice. */
+  epochs?: number;
+  /** t-SNE and UMAP. Default 1. */
+  seed?: number;
+  /** t-SNE and UMAP neighbourhoods. Default 'cosine'. */
+  metric?: SimilarityMetric;
+  /** Compute a new map even when one with these parameters is stored. */
+  recompute?: boolean;
+}
+
+export interface MapPoint {
+  itemId: number;
+  path: string;
+  x: number;
+  y: number;
+  /** Label in the run's latest clustering (-1 noise); null when the run has none. */
+  cluster: number | null;
+  /** From the run's latest outlier scoring; null when the run has none. */
+  outlierScore: number | null;
+  tags: string[];
+}
+
+export interface PcaComponent {
+  /** 1-based: PC1, PC2, … */
+  component: number;
+  variance: number;
+  /** Share of the total variance. */
+  ratio: number;
+}
+
+export interface EmbeddingMapView {
+  id: number;
+  runId: number;
+  method: MapMethod;
+  /** Every parameter the method used, defaults included. */
+  params: Record<string, number | string>;
+  /** ms since epoch. */
+  createdAt: number;
+  /** True when a stored map was returned instead of computing one. */
+  reused: boolean;
+  items: number;
+  /** PCA only: the kept components, largest first. */
+  explainedVariance: PcaComponent[] | null;
+  /** What the method reports (t-SNE klDivergence, iterations; UMAP epochs). */
+  info: Record<string, unknown>;
+  points: MapPoint[];
+}
+
+export interface MapSummary {
+  id: number;
+  runId: number;
+  method: MapMethod;
+  params: Record<string, unknown>;
+  createdAt: number;
+  items: number;
+}
+
+export interface AnalysisProgress {
+  stage: string;
+  done: number;
+  total: number;
+}
+
+export interface AxisItem {
+  itemId: number;
+  path: string;
+  object: string | null;
+  /** The item's coordinate on this component. */
+  value: number;
+}
+
+/** What a PCA axis means: the items at either end and the header values it follows. */
+export interface PcaAxisView {
+  mapId: number;
+  component: number;
+  variance: number;
+  ratio: number;
+  /** The component's loadings on the embedding dimensions. */
+  loadings: number[];
+  lowest: AxisItem[];
+  highest: AxisItem[];
+  /** Pearson correlation of the coordinate with numeric header metadata, strongest first. */
+  correlations: { key: string; r: number; items: number }[];
+}
+
+export interface SimilarityFilter {
+  instrument?: string;
+  telescope?: string;
+  /** OBJECT, exact match. */
+  object?: string;
+  tag?: string;
+  /** Label in the run's latest clustering. */
+  cluster?: number;
+  /** Items at or under this folder (relative to the project, or absolute). */
+  under?: string;
+  /** Numeric ranges on metadata (ra, dec, restfrq, bmaj, bmin, bpa) or any numeric header card (e.g. EXPTIME). */
+  ranges?: { key: string; min?: number; max?: number }[];
+}
+
+export interface SimilarRequest {
+  runId?: number;
+  /** Default 12. */
+  k?: number;
+  /** Default 'cosine'. */
+  metric?: SimilarityMetric;
+  filter?: SimilarityFilter;
+  /** 'exact' scans every candidate; 'hnsw' queries an approximate index and measures its recall against the exact answer. Default 'exact'. */
+  search?: 'exact' | 'hnsw';
+}
+
+export interface Neighbour {
+  rank: number;
+  itemId: number;
+  path: string;
+  object: string | null;
+  /** Cosine distance (1 - similarity) or Euclidean distance. */
+  distance: number;
+  /** Cosine similarity; null for the Euclidean metric. */
+  similarity: number | null;
+  tags: string[];
+}
+
+export interface SimilarityView {
+  runId: number;
+  query: { kind: 'item'; itemId: number; path: string } | { kind: 'file'; path: string; hdu: number };
+  metric: SimilarityMetric;
+  search: 'exact' | 'hnsw';
+  k: number;
+  /** Items that passed the filter (the query item excluded). */
+  candidates: number;
+  neighbours: Neighbour[];
+  /** hnsw only: share of the exact top k that the index returned. */
+  recall: number | null;
+  seconds: number;
+}
+
+export interface ClusterRequest {
+  runId?: number;
+  method: ClusterMethod;
+  /** k-means: number of clusters (required). */
+  k?: number;
+  /** density: smallest group that counts as a cluster. Default 5. */
+  minClusterSize?: number;
+  /** density: neighbours defining the core distance. Default minClusterSize. */
+  minSamples?: number;
+  /** Default 'cosine' (k-means then runs on unit-length rows). */
+  metric?: SimilarityMetric;
+  seed?: number;
+  recompute?: boolean;
+}
+
+export interface ClusterSummary {
+  /** -1 is noise (density only). */
+  label: number;
+  size: number;
+  /** Items nearest the cluster's mean, up to 5. */
+  examples: { itemId: number; path: string }[];
+}
+
+export interface ClusteringView {
+  id: number;
+  runId: number;
+  method: ClusterMethod;
+  params: Record<string, number | string>;
+  createdAt: number;
+  reused: boolean;
+  clusterCount: number;
+  /** Items labelled -1. */
+  noise: number;
+  /** Largest first; noise last. */
+  clusters: ClusterSummary[];
+  assignments: { itemId: number; path: string; label: number }[];
+}
+
+export interface OutlierRequest {
+  runId?: number;
+  /** Neighbours averaged into the score. Default 10 (at most n - 1). */
+  k?: number;
+  metric?: SimilarityMetric;
+  /** Items listed, strangest first. Default 50. */
+  top?: number;
+  recompute?: boolean;
+}
+
+export interface OutlierView {
+  id: number;
+  runId: number;
+  params: Record<string, number | string>;
+  createdAt: number;
+  reused: boolean;
+  items: number;
+  ranked: { rank: number; itemId: number; path: string; object: string | null; score: number; tags: string[] }[];
+}
+
+export interface ItemTags {
+  itemId: number;
+  path: string;
+  tags: string[];
+}
+
+export interface TagCount {
+  tag: string;
+  count: number;
+}
