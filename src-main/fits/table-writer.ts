@@ -123,7 +123,7 @@ function writeField(view: DataView, f: Field, rows: number, rowBytes: number, st
       }
       view.setInt32(at, v ?? INT32_NULL, false);
     } else {
-      const s = asciiOnly(c.values[r] ?? '');
+      const s = asciiOnly(String(c.values[r] ?? ''));
       if (s.length > f.repeat) throw new RangeError(`column ${c.name}, row ${r}: text longer than the column width ${f.repeat}`);
       // FITS pads strings with NULs (astropy strips them); spaces would be kept as data by some readers.
       for (let k = 0; k < s.length; k++) view.setUint8(at + k, s.charCodeAt(k));

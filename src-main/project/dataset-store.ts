@@ -4,6 +4,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { ProjectError } from './errors.ts';
 import { RowReader } from './untrusted.ts';
+import { relativePathProblem } from './stored-path.ts';
 
 export interface DataFolder {
   id: number;
@@ -56,6 +57,8 @@ export class DatasetStore {
     return this.#list.all().map((row) => {
       const r = new RowReader(this.#file, 'datasets', row.id);
       const root = r.relativePath('root', row.root);
+      const problem = relativePathProblem(root);
+      if (problem) r.fail('root', `${problem}: ${JSON.stringify(root)}`);
       return {
         id: r.integer('id', row.id, 1),
         root,

@@ -10,6 +10,7 @@ export type ProjectErrorCode =
   | 'migration'      // a forward migration failed (the file is left at its previous version)
   | 'invalid-data'   // a row read back fails validation (the file came from elsewhere or was edited)
   | 'closed'
+  | 'read-only'      // open read-only because another process holds the project's lock
   | 'io';
 
 export class ProjectError extends Error {

@@ -1,5 +1,11 @@
 // The project file (.amproj): open/create/close and its typed stores.
 export { Project, PROJECT_EXTENSION, SCHEMA_VERSION } from './project.ts';
+export type { OpenOptions } from './project.ts';
+export { ProjectLock, lockPath, describeHolder } from './lock.ts';
+export type { LockHolder } from './lock.ts';
+export { backupPath } from './backup.ts';
+export { relocate } from './relocate.ts';
+export type { RelocateReport, RelocateProgress } from './relocate.ts';
 export { ProjectError } from './errors.ts';
 export type { ProjectErrorCode } from './errors.ts';
 export { MIGRATIONS, migrate } from './schema.ts';

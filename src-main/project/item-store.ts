@@ -6,13 +6,15 @@ import type {
   AxisKind, DatasetItem, HeaderValue, ItemFilter, ItemIssue, ItemRecord, ItemStatus,
 } from '../dataset/index.ts';
 import { RowReader } from './untrusted.ts';
+import { outsideRootProblem, relativePathProblem } from './stored-path.ts';
 
 const STATUSES: readonly ItemStatus[] = ['ok', 'failed', 'missing'];
 const AXIS_KINDS: readonly AxisKind[] = ['spatial', 'spectral', 'stokes', 'other'];
 const BITPIXES = [8, 16, 32, 64, -32, -64];
 
 const COLUMNS = `id, dataset_id, path, size, mtime_ms, content_hash, hdu, shape, axis_kinds, bitpix, status, error,
-  object, ra, dec, restfrq, bunit, bmaj, bmin, bpa, telescope, instrument, header, issues, scanned_at`;
+  object, ra, dec, restfrq, bunit, bmaj, bmin, bpa, telescope, instrument, header, issues, scanned_at,
+  (SELECT root FROM datasets WHERE datasets.id = items.dataset_id) AS dataset_root`;
 
 type ItemRow = Record<string, unknown>;
 
@@ -27,6 +29,7 @@ export class ItemStore {
   readonly #get: Database.Statement<[number], ItemRow>;
   readonly #byPath: Database.Statement<[string], ItemRow>;
   readonly #counts: Database.Statement<[], { status: unknown; n: number }>;
+  readonly #move: Database.Statement<[string, number, number]>;
 
   constructor(db: Database.Database, file: string) {
     this.#db = db;
@@ -50,6 +53,8 @@ export class ItemStore {
     this.#get = db.prepare(`SELECT ${COLUMNS} FROM items WHERE id = ?`);
     this.#byPath = db.prepare(`SELECT ${COLUMNS} FROM items WHERE path = ?`);
     this.#counts = db.prepare('SELECT status, count(*) AS n FROM items GROUP BY status');
+    this.#move = db.prepare(`UPDATE items SET path = ?, dataset_id = ?, status = CASE status WHEN 'missing' THEN 'ok' ELSE status END
+      WHERE id = ?`);
   }
 
   /** Inserts or updates the item with this path; returns its id. */
@@ -81,6 +86,11 @@ export class ItemStore {
       });
     }
     return out;
+  }
+
+  /** Points an item at its file's new place (relocation): a relative path inside data folder datasetId. */
+  moveTo(id: number, relativePath: string, datasetId: number): void {
+    this.#move.run(relativePath, datasetId, id);
   }
 
   markMissing(ids: readonly number[]): void {
@@ -143,11 +153,17 @@ export class ItemStore {
   #toItem(row: ItemRow): DatasetItem {
     const r = new RowReader(this.#file, 'items', row.id);
     const rel = r.relativePath('path', row.path);
+    const pathProblem = relativePathProblem(rel);
+    if (pathProblem) r.fail('path', `${pathProblem}: ${JSON.stringify(rel)}`);
+    const root = r.relativePath('dataset_root', row.dataset_root);
+    const rootProblem = relativePathProblem(root) ?? outsideRootProblem(rel, root);
+    if (rootProblem) r.fail('path', `${rootProblem}: ${JSON.stringify(rel)}`);
     const shape = row.shape === null ? null : r.json('shape', row.shape);
     if (shape !== null && !(Array.isArray(shape) && shape.length >= 1 && shape.length <= 999
       && shape.every((n) => Number.isInteger(n) && n >= 1 && n <= 2 ** 40))) {
       r.fail('shape', 'expected a list of 1 to 999 positive axis lengths');
     }
+    if (shape !== null && (shape as number[]).reduce((a, b) => a * b, 1) > 2 ** 40) r.fail('shape', 'more than 2^40 values: not a real image');
     const kinds = row.axis_kinds === null ? null : r.json('axis_kinds', row.axis_kinds);
     if (kinds !== null && !(Array.isArray(kinds) && kinds.every((k) => (AXIS_KINDS as unknown[]).includes(k))
       && (shape === null || kinds.length === (shape as number[]).length))) {

@@ -14,10 +14,21 @@ import { LossStore } from './loss-store.ts';
 import { MapStore } from './map-store.ts';
 import { OutlierStore } from './outlier-store.ts';
 import { RunStore } from './run-store.ts';
-import { APPLICATION_ID, migrate, SCHEMA_VERSION } from './schema.ts';
+import { APPLICATION_ID, migrate, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 import { Settings } from './settings.ts';
 import { TagStore } from './tag-store.ts';
 import { ThumbnailStore } from './thumbnail-store.ts';
+import { backupBeforeMigration } from './backup.ts';
+import { describeHolder, ProjectLock, type LockHolder } from './lock.ts';
+
+export interface OpenOptions {
+  /**
+   * Take the project's lock (a survey.amproj-lock file with pid and host). When another live process
+   * holds it, the project opens read-only and `lockedBy` names that process. Without it, no lock is
+   * taken or checked (worker processes of the app that holds the lock open this way).
+   */
+  lock?: boolean;
+}
 
 export const PROJECT_EXTENSION = '.amproj';
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -39,12 +50,23 @@ export class Project {
   readonly maps: MapStore;
   readonly clusterings: ClusterStore;
   readonly outliers: OutlierStore;
+  /** True when another process holds the lock: reads work, writes throw SQLITE_READONLY. */
+  readonly readOnly: boolean;
+  /** The process holding the lock when this project opened read-only. */
+  readonly lockedBy: LockHolder | null;
+  /** The copy made before this open upgraded an older schema, or null. */
+  readonly backupPath: string | null;
   readonly #db: Database.Database;
+  readonly #lock: ProjectLock | null;
 
-  private constructor(file: string, db: Database.Database) {
+  private constructor(file: string, db: Database.Database, access: { lock: ProjectLock | null; lockedBy: LockHolder | null; backupPath: string | null }) {
     this.path = file;
     this.folder = path.dirname(file);
     this.#db = db;
+    this.#lock = access.lock;
+    this.lockedBy = access.lockedBy;
+    this.readOnly = access.lockedBy !== null;
+    this.backupPath = access.backupPath;
     this.settings = new Settings(db, file);
     this.datasets = new DatasetStore(db, file);
     this.items = new ItemStore(db, file);
@@ -60,15 +82,18 @@ export class Project {
   }
 
   /** Creates a new project file; refuses to overwrite an existing file. */
-  static create(file: string): Project {
+  static create(file: string, options: OpenOptions = {}): Project {
     const abs = path.resolve(file);
     if (fs.existsSync(abs)) throw new ProjectError('exists', abs, 'a file already exists here; open it or choose another name');
     if (!fs.existsSync(path.dirname(abs))) throw new ProjectError('not-found', abs, `folder ${path.dirname(abs)} does not exist`);
-    return Project.#connect(abs, true);
+    return Project.#connect(abs, true, options);
   }
 
-  /** Opens an existing project file, upgrading its schema if it is older than this version's. */
-  static open(file: string): Project {
+  /**
+   * Opens an existing project file, upgrading its schema if it is older than this version's (after
+   * copying it to a backup beside it; see backupPath).
+   */
+  static open(file: string, options: OpenOptions = {}): Project {
     const abs = path.resolve(file);
     let magic: Buffer;
     try {
@@ -90,15 +115,26 @@ export class Project {
       throw new ProjectError('not-sqlite', abs, magic.length === 0 ? 'the file is empty, not an Astromorph project'
         : 'not an Astromorph project (not an SQLite database)');
     }
-    return Project.#connect(abs, false);
+    return Project.#connect(abs, false, options);
   }
 
-  static #connect(file: string, creating: boolean): Project {
+  static #connect(file: string, creating: boolean, options: OpenOptions): Project {
     let db: Database.Database | undefined;
+    let lock: ProjectLock | null = null;
+    let lockedBy: LockHolder | null = null;
+    let backup: string | null = null;
     try {
-      db = new Database(file, { fileMustExist: !creating });
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a kill never corrupts; a power cut may lose the last commits
+      if (options.lock) {
+        const got = ProjectLock.acquire(file);
+        lock = got.lock ?? null;
+        lockedBy = got.heldBy ?? null;
+      }
+      const readonly = lockedBy !== null;
+      db = new Database(file, { fileMustExist: !creating, readonly });
+      if (!readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a kill never corrupts; a power cut may lose the last commits
+      }
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       if (!creating) {
@@ -111,14 +147,21 @@ export class Project {
           throw new ProjectError('not-project', file, 'an SQLite database, but not an Astromorph project');
         }
       }
-      migrate(db, file);
-      return new Project(file, db);
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (readonly && version < SCHEMA_VERSION) {
+        throw new ProjectError('read-only', file, `needs upgrading from schema ${version} to ${SCHEMA_VERSION}, but ${describeHolder(lockedBy!)} `
+          + 'has it open; close it there and open it again');
+      }
+      if (readonly) migrate(db, file); // nothing to apply: only the newer-schema check
+      else migrate(db, file, MIGRATIONS, (from) => { backup = backupBeforeMigration(db!, file, from); });
+      return new Project(file, db, { lock, lockedBy, backupPath: backup });
     } catch (e) {
       try {
         db?.close();
       } catch {
         // already failing; the first error is the one to report
       }
+      lock?.release();
       if (creating) fs.rmSync(file, { force: true });
       throw translate(e, file);
     }
@@ -146,9 +189,17 @@ export class Project {
   close(): void {
     if (!this.#db.open) return;
     try {
-      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      if (!this.readOnly) this.#db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       this.#db.close();
+      this.#lock?.release();
+    }
+  }
+
+  /** Throws a clear 'read-only' error naming the lock holder when this project cannot be written. */
+  assertWritable(action: string): void {
+    if (this.lockedBy) {
+      throw new ProjectError('read-only', this.path, `cannot ${action}: the project is open read-only because ${describeHolder(this.lockedBy)} has it open`);
     }
   }
 }

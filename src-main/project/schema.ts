@@ -164,8 +164,12 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Applies the migrations after the file's user_version, each in its own transaction. */
-export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): void {
+/**
+ * Applies the migrations after the file's user_version, each in its own transaction. `beforeUpgrade`
+ * runs once before the first one when an existing project (schema >= 1) is about to change (the backup).
+ */
+export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS,
+  beforeUpgrade?: (fromVersion: number, toVersion: number) => void): void {
   const latest = migrations.length;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {
@@ -173,6 +177,7 @@ export function migrate(db: Database.Database, file: string, migrations: readonl
       `written by a newer version of Astromorph (project schema ${current}; this version reads up to ${latest}). ` +
       'Update Astromorph to open it.');
   }
+  if (current >= 1 && current < latest) beforeUpgrade?.(current, latest);
   for (const m of migrations.slice(current)) {
     if (m.version !== migrations.indexOf(m) + 1) throw new Error(`migration list out of order at version ${m.version}`);
     try {

@@ -29,7 +29,17 @@ export class ThumbnailStore {
     const r = new RowReader(this.#file, 'thumbnails', row.item_id);
     const png = r.blob('png', row.png, 16 << 20);
     if (png.byteLength < 8 || PNG_SIGNATURE.some((b, i) => png[i] !== b)) r.fail('png', 'not a PNG image');
-    return { width: r.integer('width', row.width, 1, 4096), height: r.integer('height', row.height, 1, 4096), png };
+    const width = r.integer('width', row.width, 1, 4096);
+    const height = r.integer('height', row.height, 1, 4096);
+    // The decoder sizes its buffer from the PNG's own header (IHDR), not from these columns: check it agrees.
+    // (Shorter than a PNG header, there is nothing a decoder could size from.)
+    if (png.byteLength >= 24) {
+      const ihdr = new DataView(png.buffer, png.byteOffset + 16, 8);
+      if (ihdr.getUint32(0) !== width || ihdr.getUint32(4) !== height) {
+        r.fail('png', `the PNG says ${ihdr.getUint32(0)}x${ihdr.getUint32(4)} pixels, the row ${width}x${height}`);
+      }
+    }
+    return { width, height, png };
   }
 
   delete(itemId: number): void {
