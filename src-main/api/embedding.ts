@@ -46,6 +46,7 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   const started = performance.now();
   // Loaded on first use, so commands that do not embed start without tfjs.
   const { decodeCheckpoint, embed, parseSettings, selectBackend } = await import('../model/index.ts');
+  const { openSampleSource } = await import('../model/data/index.ts');
   const run = runWithCheckpoint(project, opts.runId);
   const checkpoint = project.checkpoints.latest(run.id)!;
   const settings = parseSettings(decodeCheckpoint(checkpoint.weights, `run ${run.id} checkpoint ${checkpoint.id}`).manifest.settings);
@@ -53,11 +54,12 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   if (items.length === 0) throw new ApiError('no-data', `${project.path} has no readable items to embed`);
   const backend = await selectBackend(opts.backend ?? run.backend, opts.onWarning ?? (() => {}));
   opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total: items.length });
-  const spec = {
-    kind: 'files' as const,
+  // Each item is read once, so no sample cache: memory holds one batch whatever the number of items.
+  const source = openSampleSource({
+    kind: 'files',
     items: items.map((i) => ({ path: i.absolutePath, hdu: i.hdu! })),
     preprocess: { size: settings.image_size, channels: settings.channels, normalisation: settings.normalisation, clipPercentiles: settings.clip_percentiles, cube: settings.cube },
-  };
+  }, { cacheBytes: 0 });
   project.embeddings.deleteRun(run.id);
   let buffer: { itemId: number; vector: Float32Array }[] = [];
   let written = 0;
@@ -70,7 +72,7 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   };
   let cancelled = false;
   try {
-    for await (const e of embed(checkpoint.weights, settings, spec, {
+    for await (const e of embed(checkpoint.weights, settings, source, {
       batchSize: opts.batchSize, backend, signal: opts.signal,
       onProgress: (done, total) => opts.onProgress?.({ done, total }),
     })) {
