@@ -9,3 +9,4 @@ export { runTraining, type TrainingProgress, type TrainingResult, type BatchLoad
 export { embed, loadEncoder, type Embedding, type EmbedOptions, type EmbeddableSource, type EmbeddableSample } from './embed.ts';
 export { encodeCheckpoint, decodeCheckpoint, type Checkpoint, type CheckpointManifest } from './serialization.ts';
 export { Rng, type RngState } from './rng.ts';
+export { encodeModelFiles, decodeModelFiles, writeModelFiles, readModelFiles, MODEL_JSON, WEIGHTS_BIN, type ModelJson } from './model-file.ts';
