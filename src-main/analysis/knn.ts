@@ -73,6 +73,7 @@ export class SimilarityIndex {
     const q = this.metric === 'cosine' ? normalised(vector) : vector;
     let list = this.#list.get(k);
     if (!list) this.#list.set(k, (list = new NearestList(k)));
+    list.clear(); // a previous query that threw may have left entries behind
     const exclude = options.exclude ?? -1;
     if (options.candidates) scanSubset(this.#state, q, options.candidates, exclude, list);
     else scanRange(this.#state, q, 0, this.n, exclude, list);

@@ -68,6 +68,10 @@ describe('SimilarityIndex (exact)', () => {
     expect(() => index.query(data.subarray(0, d), 0)).toThrow(/k must be/);
     expect(() => index.query(data.subarray(0, d), 3, { candidates: Uint32Array.of(n) })).toThrow(/outside/);
     expect(() => index.queryItem(n, 3)).toThrow(/outside/);
+    // A query that threw half-way leaves nothing behind for the next one.
+    const q = data.subarray(9 * d, 10 * d);
+    expect(() => index.query(q, 3, { candidates: Uint32Array.of(1, 2, 3, 4, 5, n) })).toThrow(/outside/);
+    expect(Array.from(index.query(q, 3).indices)).toEqual(bruteForce(data, d, q, 3, 'cosine', all(n)).map((w) => w.j));
   });
 });
 
