@@ -21,3 +21,5 @@ export { computeOutliers } from './outliers.ts';
 export { addTags, removeTags, itemTags, listTags, taggedItems } from './tags.ts';
 export { embeddingRun } from './embedding-run.ts';
 export { findItem, requireItem } from './item-ref.ts';
+export { openForWriting, relocateData, importEmbeddings, exportModel, importModel } from './sharing.ts';
+export type { ImportReport } from './sharing.ts';

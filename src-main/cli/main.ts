@@ -16,6 +16,9 @@ import { mapCommand } from './commands/map.ts';
 import { outliersCommand } from './commands/outliers.ts';
 import { similarCommand } from './commands/similar.ts';
 import { tagCommand } from './commands/tag.ts';
+import { importCommand } from './commands/import.ts';
+import { modelCommand } from './commands/model.ts';
+import { relocateCommand } from './commands/relocate.ts';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,7 +30,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
   for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(), embedCommand(), exportCommand(),
-    mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand()]) {
+    mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand(), relocateCommand(), importCommand(), modelCommand()]) {
     program.addCommand(command);
   }
   // Commander exits 1 on a usage error by default; throwing instead lets every command, subcommands

@@ -6,3 +6,4 @@ export { writeEmbeddingsFitsTable } from './fits-table.ts';
 export { writeEmbeddingsVotable, encodeVotable } from './votable.ts';
 export { encodeNpy, decodeNpy, readNpy, writeNpy, NpyError, type Npy, type NpyArray } from './npy.ts';
 export { writeEmbeddingsNpy, writeColumnsCsv, metadataCsvPath } from './embeddings-npy.ts';
+export { readEmbeddingsFile, ImportError, type ImportedEmbeddings } from './import-embeddings.ts';

@@ -1,0 +1,106 @@
+// Moving a project's contents between machines and tools: open for writing under the project lock,
+// find relocated data, import embeddings computed elsewhere as a new run, and export or import the
+// trained encoder as tfjs-format files.
+import path from 'node:path';
+import { readEmbeddingsFile, type ImportedEmbeddings } from '../export/index.ts';
+import { decodeCheckpoint, readModelFiles, writeModelFiles } from '../model/index.ts';
+import { Project, relocate, type RelocateProgress, type RelocateReport } from '../project/index.ts';
+import type { DatasetItem } from '../dataset/index.ts';
+import { ApiError } from './errors.ts';
+import { existingProjectPath } from './project-path.ts';
+
+/** Opens a project to change it: takes the lock, and refuses clearly when another process holds it. */
+export function openForWriting(arg: string, action: string): Project {
+  const project = Project.open(existingProjectPath(arg), { lock: true });
+  try {
+    project.assertWritable(action);
+  } catch (e) {
+    project.close();
+    throw e;
+  }
+  return project;
+}
+
+export function relocateData(project: Project, folder: string, onProgress?: (p: RelocateProgress) => void): RelocateReport {
+  return relocate(project, folder, { onProgress });
+}
+
+export interface ImportReport {
+  runId: number;
+  source: string;
+  rows: number;
+  imported: number;
+  dim: number;
+  /** 'file' values that match no item, or match one already taken by an earlier row. */
+  unmatched: string[];
+}
+
+/**
+ * Stores embeddings from a CSV or .npy (+ CSV) as a new run. Rows are matched to items by the stored
+ * relative path, then by the path resolved from the table's folder, then by a file name that only one
+ * item has (with the hdu column when given).
+ */
+export function importEmbeddings(project: Project, file: string, opts: { filesCsv?: string } = {}): ImportReport {
+  project.assertWritable('import embeddings');
+  const table = readEmbeddingsFile(path.resolve(file), opts);
+  const items = project.items.list();
+  const byPath = new Map(items.map((i) => [i.path, i]));
+  const byAbsolute = new Map(items.map((i) => [i.absolutePath, i]));
+  const byName = new Map<string, DatasetItem[]>();
+  for (const i of items) byName.set(path.basename(i.path), [...(byName.get(path.basename(i.path)) ?? []), i]);
+  const base = path.dirname(table.source);
+  const used = new Set<number>();
+  const rows: { itemId: number; vector: Float32Array }[] = [];
+  const unmatched: string[] = [];
+  table.files.forEach((f, r) => {
+    const hdu = table.hdus[r] ?? null;
+    const fits = (i: DatasetItem | undefined) => i !== undefined && (hdu === null || i.hdu === hdu) ? i : undefined;
+    const named = (byName.get(path.basename(f.replaceAll('\\', '/'))) ?? []).filter((i) => fits(i));
+    const item = fits(byPath.get(f)) ?? fits(byAbsolute.get(path.resolve(base, f))) ?? (named.length === 1 ? named[0] : undefined);
+    if (item === undefined || used.has(item.id)) {
+      unmatched.push(f);
+      return;
+    }
+    used.add(item.id);
+    rows.push({ itemId: item.id, vector: table.vectors.slice(r * table.dim, (r + 1) * table.dim) });
+  });
+  if (rows.length === 0) {
+    throw new ApiError('no-data', `${file}: none of its ${table.files.length} rows names a file of ${project.path} (first: ${table.files[0]})`);
+  }
+  const runId = project.transaction(() => {
+    const run = project.runs.create({ config: importedConfig(table), backend: 'imported', seed: 0 });
+    project.embeddings.putMany(run.id, rows);
+    project.runs.setStatus(run.id, 'done');
+    return run.id;
+  });
+  return { runId, source: table.source, rows: table.files.length, imported: rows.length, dim: table.dim, unmatched };
+}
+
+function importedConfig(t: ImportedEmbeddings): Record<string, unknown> {
+  return { imported: { from: path.basename(t.source), rows: t.files.length, dim: t.dim, at: new Date().toISOString() } };
+}
+
+/** Writes a run's latest checkpoint's encoder as model.json + weights.bin into `folder`. */
+export function exportModel(project: Project, folder: string, runId?: number): { runId: number; modelJson: string; weights: string } {
+  const run = runId !== undefined ? project.runs.get(runId)
+    : project.runs.list().filter((r) => project.checkpoints.latest(r.id) !== null).at(-1);
+  if (!run) throw new ApiError('no-run', runId !== undefined ? `${project.path} has no run ${runId}` : `${project.path} has no trained run to export`);
+  const checkpoint = project.checkpoints.latest(run.id);
+  if (!checkpoint) throw new ApiError('no-run', `run ${run.id} has no checkpoint yet`);
+  return { runId: run.id, ...writeModelFiles(path.resolve(folder), checkpoint.weights) };
+}
+
+/** Stores a model folder as a new, finished run with one checkpoint, ready for astromorph embed. */
+export function importModel(project: Project, folder: string): { runId: number } {
+  project.assertWritable('import a model');
+  const bytes = readModelFiles(path.resolve(folder));
+  const { manifest } = decodeCheckpoint(bytes, folder);
+  const runId = project.transaction(() => {
+    const run = project.runs.create({ config: manifest.settings as unknown as Record<string, unknown>, backend: manifest.backend, seed: manifest.settings.seed });
+    project.checkpoints.save({ runId: run.id, epoch: manifest.epoch, step: manifest.globalStep, weights: bytes, rng: manifest.rngState,
+      meta: { imported: path.basename(path.resolve(folder)) } });
+    project.runs.setStatus(run.id, 'done');
+    return run.id;
+  });
+  return { runId };
+}

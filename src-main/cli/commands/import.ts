@@ -1,0 +1,32 @@
+// `astromorph import PROJECT FILE`: embeddings computed elsewhere (CSV with a file column, or .npy with
+// a CSV beside it) become a new run that map, similar, clusters and outliers can use.
+import { Command } from 'commander';
+import { importEmbeddings, openForWriting } from '../../api/index.ts';
+
+export function importCommand(): Command {
+  return new Command('import')
+    .description('import embeddings computed elsewhere as a new run (CSV with a file column, or .npy + CSV)')
+    .argument('<project>', 'project file')
+    .argument('<file>', 'a .csv with file and emb_0 … columns, or an (N, D) .npy with a same-named .csv naming its rows')
+    .option('--files <csv>', 'for a .npy: the CSV whose file column names its rows (default: the .npy name with .csv)')
+    .option('--json', 'print the result as JSON: {runId, source, rows, imported, dim, unmatched}')
+    .addHelpText('after', '\nRows are matched to items by the path stored in the project, the path relative to the table, '
+      + 'or a file name only one item has.\n\nExamples:\n  astromorph import survey.amproj theirs.csv\n  astromorph import survey.amproj emb.npy --files emb_meta.csv')
+    .action((projectArg: string, file: string, opts: { files?: string; json?: boolean }) => {
+      const project = openForWriting(projectArg, 'import embeddings');
+      let report;
+      try {
+        report = importEmbeddings(project, file, { filesCsv: opts.files });
+      } finally {
+        project.close();
+      }
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(`imported ${report.imported} of ${report.rows} rows (${report.dim} dimensions) as run ${report.runId}\n`);
+      if (report.unmatched.length > 0) {
+        process.stdout.write(`${report.unmatched.length} rows name no item of the project: ${report.unmatched.slice(0, 5).join(', ')}${report.unmatched.length > 5 ? ', …' : ''}\n`);
+      }
+    });
+}
