@@ -10,6 +10,18 @@ export { train, listRuns, runSummary, trainingSource, CHECKPOINTS_KEPT } from '.
 export type { TrainOptions } from './training.ts';
 export { embedItems, exportEmbeddings } from './embedding.ts';
 export type { EmbedOptions, ExportOptions } from './embedding.ts';
+// The desktop UI's API (method table, service, dispatch, HTTP transport).
+export type * from './desktop-contract.ts';
+export type * from './methods.ts';
+export type { ApiEvents, EventName } from './events.ts';
+export { EventHub, EVENT_NAMES } from './events.ts';
+export { METHODS, METHOD_NAMES, isMethodName } from './methods.ts';
+export { createDispatch, toFailure } from './dispatch.ts';
+export type { ApiFailure, Dispatch } from './dispatch.ts';
+export { DesktopService } from './desktop-service.ts';
+export type { DesktopServiceOptions, HostDialogs } from './desktop-service.ts';
+export { startHttpServer, TOKEN_HEADER, MAX_BODY_BYTES } from './http-server.ts';
+export type { HttpServerOptions, RunningHttpServer } from './http-server.ts';
 // Exploring embeddings: maps, similarity, clusters, outliers and tags, stored in the project.
 export type * from './exploration-contract.ts';
 export { computeMap, getMap, listMaps, mapParams, pcaAxis, MAP_METHODS } from './maps.ts';

@@ -8,6 +8,7 @@ import { addCommand } from './commands/add.ts';
 import { initCommand } from './commands/init.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { lsCommand } from './commands/ls.ts';
+import { serveCommand } from './commands/serve.ts';
 import { trainCommand } from './commands/train.ts';
 import { embedCommand } from './commands/embed.ts';
 import { exportCommand } from './commands/export.ts';
@@ -29,7 +30,7 @@ function buildProgram(): Command {
     .version(version, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
-  for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(), embedCommand(), exportCommand(),
+  for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(), embedCommand(), exportCommand(), serveCommand(),
     mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand(), relocateCommand(), importCommand(), modelCommand()]) {
     program.addCommand(command);
   }

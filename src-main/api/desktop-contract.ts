@@ -1,0 +1,162 @@
+// What the desktop views receive: plain JSON plus typed arrays (Electron's structured clone carries
+// them as they are; the HTTP wire format in http-wire.ts carries them as raw bytes). No Node imports:
+// the renderer may `import type` this file.
+import type { ItemStatus, ScanProgress } from './contract.ts';
+
+export interface TagTotal {
+  tag: string;
+  count: number;
+}
+
+export interface ProjectSummary {
+  path: string;
+  /** The file name without its folder. */
+  name: string;
+  counts: Record<ItemStatus, number>;
+  /** Data folders, relative to the project file when they lie under it. */
+  folders: string[];
+  tags: TagTotal[];
+}
+
+export interface HostInfo {
+  /** 'electron': native dialogs exist; 'browser': the page asks for paths as text. */
+  kind: 'electron' | 'browser';
+  version: string;
+}
+
+export const SORT_KEYS = ['path', 'object', 'status', 'size', 'ra', 'dec', 'restfrq', 'bunit', 'telescope', 'planes'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+/** One thumbnail-grid cell: the item's searchable columns, nothing heavy. */
+export interface ItemCard {
+  id: number;
+  /** Relative to the project folder. */
+  path: string;
+  status: ItemStatus;
+  error: string | null;
+  shape: number[] | null;
+  bitpix: number | null;
+  object: string | null;
+  ra: number | null;
+  dec: number | null;
+  restfrq: number | null;
+  bunit: string | null;
+  telescope: string | null;
+  size: number;
+  /** Number of FITS verify issues (for a badge). */
+  issues: number;
+  tags: string[];
+}
+
+export interface ItemPage {
+  /** Items matching the query (all pages). */
+  total: number;
+  offset: number;
+  items: ItemCard[];
+}
+
+export interface ThumbnailBytes {
+  id: number;
+  /** PNG bytes; null when the item has no thumbnail (failed or missing). */
+  png: Uint8Array | null;
+}
+
+export interface HeaderCardRow {
+  keyword: string;
+  value: string | number | boolean | null;
+  comment: string;
+}
+
+/** Linear part of the celestial WCS of the two image axes; the renderer applies the projection. */
+export interface CelestialWcs {
+  ctype: [string, string];
+  cunit: [string, string];
+  crval: [number, number];
+  /** 1-based, as in the header. */
+  crpix: [number, number];
+  /** 2 x 2 row-major, degrees per pixel (CD, or CDELT times PC). */
+  matrix: [number, number, number, number];
+}
+
+export interface ImageInfo {
+  id: number;
+  path: string;
+  hdu: number;
+  shape: number[];
+  bitpix: number;
+  bunit: string | null;
+  /** Planes beyond the first two axes (1 for an image). */
+  planes: number;
+  /** A label per plane (spectral value and unit) for the channel slider; [] for an image. */
+  planeLabels: string[];
+  header: HeaderCardRow[];
+  wcs: CelestialWcs | null;
+}
+
+/** One plane of an image as float pixels, area-averaged by `step` when larger than asked. */
+export interface ImagePlane {
+  id: number;
+  plane: number;
+  width: number;
+  height: number;
+  /** Source pixels per returned pixel along each axis (1 = full resolution). */
+  step: number;
+  /** width x height physical values, FITS order (row 0 is the bottom row). */
+  pixels: Float32Array;
+}
+
+export interface EmbeddingSetInfo {
+  runId: number;
+  items: number;
+  dim: number;
+  createdAt: number;
+}
+
+export type MapAlgorithm = 'pca' | 'tsne' | 'umap';
+
+export interface EmbeddingMapData {
+  runId: number;
+  method: MapAlgorithm;
+  itemIds: Int32Array;
+  /** n x 2 row-major. */
+  coordinates: Float32Array;
+  seconds: number;
+}
+
+export interface ClusterData {
+  runId: number;
+  k: number;
+  /** Cluster of each item, in the run's item order (as EmbeddingMapData.itemIds). */
+  labels: Int32Array;
+}
+
+export interface OutlierData {
+  runId: number;
+  /** Outlier score of each item, in the run's item order; larger is stranger. */
+  scores: Float32Array;
+}
+
+export interface SimilarItem {
+  id: number;
+  /** Cosine similarity to the query, 1 = same direction. */
+  similarity: number;
+}
+
+export interface SimilarityResult {
+  runId: number;
+  query: number;
+  matches: SimilarItem[];
+}
+
+export interface MapProgress {
+  runId: number;
+  method: MapAlgorithm;
+  stage: string;
+  done: number;
+  total: number;
+}
+
+/** A menu command the shell forwards to the page. */
+export type MenuCommand = 'add-folder' | 'export' | 'show-dataset' | 'show-training' | 'show-map' | 'show-similar';
+
+export type { ScanProgress };

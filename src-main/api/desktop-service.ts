@@ -1,0 +1,292 @@
+// The service behind the desktop UI: one open project and every method of the table in methods.ts.
+// Both hosts mount it: the Electron shell (with native dialogs) and `astromorph serve` (without).
+// Long calls take the caller's AbortSignal; progress goes out through the EventHub.
+import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { ApiError } from './errors.ts';
+import { EmbeddingAnalysis } from './embedding-analysis.ts';
+import { embedItems, exportEmbeddings } from './embedding.ts';
+import type { EventHub } from './events.ts';
+import { readImageInfo, readImagePlane } from './image-planes.ts';
+import { ItemCatalogue } from './item-catalogue.ts';
+import { ProjectSession } from './project-session.ts';
+import { checkSettings, TrainingControl } from './training-control.ts';
+import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from './methods.ts';
+import type { DatasetItem } from '../dataset/index.ts';
+import type { EmbedReport, ExportReport, ScanReport, TrainingStart } from './contract.ts';
+import type {
+  ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
+  SimilarityResult, ThumbnailBytes,
+} from './desktop-contract.ts';
+
+/** What the host adds: native dialogs in Electron, none in a browser. */
+export interface HostDialogs {
+  chooseFolder(): Promise<string | null>;
+  chooseProjectFile(create: boolean): Promise<string | null>;
+}
+
+export interface DesktopServiceOptions {
+  events: EventHub;
+  host: HostInfo['kind'];
+  dialogs?: HostDialogs;
+}
+
+interface OpenProject {
+  session: ProjectSession;
+  catalogue: ItemCatalogue;
+  analysis: EmbeddingAnalysis;
+  training: TrainingControl;
+}
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export class DesktopService implements ApiService {
+  readonly #events: EventHub;
+  readonly #host: HostInfo['kind'];
+  readonly #dialogs: HostDialogs | undefined;
+  #open: OpenProject | null = null;
+
+  constructor(options: DesktopServiceOptions) {
+    this.#events = options.events;
+    this.#host = options.host;
+    this.#dialogs = options.dialogs;
+  }
+
+  /** Opens a project file directly (the serve command and the shell's menu). */
+  openPath(path: string): ProjectSummary {
+    if (this.#open?.training.busy) throw new ApiError('run-busy', 'a training run is in progress; pause or cancel it before switching projects');
+    const session = ProjectSession.open(path);
+    this.#swap(session);
+    return this.#summaryAndNotify();
+  }
+
+  createPath(path: string): ProjectSummary {
+    if (this.#open?.training.busy) throw new ApiError('run-busy', 'a training run is in progress; pause or cancel it before switching projects');
+    const session = ProjectSession.create(path);
+    this.#swap(session);
+    return this.#summaryAndNotify();
+  }
+
+  /** Stops training (keeping its checkpoint) and closes the project. */
+  async close(): Promise<void> {
+    const open = this.#open;
+    this.#open = null;
+    if (!open) return;
+    await open.training.stop();
+    open.session.close();
+  }
+
+  #swap(session: ProjectSession): void {
+    this.#open?.session.close();
+    this.#open = {
+      session,
+      catalogue: new ItemCatalogue(session.project),
+      analysis: new EmbeddingAnalysis(session.project),
+      training: new TrainingControl(session, this.#events),
+    };
+  }
+
+  #require(): OpenProject {
+    if (!this.#open) throw new ApiError('no-project', 'no project is open; open or create one first');
+    return this.#open;
+  }
+
+  #item(id: number): DatasetItem {
+    const item = this.#require().session.project.items.get(id);
+    if (!item) throw new ApiError('bad-argument', `no item ${id} in this project`);
+    return item;
+  }
+
+  #summary(): ProjectSummary {
+    const { session } = this.#require();
+    const project = session.project;
+    return {
+      path: session.path,
+      name: basename(session.path),
+      counts: project.items.countByStatus(),
+      folders: project.datasets.list().map((d) => (d.root.startsWith('..') ? d.absoluteRoot : d.root)),
+      tags: project.tags.counts(),
+    };
+  }
+
+  #summaryAndNotify(): ProjectSummary {
+    const summary = this.#summary();
+    this.#events.emit('projectChanged', summary);
+    return summary;
+  }
+
+  async hostInfo(): Promise<HostInfo> {
+    return { kind: this.#host, version };
+  }
+
+  async project(): Promise<ProjectSummary | null> {
+    return this.#open ? this.#summary() : null;
+  }
+
+  async openProject(args: ParsedArgs<'openProject'>): Promise<ProjectSummary> {
+    return this.openPath(args.path);
+  }
+
+  async createProject(args: ParsedArgs<'createProject'>): Promise<ProjectSummary> {
+    return this.createPath(args.path);
+  }
+
+  async chooseFolder(): Promise<string | null> {
+    return this.#dialogs ? this.#dialogs.chooseFolder() : null;
+  }
+
+  async chooseProjectFile(args: ParsedArgs<'chooseProjectFile'>): Promise<string | null> {
+    return this.#dialogs ? this.#dialogs.chooseProjectFile(args.create) : null;
+  }
+
+  async addFolders(args: ParsedArgs<'addFolders'>, ctx: CallContext): Promise<ScanReport> {
+    const open = this.#require();
+    try {
+      const report = await open.session.addFolders(args.folders, { signal: ctx.signal, onProgress: (p) => this.#events.emit('scanProgress', p) });
+      this.#events.emit('scanDone', report);
+      return report;
+    } finally {
+      open.catalogue.invalidate();
+      this.#summaryAndNotify();
+    }
+  }
+
+  async queryItems(args: ParsedArgs<'queryItems'>): Promise<ItemPage> {
+    return this.#require().catalogue.query(args);
+  }
+
+  async thumbnails(args: ParsedArgs<'thumbnails'>): Promise<ThumbnailBytes[]> {
+    const store = this.#require().session.project.thumbnails;
+    return args.ids.map((id) => ({ id, png: store.get(id)?.png ?? null }));
+  }
+
+  async imageInfo(args: ParsedArgs<'imageInfo'>): Promise<ImageInfo> {
+    return readImageInfo(this.#item(args.id));
+  }
+
+  async imagePlane(args: ParsedArgs<'imagePlane'>): Promise<ImagePlane> {
+    return readImagePlane(this.#item(args.id), args.plane, args.maxSide);
+  }
+
+  async tagItems(args: ParsedArgs<'tagItems'>): Promise<ProjectSummary> {
+    const open = this.#require();
+    const project = open.session.project;
+    project.transaction(() => {
+      for (const id of args.ids) {
+        if (args.remove) project.tags.remove(id, args.tag);
+        else project.tags.add(id, args.tag);
+      }
+    });
+    open.catalogue.invalidate();
+    return this.#summaryAndNotify();
+  }
+
+  async exportItems(args: ParsedArgs<'exportItems'>): Promise<CsvExport> {
+    const project = this.#require().session.project;
+    const columns = ['id', 'path', 'hdu', 'status', 'object', 'ra', 'dec', 'restfrq', 'bunit', 'shape', 'tags'];
+    let dim = 0;
+    const rows: string[] = [];
+    for (const id of args.ids) {
+      const item = project.items.get(id);
+      if (!item) continue;
+      const vector = args.runId !== undefined ? project.embeddings.get(args.runId, id) : null;
+      if (vector) dim = Math.max(dim, vector.length);
+      const m = item.metadata;
+      const cells = [item.id, item.path, item.hdu, item.status, m.object, m.ra, m.dec, m.restfrq, m.bunit,
+        item.shape?.join('x') ?? null, project.tags.forItem(id).join(';')];
+      rows.push([...cells, ...(vector ? Array.from(vector) : [])].map(csvCell).join(','));
+    }
+    const header = [...columns, ...Array.from({ length: dim }, (_, i) => `e${i}`)].join(',');
+    const name = basename(this.#require().session.path).replace(/\.amproj$/, '');
+    return { filename: `${name}-selection-${rows.length}.csv`, text: `${header}\n${rows.join('\n')}\n` };
+  }
+
+  async checkSettings(args: ParsedArgs<'checkSettings'>): Promise<SettingsCheck> {
+    return checkSettings(args.settings);
+  }
+
+  async trainingState(): Promise<TrainingState> {
+    return this.#require().training.state();
+  }
+
+  async startTraining(args: ParsedArgs<'startTraining'>): Promise<TrainingStart> {
+    const open = this.#require();
+    if (args.resumeRunId !== undefined) {
+      await open.training.pause(args.resumeRunId, false);
+      const state = open.training.state();
+      if (!state.active) throw new ApiError('no-run', `run ${args.resumeRunId} stopped right after resuming`);
+      const run = state.runs.find((r) => r.id === args.resumeRunId)!;
+      return { runId: run.id, resumed: true, backend: run.backend, items: 0, epochs: run.epochs, fromEpoch: run.epochsDone, fromStep: run.stepsDone };
+    }
+    return open.training.start(args.settings);
+  }
+
+  async pauseTraining(args: ParsedArgs<'pauseTraining'>): Promise<{ paused: boolean }> {
+    return this.#require().training.pause(args.runId, args.paused);
+  }
+
+  async cancelTraining(args: ParsedArgs<'cancelTraining'>): Promise<{ cancelled: boolean }> {
+    return this.#require().training.cancel(args.runId);
+  }
+
+  async lossCurve(args: ParsedArgs<'lossCurve'>): Promise<LossCurve> {
+    const points = this.#require().session.project.losses.list(args.runId);
+    return {
+      runId: args.runId,
+      epochs: points.map((p) => p.epoch),
+      steps: points.map((p) => p.step),
+      losses: points.map((p) => (Number.isFinite(p.loss) ? p.loss : null) as number),
+      imagesPerS: points.map((p) => p.imagesPerS),
+    };
+  }
+
+  async embed(args: ParsedArgs<'embed'>, ctx: CallContext): Promise<EmbedReport> {
+    const open = this.#require();
+    if (open.training.busy) throw new ApiError('run-busy', 'a training run is in progress; embed once it has finished or been paused');
+    const report = await embedItems(open.session, {
+      runId: args.runId, signal: ctx.signal,
+      onProgress: (p) => this.#events.emit('embedProgress', { runId: args.runId, ...p }),
+    });
+    open.analysis.forget(args.runId);
+    this.#events.emit('embedDone', report);
+    return report;
+  }
+
+  async embeddingSets(): Promise<EmbeddingSetInfo[]> {
+    const project = this.#require().session.project;
+    return project.runs.list().flatMap((run) => {
+      const items = project.embeddings.count(run.id);
+      if (items === 0) return [];
+      const first = project.embeddings.all(run.id);
+      return [{ runId: run.id, items, dim: first.dim, createdAt: run.createdAt }];
+    });
+  }
+
+  async exportEmbeddings(args: ParsedArgs<'exportEmbeddings'>, ctx: CallContext): Promise<ExportReport> {
+    return exportEmbeddings(this.#require().session, { format: 'csv', out: args.path, runId: args.runId, signal: ctx.signal });
+  }
+
+  async computeMap(args: ParsedArgs<'computeMap'>, ctx: CallContext): Promise<EmbeddingMapData> {
+    return this.#require().analysis.map(args.runId, args.method, ctx.signal, (p) => this.#events.emit('mapProgress', p));
+  }
+
+  async clusters(args: ParsedArgs<'clusters'>): Promise<ClusterData> {
+    return this.#require().analysis.clusters(args.runId, args.k);
+  }
+
+  async outliers(args: ParsedArgs<'outliers'>, ctx: CallContext): Promise<OutlierData> {
+    return this.#require().analysis.outliers(args.runId, ctx.signal);
+  }
+
+  async similar(args: ParsedArgs<'similar'>): Promise<SimilarityResult> {
+    return this.#require().analysis.similar(args.runId, args.id, args.k);
+  }
+}
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export type { MethodResult };

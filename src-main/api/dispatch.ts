@@ -1,0 +1,45 @@
+// One entry for every transport: check the method name and its arguments against the table, call
+// the service, and turn whatever it throws into a plain {name, code, message} a page can show.
+import { z } from 'zod';
+import { ApiError } from './errors.ts';
+import { isMethodName, METHODS } from './methods.ts';
+import type { ApiService, MethodName } from './methods.ts';
+
+export interface ApiFailure {
+  name: string;
+  /** ApiError's code, 'bad-argument' for a failed schema, or the error's own code when it has one. */
+  code: string;
+  message: string;
+}
+
+export type Dispatch = (method: string, args: unknown, signal?: AbortSignal) => Promise<unknown>;
+
+export function createDispatch(service: ApiService): Dispatch {
+  return async (method, args, signal = new AbortController().signal) => {
+    if (!isMethodName(method)) throw new ApiError('bad-argument', `no API method '${String(method).slice(0, 80)}'`);
+    const parsed = METHODS[method].args.safeParse(args ?? {});
+    if (!parsed.success) throw new ApiError('bad-argument', `${method}: ${describeIssues(parsed.error)}`);
+    const call = service[method] as (a: unknown, ctx: { signal: AbortSignal }) => Promise<unknown>;
+    return call.call(service, parsed.data, { signal });
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.slice(0, 5).map((i) => {
+    if (i.code === 'unrecognized_keys') return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
+    return `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`;
+  }).join('; ');
+}
+
+/** The error as the page receives it: never a stack, never undefined. */
+export function toFailure(err: unknown): ApiFailure {
+  if (err instanceof ApiError) return { name: err.name, code: err.code, message: err.message };
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    const name = err.name === 'AbortError' ? 'AbortError' : err.name;
+    return { name, code: typeof code === 'string' ? code : name === 'AbortError' ? 'cancelled' : 'error', message: err.message || name };
+  }
+  return { name: 'Error', code: 'error', message: String(err) };
+}
+
+export type { MethodName };

@@ -1,0 +1,114 @@
+// The method table: every call the UI makes, by name, with the zod schema its arguments must pass
+// at the boundary and the type it resolves to. Both transports (Electron IPC, HTTP) and the renderer's
+// client are typed from this one table. zod is Node-free, so the renderer can `import type` it.
+import { z } from 'zod';
+import type { EmbedReport, ExportReport, RunSummary, ScanReport, TrainingStart } from './contract.ts';
+import type {
+  ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData,
+  ProjectSummary, SimilarityResult, ThumbnailBytes,
+} from './desktop-contract.ts';
+import { SORT_KEYS } from './desktop-contract.ts';
+
+/** A method: its argument schema, and its result type carried as a phantom. */
+interface Method<A extends z.ZodType, R> {
+  args: A;
+  result?: R;
+}
+const method = <R>() => <A extends z.ZodType>(args: A): Method<A, R> => ({ args });
+
+const id = z.int().min(1).max(2 ** 31);
+const runId = z.strictObject({ runId: id });
+const path = z.string().min(1).max(4096);
+const tag = z.string().trim().min(1).max(200);
+const status = z.enum(['ok', 'failed', 'missing']);
+
+export interface LossCurve {
+  runId: number;
+  epochs: number[];
+  steps: number[];
+  losses: number[];
+  imagesPerS: (number | null)[];
+}
+
+export interface SettingsCheck {
+  ok: boolean;
+  /** One line per problem, as the TOML loader words them ('batch_size: Too small...'). */
+  errors: string[];
+  /** The settings with defaults filled in, when ok. */
+  settings: Record<string, unknown> | null;
+}
+
+export interface TrainingState {
+  /** The run in progress in this session, if any. */
+  active: { runId: number; paused: boolean } | null;
+  runs: RunSummary[];
+}
+
+export interface CsvExport {
+  filename: string;
+  text: string;
+}
+
+export const METHODS = {
+  hostInfo: method<HostInfo>()(z.strictObject({})),
+  /** The open project, or null. */
+  project: method<ProjectSummary | null>()(z.strictObject({})),
+  openProject: method<ProjectSummary>()(z.strictObject({ path })),
+  createProject: method<ProjectSummary>()(z.strictObject({ path })),
+  /** Native dialogs; null in the browser host or when the person cancels. */
+  chooseFolder: method<string | null>()(z.strictObject({})),
+  chooseProjectFile: method<string | null>()(z.strictObject({ create: z.boolean() })),
+  addFolders: method<ScanReport>()(z.strictObject({ folders: z.array(path).min(1).max(100) })),
+
+  queryItems: method<ItemPage>()(z.strictObject({
+    status: z.array(status).max(3).optional(),
+    tag: tag.optional(),
+    search: z.string().max(500).optional(),
+    sort: z.enum(SORT_KEYS).default('path'),
+    descending: z.boolean().default(false),
+    offset: z.int().min(0).default(0),
+    limit: z.int().min(1).max(5000).default(500),
+  })),
+  thumbnails: method<ThumbnailBytes[]>()(z.strictObject({ ids: z.array(id).max(500) })),
+  imageInfo: method<ImageInfo>()(z.strictObject({ id })),
+  imagePlane: method<ImagePlane>()(z.strictObject({ id, plane: z.int().min(0).default(0), maxSide: z.int().min(16).max(8192).default(1024) })),
+
+  tagItems: method<ProjectSummary>()(z.strictObject({ ids: z.array(id).min(1).max(200_000), tag, remove: z.boolean().default(false) })),
+  exportItems: method<CsvExport>()(z.strictObject({ ids: z.array(id).min(1).max(200_000), runId: id.optional() })),
+
+  checkSettings: method<SettingsCheck>()(z.strictObject({ settings: z.record(z.string(), z.unknown()) })),
+  trainingState: method<TrainingState>()(z.strictObject({})),
+  startTraining: method<TrainingStart>()(z.strictObject({ settings: z.record(z.string(), z.unknown()), resumeRunId: id.optional() })),
+  pauseTraining: method<{ paused: boolean }>()(z.strictObject({ runId: id, paused: z.boolean() })),
+  cancelTraining: method<{ cancelled: boolean }>()(runId),
+  lossCurve: method<LossCurve>()(runId),
+
+  embed: method<EmbedReport>()(runId),
+  embeddingSets: method<EmbeddingSetInfo[]>()(z.strictObject({})),
+  exportEmbeddings: method<ExportReport>()(z.strictObject({ runId: id, path })),
+  computeMap: method<EmbeddingMapData>()(z.strictObject({ runId: id, method: z.enum(['pca', 'tsne', 'umap']) })),
+  clusters: method<ClusterData>()(z.strictObject({ runId: id, k: z.int().min(2).max(100).default(8) })),
+  outliers: method<OutlierData>()(runId),
+  similar: method<SimilarityResult>()(z.strictObject({ runId: id, id, k: z.int().min(1).max(500).default(24) })),
+};
+
+export type Methods = typeof METHODS;
+export type MethodName = keyof Methods;
+/** What a caller passes (defaults may be left out). */
+export type MethodArgs<M extends MethodName> = z.input<Methods[M]['args']>;
+/** What the service receives (defaults filled in). */
+export type ParsedArgs<M extends MethodName> = z.output<Methods[M]['args']>;
+export type MethodResult<M extends MethodName> = Exclude<Methods[M]['result'], undefined>;
+
+export interface CallContext {
+  signal: AbortSignal;
+}
+
+/** What a host implements: one async function per method. */
+export type ApiService = { [M in MethodName]: (args: ParsedArgs<M>, ctx: CallContext) => Promise<MethodResult<M>> };
+
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(METHODS, name);
+}

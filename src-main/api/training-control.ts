@@ -1,0 +1,149 @@
+// The desktop's handle on training: one run at a time per open project, started from the settings
+// form and driven in the background while events report progress. The page's pause is the run's own
+// checkpoint-and-stop (train's abort), and its resume continues that same run from the checkpoint, so a
+// paused run survives closing the app too.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'smol-toml';
+import { settingsSchema } from '../model/index.ts';
+import { ApiError } from './errors.ts';
+import type { EventHub } from './events.ts';
+import type { ProjectSession } from './project-session.ts';
+import { listRuns, train } from './training.ts';
+import type { TrainingStart } from './contract.ts';
+import type { SettingsCheck, TrainingState } from './methods.ts';
+
+interface ActiveRun {
+  runId: number | null;
+  controller: AbortController;
+  /** Set when the stop was a pause (the run is continued later), not a cancel. */
+  pausing: boolean;
+  done: Promise<void>;
+}
+
+/** The form's settings through the same schema the TOML file goes through. */
+export function checkSettings(settings: Record<string, unknown>): SettingsCheck {
+  const r = settingsSchema.safeParse(settings);
+  if (r.success) return { ok: true, errors: [], settings: r.data as unknown as Record<string, unknown> };
+  return {
+    ok: false,
+    settings: null,
+    errors: r.error.issues.map((i) => (i.code === 'unrecognized_keys'
+      ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`
+      : `${i.path.length ? i.path.join('.') : '(settings)'}: ${i.message}`)),
+  };
+}
+
+export class TrainingControl {
+  readonly #session: ProjectSession;
+  readonly #events: EventHub;
+  #active: ActiveRun | null = null;
+  /** Runs paused in this session: resumed with their own settings. */
+  readonly #paused = new Set<number>();
+
+  constructor(session: ProjectSession, events: EventHub) {
+    this.#session = session;
+    this.#events = events;
+  }
+
+  get busy(): boolean {
+    return this.#active !== null;
+  }
+
+  state(): TrainingState {
+    const a = this.#active;
+    const runs = listRuns(this.#session);
+    return {
+      active: a && a.runId !== null ? { runId: a.runId, paused: false } : null,
+      runs: runs.map((r) => (this.#paused.has(r.id) && r.status === 'cancelled' ? { ...r, status: 'paused' as const } : r)),
+    };
+  }
+
+  /** Starts a new run (settings from the form) or continues the latest unfinished one; resolves once it has started. */
+  start(settings: Record<string, unknown> | null): Promise<TrainingStart> {
+    if (this.#active) throw new ApiError('run-busy', `run ${this.#active.runId ?? ''} is training; cancel or pause it first`.replace('  ', ' '));
+    let settingsFile: string | undefined;
+    let folder: string | undefined;
+    if (settings) {
+      const check = checkSettings(settings);
+      if (!check.ok) throw new ApiError('bad-argument', `training settings: ${check.errors.join('; ')}`);
+      // train() reads settings the way `astromorph train --config` does: through a TOML file.
+      folder = mkdtempSync(join(tmpdir(), 'astromorph-settings-'));
+      settingsFile = join(folder, 'training.toml');
+      writeFileSync(settingsFile, stringify(settings));
+    }
+    const controller = new AbortController();
+    const active: ActiveRun = { runId: null, controller, pausing: false, done: Promise.resolve() };
+    this.#active = active;
+    return new Promise<TrainingStart>((resolveStart, rejectStart) => {
+      let started = false;
+      active.done = train(this.#session, {
+        settingsFile,
+        resume: settings === null,
+        signal: controller.signal,
+        onStart: (s) => {
+          started = true;
+          active.runId = s.runId;
+          this.#paused.delete(s.runId);
+          this.#events.emit('trainingStart', s);
+          resolveStart(s);
+        },
+        onProgress: (p) => this.#events.emit('trainingProgress', p),
+        onEpoch: (e) => this.#events.emit('trainingEpoch', e),
+      }).then((report) => {
+        if (active.pausing && report.status === 'cancelled') {
+          this.#paused.add(report.runId);
+          this.#events.emit('trainingPaused', { runId: report.runId, paused: true });
+        }
+        this.#events.emit('trainingEnd', { runId: report.runId, status: report.status, error: null, report });
+      }, (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        if (!started) rejectStart(e);
+        else this.#events.emit('trainingEnd', { runId: active.runId ?? 0, status: 'failed', error: message, report: null });
+      }).finally(() => {
+        if (this.#active === active) this.#active = null;
+        if (folder) rmSync(folder, { recursive: true, force: true });
+      });
+    });
+  }
+
+  /** Pause: checkpoint and stop the run now; resume: continue it from there. */
+  async pause(runId: number, paused: boolean): Promise<{ paused: boolean }> {
+    if (paused) {
+      const a = this.#requireActive(runId);
+      a.pausing = true;
+      a.controller.abort();
+      await a.done;
+      return { paused: true };
+    }
+    if (this.#active) throw new ApiError('run-busy', `run ${this.#active.runId} is training already`);
+    const latest = listRuns(this.#session).filter((r) => r.status !== 'done').at(-1);
+    if (!latest || latest.id !== runId) throw new ApiError('no-run', `run ${runId} is not the latest unfinished run; only that one can be resumed`);
+    await this.start(null);
+    this.#events.emit('trainingPaused', { runId, paused: false });
+    return { paused: false };
+  }
+
+  async cancel(runId: number): Promise<{ cancelled: boolean }> {
+    if (this.#paused.delete(runId)) return { cancelled: true }; // already stopped with its checkpoint; it stays cancelled
+    const a = this.#requireActive(runId);
+    a.controller.abort();
+    await a.done;
+    return { cancelled: true };
+  }
+
+  /** Stops any run (the project is closing); the checkpoint is kept. */
+  async stop(): Promise<void> {
+    const a = this.#active;
+    if (!a) return;
+    a.controller.abort();
+    await a.done;
+  }
+
+  #requireActive(runId: number): ActiveRun {
+    const a = this.#active;
+    if (!a || a.runId !== runId) throw new ApiError('no-run', `run ${runId} is not training in this session`);
+    return a;
+  }
+}

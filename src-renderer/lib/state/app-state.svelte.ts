@@ -1,0 +1,112 @@
+// The window's state: the open project, the view shown, long operations in progress (each with its
+// progress and a cancel), and errors as readable messages.
+import { isCancelled } from '../../api/client.ts';
+import type { ApiClient } from '../../api/client.ts';
+import type { HostInfo, ProjectSummary } from '../../../src-main/api/index.ts';
+
+export type ViewName = 'dataset' | 'training' | 'map' | 'similar';
+
+export class Task {
+  readonly id: number;
+  readonly label: string;
+  progress = $state<number | null>(null);
+  detail = $state('');
+  readonly #controller = new AbortController();
+
+  constructor(id: number, label: string) {
+    this.id = id;
+    this.label = label;
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  cancel(): void {
+    this.#controller.abort();
+  }
+}
+
+export interface ErrorMessage {
+  id: number;
+  title: string;
+  message: string;
+}
+
+export class AppState {
+  readonly api: ApiClient;
+  #summary = $state.raw<ProjectSummary | null>(null);
+  #host = $state.raw<HostInfo | null>(null);
+  #view = $state<ViewName>('dataset');
+  #tasks = $state.raw<Task[]>([]);
+  #errors = $state.raw<ErrorMessage[]>([]);
+  #next = 1;
+  /** The item the viewer shows (dataset view) and the query of the similarity view. */
+  openItem = $state<number | null>(null);
+  similarQuery = $state<number | null>(null);
+
+  constructor(api: ApiClient) {
+    this.api = api;
+  }
+
+  get summary(): ProjectSummary | null { return this.#summary; }
+  get host(): HostInfo | null { return this.#host; }
+  get view(): ViewName { return this.#view; }
+  get tasks(): Task[] { return this.#tasks; }
+  get errors(): ErrorMessage[] { return this.#errors; }
+
+  async load(): Promise<void> {
+    await this.guard('Connecting', async () => {
+      this.#host = await this.api.call('hostInfo', {});
+      this.#summary = await this.api.call('project', {});
+    });
+  }
+
+  setSummary(summary: ProjectSummary | null): void {
+    this.#summary = summary;
+  }
+
+  show(view: ViewName): void {
+    this.#view = view;
+  }
+
+  showItem(id: number): void {
+    this.openItem = id;
+    this.#view = 'dataset';
+  }
+
+  showSimilar(id: number): void {
+    this.similarQuery = id;
+    this.#view = 'similar';
+  }
+
+  /** Runs a call, turning a failure into an error message; resolves to undefined on failure. */
+  async guard<T>(title: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isCancelled(e)) this.report(title, e);
+      return undefined;
+    }
+  }
+
+  /** A long operation: listed with progress and a Cancel button until it ends. */
+  async task<T>(label: string, fn: (task: Task) => Promise<T>): Promise<T | undefined> {
+    const task = new Task(this.#next++, label);
+    this.#tasks = [...this.#tasks, task];
+    try {
+      return await this.guard(label, () => fn(task));
+    } finally {
+      this.#tasks = this.#tasks.filter((t) => t !== task);
+    }
+  }
+
+  report(title: string, e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.#errors = [...this.#errors.slice(-4), { id: this.#next++, title, message }];
+  }
+
+  dismiss(id: number): void {
+    this.#errors = this.#errors.filter((e) => e.id !== id);
+  }
+}
