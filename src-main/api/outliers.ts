@@ -19,7 +19,7 @@ export async function computeOutliers(session: ProjectSession, req: OutlierReque
   if (metric !== 'cosine' && metric !== 'euclidean') throw new ApiError('bad-argument', `metric must be cosine or euclidean (got ${String(metric)})`);
   const top = req.top ?? 50;
   if (!Number.isInteger(top) || top < 1) throw new ApiError('bad-argument', `top must be a positive integer (got ${top})`);
-  const params = { k, metric };
+  const params = { k, metric, embeddings: re.fingerprint };
   if (!req.recompute) {
     const stored = project.outliers.latest(re.run.id, params);
     if (stored) return outlierView(project, stored, top, true);

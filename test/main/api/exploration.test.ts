@@ -62,7 +62,7 @@ describe('maps', () => {
   it('PCA: variance per component matches the coordinates, the map separates the blobs, and it is stored and reused', async () => {
     const map = await computeMap(session, { runId: fx.blobRun, method: 'pca' });
     expect(map.reused).toBe(false);
-    expect(map.params).toEqual({ components: 8 });
+    expect(map.params).toEqual({ components: 8, embeddings: expect.stringMatching(/^[0-9a-f]{8}$/) });
     expect(map.points.map((p) => p.itemId)).toEqual(fx.itemIds);
     // Total variance: the trace of the covariance, computed here directly.
     const n = fx.itemIds.length;
@@ -131,16 +131,34 @@ describe('maps', () => {
     const stages = new Set<string>();
     const tsne = await computeMap(session, { runId: fx.blobRun, method: 'tsne', iterations: 400 }, { onProgress: (p) => stages.add(p.stage) });
     // Default perplexity 30, lowered to (n - 1) / 3 for a run this small.
-    expect(tsne.params).toEqual({ perplexity: (fx.itemIds.length - 1) / 3, iterations: 400, seed: 1, metric: 'cosine' });
+    expect(tsne.params).toEqual({ perplexity: (fx.itemIds.length - 1) / 3, iterations: 400, seed: 1, metric: 'cosine', embeddings: expect.stringMatching(/^[0-9a-f]{8}$/) });
     expect(tsne.info.iterations).toBe(400);
     expect(stages.size).toBeGreaterThan(0);
     const umap = await computeMap(session, { runId: fx.blobRun, method: 'umap', neighbors: 10 });
-    expect(umap.params).toEqual({ neighbors: 10, minDist: 0.1, seed: 1, metric: 'cosine' });
+    expect(umap.params).toEqual({ neighbors: 10, minDist: 0.1, seed: 1, metric: 'cosine', embeddings: expect.stringMatching(/^[0-9a-f]{8}$/) });
     for (const m of [tsne, umap]) {
       const coords = Float32Array.from(m.points.slice(0, -1).flatMap((p) => [p.x, p.y]));
       expect(nearestNeighbourAccuracy(coords, fx.labels.subarray(0, -1))).toBeGreaterThanOrEqual(0.95);
     }
     expect((await computeMap(session, { runId: fx.blobRun, method: 'tsne', iterations: 400 })).reused).toBe(true);
+  });
+
+  it('a stored map is not reused once the run\'s vectors change (re-embedded)', async () => {
+    const project = session.project;
+    const runId = project.runs.create({ config: {}, backend: 'cpu', seed: 0 }).id;
+    const rows = fx.itemIds.map((itemId, i) => ({ itemId, vector: fx.vectors.slice(i * fx.dim, (i + 1) * fx.dim) }));
+    project.embeddings.putMany(runId, rows);
+    const first = await computeMap(session, { runId, method: 'pca' });
+    const clusters = await computeClusters(session, { runId, method: 'kmeans', k: 2 });
+    expect((await computeMap(session, { runId, method: 'pca' })).id).toBe(first.id);
+    rows[0].vector[0] += 1;
+    project.embeddings.putMany(runId, rows.slice(0, 1));
+    const second = await computeMap(session, { runId, method: 'pca' });
+    expect(second.reused).toBe(false);
+    expect(second.params.embeddings).not.toBe(first.params.embeddings);
+    expect((await computeClusters(session, { runId, method: 'kmeans', k: 2 })).id).not.toBe(clusters.id);
+    expect((await computeMap(session, { runId, method: 'pca' })).id).toBe(second.id);
+    project.runs.delete(runId);
   });
 
   it('a cancelled map stops and stores nothing', async () => {
