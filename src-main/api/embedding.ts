@@ -11,6 +11,8 @@ import type { EmbedProgress, EmbedReport, ExportFormat, ExportReport } from './c
 
 /** Vectors written per transaction: few enough to keep memory flat, many enough that commits are cheap. */
 const WRITE_BATCH = 256;
+/** Items read per query while exporting. */
+const EXPORT_PAGE = 1000;
 
 export interface EmbedOptions {
   /** The run whose latest checkpoint embeds; default: the latest finished run, else the latest with a checkpoint. */
@@ -113,25 +115,20 @@ export async function exportEmbeddings(session: ProjectSession, opts: ExportOpti
     if (runId === undefined) throw new ApiError('no-run', `${project.path} has no embeddings yet; run astromorph embed first`);
   }
   const id = runId;
-  const items = project.items.list();
-  let dim = 0;
-  for (const item of items) {
-    const v = project.embeddings.get(id, item.id);
-    if (v !== null) {
-      dim = v.length;
-      break;
+  // Items a page at a time and one vector at a time, so memory stays flat for any survey size.
+  function* embedded(): Generator<EmbeddedItem> {
+    for (let offset = 0; ; offset += EXPORT_PAGE) {
+      const page = project.items.list({ limit: EXPORT_PAGE, offset });
+      for (const item of page) {
+        const vector = project.embeddings.get(id, item.id);
+        if (vector !== null) yield { file: item.path, hdu: item.hdu, shape: item.shape, bitpix: item.bitpix, metadata: item.metadata, vector };
+      }
+      if (page.length < EXPORT_PAGE) return;
     }
   }
-  // One item row and one vector at a time, so memory stays flat for any survey size.
-  function* rows(): Generator<EmbeddedItem> {
-    for (const item of items) {
-      const vector = project.embeddings.get(id, item.id);
-      if (vector === null) continue;
-      yield { file: item.path, hdu: item.hdu, shape: item.shape, bitpix: item.bitpix, metadata: item.metadata, vector };
-    }
-  }
+  const dim = embedded().next().value?.vector.length ?? 0;
   const path = resolve(opts.out);
   if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new ApiError('not-a-folder', `cannot write ${opts.out}: folder ${dirname(path)} does not exist`);
-  const count = await writeEmbeddingsCsv(path, dim, rows(), opts.signal);
+  const count = await writeEmbeddingsCsv(path, dim, embedded(), opts.signal);
   return { runId: id, format: opts.format, path, rows: count, dim, seconds: (performance.now() - started) / 1000 };
 }

@@ -29,12 +29,14 @@ export function embedCommand(): Command {
       const session = ProjectSession.open(projectArg);
       const display = embeddingProgressDisplay(process.stderr, opts.progress);
       const controller = new AbortController();
-      const onSigint = () => {
+      const onStop = () => {
         if (controller.signal.aborted) return;
         controller.abort();
         display.message('cancelling: keeping the vectors already written…', true);
       };
-      process.on('SIGINT', onSigint);
+      // SIGTERM too: batch schedulers (SLURM, PBS) send it at the time limit, before killing.
+      process.on('SIGINT', onStop);
+      process.on('SIGTERM', onStop);
       let report: EmbedReport;
       try {
         report = await embedItems(session, {
@@ -49,7 +51,8 @@ export function embedCommand(): Command {
       } finally {
         display.stop();
         session.close();
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onStop);
+        process.off('SIGTERM', onStop);
       }
       if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else if (report.cancelled) {

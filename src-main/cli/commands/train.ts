@@ -40,12 +40,14 @@ export function trainCommand(): Command {
       const display = trainingProgressDisplay(process.stderr, opts.progress);
       const controller = new AbortController();
       // Installed until the project is closed: a second Ctrl-C must not cut the checkpoint save short.
-      const onSigint = () => {
+      const onStop = () => {
         if (controller.signal.aborted) return;
         controller.abort();
         display.message('cancelling: finishing the current step and saving a checkpoint…', true);
       };
-      process.on('SIGINT', onSigint);
+      // SIGTERM too: batch schedulers (SLURM, PBS) send it at the time limit, before killing.
+      process.on('SIGINT', onStop);
+      process.on('SIGTERM', onStop);
       let report: TrainingReport;
       try {
         report = await train(session, {
@@ -63,7 +65,8 @@ export function trainCommand(): Command {
       } finally {
         display.stop();
         session.close();
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onStop);
+        process.off('SIGTERM', onStop);
       }
       if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else process.stdout.write(renderReport(report, session.path) + '\n');
