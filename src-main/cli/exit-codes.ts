@@ -11,4 +11,4 @@ export const EXIT_CODES_HELP = `Exit codes:
   0    success (an add that met unreadable files still succeeds: they are recorded as failed)
   1    error (no or unreadable project, unreadable FITS file given to inspect, missing folder)
   2    usage error (unknown command or option, missing argument)
-  130  cancelled with Ctrl-C; what was already scanned is kept`;
+  130  cancelled with Ctrl-C; what was done is kept (scanned files, a training checkpoint, embeddings)`;
