@@ -29,6 +29,8 @@ export interface TrainOptions {
   onProgress?: (progress: TrainingProgressReport) => void;
   onEpoch?: (epoch: TrainingEpochReport) => void;
   onWarning?: (message: string) => void;
+  /** Receives pause/resume for this run once it has started (the app's pause button; the run shows 'paused'). */
+  onControls?: (controls: { pause(): void; resume(): void }) => void;
 }
 
 export function runSummary(run: EmbeddingRun): RunSummary {
@@ -151,6 +153,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
   // A listener that throws would surface as an uncaught exception in the worker's message handler:
   // keep the first failure, stop the run, and raise it once the worker has stopped.
   let failure: unknown;
+  let finished = false;
   const guarded = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
     try {
       fn(...args);
@@ -163,6 +166,19 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
     handle = startTraining({ config: settings, source: spec, resumeFrom, backend });
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) handle.cancel();
+    const h = handle;
+    opts.onControls?.({
+      pause: () => {
+        if (finished) return;
+        h.pause();
+        project.runs.setStatus(runId, 'paused');
+      },
+      resume: () => {
+        if (finished) return;
+        h.resume();
+        project.runs.setStatus(runId, 'running');
+      },
+    });
     handle.on('warning', guarded((m: string) => opts.onWarning?.(m)));
     handle.on('progress', guarded((p) => {
       pending.push({ epoch: p.epoch, step: p.globalStep, loss: p.loss, imagesPerS: p.imagesPerSecond, dataWait: p.dataWaitShare });
@@ -187,6 +203,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
     project.runs.setStatus(runId, 'failed', (e as Error).message ?? String(e));
     throw e;
   } finally {
+    finished = true;
     opts.signal?.removeEventListener('abort', onAbort);
     releaseRun(project, runId);
   }

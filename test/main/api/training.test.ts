@@ -29,6 +29,12 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+function tinyFile(): string {
+  const file = join(dir, 'tiny.toml');
+  writeFileSync(file, Object.entries(TINY).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n') + '\n');
+  return file;
+}
+
 const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof ApiError ? e.code : String(e)));
 
 describe('training and embedding services', () => {
@@ -54,6 +60,36 @@ describe('training and embedding services', () => {
     expect(report).toMatchObject({ runId: run.id, status: 'done', epochsDone: 2, stepsDone: 4 });
     expect(project.runs.get(run.id)!.status).toBe('done');
     expect(project.settings.get(`training.process.${run.id}`)).toBeUndefined();
+  });
+
+  it('pause holds a run (shown as paused) until resume, and the run then finishes', async () => {
+    let steps = 0;
+    let controls: { pause(): void; resume(): void } | undefined;
+    let pausedAt = 0;
+    const running = train(session, {
+      epochs: 1,
+      // TINY settings through a file: the defaults (ResNet-18, 64x64) would be slow here.
+      settingsFile: tinyFile(),
+      onControls: (c) => (controls = c),
+      onProgress: () => {
+        steps++;
+        if (steps === 1) {
+          controls!.pause();
+          pausedAt = steps;
+        }
+      },
+    });
+    await new Promise((r) => setTimeout(r, 2500));
+    const runId = session.project.runs.list().at(-1)!.id;
+    expect(session.project.runs.get(runId)!.status).toBe('paused');
+    expect(steps).toBeLessThanOrEqual(pausedAt + 1); // at most the step under way when the pause arrived
+    controls!.resume();
+    expect(session.project.runs.get(runId)!.status).toBe('running');
+    const report = await running;
+    expect(report).toMatchObject({ runId, status: 'done', stepsDone: 2 });
+    expect(steps).toBe(2);
+    controls!.pause(); // after the end: nothing to pause
+    expect(session.project.runs.get(runId)!.status).toBe('done');
   });
 
   it('a settings file with bad values is a bad-argument error naming the file and the key', async () => {
