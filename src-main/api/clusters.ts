@@ -36,7 +36,7 @@ export function clusterParams(req: ClusterRequest, n: number): Params {
 export async function computeClusters(session: ProjectSession, req: ClusterRequest, opts: ComputeOptions = {}): Promise<ClusteringView> {
   const project = session.project;
   const re = runEmbeddings(project, req.runId);
-  const params = { ...clusterParams(req, re.set.itemIds.length), embeddings: re.fingerprint };
+  const params: Params = { ...clusterParams(req, re.set.itemIds.length), embeddings: re.fingerprint };
   if (!req.recompute) {
     const stored = project.clusterings.latest(re.run.id, req.method, params);
     if (stored) return clusteringView(project, re, stored, true);

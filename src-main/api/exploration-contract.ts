@@ -114,6 +114,8 @@ export interface SimilarityFilter {
   tag?: string;
   /** Label in the run's latest clustering. */
   cluster?: number;
+  /** Scan status of the item ('ok' unless the file has since failed or gone missing). */
+  status?: 'ok' | 'failed' | 'missing';
   /** Items at or under this folder (relative to the project, or absolute). */
   under?: string;
   /** Numeric ranges on metadata (ra, dec, restfrq, bmaj, bmin, bpa) or any numeric header card (e.g. EXPTIME). */

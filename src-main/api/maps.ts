@@ -73,7 +73,7 @@ export function mapParams(req: MapRequest, n: number, d: number): Params {
 export async function computeMap(session: ProjectSession, req: MapRequest, opts: ComputeOptions = {}): Promise<EmbeddingMapView> {
   const project = session.project;
   const { run, set, fingerprint } = runEmbeddings(project, req.runId);
-  const params = { ...mapParams(req, set.itemIds.length, set.dim), embeddings: fingerprint };
+  const params: Params = { ...mapParams(req, set.itemIds.length, set.dim), embeddings: fingerprint };
   if (!req.recompute) {
     const stored = project.maps.latest(run.id, req.method, params);
     if (stored) return mapView(project, stored, true);

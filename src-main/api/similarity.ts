@@ -107,7 +107,9 @@ function numericValue(item: DatasetItem, key: string): number | null {
 export function candidateRows(project: Project, re: RunEmbeddings, filter: SimilarityFilter, exclude = -1): Uint32Array {
   let under = filter.under;
   if (under !== undefined && isAbsolute(under)) under = relative(project.folder, under).split(sep).join('/');
-  const items = project.items.list({ ...(filter.tag !== undefined && { tag: filter.tag }), ...(under !== undefined && { under }) });
+  const items = project.items.list({
+    ...(filter.tag !== undefined && { tag: filter.tag }), ...(under !== undefined && { under }), ...(filter.status !== undefined && { status: filter.status }),
+  });
   const same = (a: string | null, b: string | undefined) => b === undefined || (a !== null && a.trim().toLowerCase() === b.trim().toLowerCase());
   const clusters = filter.cluster !== undefined ? itemLabels(project, re.run.id) : null;
   if (clusters && project.clusterings.latest(re.run.id) === null) {

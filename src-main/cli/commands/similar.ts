@@ -19,6 +19,7 @@ interface SimilarOpts {
   tag?: string;
   cluster?: number;
   under?: string;
+  status?: 'ok' | 'failed' | 'missing';
   range?: Range[];
   json?: boolean;
 }
@@ -40,6 +41,7 @@ export function similarCommand(): Command {
     .option('--tag <tag>', 'only items with this tag')
     .option('--cluster <label>', 'only items with this label in the run\'s latest clustering', integerValue)
     .option('--under <folder>', 'only items in this folder')
+    .addOption(new Option('--status <status>', 'only items with this scan status').choices(['ok', 'failed', 'missing']))
     .option('--range <key=min:max>', 'only items whose numeric header value lies in the range (repeatable; e.g. EXPTIME=100:2000, bmaj=:0.5)', collectRange)
     .option('--json', `print a JSON object with keys ${SIMILAR_JSON_KEYS.join(', ')}`)
     .addHelpText('after', '\nExamples:\n  astromorph similar survey.amproj data/disk_0001.fits --k 8\n' +
@@ -52,7 +54,7 @@ export function similarCommand(): Command {
           k: opts.k, runId: opts.run, metric: opts.metric, search: opts.hnsw ? 'hnsw' : 'exact',
           filter: {
             instrument: opts.instrument, telescope: opts.telescope, object: opts.object, tag: opts.tag, cluster: opts.cluster,
-            under: opts.under, ranges: opts.range,
+            under: opts.under, status: opts.status, ranges: opts.range,
           },
         });
       } finally {
