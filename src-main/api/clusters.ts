@@ -5,6 +5,7 @@ import { kMeans, runAnalysisInWorker } from '../analysis/index.ts';
 import type { Clustering, Project } from '../project/index.ts';
 import { embeddingsOf, runEmbeddings } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
+import { neighbourGraph } from './neighbour-graph.ts';
 import { ApiError } from './errors.ts';
 import type { ProjectSession } from './project-session.ts';
 import type { ComputeOptions } from './maps.ts';
@@ -57,9 +58,11 @@ export async function computeClusters(session: ProjectSession, req: ClusterReque
     clusterCount = params.k as number;
     info = { inertia: r.inertia, iterations: r.iterations };
   } else {
+    const minSamples = params.minSamples as number;
+    const graph = await neighbourGraph(project, re, metric, Math.max(1, Math.min(e.n - 1, minSamples - 1)), opts);
     const r = await runAnalysisInWorker({
       kind: 'hdbscan', embeddings: e,
-      options: { minClusterSize: params.minClusterSize as number, minSamples: params.minSamples as number, metric },
+      options: { minClusterSize: params.minClusterSize as number, minSamples, metric, graph },
     }, { signal: opts.signal, onProgress: opts.onProgress });
     labels = r.labels;
     clusterCount = r.clusterCount;

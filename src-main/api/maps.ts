@@ -5,6 +5,8 @@ import { Pca, runAnalysisInWorker } from '../analysis/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import type { MapMethod, Project, StoredMap } from '../project/index.ts';
 import { embeddingsOf, embeddingRun, runEmbeddings } from './embedding-run.ts';
+import type { RunEmbeddings } from './embedding-run.ts';
+import { neighbourGraph } from './neighbour-graph.ts';
 import { ApiError } from './errors.ts';
 import { itemLabels } from './item-labels.ts';
 import type { ProjectSession } from './project-session.ts';
@@ -72,19 +74,19 @@ export function mapParams(req: MapRequest, n: number, d: number): Params {
  */
 export async function computeMap(session: ProjectSession, req: MapRequest, opts: ComputeOptions = {}): Promise<EmbeddingMapView> {
   const project = session.project;
-  const { run, set, fingerprint } = runEmbeddings(project, req.runId);
+  const re = runEmbeddings(project, req.runId);
+  const { run, set, fingerprint } = re;
   const params: Params = { ...mapParams(req, set.itemIds.length, set.dim), embeddings: fingerprint };
   if (!req.recompute) {
     const stored = project.maps.latest(run.id, req.method, params);
     if (stored) return mapView(project, stored, true);
   }
-  return storeNew(project, run.id, req.method, params, set, opts);
+  return storeNew(project, re, req.method, params, opts);
 }
 
-async function storeNew(
-  project: Project, runId: number, method: MapMethod, params: Params,
-  set: { itemIds: number[]; dim: number; vectors: Float32Array }, opts: ComputeOptions,
-): Promise<EmbeddingMapView> {
+async function storeNew(project: Project, re: RunEmbeddings, method: MapMethod, params: Params, opts: ComputeOptions): Promise<EmbeddingMapView> {
+  const { set } = re;
+  const runId = re.run.id;
   const e = embeddingsOf(set);
   const control = { signal: opts.signal, onProgress: opts.onProgress };
   opts.signal?.throwIfAborted();
@@ -107,17 +109,21 @@ async function storeNew(
       },
     });
   } else if (method === 'tsne') {
+    const metric = params.metric as 'cosine' | 'euclidean';
+    const graph = await neighbourGraph(project, re, metric, Math.min(e.n - 1, Math.floor(3 * (params.perplexity as number))), control);
     const r = await runAnalysisInWorker({
       kind: 'tsne', embeddings: e,
-      options: { perplexity: params.perplexity as number, iterations: params.iterations as number, seed: params.seed as number, metric: params.metric as 'cosine' },
+      options: { perplexity: params.perplexity as number, iterations: params.iterations as number, seed: params.seed as number, metric, graph },
     }, control);
     id = project.maps.save({ runId, method, params, itemIds: set.itemIds, coords: r.coordinates, info: { klDivergence: r.klDivergence, iterations: r.iterations } });
   } else {
+    const metric = params.metric as 'cosine' | 'euclidean';
+    const graph = await neighbourGraph(project, re, metric, (params.neighbors as number) - 1, control);
     const r = await runAnalysisInWorker({
       kind: 'umap', embeddings: e,
       options: {
         nNeighbors: params.neighbors as number, minDist: params.minDist as number, seed: params.seed as number,
-        metric: params.metric as 'cosine', ...(params.epochs !== undefined && { epochs: params.epochs as number }),
+        metric, graph, ...(params.epochs !== undefined && { epochs: params.epochs as number }),
       },
     }, control);
     id = project.maps.save({ runId, method, params, itemIds: set.itemIds, coords: r.coordinates, info: { epochs: r.epochs } });

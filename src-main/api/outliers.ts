@@ -1,8 +1,9 @@
 // Anomaly scores: each item's mean distance to its k nearest neighbours (analysis/outliers.ts says
 // why this score), stored per run and listed strangest first, so the rarest morphologies come first.
-import { runAnalysisInWorker } from '../analysis/index.ts';
+import { scoresFromGraph } from '../analysis/index.ts';
 import type { OutlierScoring, Project } from '../project/index.ts';
-import { embeddingsOf, runEmbeddings } from './embedding-run.ts';
+import { runEmbeddings } from './embedding-run.ts';
+import { neighbourGraph } from './neighbour-graph.ts';
 import { ApiError } from './errors.ts';
 import { tagsByItem } from './item-labels.ts';
 import type { ProjectSession } from './project-session.ts';
@@ -24,7 +25,8 @@ export async function computeOutliers(session: ProjectSession, req: OutlierReque
     const stored = project.outliers.latest(re.run.id, params);
     if (stored) return outlierView(project, stored, top, true);
   }
-  const r = await runAnalysisInWorker({ kind: 'outliers', embeddings: embeddingsOf(re.set), options: { k, metric } }, opts);
+  // Scoring from a stored graph is a few array passes: no worker needed.
+  const r = scoresFromGraph(await neighbourGraph(project, re, metric, k, opts), k);
   const id = project.outliers.save({ runId: re.run.id, params, itemIds: re.set.itemIds, scores: r.scores });
   return outlierView(project, project.outliers.get(id)!, top, false);
 }

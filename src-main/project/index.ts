@@ -24,3 +24,4 @@ export type { MapInfo, MapMethod, MapStore, NewMap, PcaAxes, StoredMap } from '.
 export { CLUSTER_METHODS } from './cluster-store.ts';
 export type { ClusterMethod, ClusterStore, Clustering, ClusteringInfo, NewClustering } from './cluster-store.ts';
 export type { NewOutlierScoring, OutlierScoring, OutlierStore } from './outlier-store.ts';
+export type { GraphMetric, KnnGraphStore, NewKnnGraph, StoredKnnGraph } from './knn-graph-store.ts';

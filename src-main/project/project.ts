@@ -10,6 +10,7 @@ import { DatasetStore } from './dataset-store.ts';
 import { EmbeddingStore } from './embedding-store.ts';
 import { ProjectError } from './errors.ts';
 import { ItemStore } from './item-store.ts';
+import { KnnGraphStore } from './knn-graph-store.ts';
 import { LossStore } from './loss-store.ts';
 import { MapStore } from './map-store.ts';
 import { OutlierStore } from './outlier-store.ts';
@@ -50,6 +51,7 @@ export class Project {
   readonly maps: MapStore;
   readonly clusterings: ClusterStore;
   readonly outliers: OutlierStore;
+  readonly knnGraphs: KnnGraphStore;
   /** True when another process holds the lock: reads work, writes throw SQLITE_READONLY. */
   readonly readOnly: boolean;
   /** The process holding the lock when this project opened read-only. */
@@ -79,6 +81,7 @@ export class Project {
     this.maps = new MapStore(db, file);
     this.clusterings = new ClusterStore(db, file);
     this.outliers = new OutlierStore(db, file);
+    this.knnGraphs = new KnnGraphStore(db, file);
   }
 
   /** Creates a new project file; refuses to overwrite an existing file. */

@@ -160,6 +160,29 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'nearest-neighbour graphs of embedding runs',
+    up(db) {
+      // The k nearest neighbours of every item: the slow common step of t-SNE, UMAP, density clusters
+      // and outlier scores, kept so each of them after the first starts from it.
+      db.exec(`
+        CREATE TABLE knn_graphs (
+          id          INTEGER PRIMARY KEY,
+          run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          metric      TEXT NOT NULL CHECK (metric IN ('cosine', 'euclidean')),
+          k           INTEGER NOT NULL,
+          embeddings  TEXT NOT NULL,               -- fingerprint of the vectors it was computed from
+          approximate INTEGER NOT NULL,            -- 1 when found with HNSW rather than an exact scan
+          created_at  INTEGER NOT NULL,
+          item_ids    BLOB NOT NULL,               -- uint32, n values
+          indices     BLOB NOT NULL,               -- int32, n x k rows (embedding row numbers), nearest first
+          distances   BLOB NOT NULL                -- float32, n x k
+        );
+        CREATE INDEX knn_graphs_run ON knn_graphs(run_id, metric, k);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

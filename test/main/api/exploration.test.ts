@@ -11,6 +11,7 @@ import {
   removeTags, similar,
 } from '../../../src-main/api/index.ts';
 import { ProjectError } from '../../../src-main/project/index.ts';
+import { fingerprint } from '../../../src-main/api/embedding-run.ts';
 import { adjustedRandIndex, nearestNeighbourAccuracy } from '../analysis/blobs.ts';
 import { CLUSTERS, PER_CLUSTER, makeBlobProject } from './exploration-fixture.ts';
 import type { BlobProject } from './exploration-fixture.ts';
@@ -323,6 +324,24 @@ describe('outliers', () => {
     expect(again.ranked.map((r) => r.itemId)).toEqual(view.ranked.slice(0, 3).map((r) => r.itemId));
     const map = await computeMap(session, { runId: fx.blobRun, method: 'pca' });
     expect(map.points.find((p) => p.itemId === fx.outlierId)!.outlierScore).toBe(view.ranked[0].score);
+  });
+});
+
+describe('neighbour graph', () => {
+  it('is computed once per run, metric and vectors, kept in the project, and equals the brute-force neighbours', async () => {
+    const project = session.project;
+    const fp = fingerprint(project.embeddings.all(fx.blobRun));
+    const graph = project.knnGraphs.find(fx.blobRun, 'euclidean', fp, 5);
+    expect(graph).not.toBeNull(); // made by the outlier scores above
+    expect(graph!.k).toBeGreaterThanOrEqual(15);
+    for (const row of [0, 17, 60]) {
+      const truth = bruteForce(fx.itemIds[row], 'euclidean').slice(0, graph!.k);
+      expect([...graph!.indices.subarray(row * graph!.k, (row + 1) * graph!.k)].map((r) => fx.itemIds[r])).toEqual(truth.map((t) => t.id));
+    }
+    const density = await computeClusters(session, { runId: fx.blobRun, method: 'density', minClusterSize: 5, metric: 'euclidean', recompute: true });
+    expect(density.clusterCount).toBe(CLUSTERS);
+    expect(project.knnGraphs.find(fx.blobRun, 'euclidean', fp, 5)!.id).toBe(graph!.id); // reused, not replaced
+    expect(project.knnGraphs.find(fx.blobRun, 'euclidean', 'other vectors', 5)).toBeNull();
   });
 });
 
