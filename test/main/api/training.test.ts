@@ -65,9 +65,10 @@ describe('training and embedding services', () => {
   it('pause holds a run (shown as paused) until resume, and the run then finishes', async () => {
     let steps = 0;
     let controls: { pause(): void; resume(): void } | undefined;
-    let pausedAt = 0;
+    let paused: () => void;
+    const pausedNow = new Promise<void>((r) => (paused = r));
     const running = train(session, {
-      epochs: 1,
+      epochs: 3,
       // TINY settings through a file: the defaults (ResNet-18, 64x64) would be slow here.
       settingsFile: tinyFile(),
       onControls: (c) => (controls = c),
@@ -75,19 +76,20 @@ describe('training and embedding services', () => {
         steps++;
         if (steps === 1) {
           controls!.pause();
-          pausedAt = steps;
+          paused();
         }
       },
     });
-    await new Promise((r) => setTimeout(r, 2500));
+    await pausedNow;
+    await new Promise((r) => setTimeout(r, 1500));
     const runId = session.project.runs.list().at(-1)!.id;
     expect(session.project.runs.get(runId)!.status).toBe('paused');
-    expect(steps).toBeLessThanOrEqual(pausedAt + 1); // at most the step under way when the pause arrived
+    expect(steps).toBeLessThanOrEqual(2); // at most the step under way when the pause arrived
     controls!.resume();
     expect(session.project.runs.get(runId)!.status).toBe('running');
     const report = await running;
-    expect(report).toMatchObject({ runId, status: 'done', stepsDone: 2 });
-    expect(steps).toBe(2);
+    expect(report).toMatchObject({ runId, status: 'done', stepsDone: 6 });
+    expect(steps).toBe(6);
     controls!.pause(); // after the end: nothing to pause
     expect(session.project.runs.get(runId)!.status).toBe('done');
   });
