@@ -35,3 +35,5 @@ export { embeddingRun } from './embedding-run.ts';
 export { findItem, requireItem } from './item-ref.ts';
 export { openForWriting, relocateData, importEmbeddings, exportModel, importModel } from './sharing.ts';
 export type { ImportReport } from './sharing.ts';
+export { exportFigure, buildFigure, figureSettings, figureSettingsSchema, FIGURE_KINDS } from './figures.ts';
+export type { FigureKind, FigureReport, FigureSettings, FigureSettingsInput } from './figures.ts';

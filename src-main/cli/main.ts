@@ -20,6 +20,7 @@ import { tagCommand } from './commands/tag.ts';
 import { importCommand } from './commands/import.ts';
 import { modelCommand } from './commands/model.ts';
 import { relocateCommand } from './commands/relocate.ts';
+import { figureCommand } from './commands/figure.ts';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -31,7 +32,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
   for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(), embedCommand(), exportCommand(), serveCommand(),
-    mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand(), relocateCommand(), importCommand(), modelCommand()]) {
+    mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand(), relocateCommand(), importCommand(), modelCommand(), figureCommand()]) {
     program.addCommand(command);
   }
   // Commander exits 1 on a usage error by default; throwing instead lets every command, subcommands

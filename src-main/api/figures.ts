@@ -1,0 +1,192 @@
+// Publication figures from a project: the embedding map, a similarity gallery, the training loss and
+// a contact sheet, as SVG, PDF or PNG. The settings a figure was made with are stored in the project
+// (setting 'figure.<kind>'), and a later export without options makes the same figure again.
+import path from 'node:path';
+import { z } from 'zod';
+import type { DatasetItem } from '../dataset/index.ts';
+import { COLORMAPS, STRETCHES } from '../dataset/index.ts';
+import {
+  buildGalleryFigure, buildLossFigure, buildMapFigure, buildSheetFigure, DEFAULT_THUMBNAIL_STYLE, FIGURE_FORMATS, figureWidthInches,
+  recolourStored, thumbnailFromFits, writeFigure,
+  type FigureThumb, type MapColouring, type Scene, type ThumbnailStyle,
+} from '../export/index.ts';
+import type { Project } from '../project/index.ts';
+import { embeddingRun } from './embedding-run.ts';
+import { ApiError } from './errors.ts';
+import { requireItem } from './item-ref.ts';
+import type { ProjectSession } from './project-session.ts';
+import { similar } from './similarity.ts';
+
+export const FIGURE_KINDS = ['map', 'gallery', 'loss', 'sheet'] as const;
+export type FigureKind = (typeof FIGURE_KINDS)[number];
+
+export const figureSettingsSchema = z.strictObject({
+  format: z.enum(FIGURE_FORMATS as unknown as ['svg', 'pdf', 'png']).default('pdf'),
+  dpi: z.number().int().min(30).max(2400).default(300),
+  width: z.union([z.enum(['single', 'double']), z.number().min(1).max(20)]).default('single'),
+  /** Embedding run (map, gallery) or training run (loss). */
+  run: z.number().int().positive().optional(),
+  /** map: which stored map (latest of this method); default the latest map of any method. */
+  method: z.enum(['pca', 'tsne', 'umap']).optional(),
+  /** map: what colours the points. Default: clusters when the run has them, else none. */
+  colourBy: z.enum(['cluster', 'tag', 'outlier', 'none']).optional(),
+  /** map: colour scale for values (outlier scores). */
+  colormap: z.enum(['viridis', 'cividis']).default('viridis'),
+  /** map: at most this many thumbnails on the map (0 = points only). */
+  thumbnails: z.number().int().min(0).max(500).default(0),
+  /** gallery: the query item (path or id); default the first item of the run. */
+  query: z.string().max(4096).optional(),
+  k: z.number().int().min(1).max(100).default(11),
+  /** sheet: at most this many items, in path order. */
+  limit: z.number().int().min(1).max(1000).default(24),
+  /** Thumbnails: the stretch, colormap and limits the user chose. */
+  stretch: z.enum(STRETCHES as unknown as ['linear', 'sqrt', 'log', 'asinh']).default(DEFAULT_THUMBNAIL_STYLE.stretch),
+  imageColormap: z.enum(COLORMAPS as unknown as ['gray', 'viridis', 'magma', 'inferno', 'cividis']).default(DEFAULT_THUMBNAIL_STYLE.colormap),
+  limits: z.enum(['percentile', 'zscale', 'minmax']).default(DEFAULT_THUMBNAIL_STYLE.limits),
+});
+export type FigureSettings = z.output<typeof figureSettingsSchema>;
+export type FigureSettingsInput = z.input<typeof figureSettingsSchema>;
+
+const settingsKey = (kind: FigureKind) => `figure.${kind}`;
+
+/** The settings to use: those stored for this kind, overridden by `changes`. */
+export function figureSettings(project: Project, kind: FigureKind, changes: FigureSettingsInput = {}): FigureSettings {
+  const stored = project.settings.get(settingsKey(kind));
+  const base = stored !== null && typeof stored === 'object' && !Array.isArray(stored) ? stored as Record<string, unknown> : {};
+  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  const parsed = figureSettingsSchema.safeParse({ ...base, ...defined });
+  if (!parsed.success) {
+    // A stored setting from elsewhere that no longer parses is dropped rather than blocking the export.
+    const fresh = figureSettingsSchema.safeParse(defined);
+    if (!fresh.success) throw new ApiError('bad-argument', `figure settings: ${fresh.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return fresh.data;
+  }
+  return parsed.data;
+}
+
+export interface FigureReport {
+  kind: FigureKind;
+  path: string;
+  format: FigureSettings['format'];
+  widthInches: number;
+  heightInches: number;
+  /** PNG only. */
+  pixels: { width: number; height: number } | null;
+  settings: FigureSettings;
+  settingsStored: boolean;
+}
+
+/** Builds the figure, writes it to `out`, and stores the settings in the project. */
+export async function exportFigure(session: ProjectSession, kind: FigureKind, out: string, changes: FigureSettingsInput = {}): Promise<FigureReport> {
+  const project = session.project;
+  const settings = figureSettings(project, kind, changes);
+  const widthIn = figureWidthInches(settings.width);
+  const scene = await buildFigure(session, kind, settings, widthIn);
+  const file = path.resolve(out);
+  await writeFigure(file, scene, settings.format, settings.dpi);
+  let settingsStored = true;
+  try {
+    project.settings.set(settingsKey(kind), settings);
+  } catch {
+    settingsStored = false; // a read-only project still exports
+  }
+  const heightIn = scene.height / 72;
+  return {
+    kind, path: file, format: settings.format, widthInches: widthIn, heightInches: heightIn,
+    pixels: settings.format === 'png' ? { width: Math.round(widthIn * settings.dpi), height: Math.round(heightIn * settings.dpi) } : null,
+    settings, settingsStored,
+  };
+}
+
+export async function buildFigure(session: ProjectSession, kind: FigureKind, s: FigureSettings, widthIn: number): Promise<Scene> {
+  const project = session.project;
+  const style: ThumbnailStyle = { stretch: s.stretch, colormap: s.imageColormap, limits: s.limits };
+  const thumbOf = (item: DatasetItem | undefined) => (item ? itemThumbnail(project, item, style) : null);
+  switch (kind) {
+    case 'map': return mapFigure(project, s, widthIn, thumbOf);
+    case 'gallery': {
+      const run = embeddingRun(project, s.run);
+      const queryRef = s.query ?? String(project.embeddings.all(run.id).itemIds[0]);
+      const query = requireItem(project, queryRef);
+      const view = await similar(session, query.id, { runId: run.id, k: s.k });
+      return buildGalleryFigure({
+        query: { label: path.basename(query.path), thumb: thumbOf(query) },
+        neighbours: view.neighbours.map((nb) => {
+          const item = project.items.get(nb.itemId);
+          return { label: path.basename(item?.path ?? nb.path), thumb: thumbOf(item), distance: nb.distance };
+        }),
+        metric: view.metric,
+      }, widthIn);
+    }
+    case 'loss': {
+      const runs = s.run !== undefined ? [s.run] : project.runs.list().map((r) => r.id).filter((id) => project.losses.list(id).length > 0).slice(-1);
+      const curves = runs.map((id) => {
+        const points = project.losses.list(id);
+        if (points.length === 0) throw new ApiError('no-data', `run ${id} has no loss values`);
+        return { label: `run ${id}`, steps: points.map((p) => p.step), losses: points.map((p) => p.loss), epochs: points.map((p) => p.epoch) };
+      });
+      if (curves.length === 0) throw new ApiError('no-data', `${project.path} has no training losses yet; train a model first (astromorph train)`);
+      return buildLossFigure(curves, widthIn);
+    }
+    case 'sheet': {
+      const items = project.items.list({ status: 'ok', limit: s.limit });
+      if (items.length === 0) throw new ApiError('no-data', `${project.path} has no readable items for a contact sheet`);
+      return buildSheetFigure({ items: items.map((i) => ({ label: path.basename(i.path), detail: i.metadata.object ?? undefined, thumb: thumbOf(i) })) }, widthIn);
+    }
+  }
+}
+
+function mapFigure(project: Project, s: FigureSettings, widthIn: number, thumbOf: (item: DatasetItem | undefined) => FigureThumb | null): Scene {
+  const run = embeddingRun(project, s.run);
+  const info = s.method ? project.maps.list(run.id).filter((m) => m.method === s.method).at(-1) : project.maps.list(run.id).at(-1);
+  const map = info ? project.maps.get(info.id) : null;
+  if (!map) throw new ApiError('no-data', `run ${run.id} has no ${s.method ?? ''} map yet; make one with: astromorph map ${project.path} --method ${s.method ?? 'umap'}`);
+  const n = map.itemIds.length;
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = map.coords[2 * i]!;
+    y[i] = map.coords[2 * i + 1]!;
+  }
+  const clustering = project.clusterings.latest(run.id);
+  const colourBy = s.colourBy ?? (clustering ? 'cluster' : 'none');
+  let colouring: MapColouring = { kind: 'none' };
+  if (colourBy === 'cluster') {
+    if (!clustering) throw new ApiError('no-data', `run ${run.id} has no clusters yet; make them with: astromorph clusters ${project.path}`);
+    const label = new Map<number, number>();
+    clustering.itemIds.forEach((id, i) => label.set(id, clustering.labels[i]!));
+    colouring = { kind: 'category', title: 'Cluster', labels: Array.from(map.itemIds, (id) => {
+      const l = label.get(id);
+      return l === undefined || l < 0 ? null : String(l);
+    }) };
+  } else if (colourBy === 'tag') {
+    colouring = { kind: 'category', title: 'Tag', labels: Array.from(map.itemIds, (id) => project.tags.forItem(id)[0] ?? null) };
+  } else if (colourBy === 'outlier') {
+    const scoring = project.outliers.latest(run.id);
+    if (!scoring) throw new ApiError('no-data', `run ${run.id} has no outlier scores yet; compute them with: astromorph outliers ${project.path}`);
+    const score = new Map<number, number>();
+    scoring.itemIds.forEach((id, i) => score.set(id, scoring.scores[i]!));
+    colouring = { kind: 'value', title: 'Outlier score', values: Array.from(map.itemIds, (id) => score.get(id) ?? Number.NaN), colormap: s.colormap };
+  }
+  const names: Record<string, string> = { pca: 'PC', tsne: 't-SNE', umap: 'UMAP' };
+  const ratio = map.pca?.ratio;
+  const units: [string, string] | undefined = ratio && ratio.length >= 2
+    ? [` (${(ratio[0]! * 100).toFixed(1)}% of variance)`, ` (${(ratio[1]! * 100).toFixed(1)}% of variance)`] : undefined;
+  return buildMapFigure({
+    x, y, axisName: names[map.method] ?? map.method, axisUnits: units, colouring,
+    thumbnail: (i) => thumbOf(project.items.get(map.itemIds[i]!)), maxThumbnails: s.thumbnails,
+  }, widthIn);
+}
+
+/** The item's thumbnail in the figure's style: the stored one when the style is the scan's, else re-rendered. */
+function itemThumbnail(project: Project, item: DatasetItem, style: ThumbnailStyle): FigureThumb | null {
+  const stored = project.thumbnails.get(item.id);
+  const isDefault = style.stretch === DEFAULT_THUMBNAIL_STYLE.stretch && style.limits === DEFAULT_THUMBNAIL_STYLE.limits;
+  if (isDefault && stored) return style.colormap === 'gray' ? stored : recolourStored(stored, style.colormap);
+  if (item.status === 'ok' && item.hdu !== null && item.axisKinds) {
+    const fromFile = thumbnailFromFits(item.absolutePath, item.hdu, item.axisKinds, style);
+    if (fromFile) return fromFile;
+  }
+  // The data is not here (a shared project): the stored preview, coloured as asked.
+  return stored ? recolourStored(stored, style.colormap) : null;
+}

@@ -1,0 +1,101 @@
+// Every figure type in every format, from a real project (scanned FITS files, stored embeddings,
+// map, clusters, outliers and losses): valid PDF and SVG with the expected text, PNG of the requested
+// pixel size, settings stored and reused. Plus the CLI end to end.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportFigure, ProjectSession } from '../../../src-main/api/index.ts';
+import type { FigureKind } from '../../../src-main/api/index.ts';
+import { addFolders } from '../../../src-main/dataset/index.ts';
+import { writeImageFits } from '../../../src-main/fits/index.ts';
+import { Project } from '../../../src-main/project/index.ts';
+import { cli } from '../cli/run-cli.ts';
+import { pdfText, pngSize, svgTexts } from './figure-check.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-figures-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const file = path.join(dir, 'survey.amproj');
+const N = 30;
+
+beforeAll(async () => {
+  fs.mkdirSync(path.join(dir, 'data'));
+  for (let i = 0; i < N; i++) {
+    const s = 2 + (i % 5);
+    const img = Float32Array.from({ length: 32 * 32 }, (_, k) => Math.exp(-(((k % 32) - 16) ** 2 + (Math.floor(k / 32) - 16) ** 2) / (2 * s * s)) * 100 + (k % 7));
+    writeImageFits(path.join(dir, 'data', `disk_${String(i).padStart(2, '0')}.fits`), img, [32, 32], { cards: { OBJECT: `Disk ${i}` } });
+  }
+  const p = Project.create(file);
+  await addFolders(p, [path.join(dir, 'data')], { workers: 1 });
+  const items = p.items.list();
+  const run = p.runs.create({ config: {}, backend: 'cpu', seed: 1 });
+  p.embeddings.putMany(run.id, items.map((it, i) => ({ itemId: it.id, vector: Float32Array.from([Math.cos(i), Math.sin(i), i % 5, 1]) })));
+  p.losses.append(run.id, Array.from({ length: 40 }, (_, s) => ({ epoch: Math.floor(s / 10), step: s, loss: 3 * Math.exp(-s / 12) + 0.2, imagesPerS: 100, dataWait: 0 })));
+  const ids = items.map((i) => i.id);
+  p.maps.save({ runId: run.id, method: 'umap', params: {}, itemIds: ids, coords: Float32Array.from(ids.flatMap((_, i) => [Math.cos(i) * (1 + (i % 5)), Math.sin(i) * (1 + (i % 5))])) });
+  p.clusterings.save({ runId: run.id, method: 'kmeans', params: { k: 5 }, clusterCount: 5, itemIds: ids, labels: Int32Array.from(ids, (_, i) => (i === 3 ? -1 : i % 5)) });
+  p.outliers.save({ runId: run.id, params: {}, itemIds: ids, scores: Float32Array.from(ids, (_, i) => i / N) });
+  p.tags.add(ids[0]!, 'ring');
+  p.close();
+});
+
+const EXPECTED: Record<FigureKind, string[]> = {
+  map: ['UMAP 1 (arbitrary units)', 'UMAP 2 (arbitrary units)', 'Cluster'],
+  gallery: ['Query', 'disk_00.fits'],
+  loss: ['Training step', 'BYOL loss (dimensionless)'],
+  sheet: ['disk_00.fits', 'Disk 0'],
+};
+
+describe('figures', () => {
+  for (const kind of ['map', 'gallery', 'loss', 'sheet'] as const) {
+    it(`${kind} as PDF, SVG and PNG`, async () => {
+      const session = ProjectSession.open(file);
+      try {
+        const extra = kind === 'map' ? { thumbnails: 8 } : kind === 'gallery' ? { query: 'data/disk_00.fits', k: 5 } : {};
+        const pdf = await exportFigure(session, kind, path.join(dir, `${kind}.pdf`), { format: 'pdf', width: 'single', ...extra });
+        const text = pdfText(fs.readFileSync(pdf.path));
+        for (const t of EXPECTED[kind]) expect(text).toContain(t);
+        expect(pdf.widthInches).toBe(3.35);
+
+        const svg = await exportFigure(session, kind, path.join(dir, `${kind}.svg`), { format: 'svg', width: 'double' });
+        const texts = svgTexts(fs.readFileSync(svg.path, 'utf8'));
+        for (const t of EXPECTED[kind]) expect(texts).toContain(t);
+        expect(fs.readFileSync(svg.path, 'utf8')).toContain('width="7in"');
+
+        const png = await exportFigure(session, kind, path.join(dir, `${kind}.png`), { format: 'png', width: 3.35, dpi: 150 });
+        expect(pngSize(fs.readFileSync(png.path))).toEqual(png.pixels);
+        expect(png.pixels!.width).toBe(Math.round(3.35 * 150));
+        expect(png.pixels!.height).toBe(Math.round(png.heightInches * 150));
+      } finally {
+        session.close();
+      }
+    }, 60_000);
+  }
+
+  it('colours the map by outlier score with a colour bar, or by tag', async () => {
+    const session = ProjectSession.open(file);
+    try {
+      const r = await exportFigure(session, 'map', path.join(dir, 'outliers.svg'), { format: 'svg', colourBy: 'outlier', colormap: 'cividis', thumbnails: 0 });
+      expect(svgTexts(fs.readFileSync(r.path, 'utf8'))).toContain('Outlier score');
+      const t = await exportFigure(session, 'map', path.join(dir, 'tags.svg'), { format: 'svg', colourBy: 'tag' });
+      expect(svgTexts(fs.readFileSync(t.path, 'utf8'))).toEqual(expect.arrayContaining(['Tag', 'ring', 'none']));
+    } finally {
+      session.close();
+    }
+  });
+});
+
+describe('astromorph figure', () => {
+  it('exports at a chosen DPI and width, then reproduces the figure from the stored settings', () => {
+    const first = cli(['figure', file, 'map', '--format', 'png', '--dpi', '100', '--width', 'double', '--thumbnails', '6', '--image-colormap', 'viridis', '--out', path.join(dir, 'a.png'), '--json']);
+    expect(first.stderr).toBe('');
+    const report = JSON.parse(first.stdout);
+    expect(report.settings).toMatchObject({ format: 'png', dpi: 100, width: 'double', thumbnails: 6, imageColormap: 'viridis' });
+    expect(pngSize(fs.readFileSync(path.join(dir, 'a.png')))).toEqual({ width: 700, height: report.pixels.height });
+    const again = cli(['figure', file, 'map', '--out', path.join(dir, 'b.png')]);
+    expect(again.stderr).toBe('');
+    expect(fs.readFileSync(path.join(dir, 'b.png')).equals(fs.readFileSync(path.join(dir, 'a.png')))).toBe(true);
+    const bad = cli(['figure', file, 'map', '--width', 'triple', '--out', path.join(dir, 'c.pdf')]);
+    expect(bad.status).toBe(2);
+  }, 60_000);
+});
