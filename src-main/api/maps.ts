@@ -179,14 +179,18 @@ export function pcaAxis(session: ProjectSession, mapId: number, component: numbe
   const { dim, mean, components } = map.pca;
   const loadings = components.subarray((component - 1) * dim, component * dim);
   // Coordinates of every item of the map, from the run's current vectors.
+  const set = project.embeddings.all(map.runId);
   const values: { item: DatasetItem; value: number }[] = [];
-  for (const itemId of map.itemIds) {
-    const v = project.embeddings.get(map.runId, itemId);
-    const item = project.items.get(itemId);
-    if (!v || !item || v.length !== dim) continue;
-    let s = 0;
-    for (let t = 0; t < dim; t++) s += (v[t] - mean[t]) * loadings[t];
-    values.push({ item, value: s });
+  if (set.dim === dim) {
+    const rowOf = new Map(set.itemIds.map((id, i) => [id, i]));
+    for (const itemId of map.itemIds) {
+      const row = rowOf.get(itemId);
+      const item = project.items.get(itemId);
+      if (row === undefined || !item) continue;
+      let s = 0;
+      for (let t = 0; t < dim; t++) s += (set.vectors[row * dim + t] - mean[t]) * loadings[t];
+      values.push({ item, value: s });
+    }
   }
   values.sort((a, b) => a.value - b.value || a.item.id - b.item.id);
   const axisItem = ({ item, value }: { item: DatasetItem; value: number }): AxisItem => ({
