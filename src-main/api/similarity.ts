@@ -137,7 +137,7 @@ export function candidateRows(project: Project, re: RunEmbeddings, filter: Simil
 function hnswIndex(project: Project, re: RunEmbeddings, metric: 'cosine' | 'euclidean', signal?: AbortSignal): Promise<HnswIndex> {
   let perProject = hnswIndexes.get(project);
   if (!perProject) hnswIndexes.set(project, (perProject = new Map()));
-  const key = `${re.run.id}/${metric}/${re.set.itemIds.length}`;
+  const key = `${re.run.id}/${metric}/${re.fingerprint}`;
   let index = perProject.get(key);
   if (!index) {
     index = HnswIndex.build(embeddingsOf(re.set), { metric, signal });
