@@ -100,7 +100,11 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
       throw new ApiError('bad-argument', '--resume continues a run with its own settings and seed; leave out --config and --seed (--epochs and --backend may change)');
     }
     run = runToResume(project);
-    settings = settingsOrUsageError(() => parseSettings({ ...run.config, ...(opts.epochs !== undefined && { epochs: opts.epochs }) }, `run ${run.id}`));
+    settings = settingsOrUsageError(() => parseSettings({
+      ...run.config,
+      ...(opts.epochs !== undefined && { epochs: opts.epochs }),
+      ...(opts.backend !== undefined && { backend: opts.backend }),
+    }, `run ${run.id} with options --epochs/--backend`));
     resumeFrom = project.checkpoints.latest(run.id)?.weights;
   } else {
     const base = settingsOrUsageError(() => (opts.settingsFile !== undefined ? loadSettings(opts.settingsFile) : parseSettings({})));
@@ -109,7 +113,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
       ...(opts.epochs !== undefined && { epochs: opts.epochs }),
       ...(opts.seed !== undefined && { seed: opts.seed }),
       ...(opts.backend !== undefined && { backend: opts.backend }),
-    }, opts.settingsFile));
+    }, 'options --epochs/--backend/--seed')); // the file alone was valid, so a problem here is an option's
     run = undefined as unknown as EmbeddingRun; // created below, once the backend is known
   }
   const { spec } = trainingSource(project, settings);
