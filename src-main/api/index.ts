@@ -37,3 +37,5 @@ export { openForWriting, relocateData, importEmbeddings, exportModel, importMode
 export type { ImportReport } from './sharing.ts';
 export { exportFigure, buildFigure, figureSettings, figureSettingsSchema, FIGURE_KINDS } from './figures.ts';
 export type { FigureKind, FigureReport, FigureSettings, FigureSettingsInput } from './figures.ts';
+export { exportEmbeddingTable, TABLE_FORMATS } from './table-export.ts';
+export type { TableFormat, TableExportReport } from './table-export.ts';

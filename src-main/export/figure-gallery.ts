@@ -18,7 +18,7 @@ export function buildGalleryFigure(input: GalleryInput, widthIn: number): Scene 
     { thumb: input.query.thumb, lines: ['Query', input.query.label], frame: categoryColour(5), bold: true },
     ...input.neighbours.map((nb, i) => ({
       thumb: nb.thumb,
-      lines: [`#${i + 1}  ${input.metric === 'cosine' ? 'cos. dist.' : 'dist.'} ${nb.distance.toPrecision(3)}`, nb.label],
+      lines: [`#${i + 1}  ${input.metric === 'cosine' ? 'cos. dist.' : 'dist.'} ${nb.distance.toFixed(3)}`, nb.label],
     })),
   ];
   const { items, bottom } = drawGrid(cells, width, 4, columnsFor(widthIn, cells.length));

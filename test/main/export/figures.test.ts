@@ -99,3 +99,34 @@ describe('astromorph figure', () => {
     expect(bad.status).toBe(2);
   }, 60_000);
 });
+
+describe('embedding tables from a project', () => {
+  it('carry the map, clusters, outlier scores and tags; astropy reads the FITS table and VOTable, numpy the .npy', async () => {
+    const { exportEmbeddingTable } = await import('../../../src-main/api/index.ts');
+    const { spawnSync } = await import('node:child_process');
+    const p = Project.open(file);
+    try {
+      const fits = await exportEmbeddingTable(p, 'fits', path.join(dir, 'emb.fits'));
+      expect(fits).toMatchObject({ rows: N, dim: 4, extras: ['umap_x', 'umap_y', 'cluster', 'outlier_score', 'tags'] });
+      const vot = await exportEmbeddingTable(p, 'votable', path.join(dir, 'emb.vot'));
+      const npy = await exportEmbeddingTable(p, 'npy', path.join(dir, 'emb.npy'));
+      expect(npy.paths).toEqual([path.join(dir, 'emb.npy'), path.join(dir, 'emb.csv')]);
+      const r = spawnSync('/usr/bin/python3', ['-c', `
+import sys, json, numpy as np
+from astropy.table import Table
+f = Table.read(sys.argv[1]); v = Table.read(sys.argv[2], format='votable'); a = np.load(sys.argv[3])
+print(json.dumps({'n': [len(f), len(v), a.shape[0]], 'cluster': [None if np.ma.is_masked(c) else int(c) for c in f['cluster']][:5],
+  'tags0': str(f['tags'][0]), 'file0': str(v['file'][0]), 'emb': np.asarray(f['embedding'][1], dtype=float).tolist()}))
+`, fits.paths[0]!, vot.paths[0]!, npy.paths[0]!], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      const got = JSON.parse(r.stdout);
+      expect(got.n).toEqual([N, N, N]);
+      expect(got.cluster).toEqual([0, 1, 2, null, 4]);
+      expect(got.tags0).toBe('ring');
+      expect(got.file0).toBe('data/disk_00.fits');
+      expect(got.emb).toEqual([Math.fround(Math.cos(1)), Math.fround(Math.sin(1)), 1, 1]);
+    } finally {
+      p.close();
+    }
+  }, 60_000);
+});

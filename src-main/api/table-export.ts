@@ -1,0 +1,75 @@
+// A run's embeddings with everything computed on them, as .npy (+ metadata CSV), a FITS binary table
+// or a VOTable: item path and header metadata, the latest map's coordinates, cluster labels, outlier
+// scores and tags, then the vector. The item columns are those of the CSV export (embedding.ts).
+import { dirname, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { writeEmbeddingsFitsTable, writeEmbeddingsNpy, writeEmbeddingsVotable, type EmbeddedItem, type TableExtras } from '../export/index.ts';
+import type { Project } from '../project/index.ts';
+import { embeddingRun } from './embedding-run.ts';
+import { ApiError } from './errors.ts';
+
+export type TableFormat = 'npy' | 'fits' | 'votable';
+export const TABLE_FORMATS: readonly TableFormat[] = ['npy', 'fits', 'votable'];
+
+export interface TableExportReport {
+  runId: number;
+  format: TableFormat;
+  /** The written files (the .npy and its metadata CSV, or the one table). */
+  paths: string[];
+  rows: number;
+  dim: number;
+  /** Extra columns included: map, cluster, outlier_score, tags. */
+  extras: string[];
+}
+
+export async function exportEmbeddingTable(project: Project, format: TableFormat, out: string, runId?: number): Promise<TableExportReport> {
+  const path = resolve(out);
+  if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new ApiError('not-a-folder', `cannot write ${out}: folder ${dirname(path)} does not exist`);
+  const run = embeddingRun(project, runId);
+  const set = project.embeddings.all(run.id);
+  const items: EmbeddedItem[] = [];
+  const ids: number[] = [];
+  set.itemIds.forEach((id, r) => {
+    const item = project.items.get(id);
+    if (!item) return;
+    ids.push(id);
+    items.push({ file: item.path, hdu: item.hdu, shape: item.shape, bitpix: item.bitpix, metadata: item.metadata,
+      vector: set.vectors.subarray(r * set.dim, (r + 1) * set.dim) });
+  });
+  const extras: TableExtras = {};
+  const included: string[] = [];
+  const mapInfo = project.maps.list(run.id).at(-1);
+  const map = mapInfo ? project.maps.get(mapInfo.id) : null;
+  if (map) {
+    const at = new Map(Array.from(map.itemIds, (id, i) => [id, i]));
+    const coord = (id: number, k: number) => (at.has(id) ? map.coords[2 * at.get(id)! + k]! : Number.NaN);
+    extras.map = { name: map.method, x: ids.map((id) => coord(id, 0)), y: ids.map((id) => coord(id, 1)) };
+    included.push(`${map.method}_x`, `${map.method}_y`);
+  }
+  const clustering = project.clusterings.latest(run.id);
+  if (clustering) {
+    const label = new Map(Array.from(clustering.itemIds, (id, i) => [id, clustering.labels[i]!]));
+    extras.clusters = ids.map((id) => label.get(id) ?? null);
+    included.push('cluster');
+  }
+  const scoring = project.outliers.latest(run.id);
+  if (scoring) {
+    const score = new Map(Array.from(scoring.itemIds, (id, i) => [id, scoring.scores[i]!]));
+    extras.outlierScores = ids.map((id) => score.get(id) ?? Number.NaN);
+    included.push('outlier_score');
+  }
+  extras.tags = ids.map((id) => project.tags.forItem(id));
+  included.push('tags');
+  let paths: string[];
+  if (format === 'npy') {
+    const written = await writeEmbeddingsNpy(path, items, set.dim, extras);
+    paths = [written.npy, written.csv];
+  } else if (format === 'fits') {
+    writeEmbeddingsFitsTable(path, items, set.dim, extras, { RUNID: run.id, ORIGIN: 'Astromorph' });
+    paths = [path];
+  } else {
+    writeEmbeddingsVotable(path, items, set.dim, extras, `Astromorph embeddings of run ${run.id}`);
+    paths = [path];
+  }
+  return { runId: run.id, format, paths, rows: items.length, dim: set.dim, extras: included };
+}
