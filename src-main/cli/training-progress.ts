@@ -25,7 +25,7 @@ function describeStart(s: TrainingStart): string {
   const where = s.resumed
     ? s.fromStep > 0 ? `resuming run ${s.runId} at step ${s.fromStep} (epoch ${s.fromEpoch + 1})` : `restarting run ${s.runId} from the beginning (it had no checkpoint)`
     : `training run ${s.runId}`;
-  return `${where} on ${s.items} items, ${s.epochs} epochs; backend: ${s.backend}`;
+  return `${where} on ${s.items} item${s.items === 1 ? '' : 's'}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}; backend: ${s.backend}`;
 }
 
 function stepLine(p: TrainingProgressReport): string {
