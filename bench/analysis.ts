@@ -3,12 +3,13 @@
 //   node bench/analysis.ts                 everything (about 15-25 min on 2 cores)
 //   node bench/analysis.ts similarity hnsw only the named parts (similarity, hnsw, graph, tsne, umap)
 //   ANALYSIS_BENCH_SIZES=10000 node bench/analysis.ts tsne umap    map sizes to run
+//   ANALYSIS_BENCH_TSNE_ITERATIONS=100 ...   fewer t-SNE iterations, with the full 750 extrapolated (marked as such)
 // Data: 40 clusters in a 16-D latent space mapped linearly to 128-D plus isotropic noise, which is
 // closer to a trained encoder's output (low intrinsic dimension) than i.i.d. Gaussian noise; HNSW is
 // also measured on i.i.d. Gaussian 128-D vectors, the hardest case for any graph index.
 import { availableParallelism, loadavg } from 'node:os';
 import { HnswIndex, SimilarityIndex, knnGraph, tsne, umap } from '../src-main/analysis/index.ts';
-import type { Embeddings } from '../src-main/analysis/index.ts';
+import type { Embeddings, ProgressCallback } from '../src-main/analysis/index.ts';
 import { SeededRandom } from '../src-main/analysis/seeded-random.ts';
 
 const parts = new Set(process.argv.slice(2));
@@ -18,6 +19,20 @@ const D = 128;
 
 function log(line: string): void {
   console.log(line);
+}
+
+/** Progress to stderr every ~10% of a stage, so a run stopped early still shows the rate. */
+function tracer(label: string): ProgressCallback {
+  const start = performance.now();
+  let lastStage = '';
+  let lastDecile = -1;
+  return (p) => {
+    const decile = Math.floor((10 * p.done) / Math.max(1, p.total));
+    if (p.stage === lastStage && decile === lastDecile) return;
+    lastStage = p.stage;
+    lastDecile = decile;
+    process.stderr.write(`  [${label}] ${p.stage} ${p.done}/${p.total} at ${seconds(performance.now() - start)}\n`);
+  };
 }
 
 function load(): string {
@@ -148,7 +163,7 @@ if (want('graph')) {
   for (const n of mapSizes) {
     const e = synthetic(n, 7);
     const t = performance.now();
-    const g = await knnGraph(e, 15, { metric: 'cosine' });
+    const g = await knnGraph(e, 15, { metric: 'cosine', onProgress: tracer(`graph ${n}`) });
     log(`knn graph n=${n} k=15 (${g.approximate ? 'HNSW' : 'exact, worker threads'}): ${seconds(performance.now() - t)}; load ${load()}`);
   }
 }
@@ -159,8 +174,13 @@ if (want('tsne')) {
     const t = performance.now();
     let graphDone = 0;
     let firstIter = 0;
+    const trace = tracer(`tsne ${n}`);
+    const iterations = Number(process.env.ANALYSIS_BENCH_TSNE_ITERATIONS ?? 750);
     const result = await tsne(e, {
+      iterations,
+      earlyExaggerationIterations: Math.min(250, iterations),
       onProgress: (p) => {
+        trace(p);
         if (p.stage !== 'tsne' && p.done === p.total) graphDone = performance.now();
         if (p.stage === 'tsne' && firstIter === 0) firstIter = performance.now();
       },
@@ -171,6 +191,10 @@ if (want('tsne')) {
         `(kNN graph k=90 ${seconds(graphDone - t)}; optimisation ${(((performance.now() - firstIter) / result.iterations)).toFixed(1)} ms/iteration); ` +
         `KL ${result.klDivergence.toFixed(3)}; peak RSS ${peakRssMiB()}; load ${load()}`,
     );
+    if (iterations < 750) {
+      const perIteration = (performance.now() - firstIter) / result.iterations;
+      log(`  EXTRAPOLATED, not measured: 750 iterations would take about ${seconds(graphDone - t + 750 * perIteration)} at this rate`);
+    }
   }
 }
 
@@ -180,9 +204,11 @@ if (want('umap')) {
     const t = performance.now();
     let graphDone = 0;
     let optimiseStart = 0;
+    const trace = tracer(`umap ${n}`);
     const result = await umap(e, {
       seed: 1,
       onProgress: (p) => {
+        trace(p);
         if (p.stage.startsWith('knn') && p.done === p.total) graphDone = performance.now();
         if (p.stage === 'umap (fuzzy graph)') optimiseStart = performance.now();
       },
