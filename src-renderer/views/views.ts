@@ -1,5 +1,12 @@
 // The views beyond the dataset browser, by tab name (the dataset view holds the viewer and is mounted directly).
 import type { Component } from 'svelte';
 import type { ViewName } from '../lib/state/app-state.svelte.ts';
+import EmbeddingMap from './EmbeddingMap.svelte';
+import SimilarityGallery from './SimilarityGallery.svelte';
+import TrainingMonitor from './TrainingMonitor.svelte';
 
-export const VIEWS: Record<Exclude<ViewName, 'dataset'>, Component> = {} as Record<Exclude<ViewName, 'dataset'>, Component>;
+export const VIEWS: Record<Exclude<ViewName, 'dataset'>, Component> = {
+  training: TrainingMonitor,
+  map: EmbeddingMap,
+  similar: SimilarityGallery,
+};

@@ -70,6 +70,87 @@ describe('astromorph serve in Chromium', () => {
     await page.getByTestId('search').fill('');
   });
 
+  it('validates training settings, trains a short run and shows live progress', async () => {
+    await page.getByTestId('tab-training').click();
+    await page.getByTestId('settings-form').waitFor();
+    // The main side checks the form with the TOML schema: a batch of 1 is refused, naming the key.
+    await page.getByTestId('field-batch_size').fill('1');
+    await expect.poll(() => page.locator('.err').first().textContent()).toMatch(/^batch_size: /);
+    expect(await page.getByTestId('start-training').isDisabled()).toBe(true);
+    const small: Record<string, string> = { epochs: '3', batch_size: '16', image_size: '32', width: '8', depth: '2', projection_size: '32', projection_hidden_size: '64' };
+    for (const [key, value] of Object.entries(small)) await page.getByTestId(`field-${key}`).fill(value);
+    await expect.poll(() => page.getByTestId('start-training').isDisabled()).toBe(false);
+    await page.getByTestId('start-training').click();
+    // Progress events arrive: the step counter moves and the curve gets points.
+    await expect.poll(() => page.getByTestId('training-stats').textContent(), { timeout: 60_000 }).toMatch(/step\s*\d+\/12/);
+    await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 120_000 }).toMatch(/run 1 done/);
+    const lossPath = await page.locator('[data-testid=loss-chart] path.raw').getAttribute('d');
+    expect((lossPath ?? '').split('L').length).toBeGreaterThanOrEqual(10);
+    expect(await page.getByTestId('runs').textContent()).toMatch(/done\s*3\/3/);
+    await screenshot(page, '2-training');
+  });
+
+  it('embeds the run and maps it; a lasso selects points that can be tagged and exported', async () => {
+    await page.getByTestId('embed-1').click();
+    // A finished embedding switches to the map, which computes PCA for the newest run.
+    await page.getByTestId('scatter').waitFor({ timeout: 60_000 });
+    await expect.poll(() => canvasForeground(page, '[data-testid=scatter]'), { timeout: 30_000 }).toBeGreaterThan(200);
+    await page.getByTestId('lasso-tool').click();
+    const box = (await page.getByTestId('scatter').boundingBox())!;
+    // A big loop around the centre of the map: the fitted points spread over the whole canvas.
+    const cx = box.x + box.width / 2, cy = box.y + box.height / 2, r = Math.min(box.width, box.height) * 0.3;
+    await page.mouse.move(cx + r, cy);
+    await page.mouse.down();
+    for (let a = 0; a <= 2 * Math.PI + 0.01; a += Math.PI / 24) await page.mouse.move(cx + r * Math.cos(a), cy + r * Math.sin(a));
+    await page.mouse.up();
+    const count = Number(((await page.getByTestId('selection-count').textContent()) ?? '').split(' ')[0]);
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThan(64);
+    await page.getByTestId('selection-tag').fill('core');
+    await page.getByTestId('tag-selection').click();
+    await expect.poll(() => page.locator('[data-testid=colour-by]').count()).toBe(1);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-selection').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`survey-selection-${count}.csv`);
+    await screenshot(page, '3-map-lasso');
+    // Tagged items show the tag in the dataset browser.
+    await page.getByTestId('tab-dataset').click();
+    await expect.poll(() => page.locator('aside .tags').textContent()).toContain(`core ${count}`);
+  });
+
+  it('finds similar images from the map and follows a match', async () => {
+    await page.getByTestId('tab-map').click();
+    await page.getByTestId('scatter').waitFor();
+    await expect.poll(() => canvasForeground(page, '[data-testid=scatter]'), { timeout: 30_000 }).toBeGreaterThan(200);
+    // Sweep the cursor until it hovers a point (the side panel shows the item), then click there.
+    const box = (await page.getByTestId('scatter').boundingBox())!;
+    let found = false;
+    for (let y = box.y + 20; y < box.y + box.height - 20 && !found; y += 12) {
+      for (let x = box.x + 20; x < box.x + box.width - 20 && !found; x += 12) {
+        await page.mouse.move(x, y);
+        if (await page.getByTestId('map-item').count()) {
+          found = true;
+          await page.mouse.down();
+          await page.mouse.up();
+        }
+      }
+    }
+    expect(found).toBe(true);
+    await page.getByTestId('map-similar').click();
+    await page.getByTestId('similar-results').waitFor();
+    await expect.poll(() => page.getByTestId('match').count()).toBe(24);
+    const scores = (await page.locator('[data-testid=match] .score').allTextContents()).map(Number);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    const first = await page.getByTestId('similar-query').textContent();
+    const next = (await page.locator('[data-testid=match] .nm').first().textContent())!;
+    await page.getByTestId('match').first().click();
+    await expect.poll(() => page.getByTestId('similar-query').textContent()).toContain(next);
+    expect(await page.getByTestId('similar-query').textContent()).not.toBe(first);
+    await page.locator('[data-testid=match] img').first().waitFor();
+    await screenshot(page, '4-similar');
+  });
+
   it('raised no uncaught page errors', () => {
     expect(pageErrors).toEqual([]);
   });
