@@ -93,6 +93,7 @@ export async function createGradientPool(settings: TrainingSettings, workers: nu
       }
       const pending = helpers.map((h, i) => {
         const { start: s0, n } = shards[i + 1]!;
+        if (n === 0) return Promise.resolve<GradientWorkerReply>({ type: 'grads', loss: 0 }); // batch smaller than the pool
         h.views.set(b.view1.subarray(s0 * pixels, (s0 + n) * pixels), 0);
         h.views.set(b.view2.subarray(s0 * pixels, (s0 + n) * pixels), n * pixels);
         const reply = nextMessage(h.worker);
@@ -113,6 +114,7 @@ export async function createGradientPool(settings: TrainingSettings, workers: nu
       const grads = tf.tidy(() => {
         const sums = mine.grads.map((g) => tf.mul(g, weightOf(own.n)));
         helpers.forEach((h, i) => {
+          if (shards[i + 1]!.n === 0) return;
           let off = 0;
           trainable.forEach((w, k) => {
             const part = tf.tensor(h.grads.subarray(off, off + w.variable.size), w.variable.shape);

@@ -46,4 +46,26 @@ describe('gradient pool', () => {
       byol.dispose();
     }
   });
+
+  it('a batch smaller than the pool leaves the spare threads idle and still gives the batch gradient', async () => {
+    const s = parseSettings({ encoder: 'small-cnn', width: 4, depth: 2, image_size: 8, batch_size: 4, projection_size: 4, projection_hidden_size: 8, seed: 5 });
+    const byol = new Byol(s, { totalSteps: 10, warmupSteps: 0 });
+    const rng = new Rng(6);
+    const mk = () => Float32Array.from({ length: 2 * 64 }, () => rng.normal());
+    const batch = { view1: mk(), view2: mk(), batchSize: 2, size: 8, channels: 1, indices: [] };
+    const pool = await createGradientPool(s, 3, 'wasm', byol);
+    try {
+      const shape: [number, number, number, number] = [2, 8, 8, 1];
+      const ref = tf.tidy(() => byol.gradients(tf.tensor4d(batch.view1, shape), tf.tensor4d(batch.view2, shape)));
+      const got = await pool.gradients(byol, batch);
+      expect(got.loss).toBeCloseTo(ref.loss.dataSync()[0]!, 5);
+      const a = ref.grads[0]!.dataSync();
+      const b = got.grads[0]!.dataSync();
+      for (let k = 0; k < a.length; k++) expect(b[k]).toBeCloseTo(a[k]!, 4);
+      tf.dispose([ref.loss, ...ref.grads, ...got.grads]);
+    } finally {
+      await pool.close();
+      byol.dispose();
+    }
+  });
 });
