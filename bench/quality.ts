@@ -120,11 +120,11 @@ reportNuisance('raw pixels', held.samples.map((s) => s.data));
 console.log(`(${clock()})`);
 
 // (b) BYOL. Imported lazily so the raw-pixel baseline runs without the model layer.
-async function byolFeatures(augmentations: AugmentationSpec[], label: string): Promise<{ main: Float32Array[]; held: Float32Array[] }> {
+async function byolFeatures(augmentations: AugmentationSpec[], label: string, untrained = false): Promise<{ main: Float32Array[]; held: Float32Array[] }> {
   const { startTraining, embed } = await import('../src-main/model/index.ts');
   const config = {
-    epochs: EPOCHS, batch_size: BATCH, encoder: ENCODER, width: WIDTH, depth: DEPTH, image_size: S, channels: 1,
-    projection_size: 64, projection_hidden_size: 256, learning_rate: LR, warmup_epochs: 1, seed: SEED, augmentations,
+    epochs: untrained ? 1 : EPOCHS, batch_size: BATCH, encoder: ENCODER, width: WIDTH, depth: DEPTH, image_size: S, channels: 1,
+    projection_size: 64, projection_hidden_size: 256, learning_rate: untrained ? 1e-12 : LR, warmup_epochs: 1, seed: SEED, augmentations,
     moving_average_decay: TAU,
   };
   const t0 = performance.now();
@@ -136,7 +136,7 @@ async function byolFeatures(augmentations: AugmentationSpec[], label: string): P
     console.log(`   [${label}] step ${p.globalStep}/${p.totalSteps} loss ${p.loss.toFixed(3)} ${p.imagesPerSecond.toFixed(1)} img/s data-wait ${pct(p.dataWaitShare)} (${p.backend})`);
   });
   const result = await handle.done;
-  console.log(`   [${label}] trained ${EPOCHS} epochs in ${((performance.now() - t0) / 1000).toFixed(0)} s; epoch losses ${result.epochLosses.map((l) => l.toFixed(3)).join(' ')}`);
+  console.log(`   [${label}] trained ${config.epochs} epochs in ${((performance.now() - t0) / 1000).toFixed(0)} s; epoch losses ${result.epochLosses.map((l) => l.toFixed(3)).join(' ')}`);
   const collect = async (list: ImageSample[]) => {
     const out: Float32Array[] = [];
     for await (const e of embed(result.checkpoint, config, { length: list.length, get: (i) => list[i]! })) out.push(e.vector);
@@ -164,5 +164,10 @@ if (args.ablate !== undefined) {
   const f = await byolFeatures(AUGMENTATIONS, 'BYOL');
   report('BYOL', f.main);
   reportNuisance('BYOL', f.held);
+  // What BYOL has to beat beyond random convolutional features: the same encoder, weights as initialised.
+  console.log(`\n(c) the same encoder untrained (1 epoch at learning rate 1e-12)`);
+  const u = await byolFeatures(AUGMENTATIONS, 'untrained', true);
+  report('untrained encoder', u.main);
+  reportNuisance('untrained encoder', u.held);
 }
 console.log(`\ntotal ${clock()}`);
