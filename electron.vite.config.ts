@@ -7,7 +7,14 @@ import { resolve } from 'node:path';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src-main/shell/main.ts') } },
+      rollupOptions: {
+        input: { index: resolve('src-main/shell/main.ts') },
+        // The core stays as TypeScript sources that Electron's Node (22.18+, type stripping) loads as they are:
+        // its worker threads start from `new URL('./x-worker.ts', import.meta.url)`, which bundling would break.
+        external: [/[\\/]src-main[\\/](api|fits|dataset|project|model|analysis|export|synthetic)[\\/]/],
+        // out/main/index.js reaches them from where it is written, not from src-main/shell/.
+        output: { paths: (id: string) => (id.includes('src-main') ? `../../src-main/${id.split(/src-main[\\/]/)[1]}` : id) },
+      },
       // Native and wasm packages are loaded from node_modules at run time, never bundled.
       externalizeDeps: true,
     },

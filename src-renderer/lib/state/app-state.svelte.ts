@@ -101,6 +101,29 @@ export class AppState {
     }
   }
 
+  /** Scans a folder into the project (asks for one with a native dialog when none is given and the host has them). */
+  async addFolder(path?: string): Promise<void> {
+    let folder: string | null = path?.trim() || null;
+    if (!folder && this.#host?.kind === 'electron') folder = (await this.guard('Choosing a folder', () => this.api.call('chooseFolder', {}))) ?? null;
+    if (!folder) return;
+    const chosen = folder;
+    await this.task(`Scanning ${chosen}`, async (task) => {
+      const off = this.api.on('scanProgress', (p) => {
+        task.progress = p.total > 0 && p.phase === 'read' ? p.done / p.total : null;
+        task.detail = `${p.phase === 'walk' ? 'finding' : 'reading'} ${p.done}${p.total ? `/${p.total}` : ''}`;
+      });
+      try {
+        const report = await this.api.call('addFolders', { folders: [chosen] }, { signal: task.signal });
+        if (report.failed > 0) this.report('Scan', new Error(`${report.failed} file(s) could not be read; filter by status "failed" to see why`));
+      } finally {
+        off();
+      }
+    });
+  }
+
+  /** Menu > Export: the map's lasso selection when there is one (the map view asks), else every item. */
+  exportRequests = $state(0);
+
   report(title: string, e: unknown): void {
     const message = e instanceof Error ? e.message : String(e);
     this.#errors = [...this.#errors.slice(-4), { id: this.#next++, title, message }];
