@@ -3,7 +3,7 @@ export { CsvWriter, csvField, formatNumber, formatFloat32, type CsvValue } from 
 export { writeEmbeddingsCsv, embeddingColumns, METADATA_COLUMNS, type EmbeddedItem } from './embedding-table.ts';
 export { metadataColumns, embeddingColumn, type TableExtras } from './table-columns.ts';
 export { writeEmbeddingsFitsTable } from './fits-table.ts';
-export { writeEmbeddingsVotable, encodeVotable } from './votable.ts';
+export { writeEmbeddingsVotable, encodeVotable, type VotableEncoding } from './votable.ts';
 export { encodeNpy, decodeNpy, readNpy, writeNpy, NpyError, type Npy, type NpyArray } from './npy.ts';
 export { writeEmbeddingsNpy, writeColumnsCsv, metadataCsvPath } from './embeddings-npy.ts';
 export { readEmbeddingsFile, ImportError, type ImportedEmbeddings } from './import-embeddings.ts';

@@ -130,3 +130,27 @@ print(json.dumps({'n': [len(f), len(v), a.shape[0]], 'cluster': [None if np.ma.i
     }
   }, 60_000);
 });
+
+describe('a shared project without its data', () => {
+  it('still makes figures from its stored thumbnails, embeddings and map', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'am-figures-copy-'));
+    try {
+      const copy = path.join(elsewhere, 'copy.amproj');
+      fs.copyFileSync(file, copy);
+      const session = ProjectSession.open(copy);
+      try {
+        expect(fs.existsSync(session.project.items.list()[0]!.absolutePath)).toBe(false);
+        const sheet = await exportFigure(session, 'sheet', path.join(elsewhere, 'sheet.svg'), { format: 'svg', stretch: 'linear', imageColormap: 'cividis', limit: 4 });
+        const svg = fs.readFileSync(sheet.path, 'utf8');
+        expect(svg.match(/<image /g)).toHaveLength(4);
+        expect(svg).not.toContain('no preview');
+        const map = await exportFigure(session, 'map', path.join(elsewhere, 'map.pdf'), { format: 'pdf', thumbnails: 5 });
+        expect(pdfText(fs.readFileSync(map.path))).toContain('UMAP 1 (arbitrary units)');
+      } finally {
+        session.close();
+      }
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+});

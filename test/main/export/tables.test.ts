@@ -1,7 +1,7 @@
 // The table exports read back with the tools astronomers use: astropy (FITS table, VOTable) and
 // numpy/pandas-free csv (the .npy and its metadata CSV). /usr/bin/python3 has astropy and numpy.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,10 +75,11 @@ print(json.dumps({'cols': t.colnames, 'file': [str(x) for x in t['file']], 'obje
 });
 
 describe('VOTable', () => {
-  it('astropy.io.votable parses it with units, the vector field and escaped text', () => {
+  it.each(['binary2', 'tabledata'] as const)('astropy.io.votable parses it (%s) with units, the vector field and escaped text', (encoding) => {
     const rows = items(4);
-    const file = join(dir, 'emb.vot');
-    writeEmbeddingsVotable(file, rows, DIM, extras(4));
+    const file = join(dir, `emb-${encoding}.vot`);
+    writeEmbeddingsVotable(file, rows, DIM, extras(4), 'test', encoding);
+    expect(readFileSync(file, 'utf8')).toContain(encoding === 'binary2' ? '<BINARY2>' : '<TABLEDATA>');
     const got = python(`
 import sys, json, numpy as np
 from astropy.io.votable import parse_single_table
