@@ -20,18 +20,17 @@ export function releaseRun(project: Project, runId: number): void {
   project.settings.set(key(runId), undefined);
 }
 
-/** The pid of a live process on this machine that trains the run, or null when none does. */
-export function liveTrainer(project: Project, runId: number): number | null {
+/** The live process on this machine (or any process on another) that trains the run; null when none does. */
+export function liveTrainer(project: Project, runId: number): { pid: number; host: string } | null {
   const t = project.settings.get(key(runId)) as Partial<Trainer> | undefined;
-  if (t == null || typeof t.pid !== 'number' || t.host !== hostname()) {
-    // Another machine's process (a project on a shared disk) cannot be probed; a person must decide.
-    return t != null && typeof t.pid === 'number' ? t.pid : null;
-  }
+  if (t == null || typeof t.pid !== 'number' || typeof t.host !== 'string') return null;
+  // Another machine's process (a project on a shared disk) cannot be probed; a person must decide.
+  if (t.host !== hostname()) return { pid: t.pid, host: t.host };
   if (t.pid === process.pid) return null;
   try {
     process.kill(t.pid, 0);
-    return t.pid;
+    return { pid: t.pid, host: t.host };
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? t.pid : null;
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? { pid: t.pid, host: t.host } : null;
   }
 }

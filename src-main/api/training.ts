@@ -2,6 +2,7 @@
 // worker. A run (EmbeddingRun) records the settings, the backend actually used and the seed; every
 // epoch's checkpoint is saved with that epoch's losses in one transaction, so a kill at any moment
 // leaves the project at the last finished epoch, from which `resume` continues the same run.
+import { hostname } from 'node:os';
 import type { TrainingSettings, TrainingHandle } from '../model/index.ts';
 import type { SampleSourceSpec } from '../model/data/index.ts';
 import type { EmbeddingRun, LossPoint, Project } from '../project/index.ts';
@@ -78,8 +79,11 @@ function runToResume(project: Project): EmbeddingRun {
   const run = runs[runs.length - 1];
   if (run === undefined) throw new ApiError('no-run', `${project.path} has no unfinished training run to resume; train without --resume to start one`);
   if (run.status === 'running' || run.status === 'paused') {
-    const pid = liveTrainer(project, run.id);
-    if (pid !== null) throw new ApiError('run-busy', `run ${run.id} is still being trained by process ${pid}; stop it first`);
+    const trainer = liveTrainer(project, run.id);
+    if (trainer !== null) {
+      const where = trainer.host === hostname() ? '' : ` on ${trainer.host}`;
+      throw new ApiError('run-busy', `run ${run.id} is still being trained by process ${trainer.pid}${where}; stop it first`);
+    }
   }
   return run;
 }
