@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Project } from '../project/index.ts';
+import type { OpenOptions } from '../project/index.ts';
 import { addFolders } from '../dataset/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import { ApiError } from './errors.ts';
@@ -31,10 +32,18 @@ export class ProjectSession {
     return new ProjectSession(path, Project.create(path));
   }
 
-  /** Opens an existing project file (ApiError 'no-project' when there is none). */
-  static open(arg: string): ProjectSession {
+  /**
+   * Opens an existing project file (ApiError 'no-project' when there is none). With `lock`, a project
+   * another live process holds opens read-only (see readOnly and project.lockedBy).
+   */
+  static open(arg: string, options: OpenOptions = {}): ProjectSession {
     const path = existingProjectPath(arg);
-    return new ProjectSession(path, Project.open(path));
+    return new ProjectSession(path, Project.open(path, options));
+  }
+
+  /** True when another process holds the project's lock: reading works, changes are refused. */
+  get readOnly(): boolean {
+    return this.project.readOnly;
   }
 
   get project(): Project {

@@ -62,7 +62,9 @@ export function figureCommand(): Command {
       + '  astromorph figure survey.amproj loss --format png --dpi 600 --out loss.png\n'
       + '  astromorph figure survey.amproj map --out map2.pdf      # same settings as last time')
     .action(async (projectArg: string, kind: FigureKind, opts: FigureOpts) => {
-      const session = ProjectSession.open(projectArg);
+      // Under the lock: while another process has the project open, the figure is still made, but its
+      // settings are not stored (the project is read-only here).
+      const session = ProjectSession.open(projectArg, { lock: true });
       const changes: FigureSettingsInput = {
         format: opts.format, dpi: opts.dpi, width: opts.width, run: opts.run, method: opts.method, colourBy: opts.colorBy,
         colormap: opts.colormap, thumbnails: opts.thumbnails, query: opts.query, k: opts.k, limit: opts.limit,
@@ -80,5 +82,6 @@ export function figureCommand(): Command {
       }
       const size = report.pixels ? `${report.pixels.width} x ${report.pixels.height} px` : `${report.widthInches.toFixed(2)} x ${report.heightInches.toFixed(2)} in`;
       process.stdout.write(`wrote ${report.kind} figure (${size}) to ${report.path}\n`);
+      if (!report.settingsStored) process.stdout.write('the project is open in another process (read-only here): these figure settings were not stored\n');
     });
 }

@@ -154,3 +154,23 @@ describe('a shared project without its data', () => {
     }
   });
 });
+
+describe('astromorph figure while another process has the project open', () => {
+  it('still writes the figure, says the settings were not stored, and leaves them unchanged', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [path.join(import.meta.dirname, '../project/lock-child.ts'), file], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise((resolve) => child.stdout!.once('data', resolve));
+    try {
+      const r = cli(['figure', file, 'loss', '--format', 'svg', '--width', '5', '--out', path.join(dir, 'locked.svg')]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('these figure settings were not stored');
+      expect(svgTexts(fs.readFileSync(path.join(dir, 'locked.svg'), 'utf8'))).toContain('Training step');
+    } finally {
+      child.stdin!.write('close\n');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    const p = Project.open(file);
+    expect((p.settings.get('figure.loss') as { width: unknown }).width).not.toBe(5);
+    p.close();
+  }, 60_000);
+});
