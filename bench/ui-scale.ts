@@ -1,0 +1,119 @@
+// The UI at survey scale: 100,000 items and a 100,000-point map. Builds a project with that many item
+// rows and 16-d embeddings (no files: the grid and map need rows, not pixels), then measures the
+// service (paging, sorting, PCA map) in Node and the served UI in Chromium: DOM cells while scrolling
+// the grid, frame times while scrolling, time to draw the map, and frame times while zooming/panning it.
+//   node bench/ui-scale.ts [items]
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Project } from '../src-main/project/index.ts';
+import { createDispatch, DesktopService, EventHub } from '../src-main/api/index.ts';
+import { emptyMetadata } from '../src-main/dataset/index.ts';
+import { ensureRendererBuilt, launchChromium, serve } from '../test/e2e/served-app.ts';
+
+const N = Number(process.argv[2] ?? 100_000);
+const D = 16;
+const dir = mkdtempSync(join(tmpdir(), 'astromorph-ui-bench-'));
+mkdirSync(join(dir, 'survey-data'));
+const file = join(dir, 'big.amproj');
+
+let t = performance.now();
+const project = Project.create(file);
+const datasetId = project.datasets.add(join(dir, 'survey-data'));
+const classes = ['ring', 'spiral', 'smooth', 'binary', 'asymmetric', 'multi-ring'];
+let seed = 12345;
+const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+project.transaction(() => {
+  for (let i = 0; i < N; i++) {
+    const metadata = { ...emptyMetadata(), object: `src-${classes[i % 6]}-${i}`, ra: random() * 360, dec: random() * 180 - 90, bunit: 'Jy/beam' };
+    project.items.save({
+      path: `survey-data/${String(i).padStart(6, '0')}.fits`, datasetId, size: 20160, mtimeMs: 0, contentHash: null, hdu: 0,
+      shape: [64, 64], axisKinds: ['spatial', 'spatial'], bitpix: -32, status: i % 97 === 0 ? 'failed' : 'ok',
+      error: i % 97 === 0 ? 'synthetic failure' : null, metadata, header: {}, issues: [],
+    });
+  }
+});
+const run = project.runs.create({ config: { epochs: 1 }, backend: 'wasm', seed: 0 });
+const rows: { itemId: number; vector: Float32Array }[] = [];
+for (let i = 1; i <= N; i++) {
+  const v = new Float32Array(D);
+  const c = i % 6;
+  for (let k = 0; k < D; k++) v[k] = (k === c ? 3 : 0) + random() - 0.5;
+  rows.push({ itemId: i, vector: v });
+}
+project.embeddings.putMany(run.id, rows);
+project.runs.setStatus(run.id, 'done');
+project.close();
+console.log(`project with ${N.toLocaleString()} items and ${D}-d embeddings built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+// The service in Node.
+const service = new DesktopService({ events: new EventHub(), host: 'browser' });
+const dispatch = createDispatch(service);
+service.openPath(file);
+t = performance.now();
+await dispatch('queryItems', { offset: 0, limit: 300 });
+console.log(`queryItems, first page (loads every row): ${(performance.now() - t).toFixed(0)} ms`);
+t = performance.now();
+await dispatch('queryItems', { offset: 50_000, limit: 300 });
+console.log(`queryItems, another page of the same order: ${(performance.now() - t).toFixed(1)} ms`);
+t = performance.now();
+await dispatch('queryItems', { sort: 'ra', descending: true, search: 'spiral', offset: 0, limit: 300 });
+console.log(`queryItems, search + sort by RA: ${(performance.now() - t).toFixed(0)} ms`);
+t = performance.now();
+await dispatch('computeMap', { runId: run.id, method: 'pca' });
+console.log(`computeMap PCA of ${N.toLocaleString()} points: ${(performance.now() - t).toFixed(0)} ms`);
+await service.close();
+
+// The served UI in Chromium.
+ensureRendererBuilt();
+const server = await serve(file);
+const browser = await launchChromium();
+const page = browser.pages()[0] ?? (await browser.newPage());
+t = performance.now();
+await page.goto(server.url);
+await page.locator('[data-item]').first().waitFor();
+console.log(`page load to first grid cells: ${(performance.now() - t).toFixed(0)} ms`);
+
+/** Frame intervals (ms) while `steps` scroll/zoom actions run one per animation frame. */
+async function frameTimes(script: string): Promise<{ median: number; p95: number; max: number; cells: number }> {
+  return page.evaluate(async (body) => {
+    const act = new Function('i', body) as (i: number) => void;
+    const times: number[] = [];
+    let last = performance.now();
+    let cells = 0;
+    for (let i = 0; i < 120; i++) {
+      act(i);
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+      cells = Math.max(cells, document.querySelectorAll('[data-item], .cell.placeholder').length);
+    }
+    times.sort((a, b) => a - b);
+    return { median: times[60], p95: times[Math.floor(times.length * 0.95)], max: times[times.length - 1], cells };
+  }, script);
+}
+
+const smooth = await frameTimes(`const g = document.querySelector('[data-testid=grid]'); g.scrollTop = 200000 + i * 40; g.dispatchEvent(new Event('scroll'));`);
+console.log(`grid smooth scroll (40 px per frame, mid-survey): frame median ${smooth.median.toFixed(1)} ms, p95 ${smooth.p95.toFixed(1)} ms, max ${smooth.max.toFixed(1)} ms; at most ${smooth.cells} cells in the DOM`);
+const grid = await frameTimes(`const g = document.querySelector('[data-testid=grid]'); g.scrollTop = (i / 120) * (g.scrollHeight - g.clientHeight); g.dispatchEvent(new Event('scroll'));`);
+console.log(`grid jumps through ${N.toLocaleString()} items: frame median ${grid.median.toFixed(1)} ms, p95 ${grid.p95.toFixed(1)} ms, max ${grid.max.toFixed(1)} ms; at most ${grid.cells} cells in the DOM`);
+
+await page.getByTestId('tab-map').click();
+t = performance.now();
+await page.getByTestId('scatter').waitFor();
+await page.waitForFunction(() => {
+  const c = document.querySelector('[data-testid=scatter]') as HTMLCanvasElement | null;
+  if (!c || c.width === 0) return false;
+  const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 64) if (d[i] + d[i + 1] + d[i + 2] > 120) n++;
+  return n > 100;
+}, null, { timeout: 120_000 });
+console.log(`map tab to ${N.toLocaleString()} points drawn (PCA + clusters over HTTP): ${(performance.now() - t).toFixed(0)} ms`);
+const zoom = await frameTimes(`const c = document.querySelector('[data-testid=scatter]'); const r = c.getBoundingClientRect(); c.dispatchEvent(new WheelEvent('wheel', { deltaY: i < 60 ? -40 : 40, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));`);
+console.log(`map wheel zoom: frame median ${zoom.median.toFixed(1)} ms, p95 ${zoom.p95.toFixed(1)} ms, max ${zoom.max.toFixed(1)} ms`);
+const hover = await frameTimes(`const c = document.querySelector('[data-testid=scatter]'); const r = c.getBoundingClientRect(); c.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + (i / 120) * r.width, clientY: r.top + r.height / 2, bubbles: true }));`);
+console.log(`map hover sweep: frame median ${hover.median.toFixed(1)} ms, p95 ${hover.p95.toFixed(1)} ms, max ${hover.max.toFixed(1)} ms`);
+await browser.close();
+await server.stop();
