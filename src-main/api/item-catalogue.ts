@@ -47,7 +47,7 @@ export class ItemCatalogue {
       const statuses = q.status && q.status.length > 0 ? new Set(q.status) : null;
       const matching = cards.filter((c) => (statuses === null || statuses.has(c.status))
         && (q.tag === undefined || c.tags.includes(q.tag))
-        && (search === '' || c.path.toLowerCase().includes(search) || (c.object ?? '').toLowerCase().includes(search)));
+        && (search === '' || [c.path, c.object, c.telescope, c.bunit].some((v) => v !== null && v.toLowerCase().includes(search))));
       const value = sortValue(q.sort);
       const sign = q.descending ? -1 : 1;
       // Missing values sort last whatever the direction; ties fall back to the path so pages are stable.

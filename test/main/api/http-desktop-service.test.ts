@@ -18,7 +18,7 @@ const SETTINGS = { epochs: 3, batch_size: 16, encoder: 'small-cnn', image_size: 
 function next<E extends EventName>(event: E, test: (p: ApiEvents[E]) => boolean = () => true): Promise<ApiEvents[E]> {
   return new Promise((done) => {
     const stop = events.listen((e, p) => {
-      if (e === event && test(p as ApiEvents[E])) {
+      if ((e as string) === event && test(p as unknown as ApiEvents[E])) {
         stop();
         done(p as ApiEvents[E]);
       }
