@@ -41,6 +41,28 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('sharing from the command line', () => {
+  it('model export writes tfjs files and model import makes a new run with that checkpoint', () => {
+    const out = path.join(dir, 'model');
+    const e = cli(['model', 'export', file, out]);
+    expect(e.stderr).toBe('');
+    expect(fs.readdirSync(out).sort()).toEqual(['model.json', 'weights.bin']);
+    const i = cli(['model', 'import', file, out]);
+    expect(i.stderr).toBe('');
+    const runId = Number(/as run (\d+)/.exec(i.stdout)![1]);
+    const p = Project.open(file);
+    try {
+      expect(p.checkpoints.latest(runId)).not.toBeNull();
+      expect(p.runs.get(runId)!.config).toMatchObject({ image_size: 16, encoder: 'small-cnn' });
+    } finally {
+      p.close();
+    }
+    // The collaborator's side: embed with the imported network.
+    const embedded = cli(['embed', file, '--run', String(runId), '--json', '--no-progress']);
+    expect(embedded.status).toBe(0);
+    expect(hasStackTrace(embedded.stderr)).toBe(false);
+    expect(JSON.parse(embedded.stdout)).toMatchObject({ runId, items: 3, total: 3, dim: 16, cancelled: false });
+  }, 60_000);
+
   it('relocate reports found and missing files', () => {
     const moved = path.join(dir, 'moved');
     fs.mkdirSync(moved);
@@ -64,6 +86,10 @@ describe('sharing from the command line', () => {
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ rows: 3, imported: 2, dim: 2, unmatched: ['nothing.fits'] });
+    // The imported run is searchable like any other.
+    const near = cli(['similar', file, 'data/d1.fits', '--run', String(report.runId), '--k', '1', '--json']);
+    expect(near.stderr).toBe('');
+    expect(JSON.parse(near.stdout).neighbours.map((n: { path: string }) => path.basename(n.path))).toEqual(['zero.fits']);
     const p = Project.open(file);
     try {
       const zero = p.items.list().find((i) => i.path.endsWith('zero.fits'))!;
@@ -76,23 +102,6 @@ describe('sharing from the command line', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/none\.csv: no such file/);
     expect(hasStackTrace(bad.stderr)).toBe(false);
-  });
-
-  it('model export writes tfjs files and model import makes a new run with that checkpoint', () => {
-    const out = path.join(dir, 'model');
-    const e = cli(['model', 'export', file, out]);
-    expect(e.stderr).toBe('');
-    expect(fs.readdirSync(out).sort()).toEqual(['model.json', 'weights.bin']);
-    const i = cli(['model', 'import', file, out]);
-    expect(i.stderr).toBe('');
-    const runId = Number(/as run (\d+)/.exec(i.stdout)![1]);
-    const p = Project.open(file);
-    try {
-      expect(p.checkpoints.latest(runId)).not.toBeNull();
-      expect(p.runs.get(runId)!.config).toMatchObject({ image_size: 16, encoder: 'small-cnn' });
-    } finally {
-      p.close();
-    }
   });
 
   it('refuses to change a project another process has open, naming that process', async () => {
