@@ -35,8 +35,8 @@ describe('astromorph serve in Chromium', () => {
     await page.locator('[data-item] img').first().waitFor();
     const cells = await page.locator('[data-item]').count();
     expect(cells).toBeGreaterThan(10);
-    // 64 items in the sample data; only the visible rows are in the DOM.
-    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('64');
+    // 64 sample files and one broken one; only the visible rows are in the DOM.
+    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('65');
     const loaded = () => page.locator('[data-item] img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length);
     await expect.poll(loaded).toBeGreaterThan(5);
     await screenshot(page, '0-dataset-grid');
@@ -46,7 +46,20 @@ describe('astromorph serve in Chromium', () => {
     await page.getByTestId('search').fill('spiral');
     await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('11');
     await page.getByTestId('search').fill('');
-    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('64');
+    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('65');
+    await page.getByTestId('sort').selectOption('object');
+    await expect.poll(() => page.locator('[data-item] .sub').first().textContent()).toMatch(/^synthetic asymmetric/);
+    await page.getByTestId('sort').selectOption('path');
+  });
+
+  it('shows a failed file with its reason, by status filter', async () => {
+    await page.getByLabel('failed').check();
+    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('1');
+    const cell = page.locator('[data-item]').first();
+    expect(await cell.locator('.badge').textContent()).toBe('failed');
+    expect(await cell.getAttribute('title')).toMatch(/truncated\.fits\nfailed: .+/);
+    await page.getByLabel('failed').uncheck();
+    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('65');
   });
 
   it('opens a cube in the viewer with scales, channels, readout and header', async () => {

@@ -2,7 +2,7 @@
 // real CLI from resources/sample-data, a real `astromorph serve` process, and Debian's Chromium.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -39,6 +39,9 @@ export function cli(args: string[], cwd: string): string {
 export function sampleProject(): { dir: string; project: string } {
   const dir = mkdtempSync(join(tmpdir(), 'astromorph-e2e-'));
   cpSync(join(ROOT, 'resources/sample-data'), join(dir, 'sample-data'), { recursive: true });
+  // One file that is not FITS, so the browser has a failed item to show with its reason.
+  mkdirSync(join(dir, 'sample-data', 'broken'));
+  writeFileSync(join(dir, 'sample-data', 'broken', 'truncated.fits'), 'SIMPLE  =                    T / not really');
   cli(['init', 'survey'], dir);
   cli(['add', 'survey', 'sample-data'], dir);
   return { dir, project: join(dir, 'survey.amproj') };
