@@ -69,6 +69,7 @@ function createWindow(): void {
     show: false,
     backgroundColor: '#121418',
     title: 'Astromorph',
+    icon: join(import.meta.dirname, '../../resources/icons/icon.png'),
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/index.cjs'),
       contextIsolation: true,
