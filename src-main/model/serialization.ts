@@ -89,7 +89,13 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
   const dataStart = Math.ceil((12 + n) / 4) * 4;
   const tensors = new Map<string, Float32Array>();
   for (const e of manifest.tensors) {
+    // The bytes may come from a project file or model file made elsewhere: check each entry before sizing anything.
+    if (e === null || typeof e !== 'object' || typeof e.name !== 'string' || !Array.isArray(e.shape) || e.shape.length > 8
+      || !e.shape.every((d) => Number.isInteger(d) && d >= 1 && d <= 2 ** 31) || !Number.isInteger(e.offset) || e.offset < 0) {
+      throw new CheckpointError(`${source}: tensor entry ${JSON.stringify(e).slice(0, 120)} is malformed`);
+    }
     const count = e.shape.reduce((a, b) => a * b, 1);
+    if (count > 2 ** 31) throw new CheckpointError(`${source}: tensor ${e.name} of ${count} values is too large`);
     const start = dataStart + e.offset * 4;
     if (start + count * 4 > bytes.length) throw new CheckpointError(`${source}: truncated data for tensor ${e.name}`);
     let values: Float32Array;

@@ -121,3 +121,25 @@ describe('crafted project files', () => {
     expect(fs.readFileSync(file).length).toBe(before.length);
   });
 });
+
+describe('crafted checkpoint weights', () => {
+  it('are refused with a CheckpointError before any tensor is sized', async () => {
+    const { CheckpointError, decodeCheckpoint, encodeCheckpoint } = await import('../../../src-main/model/index.ts');
+    const good = encodeCheckpoint({ format: 'astromorph-byol' } as never, new Map([['online/encoder/w', { shape: [2, 2], values: new Float32Array([1, 2, 3, 4]) }]]));
+    const manifestLength = new DataView(good.buffer).getUint32(8, true);
+    const craftedWith = (entry: unknown) => {
+      const json = JSON.stringify({ format: 'astromorph-byol', tensors: [entry] });
+      const out = new Uint8Array(12 + json.length + 16);
+      out.set(good.subarray(0, 8));
+      new DataView(out.buffer).setUint32(8, json.length, true);
+      out.set(new TextEncoder().encode(json), 12);
+      return out;
+    };
+    expect(manifestLength).toBeGreaterThan(0);
+    for (const entry of [{ name: 'w', shape: [-4], offset: 0 }, { name: 'w', shape: [4], offset: -2 }, { name: 'w', shape: [2 ** 20, 2 ** 20], offset: 0 },
+      { name: 7, shape: [1], offset: 0 }, null]) {
+      expect(() => decodeCheckpoint(craftedWith(entry), 'crafted')).toThrow(CheckpointError);
+    }
+    expect(() => decodeCheckpoint(good.subarray(0, good.length - 4), 'short')).toThrow(/truncated data/);
+  });
+});
