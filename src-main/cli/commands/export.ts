@@ -1,12 +1,12 @@
 // `astromorph export PROJECT embeddings --format csv --out FILE`: a run's embeddings as a table, one
 // row per item: its path relative to the project, header metadata, then emb_0 … emb_{D-1}.
 import { Argument, Command, Option } from 'commander';
-import { ProjectSession, exportEmbeddings } from '../../api/index.ts';
+import { ProjectSession, exportEmbeddings, exportEmbeddingTable } from '../../api/index.ts';
 import type { ExportFormat, ExportReport } from '../../api/index.ts';
 import { positiveInteger } from './train.ts';
 
 interface ExportOpts {
-  format: ExportFormat;
+  format: ExportFormat | 'npy' | 'fits' | 'votable';
   out: string;
   run?: number;
   json?: boolean;
@@ -17,7 +17,8 @@ export function exportCommand(): Command {
     .description('write a run\'s embeddings with each item\'s path and metadata to a file')
     .argument('<project>', 'project file')
     .addArgument(new Argument('<what>', 'what to export').choices(['embeddings']))
-    .addOption(new Option('--format <format>', 'file format').choices(['csv']).default('csv'))
+    .addOption(new Option('--format <format>', 'file format: csv; npy (float32 matrix + a .csv of the rows); fits (binary table); votable')
+      .choices(['csv', 'npy', 'fits', 'votable']).default('csv'))
     .requiredOption('--out <file>', 'the file to write (replaced if it exists)')
     .option('--run <id>', 'the run whose embeddings to export (default: the latest run with embeddings)', positiveInteger)
     .option('--json', 'print the result as JSON: {runId, format, path, rows, dim, seconds}')
@@ -27,6 +28,13 @@ export function exportCommand(): Command {
       const session = ProjectSession.open(projectArg);
       let report: ExportReport;
       try {
+        if (opts.format !== 'csv') {
+          // .npy, FITS table and VOTable also carry the run's latest map, clusters, outlier scores and tags.
+          const table = await exportEmbeddingTable(session.project, opts.format, opts.out, opts.run);
+          if (opts.json) process.stdout.write(JSON.stringify(table, null, 2) + '\n');
+          else process.stdout.write(`wrote ${table.rows} rows x ${table.dim} dimensions of run ${table.runId} to ${table.paths.join(' and ')}\n`);
+          return;
+        }
         report = await exportEmbeddings(session, { format: opts.format, out: opts.out, runId: opts.run });
       } finally {
         session.close();

@@ -174,3 +174,16 @@ describe('astromorph figure while another process has the project open', () => {
     p.close();
   }, 60_000);
 });
+
+describe('astromorph export --format npy|fits|votable', () => {
+  it('writes each table format from the command line', () => {
+    for (const [format, name] of [['fits', 't.fits'], ['votable', 't.vot'], ['npy', 't.npy']] as const) {
+      const r = cli(['export', file, 'embeddings', '--format', format, '--out', path.join(dir, name), '--json']);
+      expect(r.stderr).toBe('');
+      const report = JSON.parse(r.stdout);
+      expect(report).toMatchObject({ format, rows: N, dim: 4 });
+      for (const p of report.paths) expect(fs.statSync(p).size).toBeGreaterThan(0);
+    }
+    expect(fs.existsSync(path.join(dir, 't.csv'))).toBe(true); // the .npy's row metadata
+  }, 60_000);
+});
