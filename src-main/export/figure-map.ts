@@ -47,7 +47,9 @@ export function buildMapFigure(input: MapFigureInput, widthIn: number): Scene {
     const counts = new Map<string, number>();
     for (const l of input.colouring.labels) if (l !== null) counts.set(l, (counts.get(l) ?? 0) + 1);
     const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const kept = ranked.slice(0, ranked.length > MAX_CATEGORIES + 1 ? MAX_CATEGORIES : MAX_CATEGORIES + 1);
+    // The most populous categories get colours; they are listed in natural order (cluster 2 before 10).
+    const kept = ranked.slice(0, ranked.length > MAX_CATEGORIES + 1 ? MAX_CATEGORIES : MAX_CATEGORIES + 1)
+      .sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true }));
     const index = new Map(kept.map(([l], i) => [l, i]));
     categories = kept.map(([label, count], i) => ({ label, colour: categoryColour(i), count }));
     const others = ranked.length - kept.length;
@@ -93,21 +95,23 @@ export function buildMapFigure(input: MapFigureInput, widthIn: number): Scene {
     items.push({ kind: 'circle', cx: axes.x(x), cy: axes.y(y), r, fill: colourOf[i]! });
   }
 
-  // Thumbnails at points picked on a coarse grid, first come first served, so none overlap.
+  // Thumbnails at points taken first come first served, skipping any that would overlap one already placed.
   const maxThumbs = input.maxThumbnails ?? 0;
   if (input.thumbnail && maxThumbs > 0) {
     const size = Math.max(14, Math.min(36, plotWidth / 8));
-    const taken = new Set<string>();
+    const placedAt: number[] = [];
     let placed = 0;
     for (let i = 0; i < n && placed < maxThumbs; i++) {
       const cx = axes.x(input.x[i]!);
       const cy = axes.y(input.y[i]!);
-      const cell = `${Math.floor((cx - box.x) / size)},${Math.floor((cy - box.y) / size)}`;
-      if (!Number.isFinite(cx) || !Number.isFinite(cy) || taken.has(cell) || cx - size / 2 < box.x || cx + size / 2 > box.x + box.width
+      if (!Number.isFinite(cx) || !Number.isFinite(cy) || cx - size / 2 < box.x || cx + size / 2 > box.x + box.width
         || cy - size / 2 < box.y || cy + size / 2 > box.y + box.height) continue;
+      let overlaps = false;
+      for (let k = 0; k < placedAt.length && !overlaps; k += 2) overlaps = Math.abs(placedAt[k]! - cx) < size + 1 && Math.abs(placedAt[k + 1]! - cy) < size + 1;
+      if (overlaps) continue;
       const t = input.thumbnail(i);
       if (!t) continue;
-      taken.add(cell);
+      placedAt.push(cx, cy);
       const s = Math.max(t.width, t.height);
       const w = (size * t.width) / s;
       const h = (size * t.height) / s;
