@@ -164,6 +164,33 @@ describe('astromorph serve in Chromium', () => {
     await screenshot(page, '4-similar');
   });
 
+  it('pauses, resumes and cancels a run from the monitor', async () => {
+    await page.getByTestId('tab-training').click();
+    await page.getByTestId('field-epochs').fill('500');
+    await expect.poll(() => page.getByTestId('start-training').isDisabled()).toBe(false);
+    await page.getByTestId('start-training').click();
+    // The form kept its values while other tabs were shown.
+    expect(await page.getByTestId('field-image_size').inputValue()).toBe('32');
+    await expect.poll(() => page.getByTestId('training-stats').textContent(), { timeout: 60_000 }).toMatch(/run\s*2\s*epoch\s*1\/500/);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.getByTestId('runs').textContent(), { timeout: 60_000 }).toMatch(/paused/);
+    expect(await page.getByTestId('training-status').textContent()).toMatch(/run 2 paused/);
+    await page.getByRole('button', { name: 'Resume run 2' }).click();
+    await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 60_000 }).toMatch(/run 2 resumed/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 60_000 }).toMatch(/run 2 cancelled/);
+    await expect.poll(() => page.getByTestId('runs').textContent()).toMatch(/cancelled/);
+    await screenshot(page, '5-training-cancelled');
+  });
+
+  it('shows a failed call as a readable message, not a blank screen', async () => {
+    await page.getByTestId('tab-dataset').click();
+    await page.getByPlaceholder('/path/to/fits').fill('/no/such/folder');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => page.getByTestId('error').first().textContent()).toContain('/no/such/folder is not a folder');
+    expect(await page.getByTestId('grid').isVisible()).toBe(true);
+  });
+
   it('raised no uncaught page errors', () => {
     expect(pageErrors).toEqual([]);
   });

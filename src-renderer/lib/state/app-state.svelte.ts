@@ -45,8 +45,18 @@ export class AppState {
   openItem = $state<number | null>(null);
   similarQuery = $state<number | null>(null);
 
+  /** View states kept while their tab is hidden, so a half-filled form or a computed map survives tab changes. */
+  readonly #kept = new Map<string, unknown>();
+
   constructor(api: ApiClient) {
     this.api = api;
+  }
+
+  /** The view state under `key` for this window's project, made on first use. */
+  keep<T>(key: string, make: () => T): T {
+    const k = `${this.#summary?.path ?? ''}\0${key}`;
+    if (!this.#kept.has(k)) this.#kept.set(k, make());
+    return this.#kept.get(k) as T;
   }
 
   get summary(): ProjectSummary | null { return this.#summary; }

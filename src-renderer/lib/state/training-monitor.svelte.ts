@@ -37,6 +37,7 @@ export class TrainingMonitor {
   #shownRun = $state<number | null>(null);
   #status = $state('');
   #checking = 0;
+  #pausedRun: number | null = null;
 
   constructor(api: ApiClient) {
     this.#api = api;
@@ -67,13 +68,19 @@ export class TrainingMonitor {
     this.#runs = state.runs;
     this.#active = state.active ? { runId: state.active.runId } : null;
     const show = this.#active?.runId ?? this.#shownRun ?? state.runs.at(-1)?.id ?? null;
-    if (show !== null && show !== this.#shownRun) await this.showRun(show);
+    // Reload the curve too: steps that arrived while the view was hidden are in the project.
+    if (show !== null) await this.showRun(show);
   }
 
   async showRun(runId: number): Promise<void> {
+    if (this.#shownRun !== runId) this.#curve = { steps: [], losses: [] };
     this.#shownRun = runId;
     const c = await this.#api.call('lossCurve', { runId });
-    if (this.#shownRun === runId) this.#curve = { steps: c.steps, losses: c.losses };
+    if (this.#shownRun !== runId) return;
+    // The project holds losses up to the last finished epoch; keep live points that arrived after those.
+    const last = c.steps.at(-1) ?? -1;
+    const live = this.#curve.steps.map((step, i) => [step, this.#curve.losses[i]] as const).filter(([step]) => step > last);
+    this.#curve = { steps: [...c.steps, ...live.map((p) => p[0])], losses: [...c.losses, ...live.map((p) => p[1])] };
   }
 
   /** Subscribes to the training events; returns the unsubscribe (call it from $effect). */
@@ -98,9 +105,16 @@ export class TrainingMonitor {
         this.#status = `run ${e.runId}: epoch ${e.epoch}/${e.epochs} mean loss ${e.meanLoss.toFixed(4)} (checkpoint ${e.checkpointId})`;
         void this.refresh();
       }),
+      this.#api.on('trainingPaused', (e) => {
+        this.#pausedRun = e.paused ? e.runId : null;
+        if (e.paused) this.#status = `run ${e.runId} paused at its last step (checkpoint saved)`;
+      }),
       this.#api.on('trainingEnd', (e) => {
         this.#active = null;
-        this.#status = e.status === 'failed' ? `run ${e.runId} failed: ${e.error}` : `run ${e.runId} ${e.status}`;
+        // A pause ends the worker too (as a cancel with a checkpoint); say paused, not cancelled.
+        if (this.#pausedRun !== e.runId) {
+          this.#status = e.status === 'failed' ? `run ${e.runId} failed: ${e.error}` : `run ${e.runId} ${e.status}`;
+        }
         void this.refresh();
       }),
     ];
