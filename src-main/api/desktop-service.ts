@@ -81,7 +81,7 @@ export class DesktopService implements ApiService {
     this.#open = {
       session,
       catalogue: new ItemCatalogue(session.project),
-      analysis: new EmbeddingAnalysis(session.project),
+      analysis: new EmbeddingAnalysis(session),
       training: new TrainingControl(session, this.#events),
     };
   }

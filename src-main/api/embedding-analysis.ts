@@ -1,10 +1,13 @@
-// Maps, clusters, outlier scores and similarity over one run's stored embeddings, computed on demand
-// with src-main/analysis and kept per run while the project is open (a later helper stores them in the
-// project; until then the first request pays, the next ones are free).
-import { kMeans, outlierScores, Pca, SimilarityIndex, tsne, umap } from '../analysis/index.ts';
+// Maps, clusters, outlier scores and similarity over one run's stored embeddings for the desktop views,
+// as typed arrays in the run's item order. Maps come from maps.ts (stored in the project, t-SNE and UMAP
+// on a worker thread so the host stays responsive); clusters, outliers and the similarity index are
+// computed here on demand and kept per run while the project is open.
+import { kMeans, outlierScores, SimilarityIndex } from '../analysis/index.ts';
 import type { Embeddings } from '../analysis/index.ts';
 import type { Project } from '../project/index.ts';
 import { ApiError } from './errors.ts';
+import { computeMap } from './maps.ts';
+import type { ProjectSession } from './project-session.ts';
 import type { ClusterData, EmbeddingMapData, MapAlgorithm, MapProgress, OutlierData, SimilarityResult } from './desktop-contract.ts';
 
 interface RunCache {
@@ -18,11 +21,15 @@ interface RunCache {
 }
 
 export class EmbeddingAnalysis {
-  readonly #project: Project;
+  readonly #session: ProjectSession;
   readonly #runs = new Map<number, RunCache>();
 
-  constructor(project: Project) {
-    this.#project = project;
+  constructor(session: ProjectSession) {
+    this.#session = session;
+  }
+
+  get #project(): Project {
+    return this.#session.project;
   }
 
   /** Drop what was computed for a run (it was re-embedded). */
@@ -53,19 +60,19 @@ export class EmbeddingAnalysis {
     const cache = this.#run(runId);
     const known = cache.maps.get(method);
     if (known) return known;
-    const e = cache.embeddings;
     const started = performance.now();
-    const progress = (p: { stage: string; done: number; total: number }) => onProgress({ runId, method, ...p });
-    let coordinates: Float32Array;
-    if (method === 'pca') {
-      coordinates = Pca.fit(e, { components: 2 }).project(e.data);
-    } else if (method === 'tsne') {
-      // Perplexity must stay below n/3 (it looks at 3 * perplexity neighbours).
-      const perplexity = Math.max(2, Math.min(30, Math.floor((e.n - 1) / 3)));
-      coordinates = (await tsne(e, { perplexity, signal, onProgress: progress })).coordinates;
-    } else {
-      coordinates = (await umap(e, { nNeighbors: Math.max(2, Math.min(15, e.n - 1)), seed: 1, signal, onProgress: progress })).coordinates;
-    }
+    const view = await computeMap(this.#session, { runId, method }, { signal, onProgress: (p) => onProgress({ runId, method, ...p }) });
+    const stored = this.#project.maps.get(view.id);
+    if (!stored) throw new ApiError('no-data', `map ${view.id} of run ${runId} vanished from the project`);
+    // In the run's item order, so clusters and outlier scores line up with the points.
+    const coordinates = new Float32Array(2 * cache.itemIds.length).fill(Number.NaN);
+    stored.itemIds.forEach((id, k) => {
+      const row = cache.rowOf.get(id);
+      if (row !== undefined) {
+        coordinates[2 * row] = stored.coords[2 * k];
+        coordinates[2 * row + 1] = stored.coords[2 * k + 1];
+      }
+    });
     const result = { runId, method, itemIds: cache.itemIds, coordinates, seconds: (performance.now() - started) / 1000 };
     cache.maps.set(method, result);
     return result;

@@ -63,12 +63,13 @@ export class PointGrid {
     let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
     for (let i = 0; i < n; i++) {
       const x = coords[2 * i], y = coords[2 * i + 1];
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
       if (y > maxY) maxY = y;
     }
-    if (n === 0) { minX = maxX = minY = maxY = 0; }
+    if (!(maxX >= minX)) { minX = maxX = minY = maxY = 0; }
     // About 2 points per cell on average.
     const side = Math.max(1, Math.ceil(Math.sqrt(n / 2)));
     this.#cell = Math.max((maxX - minX) / side, (maxY - minY) / side, 1e-12);
@@ -92,6 +93,7 @@ export class PointGrid {
   }
 
   #cellIndex(x: number, y: number): number {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return 0; // never nearest: its distance is NaN
     const cx = Math.min(this.#nx - 1, Math.max(0, Math.floor((x - this.#minX) / this.#cell)));
     const cy = Math.min(this.#ny - 1, Math.max(0, Math.floor((y - this.#minY) / this.#cell)));
     return cy * this.#nx + cx;

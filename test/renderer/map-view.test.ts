@@ -57,6 +57,12 @@ describe('hover hit-testing', () => {
     }
   });
 
+  it('ignores points without coordinates (NaN)', () => {
+    const grid = new PointGrid(new Float32Array([NaN, NaN, 2, 2, 3, 3]));
+    expect(grid.nearest(2.1, 2, 0.5)).toBe(1);
+    expect(grid.nearest(0, 0, 0.5)).toBe(-1);
+  });
+
   it('copes with identical points', () => {
     const grid = new PointGrid(new Float32Array([1, 1, 1, 1, 1, 1]));
     expect(grid.nearest(1.1, 1, 0.5)).toBeGreaterThanOrEqual(0);
