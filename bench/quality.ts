@@ -37,6 +37,9 @@ const N = Number(args.n), EPOCHS = Number(args.epochs), S = Number(args.size), W
 const BATCH = Number(args.batch), SEED = Number(args.seed), OBJECTS = Number(args.objects), LR = Number(args.lr);
 // --augmentations '[{"name":"rotation"},...]' replaces the defaults (for trying other lists).
 const AUGMENTATIONS: AugmentationSpec[] = args.augmentations ? JSON.parse(args.augmentations) : DEFAULT_AUGMENTATIONS;
+const ABLATE = args.ablate === undefined ? [] : args.ablate === 'all' ? AUGMENTATIONS.map((a) => a.name) : [args.ablate];
+const notListed = ABLATE.filter((n) => !AUGMENTATIONS.some((a) => a.name === n));
+if (notListed.length > 0) throw new Error(`--ablate: not in the augmentation list: ${notListed.join(', ')} (list: ${AUGMENTATIONS.map((a) => a.name).join(', ')})`);
 const TAU = Number(args.tau), DEPTH = Number(args.depth), ENCODER = args.encoder === 'resnet18' ? 'resnet18' as const : 'small-cnn' as const;
 const started = performance.now();
 const clock = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
@@ -146,11 +149,8 @@ async function byolFeatures(augmentations: AugmentationSpec[], label: string, un
 }
 
 if (args.ablate !== undefined) {
-  const names = args.ablate === 'all' ? AUGMENTATIONS.map((a) => a.name) : [args.ablate];
-  const unknown = names.filter((n) => !AUGMENTATIONS.some((a) => a.name === n));
-  if (unknown.length > 0) throw new Error(`--ablate: not in the augmentation list: ${unknown.join(', ')} (list: ${AUGMENTATIONS.map((a) => a.name).join(', ')})`);
   const rows: string[] = [];
-  for (const name of ['(none)', ...names]) {
+  for (const name of ['(none)', ...ABLATE]) {
     const f = await byolFeatures(AUGMENTATIONS.filter((a) => a.name !== name), `without ${name}`);
     const acc = knnAccuracy(cosineSimilarities(f.main), labels, 5).accuracy;
     const nuis = nuisanceCheck(cosineSimilarities(f.held), held.renderings).overall;
