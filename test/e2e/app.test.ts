@@ -99,7 +99,7 @@ describe('astromorph serve in Chromium', () => {
     await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 120_000 }).toMatch(/run 1 done/);
     const lossPath = await page.locator('[data-testid=loss-chart] path.raw').getAttribute('d');
     expect((lossPath ?? '').split('L').length).toBeGreaterThanOrEqual(10);
-    expect(await page.getByTestId('runs').textContent()).toMatch(/done\s*3\/3/);
+    await expect.poll(() => page.getByTestId('runs').textContent()).toMatch(/done\s*3\/3/);
     await screenshot(page, '2-training');
   });
 
@@ -162,6 +162,17 @@ describe('astromorph serve in Chromium', () => {
     expect(await page.getByTestId('similar-query').textContent()).not.toBe(first);
     await page.locator('[data-testid=match] img').first().waitFor();
     await screenshot(page, '4-similar');
+  });
+
+  it('recomputes the map with t-SNE and colours it by outlier score', async () => {
+    await page.getByTestId('tab-map').click();
+    await page.getByTestId('map-method').selectOption('tsne');
+    await page.getByTestId('compute-map').click();
+    await expect.poll(() => page.locator('.caption').textContent(), { timeout: 60_000 }).toMatch(/^TSNE · run 1 · 64 points/);
+    await page.getByTestId('colour-by').selectOption('outlier');
+    await expect.poll(async () => `${await page.locator('.legend').textContent()} ${(await page.locator('[data-testid=error]').allTextContents()).join(' ')} ${await page.getByTestId('colour-by').inputValue()} ${await page.getByTestId('task').allTextContents()}`, { timeout: 60_000 }).toContain('outlier');
+    expect(await canvasForeground(page, '[data-testid=scatter]')).toBeGreaterThan(200);
+    await screenshot(page, '6-map-tsne-outliers');
   });
 
   it('pauses, resumes and cancels a run from the monitor', async () => {

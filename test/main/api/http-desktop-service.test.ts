@@ -83,6 +83,9 @@ describe('desktop service', () => {
     expect(map.coordinates.every(Number.isFinite)).toBe(true);
     const clusters = await dispatch('clusters', { runId: 1, k: 4 }) as { labels: Int32Array };
     expect(new Set(clusters.labels).size).toBe(4);
+    const outliers = await dispatch('outliers', { runId: 1 }) as { scores: Float32Array };
+    expect(outliers.scores).toHaveLength(60);
+    expect(outliers.scores.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
     const similar = await dispatch('similar', { runId: 1, id: map.itemIds[0], k: 5 }) as { matches: { id: number; similarity: number }[] };
     expect(similar.matches).toHaveLength(5);
     expect(similar.matches.map((m) => m.id)).not.toContain(map.itemIds[0]);
