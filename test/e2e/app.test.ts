@@ -170,7 +170,7 @@ describe('astromorph serve in Chromium', () => {
     await page.getByTestId('compute-map').click();
     await expect.poll(() => page.locator('.caption').textContent(), { timeout: 60_000 }).toMatch(/^TSNE · run 1 · 64 points/);
     await page.getByTestId('colour-by').selectOption('outlier');
-    await expect.poll(async () => `${await page.locator('.legend').textContent()} ${(await page.locator('[data-testid=error]').allTextContents()).join(' ')} ${await page.getByTestId('colour-by').inputValue()} ${await page.getByTestId('task').allTextContents()}`, { timeout: 60_000 }).toContain('outlier');
+    await expect.poll(() => page.locator('.legend').textContent(), { timeout: 60_000 }).toBe('typicaloutlier');
     expect(await canvasForeground(page, '[data-testid=scatter]')).toBeGreaterThan(200);
     await screenshot(page, '6-map-tsne-outliers');
   });

@@ -55,7 +55,15 @@ export class AppState {
   /** The view state under `key` for this window's project, made on first use. */
   keep<T>(key: string, make: () => T): T {
     const k = `${this.#summary?.path ?? ''}\0${key}`;
-    if (!this.#kept.has(k)) this.#kept.set(k, make());
+    if (!this.#kept.has(k)) {
+      // Made under its own root, not under the component that asked first: its $derived values must
+      // outlive that component's unmount (a tab change), or they stop updating.
+      let made: T | undefined;
+      $effect.root(() => {
+        made = make();
+      });
+      this.#kept.set(k, made);
+    }
     return this.#kept.get(k) as T;
   }
 
