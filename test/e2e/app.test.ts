@@ -69,9 +69,23 @@ describe('astromorph serve in Chromium', () => {
     await page.getByTestId('image-canvas').waitFor();
     await expect.poll(() => canvasForeground(page, '[data-testid=image-canvas]')).toBeGreaterThan(2000);
     await page.getByTestId('channel-slider').waitFor();
+    const pixels = () => page.getByTestId('image-canvas').evaluate((el) => {
+      const c = el as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let h = 0;
+      for (let i = 0; i < d.length; i += 4) h = (h * 31 + d[i] * 3 + d[i + 1] * 5 + d[i + 2] * 7) >>> 0;
+      return h;
+    });
+    const before = await pixels();
     await page.getByTestId('stretch').selectOption('log');
     await page.getByTestId('limits').selectOption('zscale');
-    await page.getByTestId('colormap').selectOption('magma');
+    await expect.poll(pixels).not.toBe(before);
+    const gray = await pixels();
+    await page.getByTestId('colormap').selectOption('inferno');
+    await expect.poll(pixels).not.toBe(gray);
+    // A calmer setting for the screenshot: sqrt between the 99.5 % limits.
+    await page.getByTestId('stretch').selectOption('sqrt');
+    await page.getByTestId('limits').selectOption('99.5');
     const box = (await page.getByTestId('image-canvas').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('readout').textContent()).toMatch(/value .*\d/);
