@@ -6,6 +6,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { canvasForeground, ensureRendererBuilt, launchChromium, sampleProject, screenshot, serve } from './served-app.ts';
 import type { Served } from './served-app.ts';
 
+// Polls wait long: CI runs this beside every other suite on two cores.
+const SLOW = { timeout: 20_000 };
+
 let server: Served;
 let browser: BrowserContext;
 let page: Page;
@@ -36,38 +39,38 @@ describe('astromorph serve in Chromium', () => {
     const cells = await page.locator('[data-item]').count();
     expect(cells).toBeGreaterThan(10);
     // 64 sample files and one broken one; only the visible rows are in the DOM.
-    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('65');
+    await expect.poll(() => page.locator('.bar .num').first().textContent(), SLOW).toBe('65');
     const loaded = () => page.locator('[data-item] img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length);
-    await expect.poll(loaded).toBeGreaterThan(5);
+    await expect.poll(loaded, SLOW).toBeGreaterThan(5);
     await screenshot(page, '0-dataset-grid');
   });
 
   it('filters by text and sorts', async () => {
     await page.getByTestId('search').fill('spiral');
-    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('11');
+    await expect.poll(() => page.locator('.bar .num').first().textContent(), SLOW).toBe('11');
     await page.getByTestId('search').fill('');
-    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('65');
+    await expect.poll(() => page.locator('.bar .num').first().textContent(), SLOW).toBe('65');
     await page.getByTestId('sort').selectOption('object');
-    await expect.poll(() => page.locator('[data-item] .sub').first().textContent()).toMatch(/^synthetic asymmetric/);
+    await expect.poll(() => page.locator('[data-item] .sub').first().textContent(), SLOW).toMatch(/^synthetic asymmetric/);
     await page.getByTestId('sort').selectOption('path');
   });
 
   it('shows a failed file with its reason, by status filter', async () => {
     await page.getByLabel('failed').check();
-    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('1');
+    await expect.poll(() => page.locator('.bar .num').first().textContent(), SLOW).toBe('1');
     const cell = page.locator('[data-item]').first();
     expect(await cell.locator('.badge').textContent()).toBe('failed');
     expect(await cell.getAttribute('title')).toMatch(/truncated\.fits\nfailed: .+/);
     await page.getByLabel('failed').uncheck();
-    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('65');
+    await expect.poll(() => page.locator('.bar .num').first().textContent(), SLOW).toBe('65');
   });
 
   it('opens a cube in the viewer with scales, channels, readout and header', async () => {
     await page.getByTestId('search').fill('cube');
-    await expect.poll(() => page.locator('.bar .num').first().textContent()).toBe('1');
+    await expect.poll(() => page.locator('.bar .num').first().textContent(), SLOW).toBe('1');
     await page.locator('[data-item]').first().dblclick();
     await page.getByTestId('image-canvas').waitFor();
-    await expect.poll(() => canvasForeground(page, '[data-testid=image-canvas]')).toBeGreaterThan(2000);
+    await expect.poll(() => canvasForeground(page, '[data-testid=image-canvas]'), SLOW).toBeGreaterThan(2000);
     await page.getByTestId('channel-slider').waitFor();
     const pixels = () => page.getByTestId('image-canvas').evaluate((el) => {
       const c = el as HTMLCanvasElement;
@@ -79,16 +82,16 @@ describe('astromorph serve in Chromium', () => {
     const before = await pixels();
     await page.getByTestId('stretch').selectOption('log');
     await page.getByTestId('limits').selectOption('zscale');
-    await expect.poll(pixels).not.toBe(before);
+    await expect.poll(pixels, SLOW).not.toBe(before);
     const gray = await pixels();
     await page.getByTestId('colormap').selectOption('inferno');
-    await expect.poll(pixels).not.toBe(gray);
+    await expect.poll(pixels, SLOW).not.toBe(gray);
     // A calmer setting for the screenshot: sqrt between the 99.5 % limits.
     await page.getByTestId('stretch').selectOption('sqrt');
     await page.getByTestId('limits').selectOption('99.5');
     const box = (await page.getByTestId('image-canvas').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await expect.poll(() => page.getByTestId('readout').textContent()).toMatch(/value .*\d/);
+    await expect.poll(() => page.getByTestId('readout').textContent(), SLOW).toMatch(/value .*\d/);
     // The sample cube has a celestial WCS: the readout shows RA and Dec.
     expect(await page.getByTestId('readout').textContent()).toMatch(/\d\d:\d\d:\d\d\.\d+ [+-]\d\d:\d\d:/);
     expect(await page.getByTestId('header-table').textContent()).toContain('NAXIS3');
@@ -102,18 +105,18 @@ describe('astromorph serve in Chromium', () => {
     await page.getByTestId('settings-form').waitFor();
     // The main side checks the form with the TOML schema: a batch of 1 is refused, naming the key.
     await page.getByTestId('field-batch_size').fill('1');
-    await expect.poll(() => page.locator('.err').first().textContent()).toMatch(/^batch_size: /);
+    await expect.poll(() => page.locator('.err').first().textContent(), SLOW).toMatch(/^batch_size: /);
     expect(await page.getByTestId('start-training').isDisabled()).toBe(true);
     const small: Record<string, string> = { epochs: '3', batch_size: '16', image_size: '32', width: '8', depth: '2', projection_size: '32', projection_hidden_size: '64' };
     for (const [key, value] of Object.entries(small)) await page.getByTestId(`field-${key}`).fill(value);
-    await expect.poll(() => page.getByTestId('start-training').isDisabled()).toBe(false);
+    await expect.poll(() => page.getByTestId('start-training').isDisabled(), SLOW).toBe(false);
     await page.getByTestId('start-training').click();
     // Progress events arrive: the step counter moves and the curve gets points.
     await expect.poll(() => page.getByTestId('training-stats').textContent(), { timeout: 60_000 }).toMatch(/step\s*\d+\/12/);
     await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 120_000 }).toMatch(/run 1 done/);
     const lossPath = await page.locator('[data-testid=loss-chart] path.raw').getAttribute('d');
     expect((lossPath ?? '').split('L').length).toBeGreaterThanOrEqual(10);
-    await expect.poll(() => page.getByTestId('runs').textContent()).toMatch(/done\s*3\/3/);
+    await expect.poll(() => page.getByTestId('runs').textContent(), SLOW).toMatch(/done\s*3\/3/);
     await screenshot(page, '2-training');
   });
 
@@ -135,7 +138,7 @@ describe('astromorph serve in Chromium', () => {
     expect(count).toBeLessThan(64);
     await page.getByTestId('selection-tag').fill('core');
     await page.getByTestId('tag-selection').click();
-    await expect.poll(() => page.locator('[data-testid=colour-by]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid=colour-by]').count(), SLOW).toBe(1);
     const download = page.waitForEvent('download');
     await page.getByTestId('export-selection').click();
     const file = await download;
@@ -143,7 +146,7 @@ describe('astromorph serve in Chromium', () => {
     await screenshot(page, '3-map-lasso');
     // Tagged items show the tag in the dataset browser.
     await page.getByTestId('tab-dataset').click();
-    await expect.poll(() => page.locator('aside .tags').textContent()).toContain(`core ${count}`);
+    await expect.poll(() => page.locator('aside .tags').textContent(), SLOW).toContain(`core ${count}`);
   });
 
   it('finds similar images from the map and follows a match', async () => {
@@ -166,13 +169,13 @@ describe('astromorph serve in Chromium', () => {
     expect(found).toBe(true);
     await page.getByTestId('map-similar').click();
     await page.getByTestId('similar-results').waitFor();
-    await expect.poll(() => page.getByTestId('match').count()).toBe(24);
+    await expect.poll(() => page.getByTestId('match').count(), SLOW).toBe(24);
     const scores = (await page.locator('[data-testid=match] .score').allTextContents()).map(Number);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     const first = await page.getByTestId('similar-query').textContent();
     const next = (await page.locator('[data-testid=match] .nm').first().textContent())!;
     await page.getByTestId('match').first().click();
-    await expect.poll(() => page.getByTestId('similar-query').textContent()).toContain(next);
+    await expect.poll(() => page.getByTestId('similar-query').textContent(), SLOW).toContain(next);
     expect(await page.getByTestId('similar-query').textContent()).not.toBe(first);
     await page.locator('[data-testid=match] img').first().waitFor();
     await screenshot(page, '4-similar');
@@ -192,7 +195,7 @@ describe('astromorph serve in Chromium', () => {
   it('pauses, resumes and cancels a run from the monitor', async () => {
     await page.getByTestId('tab-training').click();
     await page.getByTestId('field-epochs').fill('500');
-    await expect.poll(() => page.getByTestId('start-training').isDisabled()).toBe(false);
+    await expect.poll(() => page.getByTestId('start-training').isDisabled(), SLOW).toBe(false);
     await page.getByTestId('start-training').click();
     // The form kept its values while other tabs were shown.
     expect(await page.getByTestId('field-image_size').inputValue()).toBe('32');
@@ -204,7 +207,7 @@ describe('astromorph serve in Chromium', () => {
     await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 60_000 }).toMatch(/run 2 resumed/);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 60_000 }).toMatch(/run 2 cancelled/);
-    await expect.poll(() => page.getByTestId('runs').textContent()).toMatch(/cancelled/);
+    await expect.poll(() => page.getByTestId('runs').textContent(), SLOW).toMatch(/cancelled/);
     await screenshot(page, '5-training-cancelled');
   });
 
@@ -212,7 +215,7 @@ describe('astromorph serve in Chromium', () => {
     await page.getByTestId('tab-dataset').click();
     await page.getByPlaceholder('/path/to/fits').fill('/no/such/folder');
     await page.getByRole('button', { name: 'Add' }).click();
-    await expect.poll(() => page.getByTestId('error').first().textContent()).toContain('/no/such/folder is not a folder');
+    await expect.poll(() => page.getByTestId('error').first().textContent(), SLOW).toContain('/no/such/folder is not a folder');
     expect(await page.getByTestId('grid').isVisible()).toBe(true);
   });
 
