@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ApiError } from './errors.ts';
-import { EmbeddingAnalysis } from './embedding-analysis.ts';
+import { clusterData, mapData, outlierData, similarityResult } from './desktop-exploration.ts';
 import { embedItems, exportEmbeddings } from './embedding.ts';
 import type { EventHub } from './events.ts';
 import { readImageInfo, readImagePlane } from './image-planes.ts';
@@ -34,7 +34,6 @@ export interface DesktopServiceOptions {
 interface OpenProject {
   session: ProjectSession;
   catalogue: ItemCatalogue;
-  analysis: EmbeddingAnalysis;
   training: TrainingControl;
 }
 
@@ -81,7 +80,6 @@ export class DesktopService implements ApiService {
     this.#open = {
       session,
       catalogue: new ItemCatalogue(session.project),
-      analysis: new EmbeddingAnalysis(session),
       training: new TrainingControl(session, this.#events),
     };
   }
@@ -247,7 +245,6 @@ export class DesktopService implements ApiService {
       runId: args.runId, signal: ctx.signal,
       onProgress: (p) => this.#events.emit('embedProgress', { runId: args.runId, ...p }),
     });
-    open.analysis.forget(args.runId);
     this.#events.emit('embedDone', report);
     return report;
   }
@@ -266,20 +263,21 @@ export class DesktopService implements ApiService {
     return exportEmbeddings(this.#require().session, { format: 'csv', out: args.path, runId: args.runId, signal: ctx.signal });
   }
 
+  // Maps, clusters, outlier scores and similar items come from the stored services the CLI uses.
   async computeMap(args: ParsedArgs<'computeMap'>, ctx: CallContext): Promise<EmbeddingMapData> {
-    return this.#require().analysis.map(args.runId, args.method, ctx.signal, (p) => this.#events.emit('mapProgress', p));
+    return mapData(this.#require().session, args.runId, args.method, ctx.signal, (p) => this.#events.emit('mapProgress', p));
   }
 
-  async clusters(args: ParsedArgs<'clusters'>): Promise<ClusterData> {
-    return this.#require().analysis.clusters(args.runId, args.k);
+  async clusters(args: ParsedArgs<'clusters'>, ctx: CallContext): Promise<ClusterData> {
+    return clusterData(this.#require().session, args.runId, args.k, ctx.signal);
   }
 
   async outliers(args: ParsedArgs<'outliers'>, ctx: CallContext): Promise<OutlierData> {
-    return this.#require().analysis.outliers(args.runId, ctx.signal);
+    return outlierData(this.#require().session, args.runId, ctx.signal);
   }
 
-  async similar(args: ParsedArgs<'similar'>): Promise<SimilarityResult> {
-    return this.#require().analysis.similar(args.runId, args.id, args.k);
+  async similar(args: ParsedArgs<'similar'>, ctx: CallContext): Promise<SimilarityResult> {
+    return similarityResult(this.#require().session, args.runId, args.id, args.k, ctx.signal);
   }
 }
 

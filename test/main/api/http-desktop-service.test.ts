@@ -4,10 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDispatch, DesktopService, EventHub } from '../../../src-main/api/index.ts';
+import {
+  computeClusters, computeMap, computeOutliers, createDispatch, DesktopService, EventHub, ProjectSession, similar as similarItems,
+} from '../../../src-main/api/index.ts';
 import type { ApiEvents, Dispatch, EventName } from '../../../src-main/api/index.ts';
 
 let service: DesktopService;
+let projectPath: string;
 let dispatch: Dispatch;
 const seen: { event: EventName; payload: unknown }[] = [];
 const events = new EventHub();
@@ -31,7 +34,7 @@ beforeAll(async () => {
   cpSync(resolve(import.meta.dirname, '../../../resources/sample-data/disks'), join(dir, 'disks'), { recursive: true });
   service = new DesktopService({ events, host: 'browser' });
   dispatch = createDispatch(service);
-  await dispatch('createProject', { path: join(dir, 'survey') });
+  projectPath = (await dispatch('createProject', { path: join(dir, 'survey') }) as { path: string }).path;
   await dispatch('addFolders', { folders: [join(dir, 'disks')] });
 });
 
@@ -91,6 +94,34 @@ describe('desktop service', () => {
     expect(similar.matches.map((m) => m.id)).not.toContain(map.itemIds[0]);
     const sims = similar.matches.map((m) => m.similarity);
     expect([...sims].sort((a, b) => b - a)).toEqual(sims);
+  });
+
+  it('shows the results the CLI reads: the same stored map, clustering, outlier scores and neighbours', async () => {
+    const map = await dispatch('computeMap', { runId: 1, method: 'pca' }) as { itemIds: Int32Array; coordinates: Float32Array };
+    const clusters = await dispatch('clusters', { runId: 1, k: 3 }) as { labels: Int32Array };
+    const outliers = await dispatch('outliers', { runId: 1 }) as { scores: Float32Array };
+    const similar = await dispatch('similar', { runId: 1, id: map.itemIds[7], k: 6 }) as { matches: { id: number; similarity: number }[] };
+    // A second session on the same file, as `astromorph map/cluster/outliers/similar` would open it.
+    const cli = ProjectSession.open(projectPath);
+    try {
+      const cliMap = await computeMap(cli, { runId: 1, method: 'pca' });
+      expect(cliMap.reused).toBe(true);
+      const at = new Map(Array.from(map.itemIds, (id, i) => [id, i]));
+      for (const p of cliMap.points) {
+        const i = at.get(p.itemId)!;
+        expect([map.coordinates[2 * i], map.coordinates[2 * i + 1]]).toEqual([p.x, p.y]);
+      }
+      const cliClusters = await computeClusters(cli, { runId: 1, method: 'kmeans', k: 3 });
+      expect(cliClusters.reused).toBe(true);
+      for (const a of cliClusters.assignments) expect(clusters.labels[at.get(a.itemId)!]).toBe(a.label);
+      const cliOutliers = await computeOutliers(cli, { runId: 1, top: 60 });
+      expect(cliOutliers.reused).toBe(true);
+      for (const r of cliOutliers.ranked) expect(outliers.scores[at.get(r.itemId)!]).toBeCloseTo(r.score, 6);
+      const cliSimilar = await similarItems(cli, map.itemIds[7], { runId: 1, k: 6 });
+      expect(similar.matches.map((m) => m.id)).toEqual(cliSimilar.neighbours.map((n) => n.itemId));
+    } finally {
+      cli.close();
+    }
   });
 
   it('a cancelled map computation rejects and leaves nothing cached', async () => {
