@@ -41,7 +41,8 @@ interface Raw { status: number; headers: Record<string, string | string[] | unde
 /** A raw request, so headers (Host, Origin, Cookie) are exactly what the test says. */
 function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Raw> {
   return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port: server.port, method, path, headers: { Host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+    // agent: false: a fresh connection each time, so no request races the server closing an idle kept-alive socket.
+    const req = request({ agent: false, host: '127.0.0.1', port: server.port, method, path, headers: { Host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -151,7 +152,7 @@ describe('HTTP transport', () => {
 
   it('streams events as server-sent events', async () => {
     const received = await new Promise<string>((done, fail) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { Host: `127.0.0.1:${server.port}`, 'x-astromorph-token': server.token } }, (res) => {
+      const req = request({ agent: false, host: '127.0.0.1', port: server.port, path: '/api/events', headers: { Host: `127.0.0.1:${server.port}`, 'x-astromorph-token': server.token } }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => {
           text += c.toString();
