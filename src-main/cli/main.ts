@@ -23,6 +23,15 @@ import { relocateCommand } from './commands/relocate.ts';
 import { figureCommand } from './commands/figure.ts';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
+// `astromorph ... | head -1`: the reader has gone, so nothing more we print can be read. Exit
+// quietly, as a Unix tool killed by SIGPIPE would, instead of dying on an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT_OK);
+    throw err;
+  });
+}
+
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 function buildProgram(): Command {

@@ -1,9 +1,9 @@
 // The command line as a whole: help, version, usage errors and their exit codes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { LAUNCHER, REPO, cli, hasStackTrace } from './run-cli.ts';
+import { LAUNCHER, NODE, REPO, cli, hasStackTrace } from './run-cli.ts';
 
 describe('astromorph', () => {
   it('--version prints the package version', () => {
@@ -25,6 +25,18 @@ describe('astromorph', () => {
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(new RegExp(`^Usage: astromorph ${command} `, 'm'));
     expect(res.stdout).toContain('Example');
+  });
+
+  it.each(['train --help', '--help'])('astromorph %s into a reader that has gone (| head -1) exits quietly', async (line) => {
+    const args = line.split(' ');
+    // The read end is closed before the CLI starts, so its first write fails with EPIPE every time.
+    const child = spawn(NODE, [LAUNCHER, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ASTROMORPH_DEBUG: '' } });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const status = await new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
   });
 
   it('an unknown command or option is a usage error (exit 2)', () => {
