@@ -101,8 +101,23 @@ export class CsvWriter {
     const ok = this.#stream.write(this.#chunk);
     this.#chunk = '';
     if (!ok) {
-      await Promise.race([once(this.#stream, 'drain'), once(this.#stream, 'close')]);
+      await this.#drainedOrClosed();
       if (this.#stream.errored) throw this.#stream.errored;
     }
+  }
+
+  // Both listeners go once either fires: a race of two once() calls would leave one behind per chunk
+  // (MaxListenersExceededWarning after ten chunks of a large table).
+  #drainedOrClosed(): Promise<void> {
+    const stream = this.#stream;
+    return new Promise((done) => {
+      const settle = () => {
+        stream.off('drain', settle);
+        stream.off('close', settle);
+        done();
+      };
+      stream.on('drain', settle);
+      stream.on('close', settle);
+    });
   }
 }

@@ -70,6 +70,24 @@ describe('CsvWriter', () => {
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
+  it('waits for each chunk without piling up listeners (no MaxListenersExceededWarning on a large table)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const w = new CsvWriter(join(dir, 'large.csv'), ['i', 'text']);
+      // 40 chunks of 64 KiB, each above the stream's high-water mark: every chunk waits for 'drain'.
+      const text = 'x'.repeat(1000);
+      for (let i = 0; i < 2600; i++) await w.writeRow([i, text]);
+      await w.close();
+      expect(w.rows).toBe(2600);
+      await new Promise((done) => setImmediate(done)); // warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([]);
+  });
+
   it('abort leaves neither the file nor the temporary one', async () => {
     const file = join(dir, 'aborted.csv');
     const w = new CsvWriter(file, ['a']);
