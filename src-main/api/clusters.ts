@@ -42,6 +42,7 @@ export async function computeClusters(session: ProjectSession, req: ClusterReque
     const stored = project.clusterings.latest(re.run.id, req.method, params);
     if (stored) return clusteringView(project, re, stored, true);
   }
+  session.assertWritable('store a new clustering');
   const e = embeddingsOf(re.set);
   const metric = params.metric as 'cosine' | 'euclidean';
   opts.signal?.throwIfAborted();

@@ -16,6 +16,11 @@ export interface ProjectSummary {
   /** Data folders, relative to the project file when they lie under it. */
   folders: string[];
   tags: TagTotal[];
+  /**
+   * Set when another process held the project's lock as this app opened it: the app can look but not
+   * change anything. Names that process, e.g. "process 1234 on host-a, since 2026-01-01T10:00:00Z".
+   */
+  readOnlyBecause: string | null;
 }
 
 export interface HostInfo {

@@ -13,6 +13,7 @@ import { ProjectSession } from './project-session.ts';
 import { checkSettings, TrainingControl } from './training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from './methods.ts';
 import type { DatasetItem } from '../dataset/index.ts';
+import { describeHolder } from '../project/index.ts';
 import type { EmbedReport, ExportReport, ScanReport, TrainingStart } from './contract.ts';
 import type {
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
@@ -104,6 +105,7 @@ export class DesktopService implements ApiService {
       counts: project.items.countByStatus(),
       folders: project.datasets.list().map((d) => (d.root.startsWith('..') ? d.absoluteRoot : d.root)),
       tags: project.tags.counts(),
+      readOnlyBecause: session.lockedBy ? describeHolder(session.lockedBy) : null,
     };
   }
 
@@ -168,6 +170,7 @@ export class DesktopService implements ApiService {
 
   async tagItems(args: ParsedArgs<'tagItems'>): Promise<ProjectSummary> {
     const open = this.#require();
+    open.session.assertWritable('tag items');
     const project = open.session.project;
     project.transaction(() => {
       for (const id of args.ids) {
@@ -209,6 +212,7 @@ export class DesktopService implements ApiService {
 
   async startTraining(args: ParsedArgs<'startTraining'>): Promise<TrainingStart> {
     const open = this.#require();
+    open.session.assertWritable('train');
     if (args.resumeRunId !== undefined) {
       await open.training.pause(args.resumeRunId, false);
       const state = open.training.state();

@@ -44,6 +44,7 @@ function runWithCheckpoint(project: Project, runId: number | undefined): Embeddi
  * stops between batches and keeps what was written (the report says `cancelled`).
  */
 export async function embedItems(session: ProjectSession, opts: EmbedOptions = {}): Promise<EmbedReport> {
+  session.assertWritable('store embeddings');
   const project = session.project;
   const started = performance.now();
   // Loaded on first use, so commands that do not embed start without tfjs.

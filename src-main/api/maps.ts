@@ -81,6 +81,7 @@ export async function computeMap(session: ProjectSession, req: MapRequest, opts:
     const stored = project.maps.latest(run.id, req.method, params);
     if (stored) return mapView(project, stored, true);
   }
+  session.assertWritable(`store a new ${req.method} map`);
   return storeNew(project, re, req.method, params, opts);
 }
 

@@ -23,7 +23,8 @@ export async function neighbourGraph(
   const g = await runAnalysisInWorker({ kind: 'knn-graph', embeddings: embeddingsOf(re.set), k: want, options: { metric } }, opts);
   // slice(): plain copies, since the worker's arrays live in shared memory.
   const graph: KnnGraph = { n, k: g.k, metric, indices: g.indices.slice(), distances: g.distances.slice(), approximate: g.approximate };
-  project.knnGraphs.save({
+  // The stored graph is only a cache: a read-only project computes it and keeps it to itself.
+  if (!project.readOnly) project.knnGraphs.save({
     runId: re.run.id, metric, k: graph.k, embeddings: re.fingerprint, approximate: graph.approximate, itemIds: re.set.itemIds,
     indices: graph.indices, distances: graph.distances,
   });

@@ -25,6 +25,7 @@ export async function computeOutliers(session: ProjectSession, req: OutlierReque
     const stored = project.outliers.latest(re.run.id, params);
     if (stored) return outlierView(project, stored, top, true);
   }
+  session.assertWritable('store new outlier scores');
   // Scoring from a stored graph is a few array passes: no worker needed.
   const r = scoresFromGraph(await neighbourGraph(project, re, metric, k, opts), k);
   const id = project.outliers.save({ runId: re.run.id, params, itemIds: re.set.itemIds, scores: r.scores });

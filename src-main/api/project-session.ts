@@ -1,9 +1,9 @@
 // One open project and the operations on it that the CLI and the desktop app share: add folders
 // (a cancellable scan), list items. The caller owns the session and must close() it.
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Project } from '../project/index.ts';
-import type { OpenOptions } from '../project/index.ts';
+import { basename, resolve } from 'node:path';
+import { describeHolder, Project } from '../project/index.ts';
+import type { LockHolder, OpenOptions } from '../project/index.ts';
 import { addFolders } from '../dataset/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import { ApiError } from './errors.ts';
@@ -29,21 +29,34 @@ export class ProjectSession {
   static create(arg: string): ProjectSession {
     const path = newProjectPath(arg);
     if (existsSync(path)) throw new ApiError('project-exists', `${path} already exists; not overwriting it`);
-    return new ProjectSession(path, Project.create(path));
+    return new ProjectSession(path, Project.create(path, { lock: true }));
   }
 
   /**
-   * Opens an existing project file (ApiError 'no-project' when there is none). With `lock`, a project
-   * another live process holds opens read-only (see readOnly and project.lockedBy).
+   * Opens an existing project file (ApiError 'no-project' when there is none) under its lock: a project
+   * another live process holds opens read-only (see readOnly, lockedBy and assertWritable).
    */
   static open(arg: string, options: OpenOptions = {}): ProjectSession {
     const path = existingProjectPath(arg);
-    return new ProjectSession(path, Project.open(path, options));
+    return new ProjectSession(path, Project.open(path, { lock: true, ...options }));
   }
 
   /** True when another process holds the project's lock: reading works, changes are refused. */
   get readOnly(): boolean {
     return this.project.readOnly;
+  }
+
+  /** The process holding the lock when this session opened read-only. */
+  get lockedBy(): LockHolder | null {
+    return this.project.lockedBy;
+  }
+
+  /** Refuses a change (ApiError 'read-only', one line naming the holder) when the project opened read-only. */
+  assertWritable(action: string): void {
+    const holder = this.project.lockedBy;
+    if (!holder) return;
+    throw new ApiError('read-only', `${basename(this.path)} is open in another process (${describeHolder(holder)}): `
+      + `opened read-only, so it cannot ${action}; close it there first`);
   }
 
   get project(): Project {
@@ -58,6 +71,7 @@ export class ProjectSession {
    */
   async addFolders(dirs: string[], options: AddOptions = {}): Promise<ScanReport> {
     if (dirs.length === 0) throw new ApiError('bad-argument', 'no folders given to add');
+    this.assertWritable('add folders');
     const folders = dirs.map((dir) => {
       const abs = resolve(dir);
       let isDir = false;

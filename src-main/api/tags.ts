@@ -14,6 +14,7 @@ function checkTags(tags: readonly string[]): string[] {
 /** Adds tags to the item (path or id); returns its tags afterwards. Adding a tag twice is harmless. */
 export function addTags(session: ProjectSession, item: string | number, tags: readonly string[]): ItemTags {
   const project = session.project;
+  session.assertWritable('tag items');
   const it = requireItem(project, item);
   const clean = checkTags(tags);
   project.transaction(() => clean.forEach((t) => project.tags.add(it.id, t)));
@@ -23,6 +24,7 @@ export function addTags(session: ProjectSession, item: string | number, tags: re
 /** Removes tags from the item; a tag it does not carry is ignored. */
 export function removeTags(session: ProjectSession, item: string | number, tags: readonly string[]): ItemTags {
   const project = session.project;
+  session.assertWritable('untag items');
   const it = requireItem(project, item);
   const clean = checkTags(tags);
   project.transaction(() => clean.forEach((t) => project.tags.remove(it.id, t)));

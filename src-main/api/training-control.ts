@@ -63,6 +63,7 @@ export class TrainingControl {
   /** Starts a new run (settings from the form) or continues the latest unfinished one; resolves once it has started. */
   start(settings: Record<string, unknown> | null): Promise<TrainingStart> {
     if (this.#active) throw new ApiError('run-busy', `run ${this.#active.runId ?? ''} is training; cancel or pause it first`.replace('  ', ' '));
+    this.#session.assertWritable('train');
     let settingsFile: string | undefined;
     let folder: string | undefined;
     if (settings) {

@@ -93,6 +93,7 @@ function runToResume(project: Project): EmbeddingRun {
  * Aborting stops after the current step, saves a checkpoint there and resolves with status 'cancelled'.
  */
 export async function train(session: ProjectSession, opts: TrainOptions = {}): Promise<TrainingReport> {
+  session.assertWritable('train');
   const project = session.project;
   const started = performance.now();
   const { loadSettings, parseSettings, selectBackend, startTraining, decodeCheckpoint } = await loadModel();
