@@ -17,7 +17,7 @@ export type ByolConfig = Pick<
   TrainingSettings,
   | 'encoder' | 'width' | 'depth' | 'representation_size' | 'projection_size' | 'projection_hidden_size'
   | 'moving_average_decay' | 'learning_rate' | 'weight_decay' | 'image_size' | 'channels' | 'seed'
->;
+> & Partial<Pick<TrainingSettings, 'head_norm'>>;
 
 export interface ByolSchedule {
   totalSteps: number;
@@ -33,13 +33,21 @@ function buildBranch(config: ByolConfig, rng: Rng): Branch {
   const rep = representationSize({ ...config, representation_size: config.representation_size } as TrainingSettings);
   const encoder = buildEncoder(config as EncoderConfig);
   encoder.build([-1, config.image_size, config.image_size, config.channels], rng);
-  const projector = new ProjectionHead({ name: 'projector', hiddenSize: config.projection_hidden_size, outputSize: config.projection_size });
+  const projector = new ProjectionHead({ name: 'projector', hiddenSize: config.projection_hidden_size, outputSize: config.projection_size, norm: config.head_norm });
   projector.build([-1, rep], rng);
   return { encoder, projector };
 }
 
 function prefixed(prefix: string, layer: { weights(): NamedWeight[] }): NamedWeight[] {
   return layer.weights().map((w) => ({ ...w, path: `${prefix}/${w.path}` }));
+}
+
+/**
+ * A head on the rows [2B, F] of both views, each view's B rows a batch of its own: batch-norm
+ * statistics are per view, as in BYOL where each view's batch goes through the network separately.
+ */
+function perView(head: ProjectionHead, x: tf.Tensor, b: number): tf.Tensor2D {
+  return tf.concat([head.call(tf.slice(x, [0, 0], [b, -1])), head.call(tf.slice(x, [b, 0], [b, -1]))], 0) as tf.Tensor2D;
 }
 
 /** Cosine-similarity loss 2 - 2 cos(p, z), averaged over the rows. */
@@ -61,7 +69,7 @@ export class Byol {
     this.schedule = schedule;
     const rng = new Rng(config.seed);
     const online = buildBranch(config, rng);
-    const predictor = new ProjectionHead({ name: 'predictor', hiddenSize: config.projection_hidden_size, outputSize: config.projection_size });
+    const predictor = new ProjectionHead({ name: 'predictor', hiddenSize: config.projection_hidden_size, outputSize: config.projection_size, norm: config.head_norm });
     predictor.build([-1, config.projection_size], rng);
     this.online = { ...online, predictor };
     // The target starts as a copy of the online network.
@@ -94,19 +102,21 @@ export class Byol {
 
   /**
    * Loss and gradients (in trainableWeights() order) for views [B, S, S, C]. The caller owns the
-   * returned tensors. Gradients are of the batch-mean loss, so equal halves average to the whole.
+   * returned tensors. Gradients are of the batch-mean loss; with head_norm 'layer' equal halves
+   * average to the whole, with 'batch' (default) only approximately, as each half has its own statistics.
    */
   gradients(view1: tf.Tensor4D, view2: tf.Tensor4D): { loss: tf.Scalar; grads: tf.Tensor[] } {
     return tf.tidy(() => {
       const b = view1.shape[0];
       const both = tf.concat([view1, view2], 0);
       // Target projections of the other view: rows of view 2 first, then view 1.
-      const t = this.target.projector.call(this.target.encoder.call(both)) as tf.Tensor2D;
+      const t = perView(this.target.projector, this.target.encoder.call(both), b);
       const swapped = tf.concat([tf.slice(t, [b, 0], [b, -1]), tf.slice(t, [0, 0], [b, -1])], 0);
       const vars = this.trainableWeights().map((w) => w.variable);
       const { value, grads } = tf.variableGrads(() => {
-        const z = this.online.projector.call(this.online.encoder.call(both));
-        const p = this.online.predictor.call(z) as tf.Tensor2D;
+        // The encoders (group norm) see both views as one batch; the heads (batch norm) one view at a time.
+        const z = perView(this.online.projector, this.online.encoder.call(both), b);
+        const p = perView(this.online.predictor, z, b);
         // mean over 2B rows times 2 = loss(view1 -> view2) + loss(view2 -> view1)
         return tf.mul(regressionLoss(p, swapped), 2) as tf.Scalar;
       }, vars);

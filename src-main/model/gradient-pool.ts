@@ -4,7 +4,9 @@
 // current weights travel to the helpers, and their gradients back, through SharedArrayBuffers
 // (no per-step copies through the message channel). Group normalisation makes each sample's
 // gradient independent of the others, so the size-weighted mean of the shard gradients equals the
-// full-batch gradient.
+// full-batch gradient. That holds for head_norm 'layer' only: with the default 'batch' each shard's
+// projector/predictor normalise over the shard's rows, so the step is close to, not equal to, the
+// full-batch one (and a one-image shard's heads see no spread at all). The pool is off by default.
 import * as tf from '@tensorflow/tfjs-core';
 import { Worker } from 'node:worker_threads';
 import type { Byol } from './byol.ts';

@@ -14,6 +14,10 @@
 //                                      a linear layer maps the pooled features to it
 // projection_size         256          projector / predictor output size
 // projection_hidden_size  1024         projector / predictor hidden size (BYOL paper: 4096)
+// head_norm               'batch'      projector / predictor normalisation: 'batch' (BYOL paper; per view, batch
+//                                      statistics, none kept) or 'layer' (batch-independent; BYOL collapsed
+//                                      with it on bench/quality.ts). With 'batch', gradient_workers > 1 normalise
+//                                      each worker's share of the batch on its own, so the step differs slightly
 // encoder                 'resnet18'   'resnet18' (ResNet-18-like, basic blocks) or 'small-cnn'
 // width                   64 | 32      channels of the first stage (resnet18 | small-cnn); doubled per stage
 // depth                   4 | 3        stages (resnet18: 2 residual blocks each; small-cnn: one conv each)
@@ -45,6 +49,7 @@ export const settingsSchema = z
     representation_size: z.int().min(1).max(65536).optional(),
     projection_size: z.int().min(1).max(65536).default(256),
     projection_hidden_size: z.int().min(1).max(65536).default(1024),
+    head_norm: z.enum(['batch', 'layer']).default('batch'),
     encoder: z.enum(['resnet18', 'small-cnn']).default('resnet18'),
     width: z.int().min(1).max(1024).optional(),
     depth: z.int().min(1).max(6).optional(),

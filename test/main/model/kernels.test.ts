@@ -138,3 +138,40 @@ describe('group normalisation gradient', () => {
     }
   });
 });
+
+describe('batch normalisation gradient', () => {
+  beforeAll(async () => {
+    expect(await selectBackend('wasm')).toBe('wasm');
+  });
+
+  it('the written-out gradient on wasm equals differentiating the forward ops on cpu', async () => {
+    const { batchNorm } = await import('../../../src-main/model/layers/batch-norm.ts');
+    const rng = new Rng(12);
+    for (const [n, c] of [[6, 10], [2, 3], [16, 32]] as const) {
+      const x = randomArray(n * c, rng);
+      const gamma = randomArray(c, rng);
+      const beta = randomArray(c, rng);
+      const dy = randomArray(n * c, rng);
+      const plain = (xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const { mean, variance } = tf.moments(xi, 0, true);
+        return tf.add(tf.mul(tf.div(tf.sub(xi, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+      };
+      const ours = (xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => batchNorm(xi as tf.Tensor2D, g, b, 1e-5);
+      const run = (f: typeof plain) => () => {
+        const args = [tf.tensor2d(x, [n, c]), tf.tensor1d(gamma), tf.tensor1d(beta)];
+        const y = f(args[0]!, args[1]!, args[2]!).dataSync() as Float32Array;
+        const g = tf.grads(f)(args, tf.tensor2d(dy, [n, c])).map((t) => t.dataSync() as Float32Array);
+        return [y, ...g];
+      };
+      const ref = await on('cpu', run(plain));
+      const got = await on('wasm', run(ours));
+      // Each feature of the output has mean beta over the batch, whatever the input.
+      for (let j = 0; j < c; j++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += got[0]![i * c + j]!;
+        expect(s / n).toBeCloseTo(beta[j]!, 4);
+      }
+      for (let i = 0; i < 4; i++) expect(relError(got[i]!, ref[i]!), `output ${i}, ${n}x${c}`).toBeLessThan(1e-4);
+    }
+  });
+});
