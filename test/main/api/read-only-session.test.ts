@@ -1,0 +1,62 @@
+// A session on a project whose lock another live process holds (here: a lock file naming this test's
+// parent process, alive on this host). Stored results are shown; computing anything new, or changing
+// anything, fails with the read-only error before any work is done.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTags, ApiError, computeClusters, computeMap, computeOutliers, ProjectSession, similar } from '../../../src-main/api/index.ts';
+import { lockPath } from '../../../src-main/project/index.ts';
+import { makeBlobProject } from './exploration-fixture.ts';
+import type { BlobProject } from './exploration-fixture.ts';
+
+let dir: string;
+let blobs: BlobProject;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'astromorph-readonly-'));
+  blobs = makeBlobProject(dir);
+  const session = ProjectSession.open(blobs.file);
+  try {
+    await computeMap(session, { runId: blobs.blobRun, method: 'pca' });
+  } finally {
+    session.close();
+  }
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function readOnlyError(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 'read-only' && e.message.startsWith(`blobs.amproj is open in another process (process ${process.ppid} on `);
+}
+
+describe('a read-only session', () => {
+  it('shows stored maps, refuses new results and changes, and searches without storing', async () => {
+    writeFileSync(lockPath(blobs.file), JSON.stringify({ pid: process.ppid, host: hostname(), since: Date.now() }));
+    const session = ProjectSession.open(blobs.file);
+    try {
+      expect(session.readOnly).toBe(true);
+      expect(session.lockedBy?.pid).toBe(process.ppid);
+      const map = await computeMap(session, { runId: blobs.blobRun, method: 'pca' });
+      expect(map.reused).toBe(true);
+      await expect(computeMap(session, { runId: blobs.blobRun, method: 'pca', recompute: true })).rejects.toSatisfy(readOnlyError);
+      await expect(computeClusters(session, { runId: blobs.blobRun, method: 'kmeans', k: 3 })).rejects.toSatisfy(readOnlyError);
+      await expect(computeOutliers(session, { runId: blobs.blobRun })).rejects.toSatisfy(readOnlyError);
+      expect(() => addTags(session, blobs.itemIds[0], ['spiral'])).toThrow(/opened read-only, so it cannot tag items; close it there first$/);
+      await expect(session.addFolders([dir])).rejects.toSatisfy(readOnlyError);
+      const found = await similar(session, blobs.itemIds[0], { runId: blobs.blobRun, k: 3 });
+      expect(found.neighbours).toHaveLength(3);
+    } finally {
+      session.close();
+      rmSync(lockPath(blobs.file), { force: true });
+    }
+    // Without the foreign lock the same session writes.
+    const writer = ProjectSession.open(blobs.file);
+    try {
+      expect(writer.readOnly).toBe(false);
+      expect(addTags(writer, blobs.itemIds[0], ['spiral']).tags).toContain('spiral');
+    } finally {
+      writer.close();
+    }
+  });
+});
