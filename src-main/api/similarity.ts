@@ -2,16 +2,15 @@
 // run's vectors, optionally narrowed by metadata, tags or cluster. The query is a dataset item or a
 // FITS file from elsewhere, embedded on the fly. An HNSW index answers on request, its recall
 // against the exact answer reported with every result.
-import { HnswIndex, SimilarityIndex } from '../analysis/index.ts';
 import type { Neighbours } from '../analysis/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import type { Project } from '../project/index.ts';
-import { embeddingsOf, runEmbeddings } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
 import { ApiError } from './errors.ts';
 import { embedExternalFile } from './external-embedding.ts';
 import { externalFile, findItem } from './item-ref.ts';
 import { itemLabels, tagsByItem } from './item-labels.ts';
+import { exactIndex, hnswIndex, runVectors } from './search-indexes.ts';
 import type { ProjectSession } from './project-session.ts';
 import type { Neighbour, SimilarityFilter, SimilarityView, SimilarRequest } from './exploration-contract.ts';
 import { isAbsolute, relative, sep } from 'node:path';
@@ -19,9 +18,6 @@ import { isAbsolute, relative, sep } from 'node:path';
 export interface SimilarOptions {
   signal?: AbortSignal;
 }
-
-// One HNSW index per open project, run and metric: building costs far more than one query.
-const hnswIndexes = new WeakMap<Project, Map<string, Promise<HnswIndex>>>();
 
 /** The `k` items nearest to `query`: an item (path or id) of the project, or a FITS file outside it. */
 export async function similar(session: ProjectSession, query: string | number, req: SimilarRequest = {}, opts: SimilarOptions = {}): Promise<SimilarityView> {
@@ -33,7 +29,7 @@ export async function similar(session: ProjectSession, query: string | number, r
   if (metric !== 'cosine' && metric !== 'euclidean') throw new ApiError('bad-argument', `metric must be cosine or euclidean (got ${String(metric)})`);
   const search = req.search ?? 'exact';
   if (search !== 'exact' && search !== 'hnsw') throw new ApiError('bad-argument', `search must be exact or hnsw (got ${String(search)})`);
-  const re = runEmbeddings(project, req.runId);
+  const re = runVectors(project, req.runId);
   const { run, set, rowOf } = re;
 
   let vector: Float32Array;
@@ -58,7 +54,7 @@ export async function similar(session: ProjectSession, query: string | number, r
   }
 
   const candidates = hasFilter(req.filter) ? candidateRows(project, re, req.filter!, exclude) : null;
-  const index = SimilarityIndex.build(embeddingsOf(set), metric);
+  const index = exactIndex(project, re, metric);
   const exact = index.query(vector, k, { exclude, ...(candidates && { candidates }) });
   let result: Neighbours = exact;
   let recall: number | null = null;
@@ -132,17 +128,4 @@ export function candidateRows(project: Project, re: RunEmbeddings, filter: Simil
     rows.push(row);
   }
   return Uint32Array.from(rows).sort();
-}
-
-function hnswIndex(project: Project, re: RunEmbeddings, metric: 'cosine' | 'euclidean', signal?: AbortSignal): Promise<HnswIndex> {
-  let perProject = hnswIndexes.get(project);
-  if (!perProject) hnswIndexes.set(project, (perProject = new Map()));
-  const key = `${re.run.id}/${metric}/${re.fingerprint}`;
-  let index = perProject.get(key);
-  if (!index) {
-    index = HnswIndex.build(embeddingsOf(re.set), { metric, signal });
-    perProject.set(key, index);
-    index.catch(() => perProject.delete(key));
-  }
-  return index;
 }

@@ -23,6 +23,9 @@ export class EmbeddingStore {
   readonly #all: Database.Statement<[number], Record<string, unknown>>;
   readonly #count: Database.Statement<[number], { n: number }>;
   readonly #deleteRun: Database.Statement<[number]>;
+  readonly #dataVersion: Database.Statement<[], { data_version: number }>;
+  /** Writes through this store per run; other connections' commits show in SQLite's data_version instead. */
+  readonly #writes = new Map<number, number>();
 
   constructor(db: Database.Database, file: string) {
     this.#file = file;
@@ -38,9 +41,11 @@ export class EmbeddingStore {
     this.#all = db.prepare('SELECT run_id, item_id, dim, vector FROM embeddings WHERE run_id = ? ORDER BY item_id');
     this.#count = db.prepare('SELECT count(*) AS n FROM embeddings WHERE run_id = ?');
     this.#deleteRun = db.prepare('DELETE FROM embeddings WHERE run_id = ?');
+    this.#dataVersion = db.prepare('PRAGMA data_version');
   }
 
   putMany(runId: number, rows: readonly { itemId: number; vector: Float32Array }[]): void {
+    this.#wrote(runId);
     this.#putMany(runId, rows);
   }
 
@@ -78,7 +83,22 @@ export class EmbeddingStore {
   }
 
   deleteRun(runId: number): void {
+    this.#wrote(runId);
     this.#deleteRun.run(runId);
+  }
+
+  /**
+   * Changes whenever the run's vectors may have: a write through this store, a commit by another
+   * connection, or a cascade (items or run removed) that changes the count. Cheaper than reading the
+   * vectors, so a cache of them checks it on every use. Row ids alone would not do: a re-embed deletes
+   * the run's rows and SQLite hands the same ids out again.
+   */
+  version(runId: number): string {
+    return `${this.#writes.get(runId) ?? 0}:${this.#dataVersion.get()!.data_version}:${this.count(runId)}`;
+  }
+
+  #wrote(runId: number): void {
+    this.#writes.set(runId, (this.#writes.get(runId) ?? 0) + 1);
   }
 
   #dim(row: Record<string, unknown>, r: RowReader): number {
