@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +8,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Tests never write the user's real trust list (src-main/project/trusted-folders.ts).
+    env: { ASTROMORPH_CONFIG_DIR: path.join(os.tmpdir(), 'astromorph-test-config') },
   },
 });

@@ -161,11 +161,11 @@ export class DesktopService implements ApiService {
   }
 
   async imageInfo(args: ParsedArgs<'imageInfo'>): Promise<ImageInfo> {
-    return readImageInfo(this.#item(args.id));
+    return readImageInfo(this.#require().session.project, this.#item(args.id));
   }
 
   async imagePlane(args: ParsedArgs<'imagePlane'>): Promise<ImagePlane> {
-    return readImagePlane(this.#item(args.id), args.plane, args.maxSide);
+    return readImagePlane(this.#require().session.project, this.#item(args.id), args.plane, args.maxSide);
   }
 
   async tagItems(args: ParsedArgs<'tagItems'>): Promise<ProjectSummary> {

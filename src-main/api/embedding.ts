@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { EmbeddingRun, Project } from '../project/index.ts';
+import { dataFilePath } from '../project/index.ts';
 import { writeEmbeddingsCsv, type EmbeddedItem } from '../export/index.ts';
 import { ApiError } from './errors.ts';
 import type { ProjectSession } from './project-session.ts';
@@ -60,7 +61,7 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   // Each item is read once, so no sample cache: memory holds one batch whatever the number of items.
   const source = openSampleSource({
     kind: 'files',
-    items: items.map((i) => ({ path: i.absolutePath, hdu: i.hdu! })),
+    items: items.map((i) => ({ path: dataFilePath(project, i), hdu: i.hdu! })),
     preprocess: { size: settings.image_size, channels: settings.channels, normalisation: settings.normalisation, clipPercentiles: settings.clip_percentiles, cube: settings.cube },
   }, { cacheBytes: 0 });
   project.embeddings.deleteRun(run.id);

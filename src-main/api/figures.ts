@@ -11,6 +11,7 @@ import {
   type FigureThumb, type MapColouring, type Scene, type ThumbnailStyle,
 } from '../export/index.ts';
 import type { Project } from '../project/index.ts';
+import { mayReadDataFile } from '../project/index.ts';
 import { embeddingRun } from './embedding-run.ts';
 import { ApiError } from './errors.ts';
 import { requireItem } from './item-ref.ts';
@@ -183,7 +184,8 @@ function itemThumbnail(project: Project, item: DatasetItem, style: ThumbnailStyl
   const stored = project.thumbnails.get(item.id);
   const isDefault = style.stretch === DEFAULT_THUMBNAIL_STYLE.stretch && style.limits === DEFAULT_THUMBNAIL_STYLE.limits;
   if (isDefault && stored) return style.colormap === 'gray' ? stored : recolourStored(stored, style.colormap);
-  if (item.status === 'ok' && item.hdu !== null && item.axisKinds) {
+  // A data folder the user never chose is not read; the stored preview stands in (see trusted-folders.ts).
+  if (item.status === 'ok' && item.hdu !== null && item.axisKinds && mayReadDataFile(project, item)) {
     const fromFile = thumbnailFromFits(item.absolutePath, item.hdu, item.axisKinds, style);
     if (fromFile) return fromFile;
   }

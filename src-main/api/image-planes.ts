@@ -3,14 +3,16 @@
 // than the screen has; a 16k x 16k plane would be 1 GB of floats over IPC).
 import { HduList, ImageHdu, linearWcs } from '../fits/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
+import { dataFilePath } from '../project/index.ts';
+import type { Project } from '../project/index.ts';
 import { ApiError } from './errors.ts';
 import type { CelestialWcs, HeaderCardRow, ImageInfo, ImagePlane } from './desktop-contract.ts';
 
-function withImage<T>(item: DatasetItem, fn: (hdu: ImageHdu) => T): T {
+function withImage<T>(project: Project, item: DatasetItem, fn: (hdu: ImageHdu) => T): T {
   if (item.status !== 'ok' || item.hdu === null) {
     throw new ApiError('bad-argument', `${item.path} has no readable image (${item.status}${item.error ? `: ${item.error}` : ''})`);
   }
-  const list = HduList.open(item.absolutePath);
+  const list = HduList.open(dataFilePath(project, item));
   try {
     const hdu = list.hdu(item.hdu);
     if (!(hdu instanceof ImageHdu) || !hdu.hasData) throw new ApiError('bad-argument', `${item.path}: HDU ${item.hdu} is not an image with data`);
@@ -20,8 +22,8 @@ function withImage<T>(item: DatasetItem, fn: (hdu: ImageHdu) => T): T {
   }
 }
 
-export function readImageInfo(item: DatasetItem): ImageInfo {
-  return withImage(item, (hdu) => {
+export function readImageInfo(project: Project, item: DatasetItem): ImageInfo {
+  return withImage(project, item, (hdu) => {
     const header: HeaderCardRow[] = hdu.header.cards.map((c) => {
       const v = c.value;
       return { keyword: c.keyword, value: v === undefined ? null : typeof v === 'bigint' ? Number(v) : v, comment: c.isCommentary ? c.text : c.comment };
@@ -72,8 +74,8 @@ function formatValue(v: number): string {
   return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(6) : String(Number(v.toPrecision(8)));
 }
 
-export function readImagePlane(item: DatasetItem, plane: number, maxSide: number): ImagePlane {
-  return withImage(item, (hdu) => {
+export function readImagePlane(project: Project, item: DatasetItem, plane: number, maxSide: number): ImagePlane {
+  return withImage(project, item, (hdu) => {
     if (plane >= hdu.nPlanes) throw new ApiError('bad-argument', `${item.path} has ${hdu.nPlanes} plane(s); plane ${plane} does not exist`);
     const nx = hdu.shape[0];
     const ny = hdu.shape.length > 1 ? hdu.shape[1] : 1;

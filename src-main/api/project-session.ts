@@ -2,7 +2,7 @@
 // (a cancellable scan), list items. The caller owns the session and must close() it.
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { describeHolder, Project } from '../project/index.ts';
+import { describeHolder, Project, trustFolder } from '../project/index.ts';
 import type { LockHolder, OpenOptions } from '../project/index.ts';
 import { addFolders } from '../dataset/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
@@ -83,6 +83,8 @@ export class ProjectSession {
       if (!isDir) throw new ApiError('not-a-folder', `${dir} is not a folder`);
       return abs;
     });
+    // The user named these folders here: their files may be read from now on (see trusted-folders.ts).
+    for (const f of folders) trustFolder(f);
     const started = performance.now();
     const summary = await addFolders(this.project, folders, {
       signal: options.signal,

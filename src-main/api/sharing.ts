@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { readEmbeddingsFile, type ImportedEmbeddings } from '../export/index.ts';
 import { decodeCheckpoint, readModelFiles, writeModelFiles } from '../model/index.ts';
-import { Project, relocate, type RelocateProgress, type RelocateReport } from '../project/index.ts';
+import { Project, relocate, trustFolder, type RelocateProgress, type RelocateReport } from '../project/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import { ApiError } from './errors.ts';
 import { existingProjectPath } from './project-path.ts';
@@ -22,7 +22,9 @@ export function openForWriting(arg: string, action: string): Project {
 }
 
 export function relocateData(project: Project, folder: string, onProgress?: (p: RelocateProgress) => void): RelocateReport {
-  return relocate(project, folder, { onProgress });
+  const report = relocate(project, folder, { onProgress });
+  trustFolder(folder); // the user named it here: files found under it may be read (see trusted-folders.ts)
+  return report;
 }
 
 export interface ImportReport {

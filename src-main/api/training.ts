@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { TrainingSettings, TrainingHandle } from '../model/index.ts';
 import type { SampleSourceSpec } from '../model/data/index.ts';
 import type { EmbeddingRun, LossPoint, Project } from '../project/index.ts';
+import { dataFilePath } from '../project/index.ts';
 import { ApiError } from './errors.ts';
 import type { ProjectSession } from './project-session.ts';
 import { claimRun, liveTrainer, releaseRun } from './run-process.ts';
@@ -68,7 +69,7 @@ export function trainingSource(project: Project, s: TrainingSettings): { spec: S
     itemIds: items.map((i) => i.id),
     spec: {
       kind: 'files',
-      items: items.map((i) => ({ path: i.absolutePath, hdu: i.hdu! })),
+      items: items.map((i) => ({ path: dataFilePath(project, i), hdu: i.hdu! })),
       preprocess: { size: s.image_size, channels: s.channels, normalisation: s.normalisation, clipPercentiles: s.clip_percentiles, cube: s.cube },
     },
   };

@@ -11,6 +11,7 @@ export type ProjectErrorCode =
   | 'invalid-data'   // a row read back fails validation (the file came from elsewhere or was edited)
   | 'closed'
   | 'read-only'      // open read-only because another process holds the project's lock
+  | 'untrusted-folder' // an item's data folder lies outside the project's folder and the user never chose it
   | 'io';
 
 export class ProjectError extends Error {

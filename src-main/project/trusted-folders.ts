@@ -1,0 +1,88 @@
+// Which data folders this user chose on this machine. A project file from someone else is untrusted:
+// its data-folder roots may point anywhere (`../../..`), so an item's file is read only when its root
+// is inside the project file's own folder, or is (inside) a folder the user named here with
+// `astromorph add` / `astromorph relocate` / the app's Add folders, recorded in trusted-folders.json.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DatasetItem } from '../dataset/index.ts';
+import { ProjectError } from './errors.ts';
+import type { Project } from './project.ts';
+
+/** The user's configuration folder (ASTROMORPH_CONFIG_DIR overrides it, e.g. in tests). */
+export function configFolder(): string {
+  return process.env.ASTROMORPH_CONFIG_DIR ?? path.join(os.homedir(), '.config', 'astromorph');
+}
+
+export function trustListPath(): string {
+  return path.join(configFolder(), 'trusted-folders.json');
+}
+
+/** The absolute folders this user chose; a missing or unreadable list trusts nothing. */
+export function trustedFolders(): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(trustListPath(), 'utf8');
+  } catch {
+    return [];
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const list = (parsed as { folders?: unknown })?.folders;
+    return Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string' && path.isAbsolute(f)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Records that the user themself chose `folder`; written atomically (temp file + rename). */
+export function trustFolder(folder: string): void {
+  const abs = path.resolve(folder);
+  const known = trustedFolders();
+  if (known.includes(abs)) return;
+  const file = trustListPath();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(temp, JSON.stringify({ folders: [...known, abs].sort() }, null, 2) + '\n');
+  fs.renameSync(temp, file);
+}
+
+function isInside(folder: string, target: string): boolean {
+  const rel = path.relative(folder, target);
+  return rel === '' || (!path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`));
+}
+
+/** Whether files under the data-folder root `root` (relative to the project's folder) may be read. */
+export function isTrustedRoot(projectFolder: string, root: string): boolean {
+  const abs = path.resolve(projectFolder, root);
+  if (isInside(projectFolder, abs)) return true;
+  return trustedFolders().some((t) => isInside(t, abs));
+}
+
+/**
+ * The absolute path of an item's data file, for reading it. The one gate every reader of item data
+ * goes through: it refuses a file whose data-folder root is neither beside-and-under the project nor
+ * chosen by this user.
+ */
+export function dataFilePath(project: Project, item: DatasetItem): string {
+  if (!mayReadDataFile(project, item)) throw untrustedRootError(project.path, rootOf(project, item));
+  return item.absolutePath;
+}
+
+/** Whether dataFilePath would give the item's file (for readers that fall back to stored previews). */
+export function mayReadDataFile(project: Project, item: DatasetItem): boolean {
+  // The file itself is checked (the item store keeps it inside its root): a trusted root makes every
+  // item under it readable, and `relocate` to a chosen folder also frees files it finds already there.
+  return isTrustedRoot(project.folder, rootOf(project, item)) || isTrustedRoot(project.folder, item.path);
+}
+
+function rootOf(project: Project, item: DatasetItem): string {
+  return project.datasets.list().find((d) => d.id === item.datasetId)?.root ?? item.path;
+}
+
+export function untrustedRootError(projectFile: string, root: string): ProjectError {
+  const name = path.basename(projectFile);
+  return new ProjectError('untrusted-folder', projectFile,
+    `data folder ${root} recorded in ${name} is outside the project's folder and was not chosen on this machine: `
+    + `run \`astromorph relocate ${name} DIR\` or \`astromorph add ${name} DIR\` to use it`);
+}
