@@ -42,6 +42,38 @@ describe('BYOL', () => {
     v2.dispose();
   });
 
+  it('batch-norm heads (the default) normalise each view on its own; layer-norm heads are batch-independent', () => {
+    for (const head_norm of ['batch', 'layer'] as const) {
+      const byol = createByol(tiny({ head_norm }), { totalSteps: 4, warmupSteps: 0 });
+      expect(byol.online.projector.getConfig().norm).toBe(head_norm);
+      const v1 = images(6, 16, 3);
+      const v2 = images(6, 16, 4);
+      const { loss, grads } = byol.gradients(v1, v2);
+      // The loss written out with each view through the heads as a batch of its own.
+      const expected = tf.tidy(() => {
+        const unit = (t: tf.Tensor) => tf.div(t, tf.norm(t, 'euclidean', 1, true));
+        const target = (v: tf.Tensor4D) => byol.target.projector.call(byol.target.encoder.call(v));
+        const online = (v: tf.Tensor4D) => byol.online.predictor.call(byol.online.projector.call(byol.online.encoder.call(v)));
+        const term = (p: tf.Tensor, z: tf.Tensor) => tf.mean(tf.sub(2, tf.mul(2, tf.sum(tf.mul(unit(p), unit(z)), 1))));
+        return tf.add(term(online(v1), target(v2)), term(online(v2), target(v1))).dataSync()[0]!;
+      });
+      expect(loss.dataSync()[0]!).toBeCloseTo(expected, 4);
+      // Batch norm: a view's head output depends on the rest of its batch; layer norm: it does not.
+      const first = (n: number) => {
+        const row = tf.tidy(() => tf.slice(byol.online.projector.call(byol.online.encoder.call(tf.slice(v1, 0, n))), 0, 1));
+        const values = row.dataSync();
+        row.dispose();
+        return values;
+      };
+      const alone = first(3);
+      const all = first(6);
+      const differs = Array.from(alone).some((x, i) => Math.abs(x - all[i]!) > 1e-4);
+      expect(differs).toBe(head_norm === 'batch');
+      tf.dispose([loss, ...grads, v1, v2]);
+      byol.dispose();
+    }
+  });
+
   it('resnet18-like encoder runs on C channels and pools to width * 2^(depth-1)', () => {
     const byol = createByol(tiny({ encoder: 'resnet18', width: 4, depth: 3, channels: 2 }));
     const x = tf.zeros([2, 16, 16, 2]) as tf.Tensor4D;
