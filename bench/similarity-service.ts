@@ -5,6 +5,7 @@
 // with machine load; run it on an idle machine.
 //   node bench/similarity-service.ts                   N = 100,000
 //   SIM_BENCH_N=1000000 node bench/similarity-service.ts
+//   SIM_BENCH_KEEP=1 keeps the project file (its folder is printed) for profiling
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,5 +88,5 @@ try {
     session.close();
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.SIM_BENCH_KEEP) rmSync(dir, { recursive: true, force: true }); else console.log(dir);
 }

@@ -15,7 +15,12 @@ interface CachedRun {
   re: RunEmbeddings;
   exact: Map<Metric, SimilarityIndex>;
   hnsw: Map<Metric, Promise<HnswIndex>>;
+  /** Rows passing a filter (by its JSON), valid while the project's change stamp stays the same. */
+  filters: Map<string, { stamp: string; rows: Uint32Array }>;
 }
+
+/** Filters kept per run: a person clicking through items under one filter reuses it. */
+const FILTERS_KEPT = 4;
 
 // Keyed by the open Project (a WeakMap): a closed session's vectors go with it.
 const cache = new WeakMap<Project, Map<number, CachedRun>>();
@@ -50,7 +55,7 @@ function cachedRun(project: Project, runId?: number): CachedRun {
       return (print ??= fingerprint(set));
     },
   };
-  entry = { version, re, exact: new Map(), hnsw: new Map() };
+  entry = { version, re, exact: new Map(), hnsw: new Map(), filters: new Map() };
   runs.set(run.id, entry);
   while (runs.size > RUNS_KEPT) runs.delete(runs.keys().next().value!);
   return entry;
@@ -90,4 +95,22 @@ export function hnswIndex(project: Project, re: RunEmbeddings, metric: Metric, s
     }
   }
   return index;
+}
+
+/**
+ * The rows of `re` that pass the filter named by `key`, from `compute` unless nothing in the project
+ * changed since it last ran: listing 1e5 items to test a filter costs far more than the scan.
+ */
+export function filteredRows(project: Project, re: RunEmbeddings, key: string, compute: () => Uint32Array): Uint32Array {
+  const entry = entryOf(project, re);
+  const stamp = project.changeStamp();
+  const kept = entry?.filters.get(key);
+  if (kept && kept.stamp === stamp) return kept.rows;
+  const rows = compute();
+  if (entry) {
+    entry.filters.delete(key);
+    entry.filters.set(key, { stamp, rows });
+    while (entry.filters.size > FILTERS_KEPT) entry.filters.delete(entry.filters.keys().next().value!);
+  }
+  return rows;
 }

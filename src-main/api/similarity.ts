@@ -10,7 +10,7 @@ import { ApiError } from './errors.ts';
 import { embedExternalFile } from './external-embedding.ts';
 import { externalFile, findItem } from './item-ref.ts';
 import { itemLabels, tagsByItem } from './item-labels.ts';
-import { exactIndex, hnswIndex, runVectors } from './search-indexes.ts';
+import { exactIndex, filteredRows, hnswIndex, runVectors } from './search-indexes.ts';
 import type { ProjectSession } from './project-session.ts';
 import type { Neighbour, SimilarityFilter, SimilarityView, SimilarRequest } from './exploration-contract.ts';
 import { isAbsolute, relative, sep } from 'node:path';
@@ -53,7 +53,8 @@ export async function similar(session: ProjectSession, query: string | number, r
     queryView = { kind: 'file', path: file, hdu: external.hdu };
   }
 
-  const candidates = hasFilter(req.filter) ? candidateRows(project, re, req.filter!, exclude) : null;
+  // Kept without the query row, so clicking through items under one filter reuses the rows.
+  const candidates = hasFilter(req.filter) ? filteredRows(project, re, JSON.stringify(req.filter), () => candidateRows(project, re, req.filter!)) : null;
   const index = exactIndex(project, re, metric);
   const exact = index.query(vector, k, { exclude, ...(candidates && { candidates }) });
   let result: Neighbours = exact;
@@ -80,9 +81,21 @@ export async function similar(session: ProjectSession, query: string | number, r
   });
   return {
     runId: run.id, query: queryView, metric, search: used, k,
-    candidates: candidates ? candidates.length : set.itemIds.length - (exclude >= 0 ? 1 : 0),
+    candidates: (candidates ? candidates.length - (holds(candidates, exclude) ? 1 : 0) : set.itemIds.length - (exclude >= 0 ? 1 : 0)),
     neighbours, recall, seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Whether the sorted rows hold `row`. */
+function holds(rows: Uint32Array, row: number): boolean {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid] < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return row >= 0 && lo < rows.length && rows[lo] === row;
 }
 
 function hasFilter(f: SimilarityFilter | undefined): boolean {

@@ -178,6 +178,15 @@ export class Project {
     return this.#db.open;
   }
 
+  /**
+   * Differs whenever anything in the file may have changed since the last call that returned the same
+   * value: this connection's row changes (total_changes) and other connections' commits (data_version).
+   * Lets a cache of a derived result (the items a filter passes) be reused without re-reading.
+   */
+  changeStamp(): string {
+    return `${this.#db.pragma('data_version', { simple: true }) as number}:${this.#db.prepare('SELECT total_changes() AS n').pluck().get() as number}`;
+  }
+
   /** Runs fn in one write transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T {
     return this.#db.transaction(fn).immediate();

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProjectSession, similar } from '../../../src-main/api/index.ts';
+import { ProjectSession, addTags, similar } from '../../../src-main/api/index.ts';
 import { vectorLoads } from '../../../src-main/api/search-indexes.ts';
 import { Project } from '../../../src-main/project/index.ts';
 import { makeBlobProject } from './exploration-fixture.ts';
@@ -45,6 +45,21 @@ describe('similarity cache', () => {
     expect(filtered.neighbours.length).toBe(5);
     expect(await similar(session, query, { runId: fx.blobRun, k: 3, metric: 'euclidean' })).toBeTruthy();
     expect(vectorLoads()).toBe(loads);
+  });
+
+  it('reuses the rows a filter passes across query items and sees a tag added since', async () => {
+    const [a, b, c] = [fx.itemIds[1], fx.itemIds[2], fx.itemIds[30]];
+    addTags(session, a, ['cached-filter']);
+    addTags(session, b, ['cached-filter']);
+    const byTag = async (query: number) => (await similar(session, query, { runId: fx.blobRun, k: 10, filter: { tag: 'cached-filter' } }));
+    const fromA = await byTag(a);
+    expect(fromA.neighbours.map((n) => n.itemId)).toEqual([b]);
+    expect(fromA.candidates).toBe(1);
+    const fromC = await byTag(c); // the query is outside the filter: both tagged items answer
+    expect(fromC.neighbours.map((n) => n.itemId).sort()).toEqual([a, b].sort());
+    expect(fromC.candidates).toBe(2);
+    addTags(session, c, ['cached-filter']);
+    expect((await byTag(a)).neighbours.map((n) => n.itemId).sort()).toEqual([b, c].sort());
   });
 
   it('sees a re-embed through the same session', async () => {
