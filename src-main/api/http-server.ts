@@ -133,8 +133,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       body = await readJsonBody(req);
     } catch (e) {
       const tooBig = (e as { tooBig?: boolean }).tooBig === true;
+      // Close an oversized upload only once the 413 has gone out, so the client reads the answer, not a reset.
+      if (tooBig) {
+        res.setHeader('Connection', 'close');
+        res.on('finish', () => req.destroy());
+      }
       sendJson(res, tooBig ? 413 : 400, { error: { name: 'HttpError', code: tooBig ? 'too-large' : 'bad-argument', message: (e as Error).message } });
-      if (tooBig) req.destroy();
       return;
     }
     const controller = new AbortController();
