@@ -10,7 +10,8 @@
 //  --ablate NAME drops one default augmentation (--ablate all: each in turn) and prints kNN accuracy.
 //
 //   node bench/quality.ts [--n 720] [--epochs 12] [--size 32] [--width 16] [--batch 32] [--seed 1]
-//                         [--objects 6] [--lr 1e-3] [--no-byol] [--ablate NAME|all]
+//                         [--objects 6] [--lr 1e-3] [--tau 0.99] [--head-norm batch|layer] [--no-byol] [--ablate NAME|all]
+//  With layer-norm heads BYOL collapsed (kNN below raw pixels); batch norm (the default) learns.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ const { values: args } = parseArgs({
     n: { type: 'string', default: '720' }, epochs: { type: 'string', default: '12' }, size: { type: 'string', default: '32' },
     width: { type: 'string', default: '16' }, batch: { type: 'string', default: '32' }, seed: { type: 'string', default: '1' },
     objects: { type: 'string', default: '6' }, lr: { type: 'string', default: '1e-3' }, tau: { type: 'string', default: '0.99' },
-    encoder: { type: 'string', default: 'small-cnn' }, depth: { type: 'string', default: '3' },
+    encoder: { type: 'string', default: 'small-cnn' }, 'head-norm': { type: 'string', default: 'batch' }, depth: { type: 'string', default: '3' },
     'no-byol': { type: 'boolean', default: false }, ablate: { type: 'string' }, augmentations: { type: 'string' },
   },
 });
@@ -128,7 +129,7 @@ async function byolFeatures(augmentations: AugmentationSpec[], label: string, un
   const config = {
     epochs: untrained ? 1 : EPOCHS, batch_size: BATCH, encoder: ENCODER, width: WIDTH, depth: DEPTH, image_size: S, channels: 1,
     projection_size: 64, projection_hidden_size: 256, learning_rate: untrained ? 1e-12 : LR, warmup_epochs: 1, seed: SEED, augmentations,
-    moving_average_decay: TAU,
+    moving_average_decay: TAU, head_norm: args['head-norm'] === 'layer' ? 'layer' as const : 'batch' as const,
   };
   const t0 = performance.now();
   const handle = startTraining({ config, source: spec });
@@ -159,7 +160,7 @@ if (args.ablate !== undefined) {
   }
   console.log('\nablation (BYOL, same budget each):\n' + rows.join('\n'));
 } else if (!args['no-byol']) {
-  console.log(`\n(b) BYOL embeddings: ${ENCODER} width ${WIDTH} depth ${DEPTH}, ${EPOCHS} epochs, batch ${BATCH}, lr ${LR}, tau ${TAU}`);
+  console.log(`\n(b) BYOL embeddings: ${ENCODER} width ${WIDTH} depth ${DEPTH}, ${EPOCHS} epochs, batch ${BATCH}, lr ${LR}, tau ${TAU}, ${args['head-norm']}-norm heads`);
   console.log(`   augmentations: ${JSON.stringify(AUGMENTATIONS)}`);
   const f = await byolFeatures(AUGMENTATIONS, 'BYOL');
   report('BYOL', f.main);
