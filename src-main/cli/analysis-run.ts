@@ -4,6 +4,7 @@
 import { SingleBar } from 'cli-progress';
 import type { AnalysisProgress } from '../api/index.ts';
 import { EXIT_CANCELLED } from './exit-codes.ts';
+import { stopOnSignals } from './stop-signals.ts';
 
 const PLAIN_INTERVAL_MS = 5000;
 
@@ -62,22 +63,16 @@ export async function runAnalysis<T>(
   work: (control: { signal: AbortSignal; onProgress: (p: AnalysisProgress) => void }) => Promise<T>,
 ): Promise<T | null> {
   const view = display(process.stderr, showProgress);
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) return;
-    view.stop();
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const stop = stopOnSignals(() => view.stop());
   try {
-    return await work({ signal: controller.signal, onProgress: (p) => view.update(p) });
+    return await work({ signal: stop.signal, onProgress: (p) => view.update(p) });
   } catch (e) {
-    if (!controller.signal.aborted) throw e;
+    if (!stop.signal.aborted) throw e;
     process.stderr.write('cancelled: nothing was stored\n');
     process.exitCode = EXIT_CANCELLED;
     return null;
   } finally {
     view.stop();
-    process.off('SIGINT', onSigint);
+    stop.dispose();
   }
 }

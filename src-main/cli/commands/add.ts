@@ -6,6 +6,7 @@ import type { ScanReport } from '../../api/index.ts';
 import { scanProgressDisplay } from '../scan-progress.ts';
 import { reasonWithoutPath } from '../reason.ts';
 import { EXIT_CANCELLED } from '../exit-codes.ts';
+import { stopOnSignals } from '../stop-signals.ts';
 
 interface AddOpts {
   json?: boolean;
@@ -31,25 +32,18 @@ export function addCommand(): Command {
       const workers = opts.workers;
       const session = ProjectSession.open(projectArg);
       const progress = scanProgressDisplay(process.stderr, opts.progress);
-      const controller = new AbortController();
-      // Stays installed until the project is closed, so a second Ctrl-C cannot kill a half-written close.
-      const onSigint = () => {
-        if (controller.signal.aborted) return;
-        controller.abort();
-        progress.interrupt('cancelling: waiting for the scan to stop (the project is being kept intact)…');
-      };
-      process.on('SIGINT', onSigint);
+      const stop = stopOnSignals(() => progress.interrupt('cancelling: waiting for the scan to stop (the project is being kept intact)…'));
       let report: ScanReport;
       try {
         report = await session.addFolders(dirs, {
-          signal: controller.signal,
+          signal: stop.signal,
           workers,
           onProgress: (p) => progress.update(p),
         });
       } finally {
         progress.stop();
         session.close();
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
       if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else process.stdout.write(renderReport(report, session.path) + '\n');

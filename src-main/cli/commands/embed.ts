@@ -5,6 +5,7 @@ import { ProjectSession, embedItems } from '../../api/index.ts';
 import type { EmbedReport } from '../../api/index.ts';
 import { embeddingProgressDisplay } from '../training-progress.ts';
 import { EXIT_CANCELLED } from '../exit-codes.ts';
+import { stopOnSignals } from '../stop-signals.ts';
 import { positiveInteger } from './train.ts';
 
 interface EmbedOpts {
@@ -28,22 +29,14 @@ export function embedCommand(): Command {
     .action(async (projectArg: string, opts: EmbedOpts) => {
       const session = ProjectSession.open(projectArg);
       const display = embeddingProgressDisplay(process.stderr, opts.progress);
-      const controller = new AbortController();
-      const onStop = () => {
-        if (controller.signal.aborted) return;
-        controller.abort();
-        display.message('cancelling: keeping the vectors already written…', true);
-      };
-      // SIGTERM too: batch schedulers (SLURM, PBS) send it at the time limit, before killing.
-      process.on('SIGINT', onStop);
-      process.on('SIGTERM', onStop);
+      const stop = stopOnSignals(() => display.message('cancelling: keeping the vectors already written…', true));
       let report: EmbedReport;
       try {
         report = await embedItems(session, {
           runId: opts.run,
           batchSize: opts.batchSize,
           backend: opts.backend,
-          signal: controller.signal,
+          signal: stop.signal,
           onStart: (s) => display.message(`embedding ${s.total} items with run ${s.runId} (checkpoint ${s.checkpointId}); backend: ${s.backend}`),
           onProgress: (p) => display.update(p),
           onWarning: (m) => display.message(m),
@@ -51,8 +44,7 @@ export function embedCommand(): Command {
       } finally {
         display.stop();
         session.close();
-        process.off('SIGINT', onStop);
-        process.off('SIGTERM', onStop);
+        stop.dispose();
       }
       if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else if (report.cancelled) {

@@ -7,6 +7,7 @@ import { ProjectSession, train } from '../../api/index.ts';
 import type { TrainingReport } from '../../api/index.ts';
 import { trainingProgressDisplay, formatLoss } from '../training-progress.ts';
 import { EXIT_CANCELLED } from '../exit-codes.ts';
+import { stopOnSignals } from '../stop-signals.ts';
 
 interface TrainOpts {
   config?: string;
@@ -38,16 +39,7 @@ export function trainCommand(): Command {
     .action(async (projectArg: string, opts: TrainOpts) => {
       const session = ProjectSession.open(projectArg);
       const display = trainingProgressDisplay(process.stderr, opts.progress);
-      const controller = new AbortController();
-      // Installed until the project is closed: a second Ctrl-C must not cut the checkpoint save short.
-      const onStop = () => {
-        if (controller.signal.aborted) return;
-        controller.abort();
-        display.message('cancelling: finishing the current step and saving a checkpoint…', true);
-      };
-      // SIGTERM too: batch schedulers (SLURM, PBS) send it at the time limit, before killing.
-      process.on('SIGINT', onStop);
-      process.on('SIGTERM', onStop);
+      const stop = stopOnSignals(() => display.message('cancelling: finishing the current step and saving a checkpoint…', true));
       let report: TrainingReport;
       try {
         report = await train(session, {
@@ -56,7 +48,7 @@ export function trainCommand(): Command {
           backend: opts.backend,
           seed: opts.seed,
           resume: opts.resume,
-          signal: controller.signal,
+          signal: stop.signal,
           onStart: (s) => display.start(s),
           onProgress: (p) => display.update(p),
           onEpoch: (e) => display.epoch(e),
@@ -65,8 +57,7 @@ export function trainCommand(): Command {
       } finally {
         display.stop();
         session.close();
-        process.off('SIGINT', onStop);
-        process.off('SIGTERM', onStop);
+        stop.dispose();
       }
       if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else process.stdout.write(renderReport(report, session.path) + '\n');
