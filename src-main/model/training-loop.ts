@@ -9,16 +9,11 @@ import { decodeCheckpoint, encodeCheckpoint } from './serialization.ts';
 import type { TrainingSettings } from './settings.ts';
 import { ModelError } from './errors.ts';
 import type { GradientPool } from './gradient-pool.ts';
+import type { Batch } from './data/index.ts';
 
-/** The part of model-data's ViewPairLoader the loop uses. */
-export interface ViewBatch {
-  view1: Float32Array;
-  view2: Float32Array;
-  batchSize: number;
-  size: number;
-  channels: number;
-  indices: number[];
-}
+/** A batch of view pairs as model/data's ViewPairLoader makes it (one definition, in view-batch.ts). */
+export type ViewBatch = Batch;
+/** The part of model/data's ViewPairLoader the loop uses. */
 export interface BatchLoader {
   readonly stepsPerEpoch: number;
   batch(epoch: number, step: number): Promise<ViewBatch>;
