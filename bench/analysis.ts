@@ -11,6 +11,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { HnswIndex, SimilarityIndex, knnGraph, tsne, umap } from '../src-main/analysis/index.ts';
 import type { Embeddings, ProgressCallback } from '../src-main/analysis/index.ts';
 import { SeededRandom } from '../src-main/analysis/seeded-random.ts';
+import { clusteredEmbeddings } from './fixtures.ts';
 
 const parts = new Set(process.argv.slice(2));
 const want = (name: string) => parts.size === 0 || parts.has(name);
@@ -39,22 +40,8 @@ function load(): string {
   return loadavg().map((x) => x.toFixed(2)).join(' ');
 }
 
-function synthetic(n: number, seed = 1, latent = 16, clusters = 40): Embeddings {
-  const random = new SeededRandom(seed);
-  const w = Float64Array.from({ length: latent * D }, () => random.gaussian() / Math.sqrt(latent));
-  const centres = Array.from({ length: clusters }, () => Float64Array.from({ length: latent }, () => 3 * random.gaussian()));
-  const data = new Float32Array(n * D);
-  const z = new Float64Array(latent);
-  for (let i = 0; i < n; i++) {
-    const c = centres[random.int(clusters)];
-    for (let l = 0; l < latent; l++) z[l] = c[l] + random.gaussian();
-    for (let t = 0; t < D; t++) {
-      let s = 0.1 * random.gaussian();
-      for (let l = 0; l < latent; l++) s += z[l] * w[l * D + t];
-      data[i * D + t] = s;
-    }
-  }
-  return { data, n, d: D };
+function synthetic(n: number, seed: number): Embeddings {
+  return { data: clusteredEmbeddings(n, D, seed), n, d: D };
 }
 
 function gaussian(n: number, seed: number): Embeddings {

@@ -7,33 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyMetadata } from '../src-main/dataset/index.ts';
-import { Project } from '../src-main/project/index.ts';
 import { ProjectSession, computeClusters, computeMap, computeOutliers, similar } from '../src-main/api/index.ts';
-import { SeededRandom } from '../src-main/analysis/seeded-random.ts';
+import { clusteredEmbeddings, writeEmbeddingProject } from './fixtures.ts';
 
 const N = Number(process.env.EXPLORE_BENCH_N ?? 20_000);
 const D = 128;
 const QUERIES = 50;
-
-function vectors(n: number, seed = 1, latent = 16, clusters = 40): Float32Array {
-  // Clusters in a 16-D latent space mapped to 128-D plus noise: low intrinsic dimension, like an encoder's output.
-  const random = new SeededRandom(seed);
-  const w = Float64Array.from({ length: latent * D }, () => random.gaussian() / Math.sqrt(latent));
-  const centres = Array.from({ length: clusters }, () => Float64Array.from({ length: latent }, () => 3 * random.gaussian()));
-  const data = new Float32Array(n * D);
-  const z = new Float64Array(latent);
-  for (let i = 0; i < n; i++) {
-    const c = centres[random.int(clusters)];
-    for (let l = 0; l < latent; l++) z[l] = c[l] + random.gaussian();
-    for (let t = 0; t < D; t++) {
-      let s = 0.1 * random.gaussian();
-      for (let l = 0; l < latent; l++) s += z[l] * w[l * D + t];
-      data[i * D + t] = s;
-    }
-  }
-  return data;
-}
 
 async function time<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
   const t0 = performance.now();
@@ -45,27 +24,7 @@ async function time<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
 const dir = mkdtempSync(join(tmpdir(), 'astromorph-explore-bench-'));
 try {
   const file = join(dir, 'bench.amproj');
-  await time(`project with ${N} items and a ${D}-d run written`, () => {
-    const p = Project.create(file);
-    try {
-      const datasetId = p.datasets.add(join(dir, 'data'));
-      const data = vectors(N);
-      p.transaction(() => {
-        const rows: { itemId: number; vector: Float32Array }[] = [];
-        for (let i = 0; i < N; i++) {
-          const itemId = p.items.save({
-            path: `data/f${i}.fits`, datasetId, size: 1, mtimeMs: 0, contentHash: null, hdu: 0, shape: [64, 64], axisKinds: ['spatial', 'spatial'],
-            bitpix: -32, status: 'ok', error: null, metadata: { ...emptyMetadata(), instrument: i % 3 === 0 ? 'ALMA' : 'HST' }, header: {}, issues: [],
-          });
-          rows.push({ itemId, vector: data.subarray(i * D, (i + 1) * D) });
-        }
-        const run = p.runs.create({ config: {}, backend: 'cpu', seed: 0 });
-        p.embeddings.putMany(run.id, rows);
-      });
-    } finally {
-      p.close();
-    }
-  });
+  await time(`project with ${N} items and a ${D}-d run written`, () => writeEmbeddingProject(file, dir, clusteredEmbeddings(N, D), D));
   const session = ProjectSession.open(file);
   try {
     const ids = Array.from({ length: QUERIES }, (_, q) => 1 + Math.floor((q * N) / QUERIES));

@@ -9,10 +9,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyMetadata } from '../src-main/dataset/index.ts';
-import { Project } from '../src-main/project/index.ts';
 import { ProjectSession, similar } from '../src-main/api/index.ts';
 import { SeededRandom } from '../src-main/analysis/seeded-random.ts';
+import { writeEmbeddingProject } from './fixtures.ts';
 
 const N = Number(process.env.SIM_BENCH_N ?? 100_000);
 const D = 128;
@@ -48,25 +47,7 @@ const dir = mkdtempSync(join(tmpdir(), 'astromorph-similarity-bench-'));
 try {
   const file = join(dir, 'bench.amproj');
   const t0 = performance.now();
-  const p = Project.create(file);
-  try {
-    const datasetId = p.datasets.add(join(dir, 'data'));
-    const data = vectors(N);
-    p.transaction(() => {
-      const rows: { itemId: number; vector: Float32Array }[] = [];
-      for (let i = 0; i < N; i++) {
-        const itemId = p.items.save({
-          path: `data/f${i}.fits`, datasetId, size: 1, mtimeMs: 0, contentHash: null, hdu: 0, shape: [64, 64], axisKinds: ['spatial', 'spatial'],
-          bitpix: -32, status: 'ok', error: null, metadata: { ...emptyMetadata(), instrument: i % 3 === 0 ? 'ALMA' : 'HST' }, header: {}, issues: [],
-        });
-        rows.push({ itemId, vector: data.subarray(i * D, (i + 1) * D) });
-      }
-      const run = p.runs.create({ config: {}, backend: 'cpu', seed: 0 });
-      p.embeddings.putMany(run.id, rows);
-    });
-  } finally {
-    p.close();
-  }
+  writeEmbeddingProject(file, dir, vectors(N), D);
   console.log(`project with ${N} items and a ${D}-d run written: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const session = ProjectSession.open(file);
