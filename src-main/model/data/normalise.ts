@@ -25,12 +25,6 @@ function percentileOfSorted(sorted: Float32Array, p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (x - lo);
 }
 
-/** Percentiles (0-100) of the valid values, interpolating between order statistics. */
-export function maskedPercentiles(values: Float32Array, valid: (i: number) => boolean, percentiles: number[]): number[] {
-  const sorted = sortedValid(values, valid);
-  return sorted.length === 0 ? percentiles.map(() => 0) : percentiles.map((p) => percentileOfSorted(sorted, p));
-}
-
 /** Median after iterative 3-sigma clipping (sigma from the MAD): the sky level under a bright source. */
 export function skyLevel(sorted: Float32Array): number {
   let a = 0, b = sorted.length; // current window [a, b) of the sorted values
