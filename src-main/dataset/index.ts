@@ -13,4 +13,5 @@ export type { Inspection } from './inspect.ts';
 export { makeThumbnail, thumbnailPixels, THUMBNAIL_SIZE } from './thumbnail.ts';
 export { defaultWorkerCount } from './scan-pool.ts';
 export { FITS_NAME } from './walk.ts';
+export { relativeTo } from './relative-path.ts';
 export * from './display.ts';

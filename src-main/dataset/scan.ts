@@ -9,6 +9,7 @@ import { DatasetError } from './errors.ts';
 import { emptyMetadata } from './item.ts';
 import type { ItemRecord } from './item.ts';
 import type { Inspection } from './inspect.ts';
+import { relativeTo } from './relative-path.ts';
 import { defaultWorkerCount, ScanPool } from './scan-pool.ts';
 import { walkFitsFiles } from './walk.ts';
 import type { FoundFile } from './walk.ts';
@@ -66,11 +67,6 @@ interface Done {
 const BATCH_FILES = 200;
 const BATCH_MS = 250;
 const PROGRESS_MS = 50;
-
-function relativeTo(folder: string, target: string): string {
-  const rel = path.relative(folder, target);
-  return rel === '' ? '.' : rel.split(path.sep).join('/');
-}
 
 export async function addFolders(project: Catalogue, dirs: string[], opts: ScanOptions = {}): Promise<ScanSummary> {
   const summary: ScanSummary = { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: false, failures: [] };

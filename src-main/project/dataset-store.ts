@@ -2,6 +2,7 @@
 // can move with its data); the absolute one is kept as given, for messages and for relinking.
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { relativeTo } from '../dataset/index.ts';
 import { ProjectError } from './errors.ts';
 import { RowReader } from './untrusted.ts';
 import { relativePathProblem } from './stored-path.ts';
@@ -19,13 +20,6 @@ export interface DataFolder {
 }
 
 interface DatasetRow { id: unknown; root: unknown; root_abs: unknown; added_at: unknown; scanned_at: unknown }
-
-/** Path of `target` relative to `folder`, '/'-separated, '.' for the folder itself. */
-export function relativeTo(folder: string, target: string): string {
-  const rel = path.relative(folder, target);
-  if (path.isAbsolute(rel)) return rel; // another drive on Windows: the caller refuses it
-  return rel === '' ? '.' : rel.split(path.sep).join('/');
-}
 
 export class DatasetStore {
   readonly #file: string;

@@ -4,9 +4,8 @@
 // Nothing is read outside that folder and nothing but the project file is written.
 import fs from 'node:fs';
 import path from 'node:path';
-import { FITS_NAME, hashFile } from '../dataset/index.ts';
+import { FITS_NAME, hashFile, relativeTo } from '../dataset/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
-import { relativeTo } from './dataset-store.ts';
 import { ProjectError } from './errors.ts';
 import type { Project } from './project.ts';
 
