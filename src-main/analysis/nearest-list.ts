@@ -40,8 +40,25 @@ export class NearestList {
       return;
     }
     if (key >= keys[0]) return;
-    // Replace the root and sift down.
-    const n = this.size;
+    this.#replaceRoot(id, key, this.size);
+    this.worst = keys[0];
+  }
+
+  /** Removes and returns the id with the largest key (the heap root). */
+  popWorst(): number {
+    const keys = this.keys;
+    const ids = this.ids;
+    const top = ids[0];
+    const n = --this.size;
+    if (n > 0) this.#replaceRoot(ids[n], keys[n], n);
+    this.worst = this.size === this.capacity ? keys[0] : Infinity;
+    return top;
+  }
+
+  /** Puts (id, key) at the root of the first n entries and sifts it down. */
+  #replaceRoot(id: number, key: number, n: number): void {
+    const keys = this.keys;
+    const ids = this.ids;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
@@ -55,34 +72,6 @@ export class NearestList {
     }
     keys[i] = key;
     ids[i] = id;
-    this.worst = keys[0];
-  }
-
-  /** Removes and returns the id with the largest key (the heap root). */
-  popWorst(): number {
-    const keys = this.keys;
-    const ids = this.ids;
-    const top = ids[0];
-    const n = --this.size;
-    if (n > 0) {
-      const key = keys[n];
-      const id = ids[n];
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && keys[r] > keys[l] ? r : l;
-        if (keys[c] <= key) break;
-        keys[i] = keys[c];
-        ids[i] = ids[c];
-        i = c;
-      }
-      keys[i] = key;
-      ids[i] = id;
-    }
-    this.worst = this.size === this.capacity ? keys[0] : Infinity;
-    return top;
   }
 
   /** Writes ids and keys nearest-first into the given arrays at `offset`; empties the list. */
