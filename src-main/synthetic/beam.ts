@@ -67,16 +67,27 @@ function correlate(input: Float32Array, width: number, height: number, kernel: K
  * convolution), so blank or padded regions never darken their neighbours. Masked pixels give 0.
  */
 export function convolveBeam(plane: Float32Array, width: number, height: number, beam: Beam, mask?: Uint8Array): Float32Array {
+  return convolveBeamChannels(plane, width, height, 1, beam, mask);
+}
+
+/**
+ * convolveBeam on every channel of pixel-interleaved data (channel fastest), as samples store it.
+ * The kernel and the weight the mask leaves are the same for every channel: computed once.
+ */
+export function convolveBeamChannels(data: Float32Array, width: number, height: number, channels: number, beam: Beam,
+  mask?: Uint8Array): Float32Array {
   const kernel = beamKernel(beam);
-  const weight = new Float32Array(width * height);
-  let input = plane;
-  if (mask) {
-    input = new Float32Array(width * height);
-    for (let i = 0; i < input.length; i++) if (mask[i]) { input[i] = plane[i]!; weight[i] = 1; }
-  } else weight.fill(1);
-  const num = correlate(input, width, height, kernel), den = correlate(weight, width, height, kernel);
-  for (let i = 0; i < num.length; i++) num[i] = (mask && !mask[i]) || !(den[i]! > 1e-6) ? 0 : num[i]! / den[i]!;
-  return num;
+  const N = width * height, C = channels;
+  const weight = new Float32Array(N);
+  if (mask) { for (let i = 0; i < N; i++) if (mask[i]) weight[i] = 1; } else weight.fill(1);
+  const den = correlate(weight, width, height, kernel);
+  const out = new Float32Array(N * C), input = new Float32Array(N);
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < N; i++) input[i] = !mask || mask[i] ? data[i * C + c]! : 0;
+    const num = correlate(input, width, height, kernel);
+    for (let i = 0; i < N; i++) out[i * C + c] = (mask && !mask[i]) || !(den[i]! > 1e-6) ? 0 : num[i]! / den[i]!;
+  }
+  return out;
 }
 
 /**

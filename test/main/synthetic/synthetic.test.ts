@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HduList } from '../../../src-main/fits/index.ts';
 import { Rng } from '../../../src-main/model/rng.ts';
 import {
-  beamAreaPixels, convolveBeam, DISK_CLASSES, renderObject, renderSyntheticItem, sampleObject, sampleObservation,
+  beamAreaPixels, convolveBeam, convolveBeamChannels, DISK_CLASSES, renderObject, renderSyntheticItem, sampleObject, sampleObservation,
   syntheticItem, withBeam, withFieldOfView, withSnr, writeSyntheticDataset,
 } from '../../../src-main/synthetic/index.ts';
 
@@ -73,6 +73,21 @@ describe('synthetic disks', () => {
     const fwhm = (s2: number) => Math.sqrt(s2 / sum) * 2 * Math.sqrt(2 * Math.log(2));
     expect(fwhm(sxx)).toBeCloseTo(8, 0);
     expect(fwhm(syy)).toBeCloseTo(4, 0);
+  });
+
+  it('convolves interleaved channels as each plane on its own, masked pixels 0', () => {
+    const W = 24, H = 20, C = 3, rng = new Rng(4);
+    const data = Float32Array.from({ length: W * H * C }, () => rng.next());
+    const mask = Uint8Array.from({ length: W * H }, (_, i) => (i % W < 5 ? 0 : 1));
+    const beam = { bmaj: 5, bmin: 3, bpa: 30 };
+    const out = convolveBeamChannels(data, W, H, C, beam, mask);
+    for (let c = 0; c < C; c++) {
+      const plane = Float32Array.from({ length: W * H }, (_, i) => data[i * C + c]!);
+      const ref = convolveBeam(plane, W, H, beam, mask);
+      expect(Float32Array.from({ length: W * H }, (_, i) => out[i * C + c]!), `channel ${c}`).toEqual(ref);
+    }
+    expect(out[3 * C + 1]).toBe(0);
+    expect(out[10 * C + 1]).not.toBe(data[10 * C + 1]);
   });
 
   it('renders the same object larger in a smaller field and blurrier with a bigger beam', () => {

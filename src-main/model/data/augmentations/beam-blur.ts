@@ -1,6 +1,6 @@
 // Convolves with a random elliptical Gaussian beam: the same object seen at lower resolution.
 // Mask-aware (normalised convolution), so blank regions do not darken their neighbours.
-import { convolveBeam } from '../../../synthetic/index.ts';
+import { convolveBeamChannels } from '../../../synthetic/index.ts';
 import type { Rng } from '../../rng.ts';
 import type { ImageSample } from '../sample.ts';
 import { Augmentation } from './augmentation.ts';
@@ -22,14 +22,7 @@ export class BeamBlur extends Augmentation {
     const bmin = bmaj * rng.uniform(this.axisRatio[0], this.axisRatio[1]);
     const bpa = rng.uniform(-90, 90);
     if (bmaj < 0.5) return s; // narrower than half a pixel: no visible change
-    const { width: W, height: H, channels: C } = s;
-    const data = new Float32Array(s.data.length);
-    const plane = new Float32Array(W * H);
-    for (let c = 0; c < C; c++) {
-      for (let i = 0; i < W * H; i++) plane[i] = s.data[i * C + c]!;
-      const out = convolveBeam(plane, W, H, { bmaj, bmin, bpa }, s.mask);
-      for (let i = 0; i < W * H; i++) data[i * C + c] = out[i]!;
-    }
+    const data = convolveBeamChannels(s.data, s.width, s.height, s.channels, { bmaj, bmin, bpa }, s.mask);
     return { ...s, data };
   }
 }
