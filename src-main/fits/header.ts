@@ -32,6 +32,12 @@ export class Header {
     return this.#index().has(key.toUpperCase());
   }
 
+  /** EXTNAME, or '' when absent (or not a string): every kind of HDU is named by it. */
+  extname(): string {
+    const name = this.get('EXTNAME');
+    return typeof name === 'string' ? name : '';
+  }
+
   /** The first card with this keyword. */
   card(key: string): Card | undefined {
     const k = key.toUpperCase();

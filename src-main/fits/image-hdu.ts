@@ -43,8 +43,7 @@ export class ImageHdu {
     this.storedHeader = header;
     this.header = compressed ? imageHeaderFromCompressed(header) : header;
     this.compressed = compressed;
-    const name = header.get('EXTNAME');
-    this.name = typeof name === 'string' ? name : '';
+    this.name = header.extname();
     if (compressed) {
       this.bitpix = header.get('ZBITPIX') as number;
       const n = header.get('ZNAXIS') as number;

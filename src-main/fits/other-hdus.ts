@@ -15,8 +15,7 @@ export class TableHdu {
     this.index = index;
     this.header = header;
     this.extension = extension;
-    const name = header.get('EXTNAME');
-    this.name = typeof name === 'string' ? name : '';
+    this.name = header.extname();
   }
 }
 
@@ -32,7 +31,6 @@ export class CorruptHdu {
     this.index = index;
     this.header = header;
     this.error = error;
-    const name = header.get('EXTNAME');
-    this.name = typeof name === 'string' ? name : '';
+    this.name = header.extname();
   }
 }
