@@ -1,6 +1,13 @@
 // What the API hands out, as plain JSON-able types. No Node imports: the renderer may `import type`
 // this file, and the CLI's --json output is exactly these shapes (README documents the keys).
 
+// Type-only imports of shapes the API passes on unchanged: erased at build time, so the renderer still
+// gets no Node code from this file.
+import type { ScanFailure } from '../dataset/index.ts';
+import type { TrainingProgress } from '../model/index.ts';
+
+export type { ScanFailure };
+
 /** Pixel statistics of an image HDU's physical (scaled) values; NaN and ±Inf are counted, never summed. */
 export interface PixelStats {
   finite: number;
@@ -69,11 +76,6 @@ export interface ScanProgress {
   path: string | null;
 }
 
-export interface ScanFailure {
-  path: string;
-  error: string;
-}
-
 export interface ScanReport {
   added: number;
   updated: number;
@@ -123,21 +125,10 @@ export interface TrainingStart {
   fromStep: number;
 }
 
-/** After every step. Epoch and step count from 1. */
-export interface TrainingProgressReport {
+/** After every step. Epoch and step count from 1. The training loop's own report (api/training.ts
+ * passes it on as it is) with the run it belongs to; one shape, so the two cannot drift. */
+export interface TrainingProgressReport extends TrainingProgress {
   runId: number;
-  epoch: number;
-  epochs: number;
-  step: number;
-  stepsPerEpoch: number;
-  globalStep: number;
-  totalSteps: number;
-  loss: number;
-  imagesPerSecond: number;
-  /** Share of wall time spent waiting for data, 0..1. */
-  dataWaitShare: number;
-  etaSeconds: number;
-  backend: string;
 }
 
 /** After every epoch, once its checkpoint is in the project. */

@@ -2,7 +2,10 @@
 // JSON-able types. No Node imports: the renderer may `import type` this file, and the CLI's --json
 // output is exactly these shapes. Paths are absolute, as in `astromorph ls --json`.
 
-export type MapMethod = 'pca' | 'tsne' | 'umap';
+// Type-only (erased at build time): shapes the API passes on from the project unchanged.
+import type { MapInfo, MapMethod } from '../project/index.ts';
+
+export type { MapMethod };
 export type SimilarityMetric = 'cosine' | 'euclidean';
 export type ClusterMethod = 'kmeans' | 'density';
 
@@ -69,14 +72,8 @@ export interface EmbeddingMapView {
   points: MapPoint[];
 }
 
-export interface MapSummary {
-  id: number;
-  runId: number;
-  method: MapMethod;
-  params: Record<string, unknown>;
-  createdAt: number;
-  items: number;
-}
+/** A stored map as listMaps hands it out: the project's own record, passed on as it is. */
+export type MapSummary = MapInfo;
 
 export interface AnalysisProgress {
   stage: string;
