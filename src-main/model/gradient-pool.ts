@@ -34,7 +34,6 @@ interface Helper {
   worker: Worker;
   grads: Float32Array;
   views: Float32Array;
-  reply: (() => Promise<GradientWorkerReply>) | undefined;
 }
 
 function nextMessage(w: Worker): Promise<GradientWorkerReply> {
@@ -70,7 +69,7 @@ export async function createGradientPool(settings: TrainingSettings, workers: nu
     const views = new SharedArrayBuffer(viewFloats * 4);
     const init: GradientWorkerInit = { settings, backend, weights: weightsBuffer, grads, views };
     const worker = new Worker(new URL('./gradient-worker.ts', import.meta.url), { workerData: init });
-    helpers.push({ worker, grads: new Float32Array(grads), views: new Float32Array(views), reply: undefined });
+    helpers.push({ worker, grads: new Float32Array(grads), views: new Float32Array(views) });
   }
   await Promise.all(helpers.map((h) => nextMessage(h.worker)));
 
