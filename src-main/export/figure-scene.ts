@@ -26,6 +26,24 @@ export interface Scene {
   items: Primitive[];
 }
 
+/**
+ * A polyline's points as pen moves, the one reading of its NaN breaks that every backend follows:
+ * 'M' starts a stroke (the first finite point, or the first after a break), 'L' continues it.
+ */
+export function tracePolyline(points: number[], visit: (move: 'M' | 'L', x: number, y: number) => void): void {
+  let pen = false;
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const x = points[i]!;
+    const y = points[i + 1]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      pen = false;
+      continue;
+    }
+    visit(pen ? 'L' : 'M', x, y);
+    pen = true;
+  }
+}
+
 export const FONT_FAMILY = "Helvetica, Arial, 'Liberation Sans', 'Nimbus Sans', 'DejaVu Sans', sans-serif";
 export const PDF_FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold' } as const;
 

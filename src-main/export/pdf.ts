@@ -1,7 +1,7 @@
 // A scene as PDF through pdfkit: vector paths, text in the standard Helvetica (no font to embed, text
 // stays searchable and selectable), thumbnails as embedded PNG images. Page size = figure size.
 import PDFDocument from 'pdfkit';
-import { PDF_FONT, textWidth, type Primitive, type Scene } from './figure-scene.ts';
+import { PDF_FONT, textWidth, tracePolyline, type Primitive, type Scene } from './figure-scene.ts';
 
 export async function renderPdf(scene: Scene): Promise<Uint8Array> {
   const doc = new PDFDocument({
@@ -41,22 +41,10 @@ function draw(doc: PDFKit.PDFDocument, p: Primitive): void {
       doc.moveTo(p.x1, p.y1).lineTo(p.x2, p.y2).lineWidth(p.width).strokeColor(p.stroke).stroke();
       doc.restore();
       return;
-    case 'polyline': {
-      let pen = false;
-      for (let i = 0; i + 1 < p.points.length; i += 2) {
-        const x = p.points[i]!;
-        const y = p.points[i + 1]!;
-        if (!Number.isFinite(x) || !Number.isFinite(y)) {
-          pen = false;
-          continue;
-        }
-        if (pen) doc.lineTo(x, y);
-        else doc.moveTo(x, y);
-        pen = true;
-      }
+    case 'polyline':
+      tracePolyline(p.points, (move, x, y) => (move === 'L' ? doc.lineTo(x, y) : doc.moveTo(x, y)));
       doc.lineWidth(p.width).lineJoin('round').strokeColor(p.stroke).stroke();
       return;
-    }
     case 'rect':
       doc.rect(p.x, p.y, p.width, p.height);
       if (p.fill && p.stroke) doc.lineWidth(p.strokeWidth ?? 0.5).fillAndStroke(p.fill, p.stroke);

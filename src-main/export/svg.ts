@@ -1,6 +1,6 @@
 // A scene as SVG 1.1: sizes in inches on the root, points in the viewBox, text as <text> elements
 // (selectable, editable in Inkscape/Illustrator), images as embedded PNG data URIs.
-import { FONT_FAMILY, type Primitive, type Scene } from './figure-scene.ts';
+import { FONT_FAMILY, tracePolyline, type Primitive, type Scene } from './figure-scene.ts';
 
 /** `pixels` sets the root size in pixels instead of inches (for rasterising at an exact size). */
 export function renderSvg(scene: Scene, pixels?: { width: number; height: number }): string {
@@ -31,17 +31,7 @@ function primitive(p: Primitive): string {
         + `${p.dash ? ` stroke-dasharray="${p.dash.map(num).join(' ')}"` : ''} stroke-linecap="butt"/>`;
     case 'polyline': {
       const d: string[] = [];
-      let pen = false;
-      for (let i = 0; i + 1 < p.points.length; i += 2) {
-        const x = p.points[i]!;
-        const y = p.points[i + 1]!;
-        if (!Number.isFinite(x) || !Number.isFinite(y)) {
-          pen = false;
-          continue;
-        }
-        d.push(`${pen ? 'L' : 'M'}${num(x)} ${num(y)}`);
-        pen = true;
-      }
+      tracePolyline(p.points, (move, x, y) => d.push(`${move}${num(x)} ${num(y)}`));
       return `<path d="${d.join(' ')}" fill="none" stroke="${p.stroke}" stroke-width="${num(p.width)}" stroke-linejoin="round"/>`;
     }
     case 'rect':
