@@ -60,6 +60,7 @@ export class Project {
   readonly backupPath: string | null;
   readonly #db: Database.Database;
   readonly #lock: ProjectLock | null;
+  readonly #totalChanges: Database.Statement<[], number>;
 
   private constructor(file: string, db: Database.Database, access: { lock: ProjectLock | null; lockedBy: LockHolder | null; backupPath: string | null }) {
     this.path = file;
@@ -69,6 +70,7 @@ export class Project {
     this.lockedBy = access.lockedBy;
     this.readOnly = access.lockedBy !== null;
     this.backupPath = access.backupPath;
+    this.#totalChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
     this.settings = new Settings(db, file);
     this.datasets = new DatasetStore(db, file);
     this.items = new ItemStore(db, file);
@@ -184,7 +186,7 @@ export class Project {
    * Lets a cache of a derived result (the items a filter passes) be reused without re-reading.
    */
   changeStamp(): string {
-    return `${this.#db.pragma('data_version', { simple: true }) as number}:${this.#db.prepare('SELECT total_changes() AS n').pluck().get() as number}`;
+    return `${this.#db.pragma('data_version', { simple: true }) as number}:${this.#totalChanges.get()}`;
   }
 
   /** Runs fn in one write transaction (nested calls become savepoints). */
