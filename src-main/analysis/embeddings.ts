@@ -47,6 +47,16 @@ export function sharedFloat32(length: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(length * 4));
 }
 
+/** A unit-length copy of one vector (all zeros stays all zeros); for cosine queries. */
+export function normalised(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let t = 0; t < v.length; t++) s += v[t] * v[t];
+  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+  const out = new Float32Array(v.length);
+  for (let t = 0; t < v.length; t++) out[t] = v[t] * inv;
+  return out;
+}
+
 /** Rows scaled to unit length (zero rows stay zero), in shared memory: the cosine metric's working copy. */
 export function normalisedRows(e: Embeddings): Float32Array {
   const { data, n, d } = e;

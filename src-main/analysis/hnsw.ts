@@ -3,7 +3,7 @@
 // needs a native node-gyp build for both Node and Electron, and hnswlib-wasm 0.8.2 does not even
 // resolve under Node (no main entry; it targets browsers with IndexedDB).
 import { AnalysisError } from './errors.ts';
-import { checkEmbeddings, checkPositiveInteger } from './embeddings.ts';
+import { checkEmbeddings, checkPositiveInteger, normalised } from './embeddings.ts';
 import type { Embeddings, Metric, ProgressCallback } from './embeddings.ts';
 import { NearestList } from './nearest-list.ts';
 import type { Neighbours } from './knn.ts';
@@ -213,14 +213,7 @@ export class HnswIndex {
       throw new AnalysisError('bad-shape', 'HnswIndex.query', `query has ${vector.length} values, the index has d=${this.d}`);
     }
     checkPositiveInteger(k, 'k', 'HnswIndex.query');
-    let q = vector;
-    if (this.metric === 'cosine') {
-      let s = 0;
-      for (let t = 0; t < q.length; t++) s += q[t] * q[t];
-      const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-      q = new Float32Array(q.length);
-      for (let t = 0; t < q.length; t++) q[t] = vector[t] * inv;
-    }
+    const q = this.metric === 'cosine' ? normalised(vector) : vector;
     const want = exclude >= 0 ? k + 1 : k;
     const results = this.#searchFromTop(q, 0, Math.max(ef, want));
     const count = results.size;

@@ -3,7 +3,7 @@
 // precomputed, so both metrics share one 4-way unrolled dot-product loop. At 1e6 x 128 one pass is
 // ~128 M multiply-adds, which one core does well inside the 500 ms budget (see bench/analysis.ts).
 import { AnalysisError } from './errors.ts';
-import { checkEmbeddings, checkPositiveInteger, normalisedRows, sharedFloat32 } from './embeddings.ts';
+import { checkEmbeddings, checkPositiveInteger, normalised, normalisedRows, sharedFloat32 } from './embeddings.ts';
 import type { Embeddings, Metric } from './embeddings.ts';
 import { NearestList } from './nearest-list.ts';
 
@@ -106,15 +106,6 @@ export function scanStateOf(e: Embeddings, metric: Metric): ScanState {
     sqNorms[i] = s;
   }
   return { metric, n, d, rows, sqNorms };
-}
-
-function normalised(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let t = 0; t < v.length; t++) s += v[t] * v[t];
-  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-  const out = new Float32Array(v.length);
-  for (let t = 0; t < v.length; t++) out[t] = v[t] * inv;
-  return out;
 }
 
 /** Dot product of q with row j of x; 4 accumulators let the CPU overlap the multiply-adds. */
