@@ -54,6 +54,11 @@ export class Rng {
     return lo + (hi - lo) * this.next();
   }
 
+  /** Log-uniform in [lo, hi): for scale-like quantities (flux, SNR, size) spanning decades. */
+  logUniform(lo: number, hi: number): number {
+    return Math.exp(this.uniform(Math.log(lo), Math.log(hi)));
+  }
+
   /** Integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);

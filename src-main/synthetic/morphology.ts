@@ -38,11 +38,11 @@ export interface DiskObject {
 function blank(className: DiskClass, rng: Rng): DiskObject {
   return {
     className,
-    radius: Math.exp(rng.uniform(Math.log(0.25), Math.log(1.2))),
+    radius: rng.logUniform(0.25, 1.2),
     // Uniform in cos i up to 65 degrees: random orientations, but not so edge-on that rings vanish.
     inclination: (Math.acos(rng.uniform(Math.cos((65 * Math.PI) / 180), 1)) * 180) / Math.PI,
     positionAngle: rng.uniform(0, 180),
-    flux: Math.exp(rng.uniform(Math.log(0.01), Math.log(1))),
+    flux: rng.logUniform(0.01, 1),
     gamma: rng.uniform(0.3, 1.0),
     rings: [], background: 0,
     arms: 0, pitch: 0, armWidth: 0, handedness: 1, armPhase: 0,

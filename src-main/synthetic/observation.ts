@@ -38,7 +38,6 @@ export const DEFAULT_OBSERVATION_RANGES: ObservationRanges = {
   beamsPerRadius: [6, 12], pixelsPerBeam: [3, 5], fieldOfView: [2.6, 4.5], snr: [15, 300], sizeRange: [48, 192], channels: 0,
 };
 
-const logUniform = (rng: Rng, [a, b]: [number, number]): number => Math.exp(rng.uniform(Math.log(a), Math.log(b)));
 
 export function sampleObservation(rng: Rng, object: DiskObject, ranges: Partial<ObservationRanges> = {}): Observation {
   const r = { ...DEFAULT_OBSERVATION_RANGES, ...ranges };
@@ -56,7 +55,7 @@ export function sampleObservation(rng: Rng, object: DiskObject, ranges: Partial<
   return {
     pixelScale, width, height,
     beamMajor, beamMinor, beamPa: rng.uniform(-90, 90),
-    snr: logUniform(rng, r.snr),
+    snr: rng.logUniform(r.snr[0], r.snr[1]),
     noiseSeed: rng.nextUint32(),
     channels: r.channels,
     offsetEast: rng.normal() * 0.03 * object.radius,

@@ -15,7 +15,7 @@ export class FluxScale extends Augmentation {
   }
 
   protected transform(s: ImageSample, rng: Rng): ImageSample {
-    const factor = Math.exp(rng.uniform(Math.log(this.range[0]), Math.log(this.range[1])));
+    const factor = rng.logUniform(this.range[0], this.range[1]);
     return { ...s, data: s.data.map((v) => v * factor) };
   }
 }

@@ -15,7 +15,7 @@ export class NoiseToSnr extends Augmentation {
   }
 
   protected transform(s: ImageSample, rng: Rng): ImageSample {
-    const snr = Math.exp(rng.uniform(Math.log(this.snr[0]), Math.log(this.snr[1])));
+    const snr = rng.logUniform(this.snr[0], this.snr[1]);
     return addNoise(s, snr, rng);
   }
 }

@@ -21,7 +21,7 @@ export class RandomResizedCrop extends Augmentation {
 
   protected transform(s: ImageSample, rng: Rng): ImageSample {
     const area = rng.uniform(this.scale[0], this.scale[1]);
-    const ratio = Math.exp(rng.uniform(Math.log(this.ratio[0]), Math.log(this.ratio[1])));
+    const ratio = rng.logUniform(this.ratio[0], this.ratio[1]);
     const w = Math.sqrt(area * ratio) * s.width, h = Math.sqrt(area / ratio) * s.height;
     const x0 = rng.uniform(Math.min(0, s.width - w), Math.max(0, s.width - w));
     const y0 = rng.uniform(Math.min(0, s.height - h), Math.max(0, s.height - h));
