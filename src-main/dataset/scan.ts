@@ -68,8 +68,12 @@ const BATCH_FILES = 200;
 const BATCH_MS = 250;
 const PROGRESS_MS = 50;
 
+function emptySummary(): ScanSummary {
+  return { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: false, failures: [] };
+}
+
 export async function addFolders(project: Catalogue, dirs: string[], opts: ScanOptions = {}): Promise<ScanSummary> {
-  const summary: ScanSummary = { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: false, failures: [] };
+  const summary = emptySummary();
   const roots = dirs.map((d) => path.resolve(d));
   for (const root of roots) {
     let st: fs.Stats;
@@ -158,7 +162,7 @@ export async function rescanFolders(project: Catalogue, opts: ScanOptions = {}):
   }
   const summary = present.length > 0
     ? await addFolders(project, present, opts)
-    : { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: opts.signal?.aborted ?? false, failures: [] };
+    : { ...emptySummary(), cancelled: opts.signal?.aborted ?? false };
   if (summary.cancelled) return summary;
   const vanished: number[] = [];
   for (const root of gone) {
