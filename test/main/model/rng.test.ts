@@ -28,4 +28,18 @@ describe('Rng', () => {
     expect(Math.abs(sum / n)).toBeLessThan(0.05);
     expect(Math.abs(sumsq / n - 1)).toBeLessThan(0.05);
   });
+
+  it('draws log-uniforms in [lo, hi), evenly spread over the decades', () => {
+    const r = new Rng(3);
+    const n = 20000;
+    let below = 0;
+    for (let i = 0; i < n; i++) {
+      const v = r.logUniform(0.01, 100);
+      expect(v).toBeGreaterThanOrEqual(0.01);
+      expect(v).toBeLessThan(100);
+      if (v < 1) below++;
+    }
+    // 1 is the geometric midpoint: half the draws fall below it (a plain uniform would put 1% there).
+    expect(Math.abs(below / n - 0.5)).toBeLessThan(0.02);
+  });
 });
