@@ -2,6 +2,7 @@
 // line: progress on stderr (a bar on a terminal, a line every few seconds otherwise, nothing with
 // --no-progress), and Ctrl-C stops the worker at once and stores nothing (exit 130).
 import { SingleBar } from 'cli-progress';
+import { ProjectSession } from '../api/index.ts';
 import type { AnalysisProgress } from '../api/index.ts';
 import { EXIT_CANCELLED } from './exit-codes.ts';
 import { stopOnSignals } from './stop-signals.ts';
@@ -54,13 +55,18 @@ function display(stream: NodeJS.WriteStream, enabled: boolean): Display {
   };
 }
 
+interface AnalysisControl {
+  signal: AbortSignal;
+  onProgress: (p: AnalysisProgress) => void;
+}
+
 /**
  * Runs `work` with a progress display and Ctrl-C wired to its signal. Resolves with its result, or
  * with null after a Ctrl-C (having said so on stderr and set exit status 130).
  */
-export async function runAnalysis<T>(
+async function runAnalysis<T>(
   showProgress: boolean,
-  work: (control: { signal: AbortSignal; onProgress: (p: AnalysisProgress) => void }) => Promise<T>,
+  work: (control: AnalysisControl) => Promise<T>,
 ): Promise<T | null> {
   const view = display(process.stderr, showProgress);
   const stop = stopOnSignals(() => view.stop());
@@ -74,5 +80,25 @@ export async function runAnalysis<T>(
   } finally {
     view.stop();
     stop.dispose();
+  }
+}
+
+/**
+ * The whole of an analysis command (map, clusters, outliers): open the project, run `work` as
+ * runAnalysis does, print its result as JSON (--json) or as `render` writes it, close the project.
+ */
+export async function runAnalysisCommand<T>(
+  projectArg: string,
+  opts: { progress: boolean; json?: boolean },
+  work: (session: ProjectSession, control: AnalysisControl) => Promise<T>,
+  render: (view: T) => string,
+): Promise<void> {
+  const session = ProjectSession.open(projectArg);
+  try {
+    const view = await runAnalysis(opts.progress, (control) => work(session, control));
+    if (view === null) return;
+    process.stdout.write((opts.json ? JSON.stringify(view, null, 2) : render(view)) + '\n');
+  } finally {
+    session.close();
   }
 }

@@ -1,9 +1,9 @@
 // `astromorph clusters PROJECT --method kmeans|density`: cluster a run's embeddings and store the
 // labels (they colour maps and filter searches); a stored clustering is reused until --recompute.
 import { Command, Option } from 'commander';
-import { ProjectSession, computeClusters } from '../../api/index.ts';
-import type { ClusterMethod, ClusteringView } from '../../api/index.ts';
-import { runAnalysis } from '../analysis-run.ts';
+import { computeClusters } from '../../api/index.ts';
+import type { ClusterMethod, ClusteringView, SimilarityMetric } from '../../api/index.ts';
+import { runAnalysisCommand } from '../analysis-run.ts';
 import { displayPath, integerValue, positiveCount } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
 
@@ -12,7 +12,7 @@ interface ClusterOpts {
   k?: number;
   minClusterSize?: number;
   minSamples?: number;
-  metric?: 'cosine' | 'euclidean';
+  metric?: SimilarityMetric;
   seed?: number;
   run?: number;
   recompute?: boolean;
@@ -39,18 +39,10 @@ export function clustersCommand(): Command {
     .addHelpText('after', '\nExamples:\n  astromorph clusters survey.amproj --method kmeans --k 6\n  astromorph clusters survey.amproj --method density --min-cluster-size 10')
     .action(async (projectArg: string, opts: ClusterOpts) => {
       const method: ClusterMethod = opts.method ?? (opts.k !== undefined ? 'kmeans' : 'density');
-      const session = ProjectSession.open(projectArg);
-      try {
-        const view = await runAnalysis(opts.progress, (control) => computeClusters(session, {
-          method, k: opts.k, minClusterSize: opts.minClusterSize, minSamples: opts.minSamples, metric: opts.metric, seed: opts.seed,
-          runId: opts.run, recompute: opts.recompute,
-        }, control));
-        if (!view) return;
-        if (opts.json) process.stdout.write(JSON.stringify(view, null, 2) + '\n');
-        else process.stdout.write(renderClusters(view) + '\n');
-      } finally {
-        session.close();
-      }
+      await runAnalysisCommand(projectArg, opts, (session, control) => computeClusters(session, {
+        method, k: opts.k, minClusterSize: opts.minClusterSize, minSamples: opts.minSamples, metric: opts.metric, seed: opts.seed,
+        runId: opts.run, recompute: opts.recompute,
+      }, control), renderClusters);
     });
 }
 

@@ -2,27 +2,18 @@
 // project with its parameters and reused until --recompute. PCA prints its explained variance and
 // what PC1 and PC2 follow; every map prints a small character plot of its points.
 import { Command, Option } from 'commander';
-import { ProjectSession, computeMap, pcaAxis } from '../../api/index.ts';
-import type { EmbeddingMapView, MapMethod, PcaAxisView } from '../../api/index.ts';
-import { runAnalysis } from '../analysis-run.ts';
+import { computeMap, pcaAxis } from '../../api/index.ts';
+import type { EmbeddingMapView, MapRequest, PcaAxisView } from '../../api/index.ts';
+import { runAnalysisCommand } from '../analysis-run.ts';
 import { displayPath, finiteNumber, formatValue, positiveCount, integerValue } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
 
-interface MapOpts {
-  method: MapMethod;
+/** The request's own fields under their API names, except --run (runId). */
+type MapOpts = Omit<MapRequest, 'runId'> & {
   run?: number;
-  recompute?: boolean;
-  components?: number;
-  perplexity?: number;
-  iterations?: number;
-  neighbors?: number;
-  minDist?: number;
-  epochs?: number;
-  seed?: number;
-  metric?: 'cosine' | 'euclidean';
   json?: boolean;
   progress: boolean;
-}
+};
 
 export const MAP_JSON_KEYS = ['id', 'runId', 'method', 'params', 'createdAt', 'reused', 'items', 'explainedVariance', 'info', 'points', 'axes'] as const;
 
@@ -46,19 +37,13 @@ export function mapCommand(): Command {
     .addHelpText('after', '\nCtrl-C stops a t-SNE or UMAP map at once; nothing is stored (exit 130).\n\n' +
       'Examples:\n  astromorph map survey.amproj --method pca\n  astromorph map survey.amproj --method tsne --perplexity 50 --json > map.json')
     .action(async (projectArg: string, opts: MapOpts) => {
-      const session = ProjectSession.open(projectArg);
-      try {
-        const view = await runAnalysis(opts.progress, (control) => computeMap(session, {
+      await runAnalysisCommand(projectArg, opts, async (session, control) => {
+        const view = await computeMap(session, {
           method: opts.method, runId: opts.run, recompute: opts.recompute, components: opts.components, perplexity: opts.perplexity,
           iterations: opts.iterations, neighbors: opts.neighbors, minDist: opts.minDist, epochs: opts.epochs, seed: opts.seed, metric: opts.metric,
-        }, control));
-        if (!view) return;
-        const axes = view.method === 'pca' ? [1, 2].map((c) => pcaAxis(session, view.id, c, 3)) : null;
-        if (opts.json) process.stdout.write(JSON.stringify({ ...view, axes }, null, 2) + '\n');
-        else process.stdout.write(renderMap(view, axes) + '\n');
-      } finally {
-        session.close();
-      }
+        }, control);
+        return { ...view, axes: view.method === 'pca' ? [1, 2].map((c) => pcaAxis(session, view.id, c, 3)) : null };
+      }, (view) => renderMap(view, view.axes));
     });
 }
 

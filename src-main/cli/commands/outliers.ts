@@ -1,16 +1,16 @@
 // `astromorph outliers PROJECT [--top 50]`: items ranked by anomaly score (mean distance to their k
 // nearest neighbours), strangest first; the scores are stored and reused until --recompute.
 import { Command, Option } from 'commander';
-import { ProjectSession, computeOutliers } from '../../api/index.ts';
-import type { OutlierView } from '../../api/index.ts';
-import { runAnalysis } from '../analysis-run.ts';
+import { computeOutliers } from '../../api/index.ts';
+import type { OutlierView, SimilarityMetric } from '../../api/index.ts';
+import { runAnalysisCommand } from '../analysis-run.ts';
 import { displayPath, formatValue, positiveCount } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
 
 interface OutlierOpts {
   top: number;
   k?: number;
-  metric?: 'cosine' | 'euclidean';
+  metric?: SimilarityMetric;
   run?: number;
   recompute?: boolean;
   json?: boolean;
@@ -32,17 +32,9 @@ export function outliersCommand(): Command {
     .option('--no-progress', 'no progress output on stderr')
     .addHelpText('after', '\nExample:\n  astromorph outliers survey.amproj --top 20')
     .action(async (projectArg: string, opts: OutlierOpts) => {
-      const session = ProjectSession.open(projectArg);
-      try {
-        const view = await runAnalysis(opts.progress, (control) => computeOutliers(session, {
-          top: opts.top, k: opts.k, metric: opts.metric, runId: opts.run, recompute: opts.recompute,
-        }, control));
-        if (!view) return;
-        if (opts.json) process.stdout.write(JSON.stringify(view, null, 2) + '\n');
-        else process.stdout.write(renderOutliers(view) + '\n');
-      } finally {
-        session.close();
-      }
+      await runAnalysisCommand(projectArg, opts, (session, control) => computeOutliers(session, {
+        top: opts.top, k: opts.k, metric: opts.metric, runId: opts.run, recompute: opts.recompute,
+      }, control), renderOutliers);
     });
 }
 

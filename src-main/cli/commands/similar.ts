@@ -3,7 +3,7 @@
 // pass a metadata, tag or cluster filter.
 import { Command, Option } from 'commander';
 import { ProjectSession, similar } from '../../api/index.ts';
-import type { SimilarityView } from '../../api/index.ts';
+import type { SimilarityMetric, SimilarityView } from '../../api/index.ts';
 import { collectRange, displayPath, formatValue, integerValue, positiveCount } from '../explore-options.ts';
 import type { Range } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
@@ -11,7 +11,7 @@ import { formatTable } from '../table.ts';
 interface SimilarOpts {
   k: number;
   run?: number;
-  metric?: 'cosine' | 'euclidean';
+  metric?: SimilarityMetric;
   hnsw?: boolean;
   instrument?: string;
   telescope?: string;
