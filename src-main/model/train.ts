@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { TrainingSettingsInput } from './settings.ts';
 import { parseSettings } from './settings.ts';
-import type { TrainingProgress, TrainingResult } from './training-loop.ts';
+import type { EpochEnd, TrainingProgress, TrainingResult } from './training-loop.ts';
 import { ModelError, SettingsError, CheckpointError } from './errors.ts';
 
 import type { SampleSourceSpec } from './data/index.ts';
@@ -20,11 +20,8 @@ export interface StartTrainingOptions {
   backend?: string;
 }
 
-export interface TrainingEpochEvent {
-  epoch: number;
-  meanLoss: number;
-  checkpoint: Uint8Array;
-}
+/** The loop's end-of-epoch report, relayed from the worker. */
+export type TrainingEpochEvent = EpochEnd;
 
 export interface TrainingEvents {
   progress: [TrainingProgress];
@@ -52,7 +49,7 @@ export type TrainingCommand = { type: 'pause' } | { type: 'resume' } | { type: '
 
 export type TrainingWorkerMessage =
   | { type: 'progress'; progress: TrainingProgress }
-  | { type: 'epochEnd'; epoch: number; meanLoss: number; checkpoint: Uint8Array }
+  | ({ type: 'epochEnd' } & EpochEnd)
   | { type: 'done'; result: TrainingResult }
   | { type: 'warning'; message: string }
   | { type: 'error'; name: string; message: string };
