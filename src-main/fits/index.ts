@@ -20,5 +20,5 @@ export { linearWcs, axisKinds, axisKind, LinearWcs, convertSpectral } from './wc
 export type { AxisKind, WcsAxis, SpectralType } from './wcs.ts';
 export { writeImageFits, encodeImageFits } from './writer.ts';
 export type { WriteImageOptions, WritableArray } from './writer.ts';
-export { writeBinaryTable, encodeBinaryTable, tableRows } from './table-writer.ts';
+export { encodeBinaryTable, tableRows } from './table-writer.ts';
 export type { TableColumn, BinaryTableOptions } from './table-writer.ts';

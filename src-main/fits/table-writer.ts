@@ -1,7 +1,6 @@
-// Writes a FITS binary table (BINTABLE) after an empty primary HDU: one typed column per field,
+// Encodes a FITS binary table (BINTABLE) after an empty primary HDU: one typed column per field,
 // big-endian rows, header and data padded to 2880 bytes. Vector columns (e.g. an embedding) are one
 // field with a repeat count ('128E'), which astropy reads as a 2-D column and TOPCAT as an array.
-import * as fs from 'node:fs';
 import { formatCard, formatLongString } from './card.ts';
 
 export type TableColumn =
@@ -25,10 +24,6 @@ interface Field {
   tform: string;
   bytes: number;
   repeat: number;
-}
-
-export function writeBinaryTable(path: string, columns: readonly TableColumn[], opts: BinaryTableOptions = {}): void {
-  fs.writeFileSync(path, encodeBinaryTable(columns, opts));
 }
 
 /** Number of rows the columns describe; they must agree. */
