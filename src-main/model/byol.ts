@@ -30,7 +30,7 @@ interface Branch {
 }
 
 function buildBranch(config: ByolConfig, rng: Rng): Branch {
-  const rep = representationSize({ ...config, representation_size: config.representation_size } as TrainingSettings);
+  const rep = representationSize(config as TrainingSettings);
   const encoder = buildEncoder(config as EncoderConfig);
   encoder.build([-1, config.image_size, config.image_size, config.channels], rng);
   const projector = new ProjectionHead({ name: 'projector', hiddenSize: config.projection_hidden_size, outputSize: config.projection_size, norm: config.head_norm });
