@@ -2,8 +2,7 @@
 // [x, y, 1, 1]) are squeezed; of the remaining axes beyond the two spatial ones, the spectral one
 // (or else the first non-Stokes one) becomes the channel axis; every other axis is read at index 0
 // (Stokes I comes first in CASA/ALMA images).
-
-export type AxisKindName = 'spatial' | 'spectral' | 'stokes' | 'other';
+import type { AxisKind } from '../../fits/index.ts';
 
 export interface ChannelLayout {
   width: number;
@@ -18,7 +17,7 @@ export class LayoutError extends Error {
   override readonly name = 'LayoutError';
 }
 
-export function channelLayout(shape: number[], kinds?: AxisKindName[]): ChannelLayout {
+export function channelLayout(shape: number[], kinds?: AxisKind[]): ChannelLayout {
   if (shape.length < 2) throw new LayoutError(`needs at least 2 axes, got shape [${shape.join(', ')}]`);
   const [width, height] = shape as [number, number];
   if (width < 2 || height < 2) throw new LayoutError(`image plane ${width} x ${height} is too small (needs at least 2 x 2)`);
