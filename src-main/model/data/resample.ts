@@ -63,8 +63,8 @@ export class PlaneResampler {
     this.#rowW = new Float64Array(height * this.place.width);
   }
 
-  /** NaN/Infinity are invalid pixels; so is any pixel with mask 0 when a mask is given. */
-  resample(plane: ArrayLike<number>, mask?: Uint8Array): Resampled {
+  /** NaN/Infinity (NaN being BLANK once read) are the invalid pixels. */
+  resample(plane: ArrayLike<number>): Resampled {
     const W = this.#inW, H = this.#inH, { size, width: w, height: h, x0, y0 } = this.place;
     const rowV = this.#rowV, rowW = this.#rowW;
     for (let y = 0; y < H; y++) {
@@ -72,9 +72,8 @@ export class PlaneResampler {
         const { start, weights } = this.#xTaps[i]!;
         let v = 0, wt = 0;
         for (let k = 0; k < weights.length; k++) {
-          const idx = y * W + start + k;
-          const p = plane[idx]!;
-          if (!Number.isFinite(p) || (mask !== undefined && mask[idx] === 0)) continue;
+          const p = plane[y * W + start + k]!;
+          if (!Number.isFinite(p)) continue;
           v += weights[k]! * p; wt += weights[k]!;
         }
         rowV[y * w + i] = v; rowW[y * w + i] = wt;
