@@ -2,6 +2,7 @@
 // big-endian rows, header and data padded to 2880 bytes. Vector columns (e.g. an embedding) are one
 // field with a repeat count ('128E'), which astropy reads as a 2-D column and TOPCAT as an array.
 import { formatCard, formatLongString } from './card.ts';
+import { headerBlock } from './header-block.ts';
 
 export type TableColumn =
   /** repeat > 1: values holds rows × repeat numbers, row-major. NaN is the null. */
@@ -68,8 +69,8 @@ export function encodeBinaryTable(columns: readonly TableColumn[], opts: BinaryT
   }
   cards.push('END');
 
-  const head = block(primary);
-  const header = block(cards);
+  const head = headerBlock(primary);
+  const header = headerBlock(cards);
   const dataBytes = rowBytes * rows;
   const out = new Uint8Array(head.length + header.length + Math.ceil(dataBytes / 2880) * 2880);
   out.set(head, 0);
@@ -128,11 +129,4 @@ function writeField(view: DataView, f: Field, rows: number, rowBytes: number, st
 
 function asciiOnly(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, '?');
-}
-
-function block(cards: string[]): Uint8Array {
-  const text = cards.map((c) => c.padEnd(80, ' ')).join('');
-  const out = new Uint8Array(Math.ceil(text.length / 2880) * 2880).fill(0x20);
-  out.set(Buffer.from(text, 'latin1'));
-  return out;
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { formatCard, formatLongString } from './card.ts';
 import { nativeToBigEndian } from './endian.ts';
+import { headerBlock } from './header-block.ts';
 import type { RawArray } from './endian.ts';
 
 export type WritableArray = Float32Array | Float64Array | Int16Array | Int32Array | Uint8Array;
@@ -43,14 +44,12 @@ export function encodeImageFits(data: WritableArray, shape: number[], opts: Writ
     } else if (typeof value === 'string') cards.push(...formatLongString(k, value));
     else cards.push(formatCard(k, value));
   }
-  cards.push('END'.padEnd(80, ' '));
-  const headerBytes = Math.ceil((cards.length * 80) / 2880) * 2880;
+  cards.push('END');
+  const header = headerBlock(cards);
   const payload = nativeToBigEndian(convert(data, bitpix));
-  const dataBytes = Math.ceil(payload.length / 2880) * 2880;
-  const out = new Uint8Array(headerBytes + dataBytes);
-  out.fill(0x20, 0, headerBytes);
-  out.set(Buffer.from(cards.join(''), 'latin1'), 0);
-  out.set(payload, headerBytes);
+  const out = new Uint8Array(header.length + Math.ceil(payload.length / 2880) * 2880);
+  out.set(header, 0);
+  out.set(payload, header.length);
   return opts.gzip ? zlib.gzipSync(out) : out;
 }
 
