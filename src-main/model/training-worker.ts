@@ -51,7 +51,7 @@ async function main(): Promise<void> {
       control,
       gradientPool: pool,
       onProgress: (progress) => post({ type: 'progress', progress }),
-      onEpochEnd: (e) => post({ type: 'epochEnd', epoch: e.epoch, meanLoss: e.meanLoss, checkpoint: e.checkpoint }, [e.checkpoint.buffer as ArrayBuffer]),
+      onEpochEnd: (e) => post({ type: 'epochEnd', ...e }, [e.checkpoint.buffer as ArrayBuffer]),
     });
     post({ type: 'done', result }, [result.checkpoint.buffer as ArrayBuffer]);
   } finally {
