@@ -1,6 +1,6 @@
 // What the scanner needs from wherever items are kept. The project's Project class satisfies it
 // structurally, so dependencies keep pointing one way (dataset <- project).
-import type { DatasetItem, ItemFilter, ItemRecord, ItemStatus, Thumbnail } from './item.ts';
+import type { ItemRecord, ItemStatus, Thumbnail } from './item.ts';
 
 export interface KnownFile {
   id: number;
@@ -24,15 +24,9 @@ export interface Catalogue {
     /** Insert or update by path; returns the item id. */
     save(record: ItemRecord): number;
     markMissing(ids: readonly number[]): void;
-    list(filter?: ItemFilter): DatasetItem[];
   };
   readonly thumbnails: {
     put(itemId: number, thumbnail: Thumbnail): void;
     delete(itemId: number): void;
   };
-}
-
-/** The items of a project (all, or those matching the filter), ordered by path. */
-export function listItems(catalogue: Pick<Catalogue, 'items'>, filter?: ItemFilter): DatasetItem[] {
-  return catalogue.items.list(filter);
 }

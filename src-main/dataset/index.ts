@@ -2,7 +2,6 @@
 export { addFolders, rescanFolders } from './scan.ts';
 export { DatasetError } from './errors.ts';
 export type { ScanOptions, ScanProgress, ScanSummary, ScanFailure } from './scan.ts';
-export { listItems } from './catalogue.ts';
 export type { Catalogue, KnownFile } from './catalogue.ts';
 export { emptyMetadata } from './item.ts';
 export type {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addFolders, DatasetError, listItems, rescanFolders, thumbnailPixels } from '../../../src-main/dataset/index.ts';
+import { addFolders, DatasetError, rescanFolders, thumbnailPixels } from '../../../src-main/dataset/index.ts';
 import type { ScanProgress } from '../../../src-main/dataset/index.ts';
 import { HduList, writeImageFits } from '../../../src-main/fits/index.ts';
 import { Project } from '../../../src-main/project/index.ts';
@@ -46,7 +46,7 @@ describe('addFolders', () => {
       expect(events.some((e) => e.phase === 'walk')).toBe(true);
       expect(events.at(-1)).toMatchObject({ phase: 'read', done: data.good.length + data.bad.length, total: data.good.length + data.bad.length });
 
-      const items = listItems(p);
+      const items = p.items.list();
       expect(items.map((i) => i.absolutePath).sort()).toEqual([...data.good, ...data.bad].sort());
       expect(items.every((i) => i.path.startsWith('../data/'))).toBe(true);
 
