@@ -45,8 +45,10 @@ export function relocate(project: Project, folder: string, opts: { onProgress?: 
   const wantedSizes = new Set<number>();
   const missing: DatasetItem[] = [];
   let present = 0;
+  const taken = new Set<string>(); // paths whose file is where the project says: never a relocation target
   for (const item of items) {
     if (isPresent(item)) {
+      taken.add(item.path);
       present++;
       continue;
     }
@@ -70,7 +72,6 @@ export function relocate(project: Project, folder: string, opts: { onProgress?: 
   }
 
   const found: RelocateReport['found'] = [];
-  const taken = new Set(items.filter(isPresent).map((i) => i.path));
   let datasetId: number | null = null;
   let hashed = 0;
   for (const file of candidates.sort()) {
