@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildEncoder } from './encoders.ts';
 import type { Sequential } from './layers/sequential.ts';
-import { decodeCheckpoint } from './serialization.ts';
+import { decodeCheckpoint, type Checkpoint } from './serialization.ts';
 import { parseSettings, type TrainingSettings, type TrainingSettingsInput } from './settings.ts';
 import { selectBackend } from './backend.ts';
 import { Rng } from './rng.ts';
@@ -39,7 +39,10 @@ export interface Embedding {
 
 /** The online encoder of a checkpoint, ready to embed; dispose() when done. */
 export function loadEncoder(weightsBytes: Uint8Array, settings: TrainingSettings): Sequential {
-  const ck = decodeCheckpoint(weightsBytes, 'weights');
+  return encoderOf(decodeCheckpoint(weightsBytes, 'weights'), settings);
+}
+
+function encoderOf(ck: Checkpoint, settings: TrainingSettings): Sequential {
   const encoder = buildEncoder(settings);
   encoder.build([-1, settings.image_size, settings.image_size, settings.channels], new Rng(settings.seed));
   try {
@@ -60,6 +63,18 @@ export function loadEncoder(weightsBytes: Uint8Array, settings: TrainingSettings
 }
 
 /**
+ * Settings and encoder, decoding the checkpoint once (decoding copies every tensor, optimiser moments
+ * and target network included) and not holding on to it while embedding.
+ */
+async function prepareEncoder(weightsBytes: Uint8Array, config: TrainingSettingsInput | undefined, backend: string | undefined) {
+  const given = config != null ? parseSettings(config) : undefined;
+  const ck = decodeCheckpoint(weightsBytes, 'weights');
+  const settings = given ?? parseSettings(ck.manifest.settings);
+  await selectBackend(backend ?? settings.backend, () => {});
+  return { settings, encoder: encoderOf(ck, settings) };
+}
+
+/**
  * Streams the embedding of every image of the source (a SampleSource, or a spec that model-data
  * opens), in index order. `config` defaults to the settings stored in the checkpoint.
  */
@@ -70,9 +85,7 @@ export async function* embed(
   opts: EmbedOptions = {},
 ): AsyncGenerator<Embedding> {
   const source: EmbeddableSource = 'kind' in sourceOrSpec ? openSampleSource(sourceOrSpec) : sourceOrSpec;
-  const settings = config != null ? parseSettings(config) : parseSettings(decodeCheckpoint(weightsBytes, 'weights').manifest.settings);
-  await selectBackend(opts.backend ?? settings.backend, () => {});
-  const encoder = loadEncoder(weightsBytes, settings);
+  const { settings, encoder } = await prepareEncoder(weightsBytes, config, opts.backend);
   const { image_size: s, channels: c } = settings;
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const pixels = s * s * c;
