@@ -1,5 +1,6 @@
 // One embedding vector per item and run, stored as float32 little-endian BLOBs.
 import type Database from 'better-sqlite3';
+import { blobOf } from './typed-blob.ts';
 import { RowReader } from './untrusted.ts';
 
 const MAX_DIM = 65536;
@@ -9,11 +10,6 @@ export interface EmbeddingSet {
   dim: number;
   /** itemIds.length × dim values, row-major. */
   vectors: Float32Array;
-}
-
-function toBlob(v: Float32Array): Uint8Array {
-  // Typed arrays use the platform byte order, little-endian on every target we ship.
-  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 }
 
 export class EmbeddingStore {
@@ -34,7 +30,7 @@ export class EmbeddingStore {
     this.#putMany = db.transaction((runId: number, rows: readonly { itemId: number; vector: Float32Array }[]) => {
       for (const { itemId, vector } of rows) {
         if (vector.length < 1 || vector.length > MAX_DIM) throw new RangeError(`embedding of item ${itemId}: dimension ${vector.length} outside 1..${MAX_DIM}`);
-        put.run(runId, itemId, vector.length, toBlob(vector));
+        put.run(runId, itemId, vector.length, blobOf(vector));
       }
     });
     this.#get = db.prepare('SELECT run_id, item_id, dim, vector FROM embeddings WHERE run_id = ? AND item_id = ?');
