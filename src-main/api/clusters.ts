@@ -9,7 +9,7 @@ import { neighbourGraph } from './neighbour-graph.ts';
 import { ApiError } from './errors.ts';
 import type { ProjectSession } from './project-session.ts';
 import type { ComputeOptions } from './maps.ts';
-import type { ClusterRequest, ClusteringView, ClusterSummary } from './exploration-contract.ts';
+import type { ClusterRequest, ClusteringView, ClusterSummary, SimilarityMetric } from './exploration-contract.ts';
 
 type Params = Record<string, number | string>;
 
@@ -44,7 +44,7 @@ export async function computeClusters(session: ProjectSession, req: ClusterReque
   }
   session.assertWritable('store a new clustering');
   const e = embeddingsOf(re.set);
-  const metric = params.metric as 'cosine' | 'euclidean';
+  const metric = params.metric as SimilarityMetric;
   opts.signal?.throwIfAborted();
   let labels: Int32Array;
   let clusterCount: number;

@@ -3,10 +3,11 @@
 
 // Type-only imports of shapes the API passes on unchanged: erased at build time, so the renderer still
 // gets no Node code from this file.
-import type { ScanFailure } from '../dataset/index.ts';
+import type { ItemStatus, ScanFailure } from '../dataset/index.ts';
 import type { TrainingProgress } from '../model/index.ts';
+import type { RunStatus } from '../project/index.ts';
 
-export type { ScanFailure };
+export type { ItemStatus, RunStatus, ScanFailure };
 
 /** Pixel statistics of an image HDU's physical (scaled) values; NaN and ±Inf are counted, never summed. */
 export interface PixelStats {
@@ -47,8 +48,6 @@ export interface FileInspection {
   hdus: HduSummary[];
   issues: FitsIssueSummary[];
 }
-
-export type ItemStatus = 'ok' | 'failed' | 'missing';
 
 /** One dataset item as `astromorph ls --json` prints it; keys are stable and always present. */
 export interface ItemRow {
@@ -94,8 +93,6 @@ export interface ListFilter {
 }
 
 // ---- Training, embeddings and export (api/training.ts, api/embedding.ts) ----
-
-export type RunStatus = 'running' | 'paused' | 'cancelled' | 'failed' | 'done';
 
 /** A training run as `astromorph train` reports it. */
 export interface RunSummary {

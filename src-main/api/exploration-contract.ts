@@ -3,11 +3,11 @@
 // output is exactly these shapes. Paths are absolute, as in `astromorph ls --json`.
 
 // Type-only (erased at build time): shapes the API passes on from the project unchanged.
-import type { MapInfo, MapMethod } from '../project/index.ts';
+import type { Metric } from '../analysis/index.ts';
+import type { ClusterMethod, MapInfo, MapMethod } from '../project/index.ts';
 
-export type { MapMethod };
-export type SimilarityMetric = 'cosine' | 'euclidean';
-export type ClusterMethod = 'kmeans' | 'density';
+export type { ClusterMethod, MapMethod };
+export type SimilarityMetric = Metric;
 
 /** Parameters a map may be asked for; each method reads its own and records them all, defaults included. */
 export interface MapRequest {

@@ -11,7 +11,7 @@ import { ApiError } from './errors.ts';
 import { itemLabels } from './item-labels.ts';
 import type { ProjectSession } from './project-session.ts';
 import type {
-  AnalysisProgress, AxisItem, EmbeddingMapView, MapPoint, MapRequest, MapSummary, PcaAxisView,
+  AnalysisProgress, AxisItem, EmbeddingMapView, MapPoint, MapRequest, MapSummary, PcaAxisView, SimilarityMetric,
 } from './exploration-contract.ts';
 
 export const MAP_METHODS: readonly MapMethod[] = ['pca', 'tsne', 'umap'];
@@ -29,7 +29,7 @@ function positiveInteger(name: string, v: number | undefined, fallback: number, 
   return n;
 }
 
-function metricOf(v: string | undefined): 'cosine' | 'euclidean' {
+function metricOf(v: string | undefined): SimilarityMetric {
   const m = v ?? 'cosine';
   if (m !== 'cosine' && m !== 'euclidean') throw new ApiError('bad-argument', `metric must be cosine or euclidean (got ${m})`);
   return m;
@@ -110,7 +110,7 @@ async function storeNew(project: Project, re: RunEmbeddings, method: MapMethod, 
       },
     });
   } else if (method === 'tsne') {
-    const metric = params.metric as 'cosine' | 'euclidean';
+    const metric = params.metric as SimilarityMetric;
     const graph = await neighbourGraph(project, re, metric, Math.min(e.n - 1, Math.floor(3 * (params.perplexity as number))), control);
     const r = await runAnalysisInWorker({
       kind: 'tsne', embeddings: e,
@@ -118,7 +118,7 @@ async function storeNew(project: Project, re: RunEmbeddings, method: MapMethod, 
     }, control);
     id = project.maps.save({ runId, method, params, itemIds: set.itemIds, coords: r.coordinates, info: { klDivergence: r.klDivergence, iterations: r.iterations } });
   } else {
-    const metric = params.metric as 'cosine' | 'euclidean';
+    const metric = params.metric as SimilarityMetric;
     const graph = await neighbourGraph(project, re, metric, (params.neighbors as number) - 1, control);
     const r = await runAnalysisInWorker({
       kind: 'umap', embeddings: e,

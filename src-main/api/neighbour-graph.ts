@@ -7,12 +7,13 @@ import type { Project } from '../project/index.ts';
 import { embeddingsOf } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
 import type { ComputeOptions } from './maps.ts';
+import type { SimilarityMetric } from './exploration-contract.ts';
 
 /** Computing more neighbours than asked costs little extra and lets later requests reuse the graph. */
 const MIN_STORED_K = 15;
 
 export async function neighbourGraph(
-  project: Project, re: RunEmbeddings, metric: 'cosine' | 'euclidean', k: number, opts: ComputeOptions = {},
+  project: Project, re: RunEmbeddings, metric: SimilarityMetric, k: number, opts: ComputeOptions = {},
 ): Promise<KnnGraph> {
   const n = re.set.itemIds.length;
   const stored = project.knnGraphs.find(re.run.id, metric, re.fingerprint, k);
