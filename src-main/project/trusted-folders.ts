@@ -18,22 +18,32 @@ export function trustListPath(): string {
   return path.join(configFolder(), 'trusted-folders.json');
 }
 
-/** The absolute folders this user chose; a missing or unreadable list trusts nothing. */
+/**
+ * The absolute folders this user chose; a missing or unreadable list trusts nothing. Kept until the
+ * file changes (a stat per call), since every item read asks.
+ */
 export function trustedFolders(): string[] {
-  let text: string;
+  const file = trustListPath();
+  let stat: fs.Stats;
   try {
-    text = fs.readFileSync(trustListPath(), 'utf8');
+    stat = fs.statSync(file);
   } catch {
     return [];
   }
+  if (trustCache?.file === file && trustCache.mtimeMs === stat.mtimeMs && trustCache.size === stat.size) return trustCache.folders;
+  let folders: string[] = [];
   try {
-    const parsed: unknown = JSON.parse(text);
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
     const list = (parsed as { folders?: unknown })?.folders;
-    return Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string' && path.isAbsolute(f)) : [];
+    if (Array.isArray(list)) folders = list.filter((f): f is string => typeof f === 'string' && path.isAbsolute(f));
   } catch {
-    return [];
+    folders = [];
   }
+  trustCache = { file, mtimeMs: stat.mtimeMs, size: stat.size, folders };
+  return folders;
 }
+
+let trustCache: { file: string; mtimeMs: number; size: number; folders: string[] } | undefined;
 
 /** Records that the user themself chose `folder`; written atomically (temp file + rename). */
 export function trustFolder(folder: string): void {
@@ -45,6 +55,7 @@ export function trustFolder(folder: string): void {
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   fs.writeFileSync(temp, JSON.stringify({ folders: [...known, abs].sort() }, null, 2) + '\n');
   fs.renameSync(temp, file);
+  trustCache = undefined;
 }
 
 function isInside(folder: string, target: string): boolean {
@@ -76,8 +87,17 @@ export function mayReadDataFile(project: Project, item: DatasetItem): boolean {
   return isTrustedRoot(project.folder, rootOf(project, item)) || isTrustedRoot(project.folder, item.path);
 }
 
+/** Data-folder roots per project, re-read only when the project file changed (every item read asks). */
+const rootsByProject = new WeakMap<Project, { stamp: string; roots: Map<number, string> }>();
+
 function rootOf(project: Project, item: DatasetItem): string {
-  return project.datasets.list().find((d) => d.id === item.datasetId)?.root ?? item.path;
+  const stamp = project.changeStamp();
+  let cached = rootsByProject.get(project);
+  if (cached?.stamp !== stamp) {
+    cached = { stamp, roots: new Map(project.datasets.list().map((d) => [d.id, d.root])) };
+    rootsByProject.set(project, cached);
+  }
+  return cached.roots.get(item.datasetId) ?? item.path;
 }
 
 export function untrustedRootError(projectFile: string, root: string): ProjectError {
