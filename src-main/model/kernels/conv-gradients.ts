@@ -69,12 +69,34 @@ export function conv2dBackpropInputAsConv(dy: tf.Tensor4D, filter: tf.Tensor4D, 
   const right = w - dw - left + kw - 1;
   if (top < 0 || left < 0 || bottom < 0 || right < 0) return null;
   if (sh === 1 && sw === 1) {
-    return tf.tidy(() => {
-      const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-      return tf.conv2d(dy, rotated, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]);
-    });
+    return tf.tidy(() => tf.conv2d(dy, flippedSubFilter(filter.dataSync() as Float32Array, filter.shape, 0, 0, 1, 1), 1, [[0, 0], [top, bottom], [left, right], [0, 0]]));
   }
   return stridedBackpropInput(dy, filter, info);
+}
+
+/**
+ * The taps k = r + s*m of a filter [KH, KW, ci, co], rotated 180 degrees, with in/out channels
+ * swapped: [MH, MW, co, ci], so that a full correlation is a forward convolution. One pass in JS:
+ * tfjs-backend-wasm's Reverse and StridedSlice are generic element-by-element loops (a resnet18
+ * step spent 290 ms in them, bench/step-profile.ts; this loop a few ms).
+ */
+export function flippedSubFilter(f: Float32Array, shape: readonly number[], ry: number, rx: number, sh: number, sw: number): tf.Tensor4D {
+  const [kh, kw, ci, co] = shape as [number, number, number, number];
+  const mh = Math.ceil((kh - ry) / sh);
+  const mw = Math.ceil((kw - rx) / sw);
+  const out = new Float32Array(mh * mw * co * ci);
+  let o = 0;
+  for (let a = 0; a < mh; a++) {
+    const y = ry + sh * (mh - 1 - a);
+    for (let b = 0; b < mw; b++) {
+      const x = rx + sw * (mw - 1 - b);
+      const tap = (y * kw + x) * ci * co;
+      for (let j = 0; j < co; j++) {
+        for (let i = 0; i < ci; i++) out[o++] = f[tap + i * co + j]!;
+      }
+    }
+  }
+  return tf.tensor4d(out, [mh, mw, co, ci]);
 }
 
 /**
@@ -91,6 +113,7 @@ function stridedBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, info: backen
   const ci = filter.shape[2];
   const lh = Math.floor((pt + h - 1) / sh) + 1;
   const lw = Math.floor((pl + w - 1) / sw) + 1;
+  const f = filter.dataSync() as Float32Array;
   return tf.tidy(() => {
     const rows: tf.Tensor[] = [];
     for (let ry = 0; ry < sh; ry++) {
@@ -102,9 +125,7 @@ function stridedBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, info: backen
           cols.push(tf.zeros([n, lh, lw, ci]));
           continue;
         }
-        // Sub-filter taps k = r + s*m, flipped so the full correlation is a forward convolution.
-        const sub = tf.stridedSlice(filter, [ry, rx, 0, 0], [kh, kw, filter.shape[2], filter.shape[3]], [sh, sw, 1, 1]) as tf.Tensor4D;
-        const flipped = tf.transpose(tf.reverse(sub, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+        const flipped = flippedSubFilter(f, filter.shape, ry, rx, sh, sw);
         const padB = lh - oh;
         const padR = lw - ow;
         if (padB < 0 || padR < 0) throw new Error('unexpected geometry in strided Conv2DBackpropInput');
