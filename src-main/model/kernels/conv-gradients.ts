@@ -30,7 +30,8 @@ function convInfoOf(xShape: number[], filterShape: number[], attrs: ConvGradAttr
 /**
  * dW[kh,kw,ci,co] = sum over n,oh,ow of xpad[n, oh*s+kh, ow*s+kw, ci] * dy[n,oh,ow,co]:
  * a valid convolution of x^T ([ci, H, W, n]: channels as batch) with dy^T ([OH, OW, n, co] as the
- * filter) dilated by the forward stride; its output is [ci, KH, KW, co].
+ * filter) dilated by the forward stride; its output is [ci, KH, KW, co]. (An im2col + MatMul form,
+ * dW^T = dy^T x cols, measured slower on all but the 1x1 and 4x4-or-smaller layers: bench/conv-gflops.ts.)
  */
 export function conv2dBackpropFilterAsConv(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvGradAttrs): tf.Tensor4D {
   const info = convInfoOf(x.shape, filterShape, attrs);

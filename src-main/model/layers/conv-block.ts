@@ -40,10 +40,7 @@ export class ConvBlock extends CompositeLayer {
   }
 
   call(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const y = this.norm.call(this.conv.call(x));
-      return this.relu ? tf.relu(y) : y;
-    });
+    return tf.tidy(() => this.norm.call(this.conv.call(x), this.relu));
   }
 
   computeOutputShape(s: number[]): number[] {

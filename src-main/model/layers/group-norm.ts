@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Layer, constant } from './layer.ts';
 import type { Rng } from '../rng.ts';
+import { groupNormGradKernel, groupNormKernel, hasGroupNormKernels } from '../kernels/group-norm.ts';
 
 export interface GroupNormArgs {
   name: string;
@@ -36,8 +37,9 @@ export class GroupNorm extends Layer {
     super.build(inputShape, rng);
   }
 
-  call(x: tf.Tensor): tf.Tensor {
-    return groupNorm(x, this.#gamma!, this.#beta!, this.groups, this.epsilon);
+  /** Normalises x; with relu, max(0, result) in the same pass (and its gradient in the backward one). */
+  call(x: tf.Tensor, relu = false): tf.Tensor {
+    return groupNorm(x, this.#gamma!, this.#beta!, this.groups, this.epsilon, relu);
   }
 
   computeOutputShape(s: number[]): number[] {
@@ -50,11 +52,38 @@ export class GroupNorm extends Layer {
 }
 
 /**
- * y = gamma * (x - mean) / sqrt(var + eps) + beta, statistics per sample and group, with the
- * gradient written out (about half the kernel calls of differentiating the forward ops one by one):
+ * y = gamma * (x - mean) / sqrt(var + eps) + beta (then ReLU when asked), statistics per sample and
+ * group. On wasm and cpu two JS passes over memory each way (kernels/group-norm.ts); elsewhere
+ * (native TensorFlow) tf ops with the gradient written out.
+ */
+export function groupNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, groups: number, epsilon: number, relu = false): tf.Tensor {
+  if (hasGroupNormKernels()) return groupNormInMemory(x, gamma, beta, groups, epsilon, relu);
+  const y = groupNormOps(x, gamma, beta, groups, epsilon);
+  return relu ? tf.relu(y) : y;
+}
+
+function groupNormInMemory(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, groups: number, epsilon: number, relu: boolean): tf.Tensor {
+  const f = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [y, stats] = groupNormKernel(xi, g, b, { groups, epsilon, relu });
+    save(relu ? [xi, g, stats, y] : [xi, g, stats]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, gm, st, ys] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+        return groupNormGradKernel(dy, xs, ys, gm, st, groups);
+      },
+    };
+  }) as Parameters<typeof tf.customGrad>[0]);
+  return f(x, gamma, beta);
+}
+
+/**
+ * The tf-ops form, with the gradient written out (about half the kernel calls of differentiating
+ * the forward ops one by one):
  *   dx = inv * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * gamma,  means over each group.
  */
-export function groupNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, groups: number, epsilon: number): tf.Tensor {
+export function groupNormOps(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, groups: number, epsilon: number): tf.Tensor {
   const s = x.shape;
   const c = s[s.length - 1]!;
   const groupedShape = [s[0]!, ...s.slice(1, -1), groups, c / groups];

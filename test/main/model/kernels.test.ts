@@ -139,6 +139,62 @@ describe('group normalisation gradient', () => {
   });
 });
 
+describe('group normalisation kernels (JS over tensor memory)', () => {
+  it('equal differentiating the tf ops on cpu, with and without the fused ReLU, on wasm and on cpu', async () => {
+    const { groupNorm } = await import('../../../src-main/model/layers/group-norm.ts');
+    const { registerGroupNormKernels, hasGroupNormKernels } = await import('../../../src-main/model/kernels/group-norm.ts');
+    await selectBackend('wasm');
+    registerGroupNormKernels('cpu');
+    const rng = new Rng(13);
+    const cases: Array<{ shape: number[]; groups: number; offset: number }> = [
+      { shape: [3, 5, 4, 8], groups: 4, offset: 0 },
+      { shape: [4, 12], groups: 1, offset: 0 },
+      { shape: [2, 9, 7, 32], groups: 8, offset: 0 },
+      // A large common offset: the statistics must not lose the spread to cancellation.
+      { shape: [2, 6, 6, 16], groups: 4, offset: 300 },
+    ];
+    for (const { shape, groups, offset } of cases) {
+      const c = shape[shape.length - 1]!;
+      const size = shape.reduce((a, b) => a * b);
+      const x = randomArray(size, rng).map((v) => v + offset);
+      const gamma = randomArray(c, rng);
+      const beta = randomArray(c, rng);
+      const dy = randomArray(size, rng);
+      for (const relu of [false, true]) {
+        const plain = (xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+          const grouped = tf.reshape(xi, [shape[0]!, ...shape.slice(1, -1), groups, c / groups]);
+          const axes = [...Array(grouped.rank).keys()].filter((a) => a !== 0 && a !== grouped.rank - 2);
+          const { mean, variance } = tf.moments(grouped, axes, true);
+          const y = tf.add(tf.mul(tf.reshape(tf.div(tf.sub(grouped, mean), tf.sqrt(tf.add(variance, 1e-5))), shape), g), b);
+          return relu ? tf.relu(y) : y;
+        };
+        const ours = (xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => groupNorm(xi, g, b, groups, 1e-5, relu);
+        const run = (f: typeof plain) => () => {
+          const args = [tf.tensor(x, shape), tf.tensor1d(gamma), tf.tensor1d(beta)];
+          const y = f(args[0]!, args[1]!, args[2]!).dataSync() as Float32Array;
+          return [y, ...tf.grads(f)(args, tf.tensor(dy, shape)).map((t) => t.dataSync() as Float32Array)];
+        };
+        const ref = await on('cpu', () => {
+          tf.unregisterKernel('AstromorphGroupNorm', 'cpu'); // the reference is the plain ops
+          try {
+            return run(plain)();
+          } finally {
+            registerGroupNormKernels('cpu');
+          }
+        });
+        for (const backend of ['wasm', 'cpu']) {
+          const got = await on(backend, () => {
+            expect(hasGroupNormKernels()).toBe(true);
+            return run(ours)();
+          });
+          for (let i = 0; i < 4; i++) expect(relError(got[i]!, ref[i]!), `${backend} output ${i}, ${shape} relu=${relu} offset=${offset}`).toBeLessThan(1e-4);
+        }
+      }
+    }
+    await tf.setBackend('wasm');
+  });
+});
+
 describe('batch normalisation gradient', () => {
   beforeAll(async () => {
     expect(await selectBackend('wasm')).toBe('wasm');
