@@ -77,12 +77,13 @@ for (const k of tf.getKernelsForBackend(backendName)) {
     const dt = performance.now() - t0;
     const f = frames.pop()!;
     const own = dt - f.child;
-    if (frames.length > 0) frames[frames.length - 1]!.child += dt;
     const top = frames.length > 0 ? frames[0]!.name : k.kernelName;
     const stack = new Error().stack ?? '';
     const group = groupOf(k.kernelName, top, stack);
     add(byGroup, group, own);
     add(byKernel, `${group}: ${frames.length > 0 ? `${top} > ${k.kernelName}` : k.kernelName}`, own);
+    // The parent's own time excludes this call and its bookkeeping (the stack capture above).
+    if (frames.length > 0) frames[frames.length - 1]!.child += performance.now() - t0;
     return out;
   }) as typeof inner;
 }

@@ -3,6 +3,8 @@
 // is a scalar C++ loop about 10x slower than the forward convolution of the same size.
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
+import { batchInside, layoutsInMemory, paddedChannelsFirst } from './layouts.ts';
+import { output, valuesOf } from './wasm-heap.ts';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
@@ -30,16 +32,21 @@ function convInfoOf(xShape: number[], filterShape: number[], attrs: ConvGradAttr
 /**
  * dW[kh,kw,ci,co] = sum over n,oh,ow of xpad[n, oh*s+kh, ow*s+kw, ci] * dy[n,oh,ow,co]:
  * a valid convolution of x^T ([ci, H, W, n]: channels as batch) with dy^T ([OH, OW, n, co] as the
- * filter) dilated by the forward stride; its output is [ci, KH, KW, co]. (An im2col + MatMul form,
- * dW^T = dy^T x cols, measured slower on all but the 1x1 and 4x4-or-smaller layers: bench/conv-gflops.ts.)
+ * filter) dilated by the forward stride; its output is [ci, KH, KW, co].
  */
 export function conv2dBackpropFilterAsConv(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvGradAttrs): tf.Tensor4D {
   const info = convInfoOf(x.shape, filterShape, attrs);
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inHeight: h, inWidth: w } = info;
   const { top, left } = info.padInfo;
+  const needH = (oh - 1) * sh + kh;
+  const needW = (ow - 1) * sw + kw;
+  if (layoutsInMemory()) {
+    return tf.tidy(() => {
+      const g = tf.conv2d(paddedChannelsFirst(x, top, left, needH, needW), batchInside(dy), 1, 'valid', 'NHWC', [sh, sw]);
+      return tf.transpose(g, [1, 2, 0, 3]);
+    });
+  }
   return tf.tidy(() => {
-    const needH = (oh - 1) * sh + kh;
-    const needW = (ow - 1) * sw + kw;
     let xp: tf.Tensor4D = x;
     const padB = Math.max(0, needH - top - h);
     const padR = Math.max(0, needW - left - w);
@@ -52,6 +59,59 @@ export function conv2dBackpropFilterAsConv(x: tf.Tensor4D, dy: tf.Tensor4D, filt
     const g = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [sh, sw]);
     return tf.transpose(g, [1, 2, 0, 3]);
   });
+}
+
+/**
+ * The same dW as one matrix product, dW [KH*KW*ci, co] = cols^T [KH*KW*ci, M] x dy [M, co] with
+ * M = n*OH*OW: cols^T (the receptive fields of x, im2col, transposed) is written by a JS loop,
+ * and XNNPACK's fully-connected path packs dy cheaply. The convolution form instead has dy as a
+ * filter, which tfjs-backend-wasm re-lays out and XNNPACK repacks on every call (~60 ms for
+ * [64, 64, 64, 32]). Pays where cols^T is small: few input channels.
+ */
+export function conv2dBackpropFilterAsMatMul(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvGradAttrs): tf.Tensor4D {
+  const info = convInfoOf(x.shape, filterShape, attrs);
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, batchSize: n } = info;
+  const { top, left } = info.padInfo;
+  const m = n * oh * ow;
+  const be = tf.backend();
+  const cols = output(be, [kh * kw * ci, m]);
+  const xs = valuesOf(be, x);
+  const c = cols.values();
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      const row0 = (a * kw + b) * ci * m;
+      let col = 0;
+      for (let img = 0; img < n; img++) {
+        for (let i = 0; i < oh; i++) {
+          const y = i * sh + a - top;
+          for (let j = 0; j < ow; j++, col++) {
+            const xx = j * sw + b - left;
+            if (y < 0 || y >= h || xx < 0 || xx >= w) {
+              for (let k = 0, d = row0 + col; k < ci; k++, d += m) c[d] = 0;
+            } else {
+              const src = ((img * h + y) * w + xx) * ci;
+              for (let k = 0, d = row0 + col; k < ci; k++, d += m) c[d] = xs[src + k]!;
+            }
+          }
+        }
+      }
+    }
+  }
+  return tf.tidy(() => {
+    const colsT = tf.engine().makeTensorFromTensorInfo(cols.info()) as tf.Tensor2D;
+    return tf.reshape(tf.matMul(colsT, tf.reshape(dy, [m, co])), [kh, kw, ci, co]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * dW by whichever form is faster for the layer (bench/conv-gflops.ts): the matrix product where
+ * im2col is small against dy (few input channels: the first layer, 1x1 shortcuts) or the output
+ * is 2x2 or smaller (the dilated convolution then has a tiny, inefficient output), else the convolution.
+ */
+export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvGradAttrs): tf.Tensor4D {
+  const [kh, kw, ci, co] = filterShape as [number, number, number, number];
+  const small = kh * kw * ci <= 2 * co || dy.shape[1] * dy.shape[2] <= 4;
+  return small && layoutsInMemory() ? conv2dBackpropFilterAsMatMul(x, dy, filterShape, attrs) : conv2dBackpropFilterAsConv(x, dy, filterShape, attrs);
 }
 
 /**
@@ -153,7 +213,7 @@ export function registerWasmConvGradients(): void {
       kernelFunc: (({ inputs, attrs }: { inputs: NamedTensorInfoMap; attrs: NamedAttrMap }) => {
         const a = attrs as unknown as ConvGradAttrs & { filterShape: number[] };
         if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports NHWC only');
-        return conv2dBackpropFilterAsConv(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, a.filterShape, a) as TensorInfo;
+        return conv2dBackpropFilter(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, a.filterShape, a) as TensorInfo;
       }) as unknown as KernelFunc,
     });
   }
