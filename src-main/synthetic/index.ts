@@ -3,7 +3,7 @@ export { DISK_CLASSES, sampleObject, componentsOf, type DiskClass, type DiskObje
 export { sampleObservation, withFieldOfView, withPixelScale, withBeam, withSnr, DEFAULT_OBSERVATION_RANGES,
   type Observation, type ObservationRanges } from './observation.ts';
 export { renderObject, type SyntheticImage } from './render.ts';
-export { beamKernel, convolveBeam, convolveBeamChannels, beamAreaPixels, type Beam } from './beam.ts';
+export { beamKernel, convolveBeam, convolveBeamChannels, convolveBeamInterior, beamAreaPixels, type Beam } from './beam.ts';
 export { writeSyntheticImage, quantiseInt16, fileNameFor, SYNTHETIC_FORMATS, type SyntheticFormat } from './fits-format.ts';
 export { writeSyntheticDataset, syntheticItem, renderSyntheticItem, checkClasses,
   type SyntheticDatasetOptions, type SyntheticItemOptions, type SyntheticItem, type WrittenItem } from './dataset.ts';

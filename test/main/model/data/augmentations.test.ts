@@ -106,6 +106,24 @@ describe('augmentations', () => {
     expect(a.data.subarray(0, 64).every((v) => v === 0)).toBe(true);
   });
 
+  it('correlates the added noise on the requested scale and keeps its rms', () => {
+    const s = { ...noZeros(64), data: new Float32Array(64 * 64).fill(1) };
+    const neighbourCorrelation = (fwhm: number) => {
+      const a = one({ name: 'noise', snr: [10, 10], correlation: [fwhm, fwhm] }).apply(s, new Rng(5));
+      const n = Array.from(a.data, (v) => v - 1);
+      const rms = Math.sqrt(sum(n.map((d) => d * d)) / n.length);
+      let c = 0;
+      for (let y = 0; y < 64; y++) for (let x = 0; x < 63; x++) c += n[y * 64 + x]! * n[y * 64 + x + 1]!;
+      return { rms, r: c / (64 * 63) / rms ** 2 };
+    };
+    const white = neighbourCorrelation(0), coloured = neighbourCorrelation(3);
+    expect(Math.abs(white.r)).toBeLessThan(0.1);
+    // White noise smoothed by a Gaussian of FWHM 3 px (sigma 1.27) correlates neighbours by exp(-1 / (4 sigma^2)) = 0.86.
+    expect(coloured.r).toBeGreaterThan(0.8);
+    expect(coloured.r).toBeLessThan(0.9);
+    for (const { rms } of [white, coloured]) expect(rms / 0.1).toBeCloseTo(1, 1);
+  });
+
   it('beam blur smooths, keeps brightness, and respects the mask', () => {
     const s = disk(1, 48);
     const a = one({ name: 'beam-blur', fwhm: [4, 4], axisRatio: [1, 1] }).apply(s, new Rng(2));
