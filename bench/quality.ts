@@ -31,7 +31,7 @@ const { values: args } = parseArgs({
     width: { type: 'string', default: '16' }, batch: { type: 'string', default: '32' }, seed: { type: 'string', default: '1' },
     objects: { type: 'string', default: '6' }, lr: { type: 'string', default: '1e-3' }, tau: { type: 'string', default: '0.99' },
     encoder: { type: 'string', default: 'small-cnn' }, 'head-norm': { type: 'string', default: 'batch' }, depth: { type: 'string', default: '3' },
-    'no-byol': { type: 'boolean', default: false }, ablate: { type: 'string' }, augmentations: { type: 'string' },
+    framing: { type: 'string', default: 'source' }, 'no-byol': { type: 'boolean', default: false }, ablate: { type: 'string' }, augmentations: { type: 'string' },
   },
 });
 const N = Number(args.n), EPOCHS = Number(args.epochs), S = Number(args.size), WIDTH = Number(args.width);
@@ -48,7 +48,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 const dir = mkdtempSync(join(tmpdir(), 'astromorph-quality-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-const pre: PreprocessOptions = { ...DEFAULT_PREPROCESS, size: S };
+const pre: PreprocessOptions = { ...DEFAULT_PREPROCESS, size: S, framing: args.framing === 'field' ? 'field' : 'source' };
 
 // 1. The labelled set, on disk in mixed formats.
 const formats: SyntheticFormat[] = ['float32', 'int16-bscale', '4d-alma', 'gz'];

@@ -49,7 +49,7 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   const project = session.project;
   const started = performance.now();
   // Loaded on first use, so commands that do not embed start without tfjs.
-  const { decodeCheckpoint, embed, parseSettings, selectBackend } = await import('../model/index.ts');
+  const { decodeCheckpoint, embed, parseSettings, preprocessFor, selectBackend } = await import('../model/index.ts');
   const { openSampleSource } = await import('../model/data/index.ts');
   const run = runWithCheckpoint(project, opts.runId);
   const checkpoint = project.checkpoints.latest(run.id)!;
@@ -62,7 +62,7 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   const source = openSampleSource({
     kind: 'files',
     items: items.map((i) => ({ path: dataFilePath(project, i), hdu: i.hdu! })),
-    preprocess: { size: settings.image_size, channels: settings.channels, normalisation: settings.normalisation, clipPercentiles: settings.clip_percentiles, cube: settings.cube },
+    preprocess: preprocessFor(settings),
   }, { cacheBytes: 0 });
   project.embeddings.deleteRun(run.id);
   let buffer: { itemId: number; vector: Float32Array }[] = [];

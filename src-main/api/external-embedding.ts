@@ -3,7 +3,7 @@
 // stored ones.
 import { chooseHdu } from '../dataset/index.ts';
 import { HduList } from '../fits/index.ts';
-import { embed, parseSettings } from '../model/index.ts';
+import { embed, parseSettings, preprocessFor } from '../model/index.ts';
 import type { EmbeddingRun, Project } from '../project/index.ts';
 import { ApiError } from './errors.ts';
 
@@ -20,10 +20,7 @@ export async function embedExternalFile(
   } finally {
     list.close();
   }
-  const preprocess = {
-    size: settings.image_size, channels: settings.channels, normalisation: settings.normalisation,
-    clipPercentiles: settings.clip_percentiles, cube: settings.cube,
-  };
+  const preprocess = preprocessFor(settings);
   for await (const e of embed(checkpoint.weights, settings, { kind: 'files', items: [{ path: file, hdu }], preprocess }, { signal })) {
     return { vector: e.vector, hdu };
   }

@@ -4,7 +4,7 @@
 // leaves the project at the last finished epoch, from which `resume` continues the same run.
 import { hostname } from 'node:os';
 import type { TrainingSettings, TrainingHandle } from '../model/index.ts';
-import type { SampleSourceSpec } from '../model/data/index.ts';
+import type { PreprocessOptions, SampleSourceSpec } from '../model/data/index.ts';
 import type { EmbeddingRun, LossPoint, Project } from '../project/index.ts';
 import { dataFilePath } from '../project/index.ts';
 import { ApiError } from './errors.ts';
@@ -62,7 +62,7 @@ function settingsOrUsageError<T>(make: () => T): T {
 }
 
 /** The file items the model trains on: dataset items with status ok, at their chosen HDU. */
-export function trainingSource(project: Project, s: TrainingSettings): { spec: SampleSourceSpec; itemIds: number[] } {
+export function trainingSource(project: Project, preprocess: PreprocessOptions): { spec: SampleSourceSpec; itemIds: number[] } {
   const items = project.items.list({ status: 'ok' }).filter((i) => i.hdu !== null);
   if (items.length === 0) throw new ApiError('no-data', `${project.path} has no readable items; add folders of FITS files first (astromorph add)`);
   return {
@@ -70,7 +70,7 @@ export function trainingSource(project: Project, s: TrainingSettings): { spec: S
     spec: {
       kind: 'files',
       items: items.map((i) => ({ path: dataFilePath(project, i), hdu: i.hdu! })),
-      preprocess: { size: s.image_size, channels: s.channels, normalisation: s.normalisation, clipPercentiles: s.clip_percentiles, cube: s.cube },
+      preprocess,
     },
   };
 }
@@ -97,7 +97,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
   session.assertWritable('train');
   const project = session.project;
   const started = performance.now();
-  const { loadSettings, parseSettings, selectBackend, startTraining, decodeCheckpoint } = await loadModel();
+  const { loadSettings, parseSettings, preprocessFor, selectBackend, startTraining, decodeCheckpoint } = await loadModel();
   let run: EmbeddingRun;
   let settings: TrainingSettings;
   let resumeFrom: Uint8Array | undefined;
@@ -122,7 +122,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
     }, 'options --epochs/--backend/--seed')); // the file alone was valid, so a problem here is an option's
     run = undefined as unknown as EmbeddingRun; // created below, once the backend is known
   }
-  const { spec } = trainingSource(project, settings);
+  const { spec } = trainingSource(project, preprocessFor(settings));
   // Choose here, then force the worker onto the same one: the run records what actually computes.
   const requested = opts.backend ?? (opts.resume ? run.backend : settings.backend);
   const backend = await selectBackend(requested, opts.onWarning ?? (() => {}));

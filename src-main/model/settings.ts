@@ -24,7 +24,11 @@
 // image_size              64           working size S: images are S x S
 // channels                1            C: input channels (cubes are binned to C)
 // normalisation           'asinh'      pixel scaling: 'asinh' | 'minmax'
-// clip_percentiles        [0.5, 99.5]  percentiles clipped before scaling
+// clip_percentiles        [0.5, 99.9]  percentiles clipped before scaling (the upper one maps to 1)
+// framing                 'source'     'source': a square window centred on the emission and scaled to it, so
+//                                      field of view, pixel scale and position in the field drop out;
+//                                      'field': the whole field, aspect kept (extended emission filling
+//                                      the field, or no source above 3 sigma, keeps the field either way)
 // cube                    'bin'        how a cube becomes C channels: 'bin' | 'moments'
 // augmentations           (default)    list of { name = '...', ...params } tables; default: the data layer's set
 // seed                    0            fixes weights, augmentations and batch order
@@ -35,6 +39,7 @@ import { z } from 'zod';
 import { parse as parseToml } from 'smol-toml';
 import { readFileSync } from 'node:fs';
 import { SettingsError } from './errors.ts';
+import type { PreprocessOptions } from './data/index.ts';
 
 const augmentation = z.looseObject({ name: z.string().min(1) });
 
@@ -56,7 +61,8 @@ export const settingsSchema = z
     image_size: z.int().min(8).max(1024).default(64),
     channels: z.int().min(1).max(256).default(1),
     normalisation: z.enum(['asinh', 'minmax']).default('asinh'),
-    clip_percentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).default([0.5, 99.5]),
+    clip_percentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).default([0.5, 99.9]),
+    framing: z.enum(['source', 'field']).default('source'),
     cube: z.enum(['bin', 'moments']).default('bin'),
     augmentations: z.array(augmentation).optional(),
     seed: z.int().min(0).max(0xffffffff).default(0),
@@ -115,4 +121,9 @@ export function encoderOutputWidth(s: Pick<TrainingSettings, 'width' | 'depth'>)
 /** Embedding length: representation_size, or the encoder's output width. */
 export function representationSize(s: TrainingSettings): number {
   return s.representation_size ?? encoderOutputWidth(s);
+}
+
+/** How images are prepared for a model with these settings (training and embedding alike). */
+export function preprocessFor(s: TrainingSettings): PreprocessOptions {
+  return { size: s.image_size, channels: s.channels, normalisation: s.normalisation, clipPercentiles: s.clip_percentiles, cube: s.cube, framing: s.framing };
 }

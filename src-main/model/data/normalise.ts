@@ -5,6 +5,7 @@
 //   different depths look alike and masked padding (0) reads as empty sky; faint outer rings stay
 //   visible beside a bright centre. Values run from slightly negative (noise) to 1.
 // 'minmax': [min, max] -> [0, 1], as astromorph did (one hot pixel compresses everything else).
+import type { ImageSample } from './sample.ts';
 
 /** Softening b of the asinh stretch, as a fraction of the clipped range: linear below, logarithmic above. */
 export const ASINH_SOFTENING = 0.05;
@@ -63,4 +64,37 @@ export function applyStretch(v: number, s: Stretch): number {
   const x = (Math.min(s.hi, Math.max(s.lo, v)) - s.zero) / (s.hi - s.zero);
   if (s.kind === 'minmax') return x;
   return Math.asinh(x / ASINH_SOFTENING) / Math.asinh(1 / ASINH_SOFTENING);
+}
+
+/**
+ * The affine part of the stretch alone: sky (or minimum) 0 and upper clip 1, nothing clipped. A
+ * stretch fitted again to these values gives the same output as the stretch fitted to the originals.
+ */
+export function linearise(v: number, s: Stretch): number {
+  const zero = s.kind === 'minmax' ? s.lo : s.zero;
+  return s.hi > zero ? (v - zero) / (s.hi - zero) : 0;
+}
+
+/**
+ * Finishes a sample whose stretch was left pending (a training view after its augmentations): fits
+ * the stretch to this view's own valid pixels, as preprocessing does for an observation, so a view
+ * with added noise looks like a shallower observation, not like a deep one with a little noise on top.
+ */
+export function finishStretch(sample: ImageSample): ImageSample {
+  const pending = sample.pendingStretch;
+  if (pending === undefined) return sample;
+  const { data: linear, mask, channels: C } = sample;
+  const P = mask.length;
+  // Moment maps: only moment 0 is a brightness; spectral bins share one stretch (keeps the line profile).
+  const stretched = sample.channelKind === 'moments' ? 1 : C;
+  const values = new Float32Array(P * stretched);
+  for (let i = 0; i < P; i++) for (let c = 0; c < stretched; c++) values[c * P + i] = linear[i * C + c]!;
+  const stretch = fitStretch(values, (i) => mask[i % P] === 1, pending.normalisation, pending.clipPercentiles);
+  const data = new Float32Array(linear.length);
+  for (let i = 0; i < P; i++) {
+    if (!mask[i]) continue;
+    for (let c = 0; c < C; c++) data[i * C + c] = c < stretched ? applyStretch(linear[i * C + c]!, stretch) : linear[i * C + c]!;
+  }
+  const { pendingStretch: _done, ...rest } = sample;
+  return { ...rest, data };
 }

@@ -4,8 +4,9 @@
 import { axisKinds, FitsError, HduList } from '../../fits/index.ts';
 import { channelLayout, LayoutError, type ChannelLayout } from './channel-layout.ts';
 import { ChannelReducer } from './channel-reducer.ts';
-import { applyStretch, fitStretch } from './normalise.ts';
+import { applyStretch, fitStretch, linearise } from './normalise.ts';
 import { PlaneResampler } from './resample.ts';
+import { FRAMING_OVERSAMPLE, frameSource } from './source-framing.ts';
 import type { ImageSample, PreprocessOptions } from './sample.ts';
 
 export function checkPreprocessOptions(opts: PreprocessOptions): void {
@@ -18,18 +19,22 @@ export function checkPreprocessOptions(opts: PreprocessOptions): void {
 function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<number>, opts: PreprocessOptions): ImageSample {
   checkPreprocessOptions(opts);
   const S = opts.size, C = opts.channels;
-  const resampler = new PlaneResampler(layout.width, layout.height, S);
-  const reducer = new ChannelReducer(opts.cube, C, layout.planes, S * S);
+  // Source framing works on a finer grid first, so the window keeps the resolution it zooms into.
+  const G = opts.framing === 'source' ? FRAMING_OVERSAMPLE * S : S;
+  const resampler = new PlaneResampler(layout.width, layout.height, G);
+  const reducer = new ChannelReducer(opts.cube, C, layout.planes, G * G);
   for (const k of reducer.planesNeeded()) reducer.add(k, resampler.resample(readPlane(k)));
-  const { planes, valid } = reducer.finish();
+  let { planes, valid } = reducer.finish();
+  if (G !== S) ({ planes, valid } = frameSource(planes, valid, G, resampler.place, S, opts.cube === 'moments' ? 'moments' : 'spectral'));
   const data = new Float32Array(S * S * C);
   const isValid = (i: number): boolean => valid[i] === 1;
+  const scale = opts.deferStretch ? linearise : applyStretch;
   if (opts.cube === 'moments') {
     // Moment 0 is a brightness and gets the stretch; moments 1 and 2 are already in [-1, 1] / [0, 1].
     const stretch = fitStretch(planes[0]!, isValid, opts.normalisation, opts.clipPercentiles);
     for (let i = 0; i < S * S; i++) {
       if (!valid[i]) continue;
-      data[i * C] = applyStretch(planes[0]![i]!, stretch);
+      data[i * C] = scale(planes[0]![i]!, stretch);
       for (let c = 1; c < C; c++) data[i * C + c] = planes[c]![i]!;
     }
   } else {
@@ -39,10 +44,12 @@ function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<numbe
     const stretch = fitStretch(all, (i) => valid[i % (S * S)] === 1, opts.normalisation, opts.clipPercentiles);
     for (let i = 0; i < S * S; i++) {
       if (!valid[i]) continue;
-      for (let c = 0; c < C; c++) data[i * C + c] = applyStretch(planes[c]![i]!, stretch);
+      for (let c = 0; c < C; c++) data[i * C + c] = scale(planes[c]![i]!, stretch);
     }
   }
-  return { data, mask: valid, height: S, width: S, channels: C, channelKind: opts.cube === 'moments' ? 'moments' : 'spectral' };
+  const sample: ImageSample = { data, mask: valid, height: S, width: S, channels: C, channelKind: opts.cube === 'moments' ? 'moments' : 'spectral' };
+  if (opts.deferStretch) sample.pendingStretch = { normalisation: opts.normalisation, clipPercentiles: opts.clipPercentiles };
+  return sample;
 }
 
 /** values in FITS C order (NAXIS1 fastest), shape in FITS order (NAXIS1 first). */

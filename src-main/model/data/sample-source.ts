@@ -19,6 +19,7 @@ const preprocessSchema = z.strictObject({
   clipPercentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)])
     .refine(([a, b]) => a < b, 'must be [low, high] with low < high').default(DEFAULT_PREPROCESS.clipPercentiles),
   cube: z.enum(['bin', 'moments']).default(DEFAULT_PREPROCESS.cube),
+  framing: z.enum(['field', 'source']).optional(),
 });
 
 const specSchema = z.discriminatedUnion('kind', [
@@ -55,19 +56,21 @@ export function sourceLength(spec: SampleSourceSpec): number {
   return spec.kind === 'files' ? spec.items.length : spec.n;
 }
 
-export function openSampleSource(specInput: SampleSourceSpec, opts: { cacheBytes?: number } = {}): SampleSource {
+/** deferStretch: samples keep linear brightness for augmentation (training views; see finishStretch). */
+export function openSampleSource(specInput: SampleSourceSpec, opts: { cacheBytes?: number; deferStretch?: boolean } = {}): SampleSource {
   const spec = parseSourceSpec(specInput);
   const cache = new SampleCache(opts.cacheBytes);
   const length = sourceLength(spec);
   let make: (index: number) => ImageSample;
   if (spec.kind === 'files') {
-    const { items, preprocess: pre } = spec;
+    const pre: PreprocessOptions = { ...spec.preprocess, deferStretch: opts.deferStretch === true };
+    const { items } = spec;
     make = (i) => loadSample(items[i]!.path, items[i]!.hdu, pre);
   } else {
     const classes = checkClasses(spec.classes) as DiskClass[];
     const channels = spec.channels ?? 1;
     // Synthetic cubes get 4 planes per output channel; images stay 2-D.
-    const pre: PreprocessOptions = { ...DEFAULT_PREPROCESS, size: spec.size, channels };
+    const pre: PreprocessOptions = { ...DEFAULT_PREPROCESS, size: spec.size, channels, deferStretch: opts.deferStretch === true };
     make = (i) => {
       const img = renderSyntheticItem(spec.seed, i, { classes, channels: channels > 1 ? 4 * channels : 0 });
       return preprocess(img.data, img.shape, pre);

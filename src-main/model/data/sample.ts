@@ -10,6 +10,12 @@ export interface ImageSample {
   channels: number;
   /** What the channels are: spectral bins (neighbours are adjacent velocities) or moment maps 0/1/2. */
   channelKind?: 'spectral' | 'moments';
+  /**
+   * Set while the brightness is still linear (sky 0, upper clip percentile 1, nothing clipped) and
+   * the stretch is left for the view: augmentations then add noise, blur and scale real flux, and
+   * each view is normalised as preprocessing normalises an observation (finishStretch).
+   */
+  pendingStretch?: { normalisation: 'asinh' | 'minmax'; clipPercentiles: [number, number] };
 }
 
 export interface PreprocessOptions {
@@ -21,6 +27,13 @@ export interface PreprocessOptions {
   /** Percentiles (0-100) of the valid pixels mapped to 0 and 1 before the asinh stretch. */
   clipPercentiles: [number, number];
   cube: 'bin' | 'moments';
+  /**
+   * 'field' (default): the whole field, aspect kept. 'source': a square window centred on the
+   * emission and scaled to it (field of view, pixel scale and position in the field drop out).
+   */
+  framing?: 'field' | 'source';
+  /** Leave brightness linear and the stretch pending (training views); embedding stretches at once. */
+  deferStretch?: boolean;
 }
 
 export const DEFAULT_PREPROCESS: PreprocessOptions = {

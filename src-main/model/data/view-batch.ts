@@ -4,6 +4,7 @@
 import { deriveSeed } from '../../synthetic/index.ts';
 import { Rng } from '../rng.ts';
 import type { Augmentation } from './augmentations/augmentation.ts';
+import { finishStretch } from './normalise.ts';
 import type { SampleSource } from './sample-source.ts';
 
 export interface Batch {
@@ -55,8 +56,8 @@ export function makeViews(source: SampleSource, augment: Augmentation, seed: num
       throw new RangeError(`sample ${index} is ${sample.height}x${sample.width}x${sample.channels}, batch is ${size}x${size}x${channels}`);
     }
     const n = size * size * channels;
-    view1.set(augment.apply(sample, new Rng(deriveSeed(seed, epoch, step, slot, 1))).data, j * n);
-    view2.set(augment.apply(sample, new Rng(deriveSeed(seed, epoch, step, slot, 2))).data, j * n);
+    view1.set(finishStretch(augment.apply(sample, new Rng(deriveSeed(seed, epoch, step, slot, 1)))).data, j * n);
+    view2.set(finishStretch(augment.apply(sample, new Rng(deriveSeed(seed, epoch, step, slot, 2)))).data, j * n);
   });
   return { slots, view1, view2, size, channels };
 }

@@ -60,7 +60,7 @@ export class ViewPairLoader {
     this.stepsPerEpoch = stepsPerEpoch(this.length, this.batchSize);
     this.#prefetch = workers > 0 ? Math.max(0, opts.prefetch ?? 2 * workers) : 0;
     if (workers === 0) {
-      this.#source = openSampleSource(spec, { cacheBytes: opts.cacheBytes });
+      this.#source = openSampleSource(spec, { cacheBytes: opts.cacheBytes, deferStretch: true });
       return;
     }
     const workerData: ViewPairWorkerData = { source: spec, augmentations: opts.augmentations, cacheBytes: opts.cacheBytes };

@@ -13,7 +13,7 @@ export type ViewPairReply =
   | { id: number; ok: false; name: string; message: string };
 
 const data = workerData as ViewPairWorkerData;
-const source = openSampleSource(data.source, { cacheBytes: data.cacheBytes });
+const source = openSampleSource(data.source, { cacheBytes: data.cacheBytes, deferStretch: true });
 const augment = buildAugmentations(data.augmentations);
 const port = parentPort!;
 

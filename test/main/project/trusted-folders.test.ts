@@ -108,7 +108,7 @@ describe('reading item data', () => {
     expect(e.code).toBe('untrusted-folder');
     expect(e.message).toBe(`${deep}: data folder ../../.. recorded in survey.amproj is outside the project's folder and was not chosen `
       + 'on this machine: run `astromorph relocate survey.amproj DIR` or `astromorph add survey.amproj DIR` to use it');
-    expect(refusal(deep, (q) => trainingSource(q, { image_size: 8, channels: 1, normalisation: 'minmax', clip_percentiles: [1, 99], cube: 'sum' } as never)).code)
+    expect(refusal(deep, (q) => trainingSource(q, { size: 8, channels: 1, normalisation: 'minmax', clipPercentiles: [1, 99], cube: 'bin' })).code)
       .toBe('untrusted-folder');
     // Stored results are still there to explore.
     const q = Project.open(deep);

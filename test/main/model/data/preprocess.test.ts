@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FitsError, HduList, writeImageFits } from '../../../../src-main/fits/index.ts';
-import { ASINH_SOFTENING } from '../../../../src-main/model/data/normalise.ts';
+import { ASINH_SOFTENING, finishStretch } from '../../../../src-main/model/data/normalise.ts';
 import { loadSample, preprocess } from '../../../../src-main/model/data/preprocess.ts';
 import { PlaneResampler } from '../../../../src-main/model/data/resample.ts';
 import { DEFAULT_PREPROCESS, type PreprocessOptions } from '../../../../src-main/model/data/sample.ts';
@@ -182,5 +182,26 @@ describe('preprocess', () => {
     expect(() => loadSample(file, 3, opts())).toThrow(FitsError);
     expect(() => loadSample(file, 3, opts())).toThrow(/blank\.fits.*HDU 3/);
     expect(() => loadSample(join(dir, 'missing.fits'), 0, opts())).toThrow(/missing\.fits/);
+  });
+
+  it('a deferred stretch, finished on the unchanged sample, gives the preprocessed sample', () => {
+    const image = renderSyntheticItem(3, 2);
+    const cube = renderSyntheticItem(3, 4, { channels: 8 });
+    const cases: [Float32Array, number[], Partial<PreprocessOptions>][] = [
+      [image.data, image.shape, {}], [image.data, image.shape, { normalisation: 'minmax' }],
+      [image.data, image.shape, { framing: 'source' }], [cube.data, cube.shape, { channels: 4 }], [cube.data, cube.shape, { channels: 3, cube: 'moments' }],
+    ];
+    for (const [data, shape, o] of cases) {
+      const direct = preprocess(data, shape, opts({ size: 24, ...o }));
+      const linear = preprocess(data, shape, opts({ size: 24, ...o, deferStretch: true }));
+      expect(linear.pendingStretch).toBeDefined();
+      // Linear brightness: nothing clipped, so values above the upper clip percentile exceed 1.
+      if (o.normalisation !== 'minmax') expect(Math.max(...linear.data)).toBeGreaterThan(1);
+      const finished = finishStretch(linear);
+      expect(finished.pendingStretch).toBeUndefined();
+      let worst = 0;
+      for (let i = 0; i < direct.data.length; i++) worst = Math.max(worst, Math.abs(finished.data[i]! - direct.data[i]!));
+      expect(worst).toBeLessThan(1e-4);
+    }
   });
 });
