@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmConvGradients } from './kernels/conv-gradients.ts';
 import { registerWasmBatchMatMul } from './kernels/batch-matmul.ts';
 import { registerGroupNormKernels } from './kernels/group-norm.ts';
+import { registerWasmMaxPoolGrad } from './kernels/max-pool-grad.ts';
 import { ModelError } from './errors.ts';
 import { registerGradients } from './gradients.ts';
 
@@ -69,6 +70,7 @@ export async function selectBackend(forced?: string, warn: (message: string) => 
   if (name === 'wasm') {
     registerWasmConvGradients();
     registerWasmBatchMatMul();
+    registerWasmMaxPoolGrad();
   }
   registerGroupNormKernels(name);
   if (name === 'cpu') warn('astromorph: using the pure-JavaScript cpu backend; training will be slow (install @tensorflow/tfjs-node for speed)');

@@ -141,6 +141,30 @@ describe('group normalisation gradient', () => {
   });
 });
 
+describe('max pool gradient (JS over tensor memory)', () => {
+  it('equals the cpu backend, ties going to the first maximum, for the stem pool and odd shapes', async () => {
+    await selectBackend('wasm');
+    const rng = new Rng(14);
+    const cases: Array<{ shape: [number, number, number, number]; size: number; stride: number; pad: 'same' | 'valid'; ties: boolean }> = [
+      { shape: [2, 16, 16, 8], size: 3, stride: 2, pad: 'same', ties: false },
+      { shape: [3, 7, 9, 5], size: 3, stride: 2, pad: 'same', ties: true },
+      { shape: [2, 8, 6, 4], size: 2, stride: 2, pad: 'valid', ties: true },
+      { shape: [1, 5, 5, 3], size: 3, stride: 1, pad: 'same', ties: false },
+    ];
+    for (const { shape, size, stride, pad, ties } of cases) {
+      const n = shape.reduce((a, b) => a * b);
+      // Ties: values from a small set, so windows often hold their maximum twice.
+      const x = randomArray(n, rng).map((v) => (ties ? Math.round(v * 2) : v));
+      const outShape = await on('cpu', () => tf.maxPool(tf.tensor4d(x, shape), size, stride, pad).shape);
+      const dy = randomArray(outShape.reduce((a, b) => a * b), rng);
+      const grad = () => tf.grad((xi: tf.Tensor) => tf.maxPool(xi as tf.Tensor4D, size, stride, pad))(tf.tensor4d(x, shape), tf.tensor(dy, outShape)).dataSync() as Float32Array;
+      const ref = await on('cpu', grad);
+      const got = await on('wasm', grad);
+      expect(relError(got, ref), `${shape} ${size}/${stride} ${pad}`).toBeLessThan(1e-6);
+    }
+  });
+});
+
 describe('group normalisation kernels (JS over tensor memory)', () => {
   it('equal differentiating the tf ops on cpu, with and without the fused ReLU, on wasm and on cpu', async () => {
     const { groupNorm } = await import('../../../src-main/model/layers/group-norm.ts');
