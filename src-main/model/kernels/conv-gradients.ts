@@ -3,7 +3,7 @@
 // is a scalar C++ loop about 10x slower than the forward convolution of the same size.
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
-import { batchInside, layoutsInMemory, paddedChannelsFirst } from './layouts.ts';
+import { batchInside, interleavedPhases, layoutsInMemory, paddedChannelsFirst } from './layouts.ts';
 import { output, valuesOf } from './wasm-heap.ts';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
@@ -176,24 +176,27 @@ function stridedBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, info: backen
   const lw = Math.floor((pl + w - 1) / sw) + 1;
   const f = filter.dataSync() as Float32Array;
   return tf.tidy(() => {
-    const rows: tf.Tensor[] = [];
+    const phases: Array<Array<tf.Tensor4D | null>> = [];
     for (let ry = 0; ry < sh; ry++) {
-      const cols: tf.Tensor[] = [];
+      const row: Array<tf.Tensor4D | null> = [];
       for (let rx = 0; rx < sw; rx++) {
         const my = Math.max(0, Math.ceil((kh - ry) / sh));
         const mx = Math.max(0, Math.ceil((kw - rx) / sw));
         if (my === 0 || mx === 0) {
-          cols.push(tf.zeros([n, lh, lw, ci]));
+          row.push(null); // no filter tap lands on this phase: its inputs get no gradient
           continue;
         }
         const flipped = flippedSubFilter(f, filter.shape, ry, rx, sh, sw);
         const padB = lh - oh;
         const padR = lw - ow;
         if (padB < 0 || padR < 0) throw new Error('unexpected geometry in strided Conv2DBackpropInput');
-        cols.push(tf.conv2d(dy, flipped, 1, [[0, 0], [my - 1, padB], [mx - 1, padR], [0, 0]]));
+        row.push(tf.conv2d(dy, flipped, 1, [[0, 0], [my - 1, padB], [mx - 1, padR], [0, 0]]));
       }
-      rows.push(tf.stack(cols, 3)); // [n, lh, lw, sw, ci]
+      phases.push(row);
     }
+    if (layoutsInMemory()) return interleavedPhases(phases, [n, h, w, ci], pt, pl);
+    const zeros = () => tf.zeros([n, lh, lw, ci]);
+    const rows = phases.map((row) => tf.stack(row.map((p) => p ?? zeros()), 3)); // [n, lh, lw, sw, ci]
     const inter = tf.reshape(tf.stack(rows, 2), [n, lh * sh, lw * sw, ci]) as tf.Tensor4D; // [n, lh, sh, lw, sw, ci]
     return tf.slice(inter, [0, pt, pl, 0], [n, h, w, ci]);
   });

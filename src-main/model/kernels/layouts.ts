@@ -51,3 +51,35 @@ export function batchInside(dy: tf.Tensor4D): tf.Tensor4D {
   }
   return tf.engine().makeTensorFromTensorInfo(out.info()) as tf.Tensor4D;
 }
+
+/**
+ * The s*s phase images [n, lh, lw, c] of a strided input gradient interleaved into [n, h, w, c]:
+ * dx[y, x] = phase[(y + top) % sh][(x + left) % sw] at ((y + top) / sh, (x + left) / sw); a null
+ * phase is zeros. One copy of c values per pixel (tf Stack + Reshape + Slice copied everything twice).
+ */
+export function interleavedPhases(phases: Array<Array<tf.Tensor4D | null>>, shape: [number, number, number, number], top: number, left: number): tf.Tensor4D {
+  const be = tf.backend();
+  const [n, h, w, c] = shape;
+  const sh = phases.length;
+  const sw = phases[0]!.length;
+  const out = output(be, shape);
+  const src = phases.map((row) => row.map((p) => (p == null ? null : { values: valuesOf(be, p), lh: p.shape[1], lw: p.shape[2] })));
+  const o = out.values();
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < h; y++) {
+      const row = src[(y + top) % sh]!;
+      const ly = Math.floor((y + top) / sh);
+      for (let x = 0; x < w; x++) {
+        const p = row[(x + left) % sw]!;
+        const d = ((b * h + y) * w + x) * c;
+        if (p == null) {
+          o.fill(0, d, d + c);
+          continue;
+        }
+        const s = ((b * p.lh + ly) * p.lw + Math.floor((x + left) / sw)) * c;
+        for (let k = 0; k < c; k++) o[d + k] = p.values[s + k]!;
+      }
+    }
+  }
+  return tf.engine().makeTensorFromTensorInfo(out.info()) as tf.Tensor4D;
+}
