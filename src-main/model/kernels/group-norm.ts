@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { hasHostMemory, output, valuesOf } from './wasm-heap.ts';
+import { groupNormSimd, type GroupNormSimd } from './simd.ts';
 
 export const GROUP_NORM = 'AstromorphGroupNorm';
 export const GROUP_NORM_GRAD = 'AstromorphGroupNormGrad';
@@ -27,7 +28,63 @@ function dims(shape: readonly number[], groups: number): { n: number; c: number;
  * y = gamma * (x - mean) * inv + beta (then max(0, y) when relu), inv = 1 / sqrt(var + eps).
  * Returns y and the statistics [N, groups, 2] (mean, inv) the backward pass needs.
  */
-function groupNormForward(be: KernelBackend, x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, { groups, epsilon, relu }: GroupNormAttrs): TensorInfo[] {
+function groupNormForward(be: KernelBackend, x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, attrs: GroupNormAttrs): TensorInfo[] {
+  const simd = x.shape[x.shape.length - 1]! % 4 === 0 ? groupNormSimd(be) : undefined;
+  return simd != null ? groupNormForwardSimd(be, simd, x, gamma, beta, attrs) : groupNormForwardJs(be, x, gamma, beta, attrs);
+}
+
+/**
+ * The forward pass with the per-pixel loops in SIMD (c % 4 == 0, wasm): per sample, shifted
+ * per-channel sums (shift = the sample's first pixel), group statistics in float64 here, then
+ * y = (x - mean) * (inv * gamma) + beta with the ReLU as a max.
+ */
+function groupNormForwardSimd(be: KernelBackend, simd: GroupNormSimd, x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, { groups, epsilon, relu }: GroupNormAttrs): TensorInfo[] {
+  const { n, c, s, cg } = dims(x.shape, groups);
+  const out = output(be, x.shape);
+  const st = output(be, [n, groups, 2]);
+  const scratch = simd.scratch(6 * c);
+  try {
+    const xv = valuesOf(be, x);
+    const gv = valuesOf(be, gamma);
+    const bv = valuesOf(be, beta);
+    const yv = out.values();
+    const sv = st.values();
+    const heap = simd.heap();
+    const [shift, sum, sq, mc, a, b] = [0, 1, 2, 3, 4, 5].map((i) => scratch.at + i * c) as [number, number, number, number, number, number];
+    heap.set(bv, b);
+    const floor = relu ? 0 : -Infinity;
+    for (let i = 0; i < n; i++) {
+      const xi = xv.byteOffset / 4 + i * s * c;
+      heap.copyWithin(shift, xi, xi + c);
+      heap.fill(0, sum, sum + 2 * c);
+      simd.stats(xi * 4, s, c, shift * 4, sum * 4, sq * 4);
+      for (let g = 0; g < groups; g++) {
+        let m = 0;
+        for (let k = g * cg; k < (g + 1) * cg; k++) m += heap[shift + k]! + heap[sum + k]! / s;
+        m /= cg;
+        // Squared deviations from the group mean: each channel's own, plus its mean's offset.
+        let m2 = 0;
+        for (let k = g * cg; k < (g + 1) * cg; k++) {
+          const mk = heap[shift + k]! + heap[sum + k]! / s;
+          m2 += heap[sq + k]! - (heap[sum + k]! * heap[sum + k]!) / s + s * (mk - m) * (mk - m);
+        }
+        const inv = 1 / Math.sqrt(Math.max(0, m2 / (s * cg)) + epsilon);
+        sv[(i * groups + g) * 2] = m;
+        sv[(i * groups + g) * 2 + 1] = inv;
+        for (let k = g * cg; k < (g + 1) * cg; k++) {
+          heap[mc + k] = m;
+          heap[a + k] = inv * gv[k]!;
+        }
+      }
+      simd.affine(xi * 4, yv.byteOffset + i * s * c * 4, s, c, mc * 4, a * 4, b * 4, floor);
+    }
+  } finally {
+    scratch.free();
+  }
+  return [out.info(), st.info()];
+}
+
+function groupNormForwardJs(be: KernelBackend, x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, { groups, epsilon, relu }: GroupNormAttrs): TensorInfo[] {
   const { n, c, s, cg } = dims(x.shape, groups);
   const out = output(be, x.shape);
   const st = output(be, [n, groups, 2]);
@@ -94,6 +151,65 @@ function groupNormForward(be: KernelBackend, x: TensorInfo, gamma: TensorInfo, b
  * (means over each sample's group), which is g*P[c] + (x - mean)*Q[c] + R[c] per sample: one more pass.
  */
 function groupNormBackward(be: KernelBackend, dy: TensorInfo, x: TensorInfo, y: TensorInfo | undefined, gamma: TensorInfo, stats: TensorInfo, groups: number): TensorInfo[] {
+  const simd = x.shape[x.shape.length - 1]! % 4 === 0 ? groupNormSimd(be) : undefined;
+  return simd != null ? groupNormBackwardSimd(be, simd, dy, x, y, gamma, stats, groups) : groupNormBackwardJs(be, dy, x, y, gamma, stats, groups);
+}
+
+/** groupNormBackwardJs with the per-pixel loops in SIMD; s2 sums g * (x - mean), so gxhat = inv * s2. */
+function groupNormBackwardSimd(be: KernelBackend, simd: GroupNormSimd, dy: TensorInfo, x: TensorInfo, y: TensorInfo | undefined, gamma: TensorInfo, stats: TensorInfo, groups: number): TensorInfo[] {
+  const { n, c, s, cg } = dims(x.shape, groups);
+  const dxOut = output(be, x.shape);
+  const dgOut = output(be, [c]);
+  const dbOut = output(be, [c]);
+  const scratch = simd.scratch(6 * c);
+  const dgamma = new Float64Array(c);
+  const dbeta = new Float64Array(c);
+  const count = s * cg;
+  try {
+    const dyv = valuesOf(be, dy);
+    const xv = valuesOf(be, x);
+    const yv = y == null ? dyv : valuesOf(be, y); // without ReLU any readable array: keep = -1 ignores it
+    const keep = y == null ? -1 : 0;
+    const gv = valuesOf(be, gamma);
+    const sv = valuesOf(be, stats);
+    const dxv = dxOut.values();
+    const heap = simd.heap();
+    const [mc, s1, s2, p, q, r] = [0, 1, 2, 3, 4, 5].map((i) => scratch.at + i * c) as [number, number, number, number, number, number];
+    for (let i = 0; i < n; i++) {
+      const off = i * s * c * 4;
+      for (let g = 0; g < groups; g++) heap.fill(sv[(i * groups + g) * 2]!, mc + g * cg, mc + (g + 1) * cg);
+      heap.fill(0, s1, s1 + 2 * c);
+      simd.gradSums(dyv.byteOffset + off, xv.byteOffset + off, yv.byteOffset + off, keep, s, c, mc * 4, s1 * 4, s2 * 4);
+      for (let g = 0; g < groups; g++) {
+        const inv = sv[(i * groups + g) * 2 + 1]!;
+        let m1 = 0;
+        let m2 = 0;
+        for (let k = g * cg; k < (g + 1) * cg; k++) {
+          const gxhat = inv * heap[s2 + k]!;
+          dgamma[k]! += gxhat;
+          dbeta[k]! += heap[s1 + k]!;
+          m1 += gv[k]! * heap[s1 + k]!;
+          m2 += gv[k]! * gxhat;
+        }
+        m1 /= count;
+        m2 /= count;
+        for (let k = g * cg; k < (g + 1) * cg; k++) {
+          heap[p + k] = inv * gv[k]!;
+          heap[q + k] = -inv * inv * m2;
+          heap[r + k] = -inv * m1;
+        }
+      }
+      simd.gradInput(dyv.byteOffset + off, xv.byteOffset + off, yv.byteOffset + off, keep, dxv.byteOffset + off, s, c, mc * 4, p * 4, q * 4, r * 4);
+    }
+    dgOut.values().set(dgamma);
+    dbOut.values().set(dbeta);
+  } finally {
+    scratch.free();
+  }
+  return [dxOut.info(), dgOut.info(), dbOut.info()];
+}
+
+function groupNormBackwardJs(be: KernelBackend, dy: TensorInfo, x: TensorInfo, y: TensorInfo | undefined, gamma: TensorInfo, stats: TensorInfo, groups: number): TensorInfo[] {
   const { n, c, s, cg } = dims(x.shape, groups);
   const dxOut = output(be, x.shape);
   const dgOut = output(be, [c]);
