@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { hasHostMemory, output, valuesOf } from './wasm-heap.ts';
-import { groupNormSimd, type GroupNormSimd } from './simd.ts';
+import { simdKernels, type SimdKernels } from './simd.ts';
 
 export const GROUP_NORM = 'AstromorphGroupNorm';
 export const GROUP_NORM_GRAD = 'AstromorphGroupNormGrad';
@@ -29,7 +29,7 @@ function dims(shape: readonly number[], groups: number): { n: number; c: number;
  * Returns y and the statistics [N, groups, 2] (mean, inv) the backward pass needs.
  */
 function groupNormForward(be: KernelBackend, x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, attrs: GroupNormAttrs): TensorInfo[] {
-  const simd = x.shape[x.shape.length - 1]! % 4 === 0 ? groupNormSimd(be) : undefined;
+  const simd = x.shape[x.shape.length - 1]! % 4 === 0 ? simdKernels(be) : undefined;
   return simd != null ? groupNormForwardSimd(be, simd, x, gamma, beta, attrs) : groupNormForwardJs(be, x, gamma, beta, attrs);
 }
 
@@ -38,7 +38,7 @@ function groupNormForward(be: KernelBackend, x: TensorInfo, gamma: TensorInfo, b
  * per-channel sums (shift = the sample's first pixel), group statistics in float64 here, then
  * y = (x - mean) * (inv * gamma) + beta with the ReLU as a max.
  */
-function groupNormForwardSimd(be: KernelBackend, simd: GroupNormSimd, x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, { groups, epsilon, relu }: GroupNormAttrs): TensorInfo[] {
+function groupNormForwardSimd(be: KernelBackend, simd: SimdKernels, x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, { groups, epsilon, relu }: GroupNormAttrs): TensorInfo[] {
   const { n, c, s, cg } = dims(x.shape, groups);
   const out = output(be, x.shape);
   const st = output(be, [n, groups, 2]);
@@ -151,12 +151,12 @@ function groupNormForwardJs(be: KernelBackend, x: TensorInfo, gamma: TensorInfo,
  * (means over each sample's group), which is g*P[c] + (x - mean)*Q[c] + R[c] per sample: one more pass.
  */
 function groupNormBackward(be: KernelBackend, dy: TensorInfo, x: TensorInfo, y: TensorInfo | undefined, gamma: TensorInfo, stats: TensorInfo, groups: number): TensorInfo[] {
-  const simd = x.shape[x.shape.length - 1]! % 4 === 0 ? groupNormSimd(be) : undefined;
+  const simd = x.shape[x.shape.length - 1]! % 4 === 0 ? simdKernels(be) : undefined;
   return simd != null ? groupNormBackwardSimd(be, simd, dy, x, y, gamma, stats, groups) : groupNormBackwardJs(be, dy, x, y, gamma, stats, groups);
 }
 
 /** groupNormBackwardJs with the per-pixel loops in SIMD; s2 sums g * (x - mean), so gxhat = inv * s2. */
-function groupNormBackwardSimd(be: KernelBackend, simd: GroupNormSimd, dy: TensorInfo, x: TensorInfo, y: TensorInfo | undefined, gamma: TensorInfo, stats: TensorInfo, groups: number): TensorInfo[] {
+function groupNormBackwardSimd(be: KernelBackend, simd: SimdKernels, dy: TensorInfo, x: TensorInfo, y: TensorInfo | undefined, gamma: TensorInfo, stats: TensorInfo, groups: number): TensorInfo[] {
   const { n, c, s, cg } = dims(x.shape, groups);
   const dxOut = output(be, x.shape);
   const dgOut = output(be, [c]);

@@ -3,6 +3,7 @@
 // transpose took 68 ms and its padding 15 ms; these loops copy in blocks).
 import * as tf from '@tensorflow/tfjs-core';
 import { hasHostMemory, output, valuesOf } from './wasm-heap.ts';
+import { simdKernels } from './simd.ts';
 
 /** Whether the loops here run on the current backend (else callers use tf ops). */
 export function layoutsInMemory(): boolean {
@@ -20,6 +21,7 @@ export function paddedChannelsFirst(x: tf.Tensor4D, top: number, left: number, o
   const xs = valuesOf(be, x);
   const o = out.values();
   const plane = outH * outW * n;
+  const simd = n % 4 === 0 && c % 4 === 0 ? simdKernels(be) : undefined;
   for (let y = 0; y < outH; y++) {
     const sy = y - top;
     for (let xx = 0; xx < outW; xx++) {
@@ -30,6 +32,10 @@ export function paddedChannelsFirst(x: tf.Tensor4D, top: number, left: number, o
         continue;
       }
       // One [n, c] block of x to [c, n]: rows of x are c contiguous values, rows of the result n.
+      if (simd != null) {
+        simd.transposeBlock(xs.byteOffset + (sy * w + sx) * c * 4, h * w * c * 4, o.byteOffset + pos * 4, plane * 4, n, c);
+        continue;
+      }
       for (let b = 0; b < n; b++) {
         const src = ((b * h + sy) * w + sx) * c;
         for (let k = 0, d = pos + b; k < c; k++, d += plane) o[d] = xs[src + k]!;
@@ -46,6 +52,11 @@ export function batchInside(dy: tf.Tensor4D): tf.Tensor4D {
   const out = output(be, [h, w, n, c]);
   const src = valuesOf(be, dy);
   const o = out.values();
+  const simd = c % 4 === 0 ? simdKernels(be) : undefined;
+  if (simd != null) {
+    for (let b = 0; b < n; b++) simd.copyRows(src.byteOffset + b * h * w * c * 4, o.byteOffset + b * c * 4, h * w, c, c * 4, n * c * 4);
+    return tf.engine().makeTensorFromTensorInfo(out.info()) as tf.Tensor4D;
+  }
   for (let b = 0; b < n; b++) {
     for (let p = 0; p < h * w; p++) o.set(src.subarray((b * h * w + p) * c, (b * h * w + p + 1) * c), (p * n + b) * c);
   }
@@ -65,10 +76,28 @@ export function interleavedPhases(phases: Array<Array<tf.Tensor4D | null>>, shap
   const out = output(be, shape);
   const src = phases.map((row) => row.map((p) => (p == null ? null : { values: valuesOf(be, p), lh: p.shape[1], lw: p.shape[2] })));
   const o = out.values();
+  const simd = c % 4 === 0 ? simdKernels(be) : undefined;
   for (let b = 0; b < n; b++) {
     for (let y = 0; y < h; y++) {
       const row = src[(y + top) % sh]!;
       const ly = Math.floor((y + top) / sh);
+      if (simd != null) {
+        // Per phase column rx: the pixels x = x0, x0 + sw, ... come from consecutive phase pixels.
+        for (let rx = 0; rx < sw; rx++) {
+          const x0 = (((rx - left) % sw) + sw) % sw;
+          if (x0 >= w) continue;
+          const count = Math.floor((w - 1 - x0) / sw) + 1;
+          const p = row[rx]!;
+          const d = ((b * h + y) * w + x0) * c;
+          if (p == null) {
+            for (let i = 0; i < count; i++) o.fill(0, d + i * sw * c, d + i * sw * c + c);
+            continue;
+          }
+          const s = ((b * p.lh + ly) * p.lw + Math.floor((x0 + left) / sw)) * c;
+          simd.copyRows(p.values.byteOffset + s * 4, o.byteOffset + d * 4, count, c, c * 4, sw * c * 4);
+        }
+        continue;
+      }
       for (let x = 0; x < w; x++) {
         const p = row[(x + left) % sw]!;
         const d = ((b * h + y) * w + x) * c;

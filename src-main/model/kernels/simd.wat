@@ -1,7 +1,7 @@
-;; 128-bit SIMD loops of the group normalisation kernels (kernels/group-norm.ts), run on the
-;; tfjs-backend-wasm heap itself (the memory is imported). Every pointer is a byte offset; one call
-;; covers one sample: s pixels of c channels (c % 4 == 0), per-channel parameters as f32 arrays.
-;; Rebuild group-norm-simd.ts after an edit: node src-main/model/kernels/build-simd.ts (needs wabt).
+;; 128-bit SIMD loops for the JS kernels (kernels/group-norm.ts, kernels/layouts.ts), run on the
+;; tfjs-backend-wasm heap itself (the memory is imported). Every pointer is a byte offset. The group
+;; normalisation loops cover one sample per call: s pixels of c channels (c % 4 == 0), per-channel
+;; parameters as f32 arrays. Rebuild simd-bytes.ts after an edit: node src-main/model/kernels/build-simd.ts.
 (module
   (import "env" "memory" (memory 0))
 
@@ -99,4 +99,50 @@
         (local.set $y (i32.add (local.get $y) (local.get $cb)))
         (local.set $dx (i32.add (local.get $dx) (local.get $cb)))
         (br $pixel))))
+
+  ;; rows x len floats (len % 4 == 0) from src to dst, rows srcStride and dstStride bytes apart
+  (func (export "copyRows") (param $src i32) (param $dst i32) (param $rows i32) (param $len i32) (param $srcStride i32) (param $dstStride i32)
+    (local $k i32) (local $lb i32)
+    (local.set $lb (i32.shl (local.get $len) (i32.const 2)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $k (i32.const 0))
+        (loop $v
+          (v128.store (i32.add (local.get $dst) (local.get $k)) (v128.load (i32.add (local.get $src) (local.get $k))))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $v (i32.lt_u (local.get $k) (local.get $lb))))
+        (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  ;; dst[k][b] = src[b][k] for b < rows, k < cols (both % 4 == 0): src rows srcStride bytes apart
+  ;; (cols contiguous floats), dst rows dstStride bytes apart (rows contiguous floats); 4x4 tiles
+  (func (export "transposeBlock") (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32) (param $rows i32) (param $cols i32)
+    (local $b i32) (local $k i32) (local $s i32) (local $d i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $b (i32.const 0))
+    (loop $brow
+      (local.set $k (i32.const 0))
+      (loop $kcol
+        (local.set $s (i32.add (i32.add (local.get $src) (i32.mul (local.get $b) (local.get $srcStride))) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $r0 (v128.load (local.get $s)))
+        (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $srcStride))))
+        (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $srcStride) (i32.const 1)))))
+        (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $srcStride) (i32.const 3)))))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+        (local.set $d (i32.add (i32.add (local.get $dst) (i32.mul (local.get $k) (local.get $dstStride))) (i32.shl (local.get $b) (i32.const 2))))
+        (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (v128.store (i32.add (local.get $d) (local.get $dstStride)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (v128.store (i32.add (local.get $d) (i32.shl (local.get $dstStride) (i32.const 1))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (v128.store (i32.add (local.get $d) (i32.mul (local.get $dstStride) (i32.const 3))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br_if $kcol (i32.lt_u (local.get $k) (local.get $cols))))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (br_if $brow (i32.lt_u (local.get $b) (local.get $rows)))))
 )
