@@ -2,6 +2,7 @@
 // tfjs has Adam but no AdamW, and its optimisers cannot exempt biases and norms from decay.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedWeight } from './layers/layer.ts';
+import { adamwKernel, hasWeightUpdateKernels } from './kernels/weight-updates.ts';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -44,6 +45,21 @@ export class AdamW {
     const t = this.step;
     const c1 = 1 - this.beta1 ** t;
     const c2 = 1 - this.beta2 ** t;
+    if (hasWeightUpdateKernels()) {
+      // One fused pass per weight (kernels/weight-updates.ts).
+      tf.tidy(() => {
+        for (let i = 0; i < this.weights.length; i++) {
+          const w = this.weights[i]!;
+          const keep = w.decay && this.weightDecay > 0 ? 1 - learningRate * this.weightDecay : 1;
+          const attrs = { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: learningRate / c1, ic2: 1 / c2, keep };
+          const [nw, nm, nv] = adamwKernel(w.variable, grads[i]!, this.#m[i]!, this.#v[i]!, attrs);
+          this.#m[i]!.assign(nm);
+          this.#v[i]!.assign(nv);
+          w.variable.assign(nw);
+        }
+      });
+      return;
+    }
     tf.tidy(() => {
       for (let i = 0; i < this.weights.length; i++) {
         const w = this.weights[i]!;

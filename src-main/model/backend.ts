@@ -7,6 +7,7 @@ import { registerWasmConvGradients } from './kernels/conv-gradients.ts';
 import { registerWasmBatchMatMul } from './kernels/batch-matmul.ts';
 import { registerGroupNormKernels } from './kernels/group-norm.ts';
 import { registerWasmMaxPoolGrad } from './kernels/max-pool-grad.ts';
+import { registerWeightUpdateKernels } from './kernels/weight-updates.ts';
 import { ModelError } from './errors.ts';
 import { registerGradients } from './gradients.ts';
 
@@ -71,6 +72,7 @@ export async function selectBackend(forced?: string, warn: (message: string) => 
     registerWasmConvGradients();
     registerWasmBatchMatMul();
     registerWasmMaxPoolGrad();
+    registerWeightUpdateKernels();
   }
   registerGroupNormKernels(name);
   if (name === 'cpu') warn('astromorph: using the pure-JavaScript cpu backend; training will be slow (install @tensorflow/tfjs-node for speed)');

@@ -9,6 +9,7 @@ import { ProjectionHead } from './layers/projection-head.ts';
 import type { Sequential } from './layers/sequential.ts';
 import type { NamedWeight } from './layers/layer.ts';
 import { AdamW } from './adamw.ts';
+import { hasWeightUpdateKernels, lerpKernel } from './kernels/weight-updates.ts';
 import { CheckpointError } from './errors.ts';
 import { learningRateAt, emaDecayAt } from './schedules.ts';
 import { representationSize, type TrainingSettings } from './settings.ts';
@@ -146,9 +147,10 @@ export class Byol {
 
   updateTarget(tau: number): void {
     const ow = this.onlineWeights();
+    const fused = hasWeightUpdateKernels();
     tf.tidy(() => {
       this.targetWeights().forEach((w, i) => {
-        w.variable.assign(tf.add(tf.mul(w.variable, tau), tf.mul(ow[i]!.variable, 1 - tau)));
+        w.variable.assign(fused ? lerpKernel(w.variable, ow[i]!.variable, tau) : tf.add(tf.mul(w.variable, tau), tf.mul(ow[i]!.variable, 1 - tau)));
       });
     });
   }

@@ -12,6 +12,8 @@ export interface SimdKernels {
   gradInput(dy: number, x: number, y: number, keep: number, dx: number, s: number, c: number, mc: number, p: number, q: number, r: number): void;
   copyRows(src: number, dst: number, rows: number, len: number, srcStride: number, dstStride: number): void;
   transposeBlock(src: number, srcStride: number, dst: number, dstStride: number, rows: number, cols: number): void;
+  adamw(w: number, g: number, m: number, v: number, wo: number, mo: number, vo: number, n: number, b1: number, c1: number, b2: number, c2: number, step: number, ic2: number, eps: number, keep: number): void;
+  lerp(a: number, b: number, out: number, n: number, tau: number, rest: number): void;
   /** Float32 scratch of n values on the heap: its float index, and free(). Take heap views after this. */
   scratch(n: number): { at: number; free: () => void };
   heap(): Float32Array;
@@ -41,6 +43,8 @@ export function simdKernels(be: KernelBackend): SimdKernels | undefined {
       gradInput: e.gradInput,
       copyRows: e.copyRows,
       transposeBlock: e.transposeBlock,
+      adamw: e.adamw,
+      lerp: e.lerp,
       scratch: (n) => {
         const ptr = m._malloc(n * 4 + 12) >>> 0; // malloc aligns to 8; 16 suits the vector loads
         return { at: Math.ceil(ptr / 16) * 4, free: () => m._free(ptr) };

@@ -145,4 +145,51 @@
         (br_if $kcol (i32.lt_u (local.get $k) (local.get $cols))))
       (local.set $b (i32.add (local.get $b) (i32.const 4)))
       (br_if $brow (i32.lt_u (local.get $b) (local.get $rows)))))
+
+  ;; AdamW on n floats (n % 4 == 0): m' = b1 m + c1 g, v' = b2 v + c2 g^2 (c = 1 - b, rounded once
+  ;; from float64 by the caller, as tf does with its scalars),
+  ;; w' = w keep - step m' / (sqrt(v' ic2) + eps), with step = lr / (1 - b1^t), ic2 = 1 / (1 - b2^t),
+  ;; keep = 1 - lr * weight decay
+  (func (export "adamw") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $wo i32) (param $mo i32) (param $vo i32) (param $n i32)
+        (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32) (param $step f32) (param $ic2 f32) (param $eps f32) (param $keep f32)
+    (local $i i32) (local $end i32) (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $B1 v128) (local $C1 v128) (local $B2 v128) (local $C2 v128) (local $S v128) (local $I v128) (local $E v128) (local $K v128)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $C1 (f32x4.splat (local.get $c1)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $C2 (f32x4.splat (local.get $c2)))
+    (local.set $S (f32x4.splat (local.get $step)))
+    (local.set $I (f32x4.splat (local.get $ic2)))
+    (local.set $E (f32x4.splat (local.get $eps)))
+    (local.set $K (f32x4.splat (local.get $keep)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $mv (f32x4.add (f32x4.mul (local.get $B1) (v128.load (i32.add (local.get $m) (local.get $i)))) (f32x4.mul (local.get $C1) (local.get $gv))))
+        (local.set $vv (f32x4.add (f32x4.mul (local.get $B2) (v128.load (i32.add (local.get $v) (local.get $i)))) (f32x4.mul (local.get $C2) (f32x4.mul (local.get $gv) (local.get $gv)))))
+        (v128.store (i32.add (local.get $mo) (local.get $i)) (local.get $mv))
+        (v128.store (i32.add (local.get $vo) (local.get $i)) (local.get $vv))
+        (v128.store (i32.add (local.get $wo) (local.get $i))
+          (f32x4.sub
+            (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $i))) (local.get $K))
+            (f32x4.div (f32x4.mul (local.get $S) (local.get $mv)) (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $vv) (local.get $I))) (local.get $E)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next))))
+
+  ;; out = a tau + b rest on n floats (n % 4 == 0), rest = 1 - tau: the EMA of the target network
+  (func (export "lerp") (param $a i32) (param $b i32) (param $out i32) (param $n i32) (param $tau f32) (param $rest f32)
+    (local $i i32) (local $end i32) (local $T v128) (local $U v128)
+    (local.set $T (f32x4.splat (local.get $tau)))
+    (local.set $U (f32x4.splat (local.get $rest)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $i))) (local.get $T))
+                     (f32x4.mul (v128.load (i32.add (local.get $b) (local.get $i))) (local.get $U))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next))))
 )

@@ -165,6 +165,40 @@ describe('max pool gradient (JS over tensor memory)', () => {
   });
 });
 
+describe('fused weight updates (SIMD)', () => {
+  it('AdamW and the EMA on wasm equal the tf-op updates on cpu, with and without decay, over the SIMD body and the tail', async () => {
+    const { AdamW } = await import('../../../src-main/model/adamw.ts');
+    const { lerpKernel, hasWeightUpdateKernels } = await import('../../../src-main/model/kernels/weight-updates.ts');
+    await selectBackend('wasm');
+    const rng = new Rng(15);
+    const sizes = [37, 8, 3];
+    const init = sizes.map((n) => randomArray(n, rng));
+    const grads = [1, 2, 3].map(() => sizes.map((n) => randomArray(n, rng)));
+    const run = () => {
+      const vars = init.map((a) => tf.variable(tf.tensor1d(a)));
+      const opt = new AdamW(vars.map((variable, i) => ({ path: `w${i}`, variable, decay: i !== 1 })), { weightDecay: 0.05 });
+      grads.forEach((gs, t) => opt.apply(gs.map((g) => tf.tensor1d(g)), 0.01 * (t + 1)));
+      const state = opt.getState();
+      const out = [...vars.map((v) => v.dataSync() as Float32Array), ...state.m, ...state.v];
+      opt.dispose();
+      tf.dispose(vars);
+      return out;
+    };
+    const ref = await on('cpu', run);
+    const got = await on('wasm', () => {
+      expect(hasWeightUpdateKernels()).toBe(true);
+      return run();
+    });
+    for (let i = 0; i < ref.length; i++) expect(relError(got[i]!, ref[i]!), `array ${i}`).toBeLessThan(1e-6);
+    const a = randomArray(41, rng);
+    const b = randomArray(41, rng);
+    const mix = (f: (x: tf.Tensor, y: tf.Tensor) => tf.Tensor) => () => f(tf.tensor1d(a), tf.tensor1d(b)).dataSync() as Float32Array;
+    const lerpRef = await on('cpu', mix((x, y) => tf.add(tf.mul(x, 0.97), tf.mul(y, 1 - 0.97))));
+    const lerpGot = await on('wasm', mix((x, y) => lerpKernel(x, y, 0.97)));
+    expect(relError(lerpGot, lerpRef)).toBeLessThan(1e-6);
+  });
+});
+
 describe('group normalisation kernels (SIMD and JS loops over tensor memory)', () => {
   it('equal differentiating the tf ops on cpu, with and without the fused ReLU, on wasm and on cpu', async () => {
     const { groupNorm } = await import('../../../src-main/model/layers/group-norm.ts');
