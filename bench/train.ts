@@ -4,8 +4,10 @@
 // data-wait share for that). Step time = the fastest of --steps steps after one warm-up step, which
 // is the most robust figure on a shared machine.
 //
-//   node bench/train.ts [--steps 3] [--cpu] [--no-torch] [--only small-cnn|resnet18]
+//   node bench/train.ts [--steps 3] [--cpu] [--no-torch] [--only small-cnn|resnet18] [--one-thread]
 // --cpu adds tfjs's pure-JS cpu backend (one step, no warm-up, given up after 300 s).
+// --one-thread skips the two-thread runs (tfjs with 2 gradient workers, PyTorch with 2 threads),
+// for a machine whose other core is busy.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -111,12 +113,13 @@ if (oneAt >= 0) {
     console.log(`\n${e.encoder} (width ${e.width}, depth ${e.depth})`);
     const wasm = child({ ...base, ...e, backend: 'wasm', gradientWorkers: 1 });
     console.log(`  tfjs wasm, 1 thread         ${fmt(wasm)}`);
-    const wasm2 = child({ ...base, ...e, backend: 'wasm', gradientWorkers: 2 });
+    const oneThread = args.includes('--one-thread');
+    const wasm2 = oneThread ? 'skipped (--one-thread)' : child({ ...base, ...e, backend: 'wasm', gradientWorkers: 2 });
     console.log(`  tfjs wasm, 2 grad. workers  ${fmt(wasm2)}`);
     if (args.includes('--cpu')) console.log(`  tfjs cpu (pure JS)          ${fmt(child({ ...base, ...e, backend: 'cpu', gradientWorkers: 1, steps: 1, noWarmup: true }, 300))}`);
     if (!args.includes('--no-torch')) {
       const t1 = torch({ ...base, ...e, backend: 'torch', gradientWorkers: 1 }, 1);
-      const t2 = torch({ ...base, ...e, backend: 'torch', gradientWorkers: 1 }, 2);
+      const t2 = oneThread ? 'skipped (--one-thread)' : torch({ ...base, ...e, backend: 'torch', gradientWorkers: 1 }, 2);
       console.log(`  pytorch cpu, 1 thread       ${fmt(t1)}`);
       console.log(`  pytorch cpu, 2 threads      ${fmt(t2)}`);
       const ratio = (a: Result | string, b: Result | string) => (typeof a === 'string' || typeof b === 'string' ? 'n/a' : (b.trainImagesPerS / a.trainImagesPerS).toFixed(2));
