@@ -9,8 +9,9 @@
 //     reference rendering than to any rendering of another class.
 //  --ablate NAME drops one default augmentation (--ablate all: each in turn) and prints kNN accuracy.
 //
-//   node bench/quality.ts [--n 720] [--epochs 12] [--size 32] [--width 16] [--batch 32] [--seed 1]
-//                         [--objects 6] [--lr 1e-3] [--tau 0.99] [--head-norm batch|layer] [--no-byol] [--ablate NAME|all]
+//   node bench/quality.ts [--n 720] [--epochs 30] [--size 32] [--width 16] [--depth 5] [--batch 32] [--seed 1]
+//                         [--objects 6] [--lr 3e-3] [--tau 0.99] [--head-norm batch|layer] [--framing source|field]
+//                         [--encoder small-cnn|resnet18] [--no-byol] [--ablate NAME|all] [--augmentations JSON]
 //  With layer-norm heads BYOL collapsed (kNN below raw pixels); batch norm (the default) learns.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,10 +28,10 @@ import { centred, cosineSimilarities, knnAccuracy, knnR2, nuisanceCheck, spread,
 
 const { values: args } = parseArgs({
   options: {
-    n: { type: 'string', default: '720' }, epochs: { type: 'string', default: '12' }, size: { type: 'string', default: '32' },
+    n: { type: 'string', default: '720' }, epochs: { type: 'string', default: '30' }, size: { type: 'string', default: '32' },
     width: { type: 'string', default: '16' }, batch: { type: 'string', default: '32' }, seed: { type: 'string', default: '1' },
-    objects: { type: 'string', default: '6' }, lr: { type: 'string', default: '1e-3' }, tau: { type: 'string', default: '0.99' },
-    encoder: { type: 'string', default: 'small-cnn' }, 'head-norm': { type: 'string', default: 'batch' }, depth: { type: 'string', default: '3' },
+    objects: { type: 'string', default: '6' }, lr: { type: 'string', default: '3e-3' }, tau: { type: 'string', default: '0.99' },
+    encoder: { type: 'string', default: 'small-cnn' }, 'head-norm': { type: 'string', default: 'batch' }, depth: { type: 'string', default: '5' },
     framing: { type: 'string', default: 'source' }, 'no-byol': { type: 'boolean', default: false }, ablate: { type: 'string' }, augmentations: { type: 'string' },
   },
 });

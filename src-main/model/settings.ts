@@ -20,7 +20,8 @@
 //                                      each worker's share of the batch on its own, so the step differs slightly
 // encoder                 'resnet18'   'resnet18' (ResNet-18-like, basic blocks) or 'small-cnn'
 // width                   64 | 32      channels of the first stage (resnet18 | small-cnn); doubled per stage
-// depth                   4 | 3        stages (resnet18: 2 residual blocks each; small-cnn: one conv each)
+// depth                   4 | 5        stages (resnet18: 2 residual blocks each; small-cnn: one conv each; 5 convs
+//                                      see 33 px, enough for a ring; 3 see only 9 px and pool texture)
 // image_size              64           working size S: images are S x S
 // channels                1            C: input channels (cubes are binned to C)
 // normalisation           'asinh'      pixel scaling: 'asinh' | 'minmax'
@@ -74,7 +75,7 @@ export const settingsSchema = z
   .transform((s) => ({
     ...s,
     width: s.width ?? (s.encoder === 'resnet18' ? 64 : 32),
-    depth: s.depth ?? (s.encoder === 'resnet18' ? 4 : 3),
+    depth: s.depth ?? (s.encoder === 'resnet18' ? 4 : 5),
   }))
   .refine((s) => s.encoder !== 'resnet18' || s.depth <= 4, { message: 'resnet18 has at most 4 stages', path: ['depth'] });
 

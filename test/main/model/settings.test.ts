@@ -11,7 +11,7 @@ describe('training settings', () => {
     expect(s).toMatchObject({ epochs: 10, batch_size: 32, encoder: 'resnet18', width: 64, depth: 4, moving_average_decay: 0.99 });
     expect(representationSize(s)).toBe(512);
     const c = parseSettings({ encoder: 'small-cnn' });
-    expect([c.width, c.depth]).toEqual([32, 3]);
+    expect([c.width, c.depth]).toEqual([32, 5]);
     expect(representationSize(parseSettings({ representation_size: 100 }))).toBe(100);
   });
 

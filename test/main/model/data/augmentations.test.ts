@@ -4,6 +4,7 @@ import {
 } from '../../../../src-main/model/data/augmentations/index.ts';
 import type { ImageSample } from '../../../../src-main/model/data/sample.ts';
 import { preprocess } from '../../../../src-main/model/data/preprocess.ts';
+import { finishStretch } from '../../../../src-main/model/data/normalise.ts';
 import { DEFAULT_PREPROCESS } from '../../../../src-main/model/data/sample.ts';
 import { Rng } from '../../../../src-main/model/rng.ts';
 import { renderSyntheticItem } from '../../../../src-main/synthetic/index.ts';
@@ -104,6 +105,21 @@ describe('augmentations', () => {
     const masked = { ...s, mask: s.mask.map((m, i) => (i < 64 ? 0 : m)), data: s.data.map((v, i) => (i < 64 ? 0 : v)) };
     const a = one({ name: 'noise', snr: [5, 5] }).apply(masked, new Rng(1));
     expect(a.data.subarray(0, 64).every((v) => v === 0)).toBe(true);
+  });
+
+  it('a training view is stretched after its augmentations: a flux scale cancels, added noise does not', () => {
+    const img = renderSyntheticItem(7, 2);
+    const linear = preprocess(img.data, img.shape, { ...DEFAULT_PREPROCESS, size: 32, deferStretch: true });
+    const plain = finishStretch(linear);
+    const scaled = finishStretch(one({ name: 'flux-scale', range: [4, 4] }).apply(linear, new Rng(1)));
+    let worst = 0;
+    for (let i = 0; i < plain.data.length; i++) worst = Math.max(worst, Math.abs(scaled.data[i]! - plain.data[i]!));
+    expect(worst).toBeLessThan(1e-5);
+    // Noise at SNR 10 on the linear flux comes out of the asinh stretch amplified in the faint sky,
+    // as in a real shallow observation: far above 1/10 of the peak.
+    const noisy = finishStretch(one({ name: 'noise', snr: [10, 10], correlation: [0, 0] }).apply(linear, new Rng(2)));
+    const sky = Array.from(noisy.data).filter((_, i) => plain.data[i]! < 0.05 && plain.mask[i]);
+    expect(Math.sqrt(sky.reduce((a, v) => a + v * v, 0) / sky.length)).toBeGreaterThan(0.2);
   });
 
   it('correlates the added noise on the requested scale and keeps its rms', () => {
