@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { batchInside, interleavedPhases, layoutsInMemory, paddedChannelsFirst } from './layouts.ts';
 import { output, valuesOf } from './wasm-heap.ts';
+import { simdKernels } from './simd.ts';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
@@ -130,34 +131,42 @@ export function conv2dBackpropInputAsConv(dy: tf.Tensor4D, filter: tf.Tensor4D, 
   const right = w - dw - left + kw - 1;
   if (top < 0 || left < 0 || bottom < 0 || right < 0) return null;
   if (sh === 1 && sw === 1) {
-    return tf.tidy(() => tf.conv2d(dy, flippedSubFilter(filter.dataSync() as Float32Array, filter.shape, 0, 0, 1, 1), 1, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+    return tf.tidy(() => tf.conv2d(dy, flippedSubFilter(filter, 0, 0, 1, 1), 1, [[0, 0], [top, bottom], [left, right], [0, 0]]));
   }
   return stridedBackpropInput(dy, filter, info);
 }
 
 /**
  * The taps k = r + s*m of a filter [KH, KW, ci, co], rotated 180 degrees, with in/out channels
- * swapped: [MH, MW, co, ci], so that a full correlation is a forward convolution. One pass in JS:
- * tfjs-backend-wasm's Reverse and StridedSlice are generic element-by-element loops (a resnet18
- * step spent 290 ms in them, bench/step-profile.ts; this loop a few ms).
+ * swapped: [MH, MW, co, ci], so that a full correlation is a forward convolution. One pass of 4x4
+ * SIMD transposes (JS where channels are not multiples of 4): tfjs-backend-wasm's Reverse and
+ * StridedSlice are generic element-by-element loops (a resnet18 step spent 290 ms in them).
  */
-export function flippedSubFilter(f: Float32Array, shape: readonly number[], ry: number, rx: number, sh: number, sw: number): tf.Tensor4D {
-  const [kh, kw, ci, co] = shape as [number, number, number, number];
+export function flippedSubFilter(filter: tf.Tensor4D, ry: number, rx: number, sh: number, sw: number): tf.Tensor4D {
+  const be = tf.backend();
+  const [kh, kw, ci, co] = filter.shape;
   const mh = Math.ceil((kh - ry) / sh);
   const mw = Math.ceil((kw - rx) / sw);
-  const out = new Float32Array(mh * mw * co * ci);
-  let o = 0;
+  const out = output(be, [mh, mw, co, ci]);
+  const f = valuesOf(be, filter);
+  const o = out.values();
+  const simd = ci % 4 === 0 && co % 4 === 0 ? simdKernels(be) : undefined;
   for (let a = 0; a < mh; a++) {
     const y = ry + sh * (mh - 1 - a);
     for (let b = 0; b < mw; b++) {
       const x = rx + sw * (mw - 1 - b);
       const tap = (y * kw + x) * ci * co;
+      let d = (a * mw + b) * co * ci;
+      if (simd != null) {
+        simd.transposeBlock(f.byteOffset + tap * 4, co * 4, o.byteOffset + d * 4, ci * 4, ci, co);
+        continue;
+      }
       for (let j = 0; j < co; j++) {
-        for (let i = 0; i < ci; i++) out[o++] = f[tap + i * co + j]!;
+        for (let i = 0; i < ci; i++) o[d++] = f[tap + i * co + j]!;
       }
     }
   }
-  return tf.tensor4d(out, [mh, mw, co, ci]);
+  return tf.engine().makeTensorFromTensorInfo(out.info()) as tf.Tensor4D;
 }
 
 /**
@@ -174,7 +183,6 @@ function stridedBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, info: backen
   const ci = filter.shape[2];
   const lh = Math.floor((pt + h - 1) / sh) + 1;
   const lw = Math.floor((pl + w - 1) / sw) + 1;
-  const f = filter.dataSync() as Float32Array;
   return tf.tidy(() => {
     const phases: Array<Array<tf.Tensor4D | null>> = [];
     for (let ry = 0; ry < sh; ry++) {
@@ -186,7 +194,7 @@ function stridedBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, info: backen
           row.push(null); // no filter tap lands on this phase: its inputs get no gradient
           continue;
         }
-        const flipped = flippedSubFilter(f, filter.shape, ry, rx, sh, sw);
+        const flipped = flippedSubFilter(filter, ry, rx, sh, sw);
         const padB = lh - oh;
         const padR = lw - ow;
         if (padB < 0 || padR < 0) throw new Error('unexpected geometry in strided Conv2DBackpropInput');
