@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { output, valuesOf } from './wasm-heap.ts';
+import { simdKernels } from './simd.ts';
 
 interface PoolAttrs {
   filterSize: number | [number, number];
@@ -19,11 +20,33 @@ export function maxPoolGrad(be: KernelBackend, dy: TensorInfo, input: TensorInfo
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
   const { top, left } = info.padInfo;
   const dx = output(be, input.shape);
+  const simd = c % 4 === 0 ? simdKernels(be) : undefined;
+  const mask = simd?.scratch(c); // before the views: an allocation may move the heap
   const xv = valuesOf(be, input);
   const yv = valuesOf(be, out);
   const gv = valuesOf(be, dy);
   const dv = dx.values();
   dv.fill(0);
+  if (simd != null && mask != null) {
+    try {
+      for (let b = 0; b < n; b++) {
+        for (let i = 0; i < oh; i++) {
+          const y0 = Math.max(0, i * sh - top);
+          const y1 = Math.min(h, i * sh - top + fh);
+          for (let j = 0; j < ow; j++) {
+            const x0 = Math.max(0, j * sw - left);
+            const x1 = Math.min(w, j * sw - left + fw);
+            const o = ((b * oh + i) * ow + j) * c * 4;
+            const at = ((b * h + y0) * w + x0) * c * 4;
+            simd.maxPoolGradPixel(gv.byteOffset + o, yv.byteOffset + o, xv.byteOffset + at, dv.byteOffset + at, c, y1 - y0, x1 - x0, w * c * 4, mask.at * 4);
+          }
+        }
+      }
+    } finally {
+      mask.free();
+    }
+    return dx.info();
+  }
   // Per output pixel, the window's taps in order with all channels at once; 'open' marks the
   // channels whose maximum is still unmatched. Branch-free: a data-dependent branch per element
   // mispredicts on noisy images.

@@ -192,4 +192,35 @@
                      (f32x4.mul (v128.load (i32.add (local.get $b) (local.get $i))) (local.get $U))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next))))
+
+  ;; Max-pool gradient of one output pixel over c channels (c % 4 == 0): for each window element in
+  ;; row-major order, channels whose maximum y is not yet found and whose x equals it get dy added to
+  ;; dx there. x and dx point at the window's first element; rows x cols elements, rows rowStride
+  ;; bytes apart, elements c * 4. open: c floats of scratch.
+  (func (export "maxPoolGradPixel") (param $dy i32) (param $y i32) (param $x i32) (param $dx i32) (param $c i32) (param $rows i32) (param $cols i32) (param $rowStride i32) (param $open i32)
+    (local $cb i32) (local $k i32) (local $r i32) (local $q i32) (local $at i32) (local $o v128) (local $hit v128)
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (loop $init
+      (v128.store (i32.add (local.get $open) (local.get $k)) (v128.const i32x4 -1 -1 -1 -1))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br_if $init (i32.lt_u (local.get $k) (local.get $cb))))
+    (loop $row
+      (local.set $q (i32.const 0))
+      (loop $col
+        (local.set $at (i32.add (i32.mul (local.get $r) (local.get $rowStride)) (i32.mul (local.get $q) (local.get $cb))))
+        (local.set $k (i32.const 0))
+        (loop $channel
+          (local.set $o (v128.load (i32.add (local.get $open) (local.get $k))))
+          (local.set $hit (v128.and (local.get $o)
+            (f32x4.eq (v128.load (i32.add (i32.add (local.get $x) (local.get $at)) (local.get $k))) (v128.load (i32.add (local.get $y) (local.get $k))))))
+          (v128.store (i32.add (i32.add (local.get $dx) (local.get $at)) (local.get $k))
+            (f32x4.add (v128.load (i32.add (i32.add (local.get $dx) (local.get $at)) (local.get $k)))
+                       (v128.and (local.get $hit) (v128.load (i32.add (local.get $dy) (local.get $k))))))
+          (v128.store (i32.add (local.get $open) (local.get $k)) (v128.andnot (local.get $o) (local.get $hit)))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $channel (i32.lt_u (local.get $k) (local.get $cb))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br_if $col (i32.lt_u (local.get $q) (local.get $cols))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $row (i32.lt_u (local.get $r) (local.get $rows)))))
 )
