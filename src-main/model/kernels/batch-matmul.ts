@@ -1,10 +1,13 @@
 // BatchMatMul with transposed operands on wasm: tfjs-backend-wasm 4.22 multiplies transposed
 // operands 8-25x slower than plain ones (measured: [64,512]^T x [64,1024] 59 ms vs 2.3 ms after an
-// explicit transpose), and every dense-layer gradient uses a transposed operand. We transpose first.
+// explicit transpose), and every dense-layer gradient uses a transposed operand. We transpose first
+// (2-D: SIMD tiles, kernels/layouts.ts).
 import * as tf from '@tensorflow/tfjs-core';
+import { transposed2d } from './layouts.ts';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 function swapLastTwo(t: tf.Tensor): tf.Tensor {
+  if (t.rank === 2) return transposed2d(t as tf.Tensor2D);
   const perm = [...Array(t.rank).keys()];
   [perm[t.rank - 2], perm[t.rank - 1]] = [perm[t.rank - 1]!, perm[t.rank - 2]!];
   return tf.transpose(t, perm);

@@ -112,3 +112,16 @@ export function interleavedPhases(phases: Array<Array<tf.Tensor4D | null>>, shap
   }
   return tf.engine().makeTensorFromTensorInfo(out.info()) as tf.Tensor4D;
 }
+
+/** The transpose of a 2-D tensor, in 4x4 SIMD tiles when both sides are multiples of 4 on wasm. */
+export function transposed2d(t: tf.Tensor2D): tf.Tensor2D {
+  const be = tf.backend();
+  const [rows, cols] = t.shape;
+  const simd = rows % 4 === 0 && cols % 4 === 0 && t.dtype === 'float32' ? simdKernels(be) : undefined;
+  if (simd == null) return tf.transpose(t);
+  const out = output(be, [cols, rows]);
+  const src = valuesOf(be, t);
+  const o = out.values();
+  simd.transposeBlock(src.byteOffset, cols * 4, o.byteOffset, rows * 4, rows, cols);
+  return tf.engine().makeTensorFromTensorInfo(out.info()) as tf.Tensor2D;
+}
