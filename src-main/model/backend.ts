@@ -8,6 +8,7 @@ import { registerWasmBatchMatMul } from './kernels/batch-matmul.ts';
 import { registerGroupNormKernels } from './kernels/group-norm.ts';
 import { registerWasmMaxPoolGrad } from './kernels/max-pool-grad.ts';
 import { registerWeightUpdateKernels } from './kernels/weight-updates.ts';
+import { registerWasmIdentity } from './kernels/identity.ts';
 import { ModelError } from './errors.ts';
 import { registerGradients } from './gradients.ts';
 
@@ -73,6 +74,7 @@ export async function selectBackend(forced?: string, warn: (message: string) => 
     registerWasmBatchMatMul();
     registerWasmMaxPoolGrad();
     registerWeightUpdateKernels();
+    registerWasmIdentity();
   }
   registerGroupNormKernels(name);
   if (name === 'cpu') warn('astromorph: using the pure-JavaScript cpu backend; training will be slow (install @tensorflow/tfjs-node for speed)');

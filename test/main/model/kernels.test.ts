@@ -166,6 +166,19 @@ describe('max pool gradient (JS over tensor memory)', () => {
   });
 });
 
+describe('identity on wasm (shared memory)', () => {
+  it('a clone keeps its values after the original is disposed, and frees the memory when both are gone', async () => {
+    await selectBackend('wasm');
+    const before = tf.memory().numBytes;
+    const x = tf.tensor1d([1, 2, 3, 4, 5]);
+    const y = tf.clone(x);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4, 5]);
+    y.dispose();
+    expect(tf.memory().numBytes).toBe(before);
+  });
+});
+
 describe('fused weight updates (SIMD)', () => {
   it('AdamW and the EMA on wasm equal the tf-op updates on cpu, with and without decay, over the SIMD body and the tail', async () => {
     const { AdamW } = await import('../../../src-main/model/adamw.ts');
