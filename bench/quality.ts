@@ -11,7 +11,7 @@
 //
 //   node bench/quality.ts [--n 720] [--epochs 30] [--size 32] [--width 16] [--depth 5] [--batch 32] [--seed 1]
 //                         [--objects 6] [--lr 3e-3] [--tau 0.99] [--head-norm batch|layer] [--framing source|field]
-//                         [--encoder small-cnn|resnet18] [--no-byol] [--ablate NAME|all] [--augmentations JSON]
+//                         [--encoder small-cnn|resnet18] [--no-byol] [--ablate NAME,...|all] [--augmentations JSON]
 //  With layer-norm heads BYOL collapsed (kNN below raw pixels); batch norm (the default) learns.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +39,8 @@ const N = Number(args.n), EPOCHS = Number(args.epochs), S = Number(args.size), W
 const BATCH = Number(args.batch), SEED = Number(args.seed), OBJECTS = Number(args.objects), LR = Number(args.lr);
 // --augmentations '[{"name":"rotation"},...]' replaces the defaults (for trying other lists).
 const AUGMENTATIONS: AugmentationSpec[] = args.augmentations ? JSON.parse(args.augmentations) : DEFAULT_AUGMENTATIONS;
-const ABLATE = args.ablate === undefined ? [] : args.ablate === 'all' ? AUGMENTATIONS.map((a) => a.name) : [args.ablate];
+// spectral-shift is left out of 'all': on single-channel images it is an identity.
+const ABLATE = args.ablate === undefined ? [] : args.ablate === 'all' ? AUGMENTATIONS.map((a) => a.name).filter((n) => n !== 'spectral-shift') : args.ablate.split(',');
 const notListed = ABLATE.filter((n) => !AUGMENTATIONS.some((a) => a.name === n));
 if (notListed.length > 0) throw new Error(`--ablate: not in the augmentation list: ${notListed.join(', ')} (list: ${AUGMENTATIONS.map((a) => a.name).join(', ')})`);
 const TAU = Number(args.tau), DEPTH = Number(args.depth), ENCODER = args.encoder === 'resnet18' ? 'resnet18' as const : 'small-cnn' as const;

@@ -33,14 +33,34 @@ export function skyLevel(sorted: Float32Array): number {
   for (let iter = 0; iter < 5 && b > a; iter++) {
     const win = sorted.subarray(a, b);
     median = percentileOfSorted(win, 50);
-    const dev = Float32Array.from(win, (v) => Math.abs(v - median)).sort();
-    const sigma = 1.4826 * percentileOfSorted(dev, 50);
+    const sigma = 1.4826 * medianDeviation(win, median);
     if (!(sigma > 0)) break;
     const na = lowerBound(sorted, median - 3 * sigma), nb = lowerBound(sorted, median + 3 * sigma + Number.EPSILON * Math.abs(median));
     if (na === a && nb === b) break;
     a = na; b = Math.max(nb, na + 1);
   }
   return median;
+}
+
+/**
+ * Median of |v - m| over sorted values, as percentileOfSorted would give it on the sorted float32
+ * deviations, without sorting them: the deviations below and above m are each already in order,
+ * so merging them outwards from m reaches the middle one in n/2 steps (sorting took 30+ ms per
+ * 256x256 image and dominated preprocessing).
+ */
+function medianDeviation(sorted: Float32Array, m: number): number {
+  const n = sorted.length;
+  const x = 0.5 * (n - 1), k = Math.floor(x), f = x - k;
+  let left = lowerBound(sorted, m) - 1, right = left + 1;
+  let lo = 0, hi = 0;
+  for (let i = 0; i <= Math.min(k + 1, n - 1); i++) {
+    const dl = left >= 0 ? m - sorted[left]! : Infinity, dr = right < n ? sorted[right]! - m : Infinity;
+    const d = Math.fround(Math.abs(dl <= dr ? dl : dr));
+    if (dl <= dr) left--; else right++;
+    if (i === k) lo = d;
+    if (i === k + 1) hi = d;
+  }
+  return k + 1 <= n - 1 ? lo + (hi - lo) * f : lo;
 }
 
 function lowerBound(sorted: Float32Array, x: number): number {

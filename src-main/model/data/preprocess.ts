@@ -6,7 +6,7 @@ import { channelLayout, LayoutError, type ChannelLayout } from './channel-layout
 import { ChannelReducer } from './channel-reducer.ts';
 import { applyStretch, fitStretch, linearise } from './normalise.ts';
 import { PlaneResampler } from './resample.ts';
-import { FRAMING_OVERSAMPLE, frameSource } from './source-framing.ts';
+import { frameSource, framingGrid } from './source-framing.ts';
 import type { ImageSample, PreprocessOptions } from './sample.ts';
 
 export function checkPreprocessOptions(opts: PreprocessOptions): void {
@@ -20,12 +20,12 @@ function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<numbe
   checkPreprocessOptions(opts);
   const S = opts.size, C = opts.channels;
   // Source framing works on a finer grid first, so the window keeps the resolution it zooms into.
-  const G = opts.framing === 'source' ? FRAMING_OVERSAMPLE * S : S;
+  const G = opts.framing === 'source' ? framingGrid(layout.width, layout.height, S) : S;
   const resampler = new PlaneResampler(layout.width, layout.height, G);
   const reducer = new ChannelReducer(opts.cube, C, layout.planes, G * G);
   for (const k of reducer.planesNeeded()) reducer.add(k, resampler.resample(readPlane(k)));
   let { planes, valid } = reducer.finish();
-  if (G !== S) ({ planes, valid } = frameSource(planes, valid, G, resampler.place, S, opts.cube === 'moments' ? 'moments' : 'spectral'));
+  if (opts.framing === 'source') ({ planes, valid } = frameSource(planes, valid, G, resampler.place, S, opts.cube === 'moments' ? 'moments' : 'spectral'));
   const data = new Float32Array(S * S * C);
   const isValid = (i: number): boolean => valid[i] === 1;
   const scale = opts.deferStretch ? linearise : applyStretch;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FitsError, HduList, writeImageFits } from '../../../../src-main/fits/index.ts';
-import { ASINH_SOFTENING, finishStretch } from '../../../../src-main/model/data/normalise.ts';
+import { ASINH_SOFTENING, finishStretch, skyLevel } from '../../../../src-main/model/data/normalise.ts';
 import { loadSample, preprocess } from '../../../../src-main/model/data/preprocess.ts';
 import { PlaneResampler } from '../../../../src-main/model/data/resample.ts';
 import { DEFAULT_PREPROCESS, type PreprocessOptions } from '../../../../src-main/model/data/sample.ts';
@@ -202,6 +202,30 @@ describe('preprocess', () => {
       let worst = 0;
       for (let i = 0; i < direct.data.length; i++) worst = Math.max(worst, Math.abs(finished.data[i]! - direct.data[i]!));
       expect(worst).toBeLessThan(1e-4);
+    }
+  });
+
+  it('skyLevel (merge-based MAD) equals the sigma-clipped median computed by sorting the deviations', () => {
+    const pct = (v: Float32Array, p: number) => { const x = (p / 100) * (v.length - 1), lo = Math.floor(x), hi = Math.min(v.length - 1, lo + 1); return v[lo]! + (v[hi]! - v[lo]!) * (x - lo); };
+    const below = (v: Float32Array, x: number) => { let n = 0; while (n < v.length && v[n]! < x) n++; return n; };
+    const bySorting = (sorted: Float32Array) => {
+      let a = 0, b = sorted.length, median = 0;
+      for (let iter = 0; iter < 5 && b > a; iter++) {
+        const win = sorted.subarray(a, b);
+        median = pct(win, 50);
+        const sigma = 1.4826 * pct(Float32Array.from(win, (v) => Math.abs(v - median)).sort(), 50);
+        if (!(sigma > 0)) break;
+        const na = below(sorted, median - 3 * sigma), nb = below(sorted, median + 3 * sigma + Number.EPSILON * Math.abs(median));
+        if (na === a && nb === b) break;
+        a = na; b = Math.max(nb, na + 1);
+      }
+      return median;
+    };
+    const rng = new Rng(9);
+    for (let t = 0; t < 400; t++) {
+      const n = 1 + rng.int(t < 300 ? 40 : 3000);
+      const v = Float32Array.from({ length: n }, (_, i) => (t % 3 === 0 ? Math.round(5 * rng.next()) : rng.next() ** 3 * (i % 7 === 0 ? 100 : 1))).sort();
+      expect(skyLevel(v)).toBe(bySorting(v));
     }
   });
 });

