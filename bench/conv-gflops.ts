@@ -1,5 +1,7 @@
 // Achieved GFLOP/s of the convolutions of a training step on tfjs wasm (XNNPACK, 128-bit SIMD, one
-// thread): forward, our input gradient and our filter gradient, per layer of
+// thread): forward, our input gradient and our filter gradient (as chosen per layer; then its
+// convolution and matrix-product forms for comparison, and the chosen one's error against the
+// convolution form), per layer of
 // both encoders at 64x64x1, batch 64 (two views of 32). bench/torch/conv_gflops.py measures the
 // same layers in PyTorch (one thread) for comparison.
 //
@@ -7,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import os from 'node:os';
 import { selectBackend } from '../src-main/model/backend.ts';
-import { conv2dBackpropFilterAsConv, conv2dBackpropFilterAsMatMul, conv2dBackpropInputAsConv } from '../src-main/model/kernels/conv-gradients.ts';
+import { conv2dBackpropFilter, conv2dBackpropFilterAsConv, conv2dBackpropFilterAsMatMul, conv2dBackpropInputAsConv } from '../src-main/model/kernels/conv-gradients.ts';
 
 export interface ConvLayer {
   name: string;
@@ -71,8 +73,8 @@ function best<T extends tf.Tensor[]>(inputs: T, f: (...a: T) => tf.Tensor | null
 }
 
 console.log(`conv layers at batch ${n}, tfjs wasm 1 thread; ms and GFLOP/s (2*MACs); load ${os.loadavg()[0]!.toFixed(2)}`);
-console.log(`${'layer'.padEnd(24)} ${'x'.padStart(3)} ${'MFLOP'.padStart(7)} | ${'forward'.padStart(15)} | ${'bp-input'.padStart(15)} | ${'bp-filter'.padStart(15)}`);
-const totals = { fwd: 0, bi: 0, bfc: 0, flop: 0 };
+console.log(`${'layer'.padEnd(24)} ${'x'.padStart(3)} ${'MFLOP'.padStart(7)} | ${'forward'.padStart(15)} | ${'bp-input'.padStart(15)} | ${'bp-filter'.padStart(15)} | ${'(conv form)'.padStart(15)} | ${'(matmul form)'.padStart(15)} | rel.err`);
+const totals = { fwd: 0, bi: 0, bf: 0, flop: 0 };
 for (const [enc, layers] of Object.entries(LAYERS)) {
   if (only != null && enc !== only) continue;
   for (const l of layers) {
@@ -85,17 +87,18 @@ for (const [enc, layers] of Object.entries(LAYERS)) {
     const attrs = { strides: l.s, pad: 'same' as const, dataFormat: 'NHWC' as const };
     const fwd = best([x, f], (a, b) => tf.conv2d(a, b, l.s, 'same'));
     const bi = best([dy, f], (a, b) => conv2dBackpropInputAsConv(a, b, x.shape, attrs));
+    const bf = best([x, dy], (a, b) => conv2dBackpropFilter(a, b, f.shape, attrs));
     const bfc = best([x, dy], (a, b) => conv2dBackpropFilterAsConv(a, b, f.shape, attrs));
     const bfm = best([x, dy], (a, b) => conv2dBackpropFilterAsMatMul(a, b, f.shape, attrs));
-    const err = tf.tidy(() => relError(conv2dBackpropFilterAsMatMul(x, dy, f.shape, attrs), conv2dBackpropFilterAsConv(x, dy, f.shape, attrs)));
+    const err = tf.tidy(() => relError(conv2dBackpropFilter(x, dy, f.shape, attrs), conv2dBackpropFilterAsConv(x, dy, f.shape, attrs)));
     const cell = (ms: number) => `${ms.toFixed(1).padStart(6)} ${(flop / ms / 1e6).toFixed(2).padStart(6)} GF`;
-    console.log(`${l.name.padEnd(24)} ${String(l.count).padStart(3)} ${(flop / 1e6).toFixed(0).padStart(7)} | ${cell(fwd)} | ${cell(bi)} | ${cell(bfc)} | ${cell(bfm)} ${err.toExponential(0)}`);
+    console.log(`${l.name.padEnd(24)} ${String(l.count).padStart(3)} ${(flop / 1e6).toFixed(0).padStart(7)} | ${cell(fwd)} | ${cell(bi)} | ${cell(bf)} | ${cell(bfc)} | ${cell(bfm)} | ${err.toExponential(0)}`);
     totals.fwd += fwd * l.count;
     totals.bi += bi * l.count;
-    totals.bfc += bfc * l.count;
+    totals.bf += bf * l.count;
     totals.flop += flop * l.count;
     tf.dispose([x, f, y, dy]);
   }
 }
 const cell = (ms: number) => `${ms.toFixed(0).padStart(6)} ${(totals.flop / ms / 1e6).toFixed(2).padStart(6)} GF`;
-console.log(`${'total (x count)'.padEnd(24)} ${''.padStart(3)} ${(totals.flop / 1e6).toFixed(0).padStart(7)} | ${cell(totals.fwd)} | ${cell(totals.bi)} | ${cell(totals.bfc)}`);
+console.log(`${'total (x count)'.padEnd(24)} ${''.padStart(3)} ${(totals.flop / 1e6).toFixed(0).padStart(7)} | ${cell(totals.fwd)} | ${cell(totals.bi)} | ${cell(totals.bf)}`);

@@ -105,14 +105,62 @@ export function conv2dBackpropFilterAsMatMul(x: tf.Tensor4D, dy: tf.Tensor4D, fi
 }
 
 /**
- * dW by whichever form is faster for the layer (bench/conv-gflops.ts): the matrix product where
+ * dW by whichever form is faster for the layer (bench/conv-gflops.ts): our SIMD kernel where the
+ * channels allow (multiples of 4 in, 8 out), else the matrix product where
  * im2col is small against dy (few input channels: the first layer, 1x1 shortcuts) or the output
  * is 2x2 or smaller (the dilated convolution then has a tiny, inefficient output), else the convolution.
  */
 export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvGradAttrs): tf.Tensor4D {
   const [kh, kw, ci, co] = filterShape as [number, number, number, number];
+  if (ci % 4 === 0 && co % 8 === 0 && simdKernels(tf.backend()) != null) return conv2dBackpropFilterDirect(x, dy, filterShape, attrs);
   const small = kh * kw * ci <= 2 * co || dy.shape[1] * dy.shape[2] <= 4;
   return small && layoutsInMemory() ? conv2dBackpropFilterAsMatMul(x, dy, filterShape, attrs) : conv2dBackpropFilterAsConv(x, dy, filterShape, attrs);
+}
+
+/** Rows of dy per filterGradTap call: a tile of dy (128 x co floats) stays in cache across blocks. */
+const TILE_ROWS = 128;
+
+/**
+ * dW as KH*KW outer-product sums, dW[a,b] = sum over rows k of x_k(a,b)^T dy_k, by simd.wat's
+ * filterGradTap straight from x and dy in NHWC: no transposes, and no dy-sized operand for
+ * tfjs/XNNPACK to re-lay out and pack on every call, which made the convolution form run at 17-33
+ * GFLOP/s against 45-48 for the forward convolution. This one runs at 35-55 (bench/conv-gflops.ts).
+ */
+export function conv2dBackpropFilterDirect(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvGradAttrs): tf.Tensor4D {
+  const info = convInfoOf(x.shape, filterShape, attrs);
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, batchSize: n } = info;
+  const { top, left } = info.padInfo;
+  const be = tf.backend();
+  const simd = simdKernels(be)!;
+  const m = n * oh * ow;
+  const out = output(be, [kh, kw, ci, co]);
+  const rowsAt = simd.scratch(m); // before the views: an allocation may move the heap
+  try {
+    const xs = valuesOf(be, x);
+    const dys = valuesOf(be, dy);
+    const o = out.values();
+    o.fill(0);
+    const rows = simd.heapI32().subarray(rowsAt.at, rowsAt.at + m);
+    for (let a = 0; a < kh; a++) {
+      for (let b = 0; b < kw; b++) {
+        let k = 0;
+        for (let img = 0; img < n; img++) {
+          for (let i = 0; i < oh; i++) {
+            const y = i * sh + a - top;
+            for (let j = 0; j < ow; j++, k++) {
+              const xx = j * sw + b - left;
+              rows[k] = y < 0 || y >= h || xx < 0 || xx >= w ? -1 : xs.byteOffset + ((img * h + y) * w + xx) * ci * 4;
+            }
+          }
+        }
+        const dw = o.byteOffset + (a * kw + b) * ci * co * 4;
+        for (let t = 0; t < m; t += TILE_ROWS) simd.filterGradTap((rowsAt.at + t) * 4, Math.min(TILE_ROWS, m - t), dys.byteOffset + t * co * 4, dw, ci, co);
+      }
+    }
+  } finally {
+    rowsAt.free();
+  }
+  return tf.engine().makeTensorFromTensorInfo(out.info()) as tf.Tensor4D;
 }
 
 /**

@@ -15,9 +15,11 @@ export interface SimdKernels {
   adamw(w: number, g: number, m: number, v: number, wo: number, mo: number, vo: number, n: number, b1: number, c1: number, b2: number, c2: number, step: number, ic2: number, eps: number, keep: number): void;
   lerp(a: number, b: number, out: number, n: number, tau: number, rest: number): void;
   maxPoolGradPixel(dy: number, y: number, x: number, dx: number, c: number, rows: number, cols: number, rowStride: number, open: number): void;
+  filterGradTap(rows: number, m: number, dy: number, dw: number, ci: number, co: number): void;
   /** Float32 scratch of n values on the heap: its float index, and free(). Take heap views after this. */
   scratch(n: number): { at: number; free: () => void };
   heap(): Float32Array;
+  heapI32(): Int32Array;
 }
 
 interface EmscriptenModule {
@@ -47,11 +49,13 @@ export function simdKernels(be: KernelBackend): SimdKernels | undefined {
       adamw: e.adamw,
       lerp: e.lerp,
       maxPoolGradPixel: e.maxPoolGradPixel,
+      filterGradTap: e.filterGradTap,
       scratch: (n) => {
         const ptr = m._malloc(n * 4 + 12) >>> 0; // malloc aligns to 8; 16 suits the vector loads
         return { at: Math.ceil(ptr / 16) * 4, free: () => m._free(ptr) };
       },
       heap: () => new Float32Array(memory.buffer),
+      heapI32: () => new Int32Array(memory.buffer),
     };
     instances.set(m, k);
   }
