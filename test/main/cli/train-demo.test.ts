@@ -17,7 +17,7 @@ describe('npm run demo: train, embed, export', () => {
     expect(res.status, res.stdout + res.stderr).toBe(0);
     expect(res.stdout).toMatch(/^\$ astromorph train .*sample\.amproj --config scripts\/demo-settings\.toml$/m);
     expect(res.stdout).toMatch(/^run 1 finished 5 epochs \(20 steps\) on \w+/m);
-    expect(res.stdout).toMatch(/^embedded 64 items with run 1: 64 values each/m);
+    expect(res.stdout).toMatch(/^embedded 64 items with run 1: 256 values each/m);
     expect(res.stdout).toMatch(new RegExp(`embeddings table.*: +${join(dir, 'embeddings.csv').replaceAll('/', '\\/')}$`, 'm'));
     const p = Project.open(join(dir, 'sample.amproj'));
     try {
@@ -32,6 +32,6 @@ describe('npm run demo: train, embed, export', () => {
     const lines = readFileSync(join(dir, 'embeddings.csv'), 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(65);
     expect(lines[0]!.startsWith('file,')).toBe(true);
-    expect(lines[0]!.endsWith(',emb_62,emb_63')).toBe(true);
+    expect(lines[0]!.endsWith(',emb_254,emb_255')).toBe(true);
   });
 });
