@@ -48,8 +48,10 @@ export class EmbeddingStore {
   get(runId: number, itemId: number): Float32Array | null {
     const row = this.#get.get(runId, itemId);
     if (!row) return null;
-    const out = new Float32Array(this.#dim(row, new RowReader(this.#file, 'embeddings', `${runId}/${itemId}`)));
+    const r = new RowReader(this.#file, 'embeddings', `${runId}/${itemId}`);
+    const out = new Float32Array(this.#dim(row, r));
     new Uint8Array(out.buffer).set(row.vector as Uint8Array);
+    finite(out, r);
     return out;
   }
 
@@ -70,6 +72,7 @@ export class EmbeddingStore {
       }
       itemIds.push(r.integer('item_id', row.item_id, 1));
       new Uint8Array(vectors.buffer, i * dim * 4, dim * 4).set(row.vector as Uint8Array);
+      finite(vectors.subarray(i * dim, (i + 1) * dim), r);
     });
     return { itemIds, dim, vectors };
   }
@@ -103,4 +106,9 @@ export class EmbeddingStore {
     if (blob.byteLength !== dim * 4) r.fail('vector', `${blob.byteLength} bytes, expected ${dim * 4} for ${dim} float32 values`);
     return dim;
   }
+}
+
+/** A NaN or infinite value (a damaged or hand-made file) would poison every distance computed with it. */
+function finite(v: Float32Array, r: RowReader): void {
+  for (let j = 0; j < v.length; j++) if (!Number.isFinite(v[j]!)) r.fail('vector', `value ${j} is ${v[j]}, not a finite number`);
 }

@@ -274,6 +274,25 @@ describe('untrusted project contents', () => {
       q.close();
     }
   });
+
+  it('rejects stored embeddings holding NaN or infinite values, naming the row and the value', () => {
+    const file = path.join(dir, 'nan.amproj');
+    const p = Project.create(file);
+    const ids = ['data/a.fits', 'data/b.fits'].map((f) => p.items.save(record(p, f)));
+    const run = p.runs.create({ config: {}, backend: 'cpu', seed: 1 });
+    const bad = new Float32Array(4).fill(0.5);
+    bad[2] = NaN;
+    p.embeddings.putMany(run.id, [{ itemId: ids[0]!, vector: new Float32Array(4).fill(1) }, { itemId: ids[1]!, vector: bad }]);
+    p.close();
+    const q = Project.open(file);
+    try {
+      expect(q.embeddings.get(run.id, ids[0]!)).toEqual(new Float32Array(4).fill(1));
+      expect(expectProjectError(() => q.embeddings.get(run.id, ids[1]!), 'invalid-data', file).message).toMatch(new RegExp(`row ${run.id}/${ids[1]}, column vector: value 2 is NaN`));
+      expectProjectError(() => q.embeddings.all(run.id), 'invalid-data', file);
+    } finally {
+      q.close();
+    }
+  });
 });
 
 describe('training stores', () => {
