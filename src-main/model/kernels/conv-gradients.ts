@@ -112,7 +112,10 @@ export function conv2dBackpropFilterAsMatMul(x: tf.Tensor4D, dy: tf.Tensor4D, fi
  */
 export function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvGradAttrs): tf.Tensor4D {
   const [kh, kw, ci, co] = filterShape as [number, number, number, number];
-  if (ci % 4 === 0 && co % 8 === 0 && simdKernels(tf.backend()) != null) return conv2dBackpropFilterDirect(x, dy, filterShape, attrs);
+  if (co % 8 === 0 && simdKernels(tf.backend()) != null) {
+    if (ci % 4 === 0) return conv2dBackpropFilterDirect(x, dy, filterShape, attrs);
+    if (ci === 1) return conv2dBackpropFilterOneChannel(x, dy, filterShape, attrs);
+  }
   const small = kh * kw * ci <= 2 * co || dy.shape[1] * dy.shape[2] <= 4;
   return small && layoutsInMemory() ? conv2dBackpropFilterAsMatMul(x, dy, filterShape, attrs) : conv2dBackpropFilterAsConv(x, dy, filterShape, attrs);
 }
@@ -159,6 +162,64 @@ export function conv2dBackpropFilterDirect(x: tf.Tensor4D, dy: tf.Tensor4D, filt
     }
   } finally {
     rowsAt.free();
+  }
+  return tf.engine().makeTensorFromTensorInfo(out.info()) as tf.Tensor4D;
+}
+
+/**
+ * dW of a one-channel layer (the first convolution) by the same SIMD kernel: the 4 values it loads
+ * as input channels are instead 4 neighbouring pixels of a zero-padded copy of x, i.e. the filter
+ * taps b..b+3 of one filter row, so each call gives 4 taps at once (a 4th beyond the filter is
+ * computed and dropped). The matrix-product form spent most of its time packing dy.
+ */
+export function conv2dBackpropFilterOneChannel(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvGradAttrs): tf.Tensor4D {
+  const info = convInfoOf(x.shape, filterShape, attrs);
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inHeight: h, inWidth: w, outChannels: co, batchSize: n } = info;
+  const { top, left } = info.padInfo;
+  const be = tf.backend();
+  const simd = simdKernels(be)!;
+  const m = n * oh * ow;
+  const groups = Math.ceil(kw / 4);
+  const hp = (oh - 1) * sh + kh;
+  const wp = (ow - 1) * sw + 4 * groups; // every 4-wide load stays inside its padded row
+  const out = output(be, [kh, kw, 1, co]);
+  const padded = simd.scratch(n * hp * wp); // before the views: an allocation may move the heap
+  const rowsAt = simd.scratch(m);
+  const part = simd.scratch(4 * co);
+  try {
+    const xs = valuesOf(be, x);
+    const dys = valuesOf(be, dy);
+    const o = out.values();
+    const heap = simd.heap();
+    const rows = simd.heapI32();
+    heap.fill(0, padded.at, padded.at + n * hp * wp);
+    for (let img = 0; img < n; img++) {
+      for (let y = 0; y < h; y++) {
+        const py = y + top;
+        if (py >= hp) break;
+        const len = Math.min(w, wp - left);
+        const src = xs.byteOffset / 4 + (img * h + y) * w;
+        heap.copyWithin(padded.at + (img * hp + py) * wp + left, src, src + len);
+      }
+    }
+    for (let a = 0; a < kh; a++) {
+      for (let g = 0; g < groups; g++) {
+        let k = rowsAt.at;
+        for (let img = 0; img < n; img++) {
+          for (let i = 0; i < oh; i++) {
+            const rowStart = (padded.at + (img * hp + i * sh + a) * wp + 4 * g) * 4;
+            for (let j = 0; j < ow; j++, k++) rows[k] = rowStart + j * sw * 4;
+          }
+        }
+        heap.fill(0, part.at, part.at + 4 * co);
+        for (let t = 0; t < m; t += TILE_ROWS) simd.filterGradTap((rowsAt.at + t) * 4, Math.min(TILE_ROWS, m - t), dys.byteOffset + t * co * 4, part.at * 4, 4, co);
+        for (let r = 0; r < 4 && 4 * g + r < kw; r++) o.set(heap.subarray(part.at + r * co, part.at + (r + 1) * co), (a * kw + 4 * g + r) * co);
+      }
+    }
+  } finally {
+    part.free();
+    rowsAt.free();
+    padded.free();
   }
   return tf.engine().makeTensorFromTensorInfo(out.info()) as tf.Tensor4D;
 }

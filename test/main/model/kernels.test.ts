@@ -42,6 +42,10 @@ for (const k of [1, 3, 7]) {
 }
 cases.push({ n: 4, h: 8, w: 8, ci: 32, co: 64, k: 3, s: 2, pad: 'same' });
 cases.push({ n: 2, h: 32, w: 32, ci: 1, co: 16, k: 7, s: 2, pad: 'same' });
+// One input channel (the first layer): 4 neighbouring pixels stand in for 4 channels.
+cases.push({ n: 2, h: 9, w: 11, ci: 1, co: 8, k: 3, s: 1, pad: 'same' });
+cases.push({ n: 3, h: 9, w: 11, ci: 1, co: 16, k: 3, s: 2, pad: 'valid' });
+cases.push({ n: 2, h: 12, w: 10, ci: 1, co: 8, k: 5, s: 1, pad: 'valid' });
 // Channels that suit the SIMD layouts but not the SIMD filter gradient (out channels not a multiple of 8).
 cases.push({ n: 4, h: 6, w: 5, ci: 4, co: 6, k: 3, s: 1, pad: 'same' });
 // A 2x2 output: the filter gradient as a matrix product although im2col is wide.
