@@ -3,7 +3,7 @@
 // is a scalar C++ loop about 10x slower than the forward convolution of the same size.
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
-import { batchInside, interleavedPhases, layoutsInMemory, paddedChannelsFirst } from './layouts.ts';
+import { batchInside, interleavedPhases, layoutsInMemory, paddedChannelsFirst, writePadded } from './layouts.ts';
 import { output, valuesOf } from './wasm-heap.ts';
 import { simdKernels } from './simd.ts';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -192,16 +192,7 @@ export function conv2dBackpropFilterOneChannel(x: tf.Tensor4D, dy: tf.Tensor4D, 
     const o = out.values();
     const heap = simd.heap();
     const rows = simd.heapI32();
-    heap.fill(0, padded.at, padded.at + n * hp * wp);
-    for (let img = 0; img < n; img++) {
-      for (let y = 0; y < h; y++) {
-        const py = y + top;
-        if (py >= hp) break;
-        const len = Math.min(w, wp - left);
-        const src = xs.byteOffset / 4 + (img * h + y) * w;
-        heap.copyWithin(padded.at + (img * hp + py) * wp + left, src, src + len);
-      }
-    }
+    writePadded(heap, padded.at, xs, n, h, w, top, left, hp, wp);
     for (let a = 0; a < kh; a++) {
       for (let g = 0; g < groups; g++) {
         let k = rowsAt.at;

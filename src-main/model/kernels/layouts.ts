@@ -125,3 +125,18 @@ export function transposed2d(t: tf.Tensor2D): tf.Tensor2D {
   simd.transposeBlock(src.byteOffset, cols * 4, o.byteOffset, rows * 4, rows, cols);
   return tf.engine().makeTensorFromTensorInfo(out.info()) as tf.Tensor2D;
 }
+
+/**
+ * Writes one-channel x [n, h, w, 1] into heap[at ..] as [n, hp, wp] with x's pixel (y, x) at
+ * (y + top, x + left), zeros around it, cropped to hp x wp (the window a convolution reads).
+ */
+export function writePadded(heap: Float32Array, at: number, xs: Float32Array, n: number, h: number, w: number, top: number, left: number, hp: number, wp: number): void {
+  heap.fill(0, at, at + n * hp * wp);
+  const len = Math.min(w, wp - left);
+  for (let img = 0; img < n; img++) {
+    for (let y = 0; y < h && y + top < hp; y++) {
+      const src = xs.byteOffset / 4 + (img * h + y) * w;
+      heap.copyWithin(at + (img * hp + y + top) * wp + left, src, src + len);
+    }
+  }
+}

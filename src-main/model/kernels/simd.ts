@@ -16,6 +16,7 @@ export interface SimdKernels {
   lerp(a: number, b: number, out: number, n: number, tau: number, rest: number): void;
   maxPoolGradPixel(dy: number, y: number, x: number, dx: number, c: number, rows: number, cols: number, rowStride: number, open: number): void;
   filterGradTap(rows: number, m: number, dy: number, dw: number, ci: number, co: number): void;
+  convOneChannel(rows: number, m: number, w: number, out: number, kh: number, kw: number, rowStride: number, co: number): void;
   /** Float32 scratch of n values on the heap: its float index, and free(). Take heap views after this. */
   scratch(n: number): { at: number; free: () => void };
   heap(): Float32Array;
@@ -50,6 +51,7 @@ export function simdKernels(be: KernelBackend): SimdKernels | undefined {
       lerp: e.lerp,
       maxPoolGradPixel: e.maxPoolGradPixel,
       filterGradTap: e.filterGradTap,
+      convOneChannel: e.convOneChannel,
       scratch: (n) => {
         const ptr = m._malloc(n * 4 + 12) >>> 0; // malloc aligns to 8; 16 suits the vector loads
         return { at: Math.ceil(ptr / 16) * 4, free: () => m._free(ptr) };

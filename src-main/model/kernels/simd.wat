@@ -287,4 +287,44 @@
         (br_if $coblk (i32.lt_u (local.get $ob) (local.get $coB))))
       (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
       (br_if $ciblk (i32.lt_u (local.get $cb) (local.get $ciB)))))
+
+  ;; Forward convolution of a one-channel image (the first layer): out[k][o] = sum over the kh x kw
+  ;; window of x * w[tap][o], for each output pixel k whose window starts at byte offset rows[k] of
+  ;; a zero-padded copy of x (rows rowStride bytes apart); w [kh * kw, co], co % 16 == 0, 16 output
+  ;; channels per register block.
+  (func (export "convOneChannel") (param $rows i32) (param $m i32) (param $w i32) (param $out i32) (param $kh i32) (param $kw i32) (param $rowStride i32) (param $co i32)
+    (local $ob i32) (local $k i32) (local $p i32) (local $a i32) (local $b i32) (local $wp i32) (local $coB i32) (local $xp i32) (local $dst i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s v128)
+    (local.set $coB (i32.shl (local.get $co) (i32.const 2)))
+    (loop $oblk
+      (local.set $k (i32.const 0))
+      (loop $pixel
+        (local.set $p (i32.load (i32.add (local.get $rows) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $wp (i32.add (local.get $w) (local.get $ob)))
+        (local.set $a (i32.const 0))
+        (loop $trow
+          (local.set $xp (i32.add (local.get $p) (i32.mul (local.get $a) (local.get $rowStride))))
+          (local.set $b (i32.const 0))
+          (loop $tcol
+            (local.set $s (f32x4.splat (f32.load (i32.add (local.get $xp) (i32.shl (local.get $b) (i32.const 2))))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s) (v128.load (local.get $wp)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $wp)))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $s) (v128.load offset=32 (local.get $wp)))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $s) (v128.load offset=48 (local.get $wp)))))
+            (local.set $wp (i32.add (local.get $wp) (local.get $coB)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br_if $tcol (i32.lt_u (local.get $b) (local.get $kw))))
+          (local.set $a (i32.add (local.get $a) (i32.const 1)))
+          (br_if $trow (i32.lt_u (local.get $a) (local.get $kh))))
+        (local.set $dst (i32.add (i32.add (local.get $out) (i32.mul (local.get $k) (local.get $coB))) (local.get $ob)))
+        (v128.store (local.get $dst) (local.get $a0))
+        (v128.store offset=16 (local.get $dst) (local.get $a1))
+        (v128.store offset=32 (local.get $dst) (local.get $a2))
+        (v128.store offset=48 (local.get $dst) (local.get $a3))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $pixel (i32.lt_u (local.get $k) (local.get $m))))
+      (local.set $ob (i32.add (local.get $ob) (i32.const 64)))
+      (br_if $oblk (i32.lt_u (local.get $ob) (local.get $coB)))))
 )

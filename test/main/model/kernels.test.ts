@@ -148,6 +148,28 @@ describe('group normalisation gradient', () => {
   });
 });
 
+describe('forward convolution of one-channel images (SIMD)', () => {
+  it('equals the cpu backend for the first layers of both encoders and odd geometries', async () => {
+    await selectBackend('wasm');
+    const rng = new Rng(16);
+    const cases: Array<{ n: number; h: number; w: number; co: number; k: number; s: number; pad: 'same' | 'valid' }> = [
+      { n: 2, h: 12, w: 12, co: 32, k: 3, s: 1, pad: 'same' },
+      { n: 3, h: 16, w: 16, co: 64, k: 7, s: 2, pad: 'same' },
+      { n: 2, h: 11, w: 9, co: 16, k: 3, s: 2, pad: 'valid' },
+      { n: 1, h: 7, w: 10, co: 24, k: 5, s: 1, pad: 'same' }, // 24 out channels: tfjs's own kernel
+    ];
+    for (const c of cases) {
+      const x = randomArray(c.n * c.h * c.w, rng);
+      const f = randomArray(c.k * c.k * c.co, rng);
+      const run = () => tf.conv2d(tf.tensor4d(x, [c.n, c.h, c.w, 1]), tf.tensor4d(f, [c.k, c.k, 1, c.co]), c.s, c.pad).dataSync() as Float32Array;
+      const ref = await on('cpu', run);
+      const got = await on('wasm', run);
+      expect(got.length).toBe(ref.length);
+      expect(relError(got, ref), JSON.stringify(c)).toBeLessThan(1e-5);
+    }
+  });
+});
+
 describe('max pool gradient (JS over tensor memory)', () => {
   it('equals the cpu backend, ties going to the first maximum, for the stem pool and odd shapes', async () => {
     await selectBackend('wasm');
