@@ -9,7 +9,7 @@ import { registerGroupNormKernels } from './kernels/group-norm.ts';
 import { registerWasmMaxPoolGrad } from './kernels/max-pool-grad.ts';
 import { registerWeightUpdateKernels } from './kernels/weight-updates.ts';
 import { registerWasmIdentity } from './kernels/identity.ts';
-import { registerWasmConv2DOneChannel } from './kernels/conv-one-channel.ts';
+import { registerWasmConv2D } from './kernels/conv-forward.ts';
 import { ModelError } from './errors.ts';
 import { registerGradients } from './gradients.ts';
 
@@ -76,7 +76,7 @@ export async function selectBackend(forced?: string, warn: (message: string) => 
     registerWasmMaxPoolGrad();
     registerWeightUpdateKernels();
     registerWasmIdentity();
-    registerWasmConv2DOneChannel();
+    registerWasmConv2D();
   }
   registerGroupNormKernels(name);
   if (name === 'cpu') warn('astromorph: using the pure-JavaScript cpu backend; training will be slow (install @tensorflow/tfjs-node for speed)');

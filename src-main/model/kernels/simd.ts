@@ -17,6 +17,7 @@ export interface SimdKernels {
   maxPoolGradPixel(dy: number, y: number, x: number, dx: number, c: number, rows: number, cols: number, rowStride: number, open: number): void;
   filterGradTap(rows: number, m: number, dy: number, dw: number, ci: number, co: number): void;
   convOneChannel(rows: number, m: number, w: number, out: number, kh: number, kw: number, rowStride: number, co: number): void;
+  convGather4(xs: number, ws: number, taps: number, outs: number, ci: number, co: number): void;
   /** Float32 scratch of n values on the heap: its float index, and free(). Take heap views after this. */
   scratch(n: number): { at: number; free: () => void };
   heap(): Float32Array;
@@ -52,6 +53,7 @@ export function simdKernels(be: KernelBackend): SimdKernels | undefined {
       maxPoolGradPixel: e.maxPoolGradPixel,
       filterGradTap: e.filterGradTap,
       convOneChannel: e.convOneChannel,
+      convGather4: e.convGather4,
       scratch: (n) => {
         const ptr = m._malloc(n * 4 + 12) >>> 0; // malloc aligns to 8; 16 suits the vector loads
         return { at: Math.ceil(ptr / 16) * 4, free: () => m._free(ptr) };

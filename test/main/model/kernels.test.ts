@@ -170,6 +170,30 @@ describe('forward convolution of one-channel images (SIMD)', () => {
   });
 });
 
+describe('forward convolution of small outputs (SIMD, padding taps skipped)', () => {
+  it('equals the cpu backend on 4x4-or-smaller outputs, strided and not, and where it does not apply', async () => {
+    await selectBackend('wasm');
+    const rng = new Rng(17);
+    const cases: Array<{ n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' }> = [
+      { n: 4, h: 2, w: 2, ci: 16, co: 8, k: 3, s: 1, pad: 'same' },
+      { n: 8, h: 4, w: 4, ci: 8, co: 16, k: 3, s: 1, pad: 'same' },
+      { n: 4, h: 7, w: 5, ci: 4, co: 8, k: 3, s: 2, pad: 'same' },
+      { n: 4, h: 6, w: 6, ci: 4, co: 8, k: 3, s: 2, pad: 'valid' },
+      { n: 4, h: 4, w: 4, ci: 8, co: 8, k: 1, s: 2, pad: 'same' },
+      { n: 3, h: 4, w: 4, ci: 8, co: 8, k: 3, s: 1, pad: 'same' }, // batch not a multiple of 4: XNNPACK
+    ];
+    for (const c of cases) {
+      const x = randomArray(c.n * c.h * c.w * c.ci, rng);
+      const f = randomArray(c.k * c.k * c.ci * c.co, rng);
+      const run = () => tf.conv2d(tf.tensor4d(x, [c.n, c.h, c.w, c.ci]), tf.tensor4d(f, [c.k, c.k, c.ci, c.co]), c.s, c.pad).dataSync() as Float32Array;
+      const ref = await on('cpu', run);
+      const got = await on('wasm', run);
+      expect(got.length).toBe(ref.length);
+      expect(relError(got, ref), JSON.stringify(c)).toBeLessThan(1e-5);
+    }
+  });
+});
+
 describe('max pool gradient (JS over tensor memory)', () => {
   it('equals the cpu backend, ties going to the first maximum, for the stem pool and odd shapes', async () => {
     await selectBackend('wasm');
