@@ -329,8 +329,8 @@
       (br_if $oblk (i32.lt_u (local.get $ob) (local.get $coB)))))
 
   ;; Forward convolution of 4 output pixels at once (4 images at one output position, so they see
-  ;; the same filter taps) over only the taps inside the image: deep layers with 2x2 or 4x4 outputs
-  ;; spend most of a padded convolution on zeros. xs: T x 4 byte pointers to x pixels (tap-major),
+  ;; the same filter taps) over only the taps inside the image (on a 2x2 map most of a padded 3x3
+  ;; window is zeros). xs: T x 4 byte pointers to x pixels (tap-major),
   ;; ws: T byte offsets of the taps' [ci, co] filter blocks, outs: 4 output pixel pointers;
   ;; ci % 4 == 0, co % 8 == 0; 4 pixels x 8 output channels per register block.
   (func (export "convGather4") (param $xs i32) (param $ws i32) (param $T i32) (param $outs i32) (param $ci i32) (param $co i32)

@@ -170,8 +170,8 @@ describe('forward convolution of one-channel images (SIMD)', () => {
   });
 });
 
-describe('forward convolution of small outputs (SIMD, padding taps skipped)', () => {
-  it('equals the cpu backend on 4x4-or-smaller outputs, strided and not, and where it does not apply', async () => {
+describe('forward convolution in 4-image blocks (SIMD, padding taps skipped)', () => {
+  it('equals the cpu backend on small and larger maps, strided and not, and where it does not apply', async () => {
     await selectBackend('wasm');
     const rng = new Rng(17);
     const cases: Array<{ n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' }> = [
@@ -180,6 +180,8 @@ describe('forward convolution of small outputs (SIMD, padding taps skipped)', ()
       { n: 4, h: 7, w: 5, ci: 4, co: 8, k: 3, s: 2, pad: 'same' },
       { n: 4, h: 6, w: 6, ci: 4, co: 8, k: 3, s: 2, pad: 'valid' },
       { n: 4, h: 4, w: 4, ci: 8, co: 8, k: 1, s: 2, pad: 'same' },
+      { n: 4, h: 9, w: 10, ci: 12, co: 24, k: 3, s: 1, pad: 'same' },
+      { n: 8, h: 11, w: 7, ci: 4, co: 8, k: 5, s: 2, pad: 'same' },
       { n: 3, h: 4, w: 4, ci: 8, co: 8, k: 3, s: 1, pad: 'same' }, // batch not a multiple of 4: XNNPACK
     ];
     for (const c of cases) {
