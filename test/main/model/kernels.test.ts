@@ -220,6 +220,21 @@ describe('max pool gradient (JS over tensor memory)', () => {
   });
 });
 
+describe('SIMD module', () => {
+  it('both builds (plain, and with relaxed-SIMD fused multiply-adds) are valid WebAssembly with the same exports', async () => {
+    const { SIMD_MODULE, SIMD_MODULE_FMA } = await import('../../../src-main/model/kernels/simd-bytes.ts');
+    const exportsOf = (b64: string) => {
+      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      expect(WebAssembly.validate(bytes)).toBe(true);
+      return WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name).sort();
+    };
+    const plain = exportsOf(SIMD_MODULE);
+    expect(exportsOf(SIMD_MODULE_FMA)).toEqual(plain);
+    expect(plain).toContain('filterGradTap');
+    expect(plain).toContain('convGather4');
+  });
+});
+
 describe('identity on wasm (shared memory)', () => {
   it('a clone keeps its values after the original is disposed, and frees the memory when both are gone', async () => {
     await selectBackend('wasm');
