@@ -39,11 +39,11 @@ const MOVES = new Set(['Transpose', 'Reshape', 'Slice', 'StridedSlice', 'Concat'
 
 /** The group of a kernel call from its kernel name, the enclosing top-level kernel and the calling source file. */
 function groupOf(name: string, top: string, stack: string): string {
-  if (top === 'Conv2DBackpropInput') return 'conv backprop-input (ours)';
-  if (top === 'Conv2DBackpropFilter') return 'conv backprop-filter (ours)';
+  if (top === 'Conv2DBackpropInput') return 'conv backprop-input';
+  if (top === 'Conv2DBackpropFilter') return 'conv backprop-filter';
   if (stack.includes('adamw.ts')) return 'optimizer (AdamW)';
   if (stack.includes('updateTarget')) return 'EMA target update';
-  if (name === 'Conv2D' || name === 'FusedConv2D') return 'forward conv (XNNPACK)';
+  if (name === 'Conv2D' || name === 'FusedConv2D') return 'forward conv (ours/XNNPACK)';
   if (stack.includes('group-norm.ts') || stack.includes('batch-norm.ts')) return 'normalisation (fwd+grad)';
   if (name === 'BatchMatMul' || name === '_FusedMatMul') return 'matmul (dense layers)';
   if (MOVES.has(name)) return 'transposes/reshapes/copies';
