@@ -233,6 +233,52 @@ describe('SIMD module', () => {
     expect(plain).toContain('filterGradTap');
     expect(plain).toContain('convGather4');
   });
+
+  it('the plain build (the fallback without relaxed SIMD) computes what the fused one does', async () => {
+    const { SIMD_MODULE, SIMD_MODULE_FMA } = await import('../../../src-main/model/kernels/simd-bytes.ts');
+    await selectBackend('wasm');
+    const wasm = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory }; _malloc(n: number): number; _free(p: number): void } }).wasm;
+    type Kernels = {
+      filterGradTap(rows: number, m: number, dy: number, dw: number, ci: number, co: number): void;
+      convGather4(xs: number, ws: number, taps: number, outs: number, ci: number, co: number): void;
+    };
+    const instance = (b64: string) => new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))), { env: { memory: wasm.asm.memory } }).exports as unknown as Kernels;
+    const [plain, fused] = [instance(SIMD_MODULE), instance(SIMD_MODULE_FMA)];
+    const rng = new Rng(18);
+    const m = 6;
+    const ci = 8;
+    const co = 16;
+    const floats = m * ci + m * co + 2 * ci * co + 2 * 4 * co;
+    const block = wasm._malloc(floats * 4 + 1024);
+    const base = Math.ceil(block / 16) * 16;
+    const [x, dy, dw1, dw2, out1, out2] = [0, m * ci, m * ci + m * co, m * ci + m * co + ci * co, m * ci + m * co + 2 * ci * co, m * ci + m * co + 2 * ci * co + 4 * co].map((o) => base + o * 4);
+    const ptrs = base + floats * 4;
+    const heap = () => new Float32Array(wasm.asm.memory.buffer);
+    const i32 = () => new Int32Array(wasm.asm.memory.buffer);
+    heap().set(randomArray(m * ci + m * co, rng), base / 4);
+    heap().fill(0, dw1 / 4, dw1 / 4 + 2 * ci * co);
+    // filter gradient over m rows (row 2 is padding), then a 4-pixel convolution with 2 taps
+    for (let k = 0; k < m; k++) i32()[ptrs / 4 + k] = k === 2 ? -1 : x + k * ci * 4;
+    plain.filterGradTap(ptrs, m, dy, dw1, ci, co);
+    fused.filterGradTap(ptrs, m, dy, dw2, ci, co);
+    const a = heap().slice(dw1 / 4, dw1 / 4 + ci * co);
+    const b = heap().slice(dw2 / 4, dw2 / 4 + ci * co);
+    expect(relError(a, b)).toBeLessThan(1e-6);
+    expect(a.some((v) => v !== 0)).toBe(true);
+    const xsAt = ptrs + 64;
+    for (let t = 0; t < 2; t++) for (let r = 0; r < 4; r++) i32()[xsAt / 4 + 4 * t + r] = x + (t + r) * ci * 4;
+    const wsAt = xsAt + 32;
+    i32()[wsAt / 4] = dw1;
+    i32()[wsAt / 4 + 1] = dw1; // any [ci, co] block serves as the two taps' filters
+    const outs = (o: number) => { for (let r = 0; r < 4; r++) i32()[wsAt / 4 + 2 + r] = o + r * co * 4; return wsAt + 8; };
+    plain.convGather4(xsAt, wsAt, 2, outs(out1), ci, co);
+    fused.convGather4(xsAt, wsAt, 2, outs(out2), ci, co);
+    const c1 = heap().slice(out1 / 4, out1 / 4 + 4 * co);
+    const c2 = heap().slice(out2 / 4, out2 / 4 + 4 * co);
+    wasm._free(block);
+    expect(relError(c1, c2)).toBeLessThan(1e-6);
+    expect(c1.some((v) => v !== 0)).toBe(true);
+  });
 });
 
 describe('identity on wasm (shared memory)', () => {
