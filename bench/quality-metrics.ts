@@ -71,22 +71,26 @@ function neighbours(sim: Float32Array, n: number, i: number, k: number, exclude?
   return best;
 }
 
-/** Leave-one-out kNN accuracy; votes weighted by similarity break ties. Also per-class recall. */
-export function knnAccuracy(sim: Float32Array, labels: string[], k = 5): { accuracy: number; perClass: Record<string, number> } {
+/** Leave-one-out kNN accuracy; votes weighted by similarity break ties. Also per-class recall and confusions (true -> predicted -> count). */
+export function knnAccuracy(sim: Float32Array, labels: string[], k = 5):
+  { accuracy: number; perClass: Record<string, number>; confusion: Record<string, Record<string, number>> } {
   const n = labels.length;
   let correct = 0;
   const hits: Record<string, [number, number]> = {};
+  const confusion: Record<string, Record<string, number>> = {};
   for (let i = 0; i < n; i++) {
     const votes = new Map<string, number>();
     for (const j of neighbours(sim, n, i, k)) votes.set(labels[j]!, (votes.get(labels[j]!) ?? 0) + 1 + 1e-3 * sim[i * n + j]!);
     let best = '', bestVotes = -Infinity;
     for (const [label, v] of votes) if (v > bestVotes) { best = label; bestVotes = v; }
     const h = (hits[labels[i]!] ??= [0, 0]);
+    const row = (confusion[labels[i]!] ??= {});
+    row[best] = (row[best] ?? 0) + 1;
     h[1]++;
     if (best === labels[i]) { correct++; h[0]++; }
   }
   const perClass = Object.fromEntries(Object.entries(hits).map(([c, [a, b]]) => [c, a / b]));
-  return { accuracy: n > 0 ? correct / n : 0, perClass };
+  return { accuracy: n > 0 ? correct / n : 0, perClass, confusion };
 }
 
 /** Leave-one-out kNN regression (mean of the k nearest targets): R^2 = 1 - SS_res / SS_tot. */

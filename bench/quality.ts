@@ -70,13 +70,15 @@ const nuisances = {
 };
 function report(name: string, features: ArrayLike<number>[]): number {
   const sim = cosineSimilarities(features);
-  const { accuracy, perClass } = knnAccuracy(sim, labels, 5);
+  const { accuracy, perClass, confusion } = knnAccuracy(sim, labels, 5);
   // Cosine on mean-centred features too: ReLU-pooled embeddings are all non-negative, so plain cosine
   // similarities crowd near 1; centring removes the shared offset.
   const simC = cosineSimilarities(centred(features));
   console.log(`${name}: spread of the embeddings (1 = well spread, 0 = collapsed) ${spread(features).toFixed(2)}`);
   console.log(`${name}: kNN accuracy (k=5, cosine, leave-one-out) ${pct(accuracy)}; on centred features ${pct(knnAccuracy(simC, labels, 5).accuracy)}`);
   console.log(`   per class: ${Object.entries(perClass).map(([c, a]) => `${c} ${pct(a)}`).join(', ')}`);
+  const mistakes = Object.entries(confusion).flatMap(([t, row]) => Object.entries(row).filter(([p]) => p !== t).map(([p, n]) => [`${t} as ${p}`, n] as const));
+  console.log(`   most confused: ${mistakes.sort((a, b) => b[1] - a[1]).slice(0, 5).map(([m, n]) => `${m} ${n}`).join(', ')}`);
   console.log(`${name}: nuisance predictability, kNN regression R^2: ${Object.entries(nuisances).map(([k, t]) => `${k} ${knnR2(sim, t, 5).toFixed(2)}`).join(', ')}`);
   return accuracy;
 }
