@@ -73,44 +73,34 @@ export function conv2dGather(be: KernelBackend, x: TensorInfo, filter: TensorInf
   const simd = simdKernels(be)!;
   const taps = kh * kw;
   const out = output(be, [n, oh, ow, co]);
-  const ptrs = simd.scratch(5 * taps + 4); // before the views: an allocation may move the heap
+  const ptrs = simd.scratch(2 * taps); // before the views: an allocation may move the heap
   try {
     const xv = valuesOf(be, x);
     const fv = valuesOf(be, filter);
     const o = out.values();
     const i32 = simd.heapI32();
     const xsAt = ptrs.at;
-    const wsAt = ptrs.at + 4 * taps;
-    const outsAt = wsAt + taps;
-    const ys: number[] = [];
-    const xs: number[] = [];
+    const wsAt = ptrs.at + taps;
     for (let i = 0; i < oh; i++) {
       for (let j = 0; j < ow; j++) {
-        ys.length = 0;
-        xs.length = 0;
+        let t = 0;
         for (let ta = 0; ta < kh; ta++) {
           const y = i * sh + ta - top;
           if (y < 0 || y >= h) continue;
           for (let tb = 0; tb < kw; tb++) {
             const xx = j * sw + tb - left;
             if (xx < 0 || xx >= w) continue;
-            i32[wsAt + ys.length] = fv.byteOffset + (ta * kw + tb) * ci * co * 4;
-            ys.push(y);
-            xs.push(xx);
+            i32[xsAt + t] = xv.byteOffset + (y * w + xx) * ci * 4;
+            i32[wsAt + t] = fv.byteOffset + (ta * kw + tb) * ci * co * 4;
+            t++;
           }
         }
-        for (let g = 0; g < n; g += 4) {
-          for (let r = 0; r < 4; r++) {
-            const img = g + r;
-            for (let t = 0; t < ys.length; t++) i32[xsAt + 4 * t + r] = xv.byteOffset + ((img * h + ys[t]!) * w + xs[t]!) * ci * 4;
-            i32[outsAt + r] = o.byteOffset + ((img * oh + i) * ow + j) * co * 4;
-          }
-          if (ys.length === 0) {
-            for (let r = 0; r < 4; r++) o.fill(0, (i32[outsAt + r]! - o.byteOffset) / 4, (i32[outsAt + r]! - o.byteOffset) / 4 + co);
-            continue;
-          }
-          simd.convGather4(xsAt * 4, wsAt * 4, ys.length, outsAt * 4, ci, co);
+        const at = (i * ow + j) * co;
+        if (t === 0) {
+          for (let img = 0; img < n; img++) o.fill(0, img * oh * ow * co + at, img * oh * ow * co + at + co);
+          continue;
         }
+        simd.convGather4(xsAt * 4, wsAt * 4, t, o.byteOffset + at * 4, ci, co, n / 4, h * w * ci * 4, oh * ow * co * 4);
       }
     }
   } finally {

@@ -17,7 +17,7 @@ export interface SimdKernels {
   maxPoolGradPixel(dy: number, y: number, x: number, dx: number, c: number, rows: number, cols: number, rowStride: number, open: number): void;
   filterGradTap(rows: number, m: number, dy: number, dw: number, ci: number, co: number): void;
   convOneChannel(rows: number, m: number, w: number, out: number, kh: number, kw: number, rowStride: number, co: number): void;
-  convGather4(xs: number, ws: number, taps: number, outs: number, ci: number, co: number): void;
+  convGather4(xs: number, ws: number, taps: number, out: number, ci: number, co: number, groups: number, xImage: number, outImage: number): void;
   /** Float32 scratch of n values on the heap: its float index, and free(). Take heap views after this. */
   scratch(n: number): { at: number; free: () => void };
   heap(): Float32Array;

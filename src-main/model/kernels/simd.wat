@@ -330,16 +330,21 @@
 
   ;; Forward convolution of 4 output pixels at once (4 images at one output position, so they see
   ;; the same filter taps) over only the taps inside the image (on a 2x2 map most of a padded 3x3
-  ;; window is zeros). xs: T x 4 byte pointers to x pixels (tap-major),
-  ;; ws: T byte offsets of the taps' [ci, co] filter blocks, outs: 4 output pixel pointers;
-  ;; ci % 4 == 0, co % 8 == 0; 4 pixels x 8 output channels per register block.
-  (func (export "convGather4") (param $xs i32) (param $ws i32) (param $T i32) (param $outs i32) (param $ci i32) (param $co i32)
+  ;; window is zeros). For images 4g .. 4g+3 of each group g < groups: xs holds T byte pointers to
+  ;; image 0's x pixel under each tap (xImage bytes from one image to the next), ws the taps' [ci, co]
+  ;; filter blocks, out image 0's output pixel (outImage bytes apart); ci % 4 == 0, co % 8 == 0;
+  ;; 4 pixels x 8 output channels per register block.
+  (func (export "convGather4") (param $xs i32) (param $ws i32) (param $T i32) (param $out i32) (param $ci i32) (param $co i32)
+        (param $groups i32) (param $xImage i32) (param $outImage i32)
     (local $ob i32) (local $t i32) (local $c i32) (local $coB i32) (local $ciB i32) (local $wq i32) (local $xt i32)
-    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $g i32) (local $xoff i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $w0 v128) (local $w1 v128) (local $s v128)
     (local.set $coB (i32.shl (local.get $co) (i32.const 2)))
     (local.set $ciB (i32.shl (local.get $ci) (i32.const 2)))
+    (loop $group
+    (local.set $xoff (i32.mul (i32.shl (local.get $g) (i32.const 2)) (local.get $xImage)))
+    (local.set $ob (i32.const 0))
     (loop $oblk
       (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $a1 (v128.const i32x4 0 0 0 0))
       (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $a3 (v128.const i32x4 0 0 0 0))
@@ -347,11 +352,10 @@
       (local.set $a6 (v128.const i32x4 0 0 0 0)) (local.set $a7 (v128.const i32x4 0 0 0 0))
       (local.set $t (i32.const 0))
       (loop $tap
-        (local.set $xt (i32.add (local.get $xs) (i32.shl (local.get $t) (i32.const 4))))
-        (local.set $p0 (i32.load (local.get $xt)))
-        (local.set $p1 (i32.load offset=4 (local.get $xt)))
-        (local.set $p2 (i32.load offset=8 (local.get $xt)))
-        (local.set $p3 (i32.load offset=12 (local.get $xt)))
+        (local.set $p0 (i32.add (i32.load (i32.add (local.get $xs) (i32.shl (local.get $t) (i32.const 2)))) (local.get $xoff)))
+        (local.set $p1 (i32.add (local.get $p0) (local.get $xImage)))
+        (local.set $p2 (i32.add (local.get $p1) (local.get $xImage)))
+        (local.set $p3 (i32.add (local.get $p2) (local.get $xImage)))
         (local.set $wq (i32.add (i32.load (i32.add (local.get $ws) (i32.shl (local.get $t) (i32.const 2)))) (local.get $ob)))
         (local.set $c (i32.const 0))
         (loop $cgroup
@@ -419,14 +423,16 @@
           (br_if $cgroup (i32.lt_u (local.get $c) (local.get $ciB))))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br_if $tap (i32.lt_u (local.get $t) (local.get $T))))
-      (local.set $p0 (i32.add (i32.load (local.get $outs)) (local.get $ob)))
+      (local.set $p0 (i32.add (i32.add (local.get $out) (i32.mul (i32.shl (local.get $g) (i32.const 2)) (local.get $outImage))) (local.get $ob)))
       (v128.store (local.get $p0) (local.get $a0)) (v128.store offset=16 (local.get $p0) (local.get $a1))
-      (local.set $p0 (i32.add (i32.load offset=4 (local.get $outs)) (local.get $ob)))
+      (local.set $p0 (i32.add (local.get $p0) (local.get $outImage)))
       (v128.store (local.get $p0) (local.get $a2)) (v128.store offset=16 (local.get $p0) (local.get $a3))
-      (local.set $p0 (i32.add (i32.load offset=8 (local.get $outs)) (local.get $ob)))
+      (local.set $p0 (i32.add (local.get $p0) (local.get $outImage)))
       (v128.store (local.get $p0) (local.get $a4)) (v128.store offset=16 (local.get $p0) (local.get $a5))
-      (local.set $p0 (i32.add (i32.load offset=12 (local.get $outs)) (local.get $ob)))
+      (local.set $p0 (i32.add (local.get $p0) (local.get $outImage)))
       (v128.store (local.get $p0) (local.get $a6)) (v128.store offset=16 (local.get $p0) (local.get $a7))
       (local.set $ob (i32.add (local.get $ob) (i32.const 32)))
-      (br_if $oblk (i32.lt_u (local.get $ob) (local.get $coB)))))
+      (br_if $oblk (i32.lt_u (local.get $ob) (local.get $coB))))
+    (local.set $g (i32.add (local.get $g) (i32.const 1)))
+    (br_if $group (i32.lt_u (local.get $g) (local.get $groups)))))
 )

@@ -240,7 +240,7 @@ describe('SIMD module', () => {
     const wasm = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory }; _malloc(n: number): number; _free(p: number): void } }).wasm;
     type Kernels = {
       filterGradTap(rows: number, m: number, dy: number, dw: number, ci: number, co: number): void;
-      convGather4(xs: number, ws: number, taps: number, outs: number, ci: number, co: number): void;
+      convGather4(xs: number, ws: number, taps: number, out: number, ci: number, co: number, groups: number, xImage: number, outImage: number): void;
     };
     const instance = (b64: string) => new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))), { env: { memory: wasm.asm.memory } }).exports as unknown as Kernels;
     const [plain, fused] = [instance(SIMD_MODULE), instance(SIMD_MODULE_FMA)];
@@ -266,13 +266,13 @@ describe('SIMD module', () => {
     expect(relError(a, b)).toBeLessThan(1e-6);
     expect(a.some((v) => v !== 0)).toBe(true);
     const xsAt = ptrs + 64;
-    for (let t = 0; t < 2; t++) for (let r = 0; r < 4; r++) i32()[xsAt / 4 + 4 * t + r] = x + (t + r) * ci * 4;
+    for (let t = 0; t < 2; t++) i32()[xsAt / 4 + t] = x + t * ci * 4;
     const wsAt = xsAt + 32;
     i32()[wsAt / 4] = dw1;
     i32()[wsAt / 4 + 1] = dw1; // any [ci, co] block serves as the two taps' filters
-    const outs = (o: number) => { for (let r = 0; r < 4; r++) i32()[wsAt / 4 + 2 + r] = o + r * co * 4; return wsAt + 8; };
-    plain.convGather4(xsAt, wsAt, 2, outs(out1), ci, co);
-    fused.convGather4(xsAt, wsAt, 2, outs(out2), ci, co);
+    // one group of 4 "images" one pixel apart, outputs co floats apart
+    plain.convGather4(xsAt, wsAt, 2, out1, ci, co, 1, ci * 4, co * 4);
+    fused.convGather4(xsAt, wsAt, 2, out2, ci, co, 1, ci * 4, co * 4);
     const c1 = heap().slice(out1 / 4, out1 / 4 + 4 * co);
     const c2 = heap().slice(out2 / 4, out2 / 4 + 4 * co);
     wasm._free(block);
