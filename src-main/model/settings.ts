@@ -31,8 +31,8 @@
 //                                      'field': the whole field, aspect kept (extended emission filling
 //                                      the field, or no source above 3 sigma, keeps the field either way)
 // cube                    'bin'        how a cube becomes C channels: 'bin' | 'moments'
-// augmentations           (default)    list of { name = '...', ...params } tables; default: rotation, noise,
-//                                      spectral-shift (what earned its place in bench/quality.ts's ablation)
+// augmentations           (default)    list of { name = '...', ...params } tables; default: rotation and noise
+//                                      (what earned its place in bench/quality.ts's ablation)
 // seed                    0            fixes weights, augmentations and batch order
 // core_limit              0            CPU cores for data preparation and gradient workers (0 = all)
 // gradient_workers        1            data-parallel gradient workers (>1 splits each batch; see bench/train.ts)
