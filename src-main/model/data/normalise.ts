@@ -80,19 +80,18 @@ export function fitStretch(values: Float32Array, valid: (i: number) => boolean, 
 
 /** 'minmax' -> [0, 1]; 'asinh' -> sky 0, upper clip 1, lower clip slightly negative. A flat image maps to 0. */
 export function applyStretch(v: number, s: Stretch): number {
-  if (!(s.hi > s.zero)) return 0;
-  const x = (Math.min(s.hi, Math.max(s.lo, v)) - s.zero) / (s.hi - s.zero);
+  const x = linearise(Math.min(s.hi, Math.max(s.lo, v)), s);
   if (s.kind === 'minmax') return x;
   return Math.asinh(x / ASINH_SOFTENING) / Math.asinh(1 / ASINH_SOFTENING);
 }
 
 /**
- * The affine part of the stretch alone: sky (or minimum) 0 and upper clip 1, nothing clipped. A
+ * The affine part of the stretch alone: the zero point (sky, or the minimum for min-max) to 0 and
+ * the upper clip to 1, nothing clipped. applyStretch is this on the clipped value (then asinh); a
  * stretch fitted again to these values gives the same output as the stretch fitted to the originals.
  */
 export function linearise(v: number, s: Stretch): number {
-  const zero = s.kind === 'minmax' ? s.lo : s.zero;
-  return s.hi > zero ? (v - zero) / (s.hi - zero) : 0;
+  return s.hi > s.zero ? (v - s.zero) / (s.hi - s.zero) : 0;
 }
 
 /**
