@@ -43,14 +43,20 @@ const AUGMENTATIONS: AugmentationSpec[] = args.augmentations ? JSON.parse(args.a
 const ABLATE = args.ablate === undefined ? [] : args.ablate === 'all' ? AUGMENTATIONS.map((a) => a.name).filter((n) => n !== 'spectral-shift') : args.ablate.split(',');
 const notListed = ABLATE.filter((n) => !AUGMENTATIONS.some((a) => a.name === n));
 if (notListed.length > 0) throw new Error(`--ablate: not in the augmentation list: ${notListed.join(', ')} (list: ${AUGMENTATIONS.map((a) => a.name).join(', ')})`);
-const TAU = Number(args.tau), DEPTH = Number(args.depth), ENCODER = args.encoder === 'resnet18' ? 'resnet18' as const : 'small-cnn' as const;
+/** An option that must be one of a few words: a typo must not silently measure something else. */
+function choice<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new Error(`--${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+const TAU = Number(args.tau), DEPTH = Number(args.depth), ENCODER = choice('encoder', args.encoder, ['small-cnn', 'resnet18'] as const);
+const HEAD_NORM = choice('head-norm', args['head-norm'], ['batch', 'layer'] as const);
 const started = performance.now();
 const clock = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 const dir = mkdtempSync(join(tmpdir(), 'astromorph-quality-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-const pre: PreprocessOptions = { ...DEFAULT_PREPROCESS, size: S, framing: args.framing === 'field' ? 'field' : 'source' };
+const pre: PreprocessOptions = { ...DEFAULT_PREPROCESS, size: S, framing: choice('framing', args.framing, ['source', 'field'] as const) };
 
 // 1. The labelled set, on disk in mixed formats.
 const formats: SyntheticFormat[] = ['float32', 'int16-bscale', '4d-alma', 'gz'];
@@ -133,7 +139,7 @@ async function byolFeatures(augmentations: AugmentationSpec[], label: string, un
   const config = {
     epochs: untrained ? 1 : EPOCHS, batch_size: BATCH, encoder: ENCODER, width: WIDTH, depth: DEPTH, image_size: S, channels: 1,
     projection_size: 64, projection_hidden_size: 256, learning_rate: untrained ? 1e-12 : LR, warmup_epochs: 1, seed: SEED, augmentations,
-    moving_average_decay: TAU, head_norm: args['head-norm'] === 'layer' ? 'layer' as const : 'batch' as const,
+    moving_average_decay: TAU, head_norm: HEAD_NORM,
   };
   const t0 = performance.now();
   const handle = startTraining({ config, source: spec });
