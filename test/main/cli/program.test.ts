@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { debian, referenceTool } from '../../support/reference-tools.ts';
 import { LAUNCHER, NODE, REPO, cli, hasStackTrace } from './run-cli.ts';
 
 describe('astromorph', () => {
@@ -67,6 +68,7 @@ describe('astromorph', () => {
     const res = spawnSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' });
     return res.status === 0 && Number(res.stdout.split('.')[0]) < 24;
   });
+  referenceTool('an older system Node at /usr/bin/node', debian('nodejs'), systemNode !== undefined);
   it.skipIf(!systemNode)('runs under an older system Node by re-executing on Node 24, exit codes intact', () => {
     const version = spawnSync(systemNode!, [LAUNCHER, '--version'], { encoding: 'utf8' });
     expect(version.status, version.stderr).toBe(0);

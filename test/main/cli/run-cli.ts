@@ -23,6 +23,18 @@ export function cli(args: string[], cwd?: string, env: Record<string, string> = 
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
+/** The CLI as the unprivileged user `nobody` (for permission tests, which root would pass). */
+export function cliAsNobody(args: string[], cwd: string, configDir: string): CliResult {
+  const res = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', NODE, LAUNCHER, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ASTROMORPH_DEBUG: '', HOME: cwd, ASTROMORPH_CONFIG_DIR: configDir },
+    timeout: 120_000,
+  });
+  if (res.error) throw res.error;
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
 export function cliProcess(args: string[], cwd?: string): ChildProcessWithoutNullStreams {
   return spawn(NODE, [LAUNCHER, ...args], { cwd, env: { ...process.env, ASTROMORPH_DEBUG: '' } });
 }

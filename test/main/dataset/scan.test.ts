@@ -9,6 +9,7 @@ import { addFolders, DatasetError, rescanFolders, thumbnailPixels } from '../../
 import type { ScanProgress } from '../../../src-main/dataset/index.ts';
 import { HduList, writeImageFits } from '../../../src-main/fits/index.ts';
 import { Project } from '../../../src-main/project/index.ts';
+import { cli, cliAsNobody, type CliResult } from '../cli/run-cli.ts';
 import { gaussianImage, makeDataFolder } from './fixtures.ts';
 
 let dir: string;
@@ -272,22 +273,34 @@ describe('addFolders', () => {
     }
   });
 
-  it.skipIf(process.getuid?.() === 0)('reports a folder it may not read, and keeps its items rather than marking them missing', async () => {
+  // Root reads any folder, so as root (CI) the real CLI runs as `nobody` through setpriv.
+  it('reports a folder it may not read, and keeps its items rather than marking them missing', () => {
+    fs.chmodSync(dir, 0o755);
     const root = path.join(dir, 'data');
+    const projDir = path.join(dir, 'proj');
     fs.mkdirSync(path.join(root, 'locked'), { recursive: true });
+    fs.mkdirSync(projDir, { mode: 0o777 });
+    fs.chmodSync(projDir, 0o777);
     writeImageFits(path.join(root, 'locked/a.fits'), gaussianImage(8, 8, 4, 4, 2), [8, 8]);
     writeImageFits(path.join(root, 'b.fits'), gaussianImage(8, 8, 4, 4, 2), [8, 8]);
-    const p = Project.create(path.join(dir, 'p.amproj'));
+    const project = path.join(projDir, 'p.amproj');
+    const asUser = (args: string[]): CliResult => (process.getuid?.() === 0 ? cliAsNobody(args, projDir, path.join(projDir, 'config')) : cli(args, projDir));
+    expect(asUser(['init', project]).status).toBe(0);
+    const first = asUser(['add', project, root, '--json', '--no-progress']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ added: 2 });
+    fs.chmodSync(path.join(root, 'locked'), 0o000);
     try {
-      expect(await addFolders(p, [root])).toMatchObject({ added: 2 });
-      fs.chmodSync(path.join(root, 'locked'), 0o000);
-      const s = await addFolders(p, [root]);
+      const again = asUser(['add', project, root, '--json', '--no-progress']);
+      expect(again.status, again.stderr).toBe(0);
+      const s = JSON.parse(again.stdout);
       expect(s).toMatchObject({ unchanged: 1, missing: 0, failed: 1 });
       expect(s.failures[0].path).toBe(path.join(root, 'locked'));
-      expect(p.items.byPath('data/locked/a.fits')!.status).toBe('ok');
+      expect(s.failures[0].error).toMatch(/EACCES|permission/i);
+      const items = JSON.parse(asUser(['ls', project, '--json']).stdout) as Array<{ path: string; status: string }>;
+      expect(items.find((i) => i.path.endsWith('locked/a.fits'))!.status).toBe('ok');
     } finally {
       fs.chmodSync(path.join(root, 'locked'), 0o755);
-      p.close();
     }
   });
 

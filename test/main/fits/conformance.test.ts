@@ -4,12 +4,12 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FitsError, HduList } from '../../../src-main/fits/index.ts';
+import { referenceTool } from '../../support/reference-tools.ts';
 import { corpusDir, corpusPresent, loadManifest, sha256OfFloat64, statsOf } from './corpus.ts';
 import type { ManifestEntry, ManifestImage } from './corpus.ts';
 
-if (!corpusPresent) {
-  console.warn(`FITS conformance corpus not found at ${corpusDir}: set ASTROMORPH_FITS_CORPUS to run these tests`);
-}
+// In CI a missing corpus fails (it is ../shared beside the clone); elsewhere it skips.
+referenceTool(`FITS conformance corpus at ${corpusDir}`, 'shared/fits-corpus, or set ASTROMORPH_FITS_CORPUS', corpusPresent);
 
 const entries: ManifestEntry[] = corpusPresent ? loadManifest() : [];
 const readable = entries.filter((e) => e.kind !== 'bad');

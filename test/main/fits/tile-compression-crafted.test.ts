@@ -8,12 +8,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { haveCfitsio as cfitsioInstalled } from '../../support/reference-tools.ts';
 import { formatCard } from '../../../src-main/fits/card.ts';
 import { FitsError } from '../../../src-main/fits/errors.ts';
 import { HduList } from '../../../src-main/fits/hdu-list.ts';
 import { decompressImage } from '../../../src-main/fits/tile-compression/index.ts';
 
-const haveFunpack = fs.existsSync('/usr/bin/funpack');
+const haveFunpack = cfitsioInstalled('funpack');
 
 type Value = string | number | boolean | bigint;
 

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveCfitsio as cfitsioInstalled } from '../../support/reference-tools.ts';
 import { FitsError } from '../../../src-main/fits/errors.ts';
 import { FitsFile } from '../../../src-main/fits/fits-file.ts';
 import { Header } from '../../../src-main/fits/header.ts';
@@ -15,7 +16,7 @@ import { readStructure } from '../../../src-main/fits/structure.ts';
 import { writeImageFits, type WritableArray } from '../../../src-main/fits/writer.ts';
 import { decompressImage, type PixelArray } from '../../../src-main/fits/tile-compression/index.ts';
 
-const haveCfitsio = fs.existsSync('/usr/bin/funpack') && fs.existsSync('/usr/bin/fpack');
+const haveCfitsio = cfitsioInstalled('funpack', 'fpack');
 
 type Lookup = { get(key: string): string | number | boolean | bigint | undefined };
 

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveCfitsio as cfitsioInstalled, referenceTool } from '../../support/reference-tools.ts';
 import { FitsError } from '../../../src-main/fits/errors.ts';
 import { FitsFile } from '../../../src-main/fits/fits-file.ts';
 import { Header } from '../../../src-main/fits/header.ts';
@@ -16,7 +17,7 @@ import { writeImageFits } from '../../../src-main/fits/writer.ts';
 import { decompressImage, ditherRandoms, type PixelArray } from '../../../src-main/fits/tile-compression/index.ts';
 import { corpusDir, corpusPresent, loadManifest, sha256OfFloat64, statsOf, type ManifestImage } from './corpus.ts';
 
-const haveCfitsio = fs.existsSync('/usr/bin/funpack') && fs.existsSync('/usr/bin/fpack') && fs.existsSync('/usr/bin/imcopy');
+const haveCfitsio = cfitsioInstalled('funpack', 'fpack', 'imcopy');
 
 /** The BINTABLE header and its whole data area (table + heap), as an ImageHdu's reader would hand them over. */
 function bintable(file: string, index: number): { header: Header; data: Uint8Array } {
@@ -97,6 +98,7 @@ describe('dither random numbers', () => {
   });
 });
 
+referenceTool(`FITS conformance corpus at ${corpusDir}`, 'shared/fits-corpus, or set ASTROMORPH_FITS_CORPUS', corpusPresent);
 describe.skipIf(!corpusPresent)('tile-compressed files of the conformance corpus', () => {
   const manifest = corpusPresent ? loadManifest() : [];
   const compressed = manifest.filter((e) => e.image_hdus?.some((h) => (h as { compression?: unknown }).compression));

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { axisKinds, convertSpectral, Header, linearWcs } from '../../../src-main/fits/index.ts';
 import { headerBytes } from './fits-bytes.ts';
 
-const PYTHON = '/usr/bin/python3';
-const haveAstropy = fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import astropy.wcs'], { encoding: 'utf8' }).status === 0;
-if (!haveAstropy) console.warn('astropy (/usr/bin/python3) not available: WCS cross-checks against astropy are skipped');
+import { haveAstropy as astropyInstalled, PYTHON } from '../../support/reference-tools.ts';
+
+const haveAstropy = astropyInstalled();
 
 type Cards = Array<[string, string | number | boolean]>;
 const header = (cards: Cards) => Header.fromRecords(Buffer.from(headerBytes(cards)).toString('latin1'));

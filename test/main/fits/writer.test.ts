@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeImageFits } from '../../../src-main/fits/index.ts';
 import { sha256OfFloat64 } from './corpus.ts';
 
-const PYTHON = '/usr/bin/python3';
-const haveAstropy = fs.existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import astropy.io.fits'], { encoding: 'utf8' }).status === 0;
-if (!haveAstropy) console.warn('astropy (/usr/bin/python3) not available: writer cross-checks are skipped');
+import { haveAstropy as astropyInstalled, PYTHON } from '../../support/reference-tools.ts';
+
+const haveAstropy = astropyInstalled();
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fits-writer-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
