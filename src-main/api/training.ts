@@ -48,6 +48,24 @@ export function listRuns(session: ProjectSession): RunSummary[] {
   return session.project.runs.list().map(runSummary);
 }
 
+/** Spectral planes per cube on which the default channel count is based. */
+export const DEFAULT_CUBE_CHANNELS = 8;
+
+/**
+ * Channels when the settings do not say: 1 for images; for a project that is mostly line cubes,
+ * DEFAULT_CUBE_CHANNELS velocity channels (fewer if the cubes have fewer planes), so cubes keep their
+ * kinematics instead of collapsing to one image. Stored with the run, like every setting.
+ */
+export function channelsFromData(project: Project): number {
+  const planes = project.items.list({ status: 'ok' }).map((i) => {
+    const extra = (i.shape ?? []).slice(2).filter((n, a) => n > 1 && i.axisKinds?.[a + 2] !== 'stokes');
+    return extra.length > 0 ? extra[0]! : 1;
+  });
+  const cubes = planes.filter((p) => p > 1).sort((a, b) => a - b);
+  if (cubes.length * 2 <= planes.length) return 1;
+  return Math.min(DEFAULT_CUBE_CHANNELS, cubes[cubes.length >> 1]!);
+}
+
 /** The model layer (tfjs and its backends) loads on first use, so commands that do not train start fast. */
 const loadModel = () => import('../model/index.ts');
 
@@ -97,7 +115,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
   session.assertWritable('train');
   const project = session.project;
   const started = performance.now();
-  const { loadSettings, parseSettings, preprocessFor, selectBackend, startTraining, decodeCheckpoint } = await loadModel();
+  const { readSettingsFile, parseSettings, preprocessFor, selectBackend, startTraining, decodeCheckpoint } = await loadModel();
   let run: EmbeddingRun;
   let settings: TrainingSettings;
   let resumeFrom: Uint8Array | undefined;
@@ -113,9 +131,10 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
     }, `run ${run.id} with options --epochs/--backend`));
     resumeFrom = project.checkpoints.latest(run.id)?.weights;
   } else {
-    const base = settingsOrUsageError(() => (opts.settingsFile !== undefined ? loadSettings(opts.settingsFile) : parseSettings({})));
+    const base = settingsOrUsageError(() => (opts.settingsFile !== undefined ? readSettingsFile(opts.settingsFile) : {}));
     settings = settingsOrUsageError(() => parseSettings({
       ...base,
+      ...(base.channels === undefined && { channels: channelsFromData(project) }),
       ...(opts.epochs !== undefined && { epochs: opts.epochs }),
       ...(opts.seed !== undefined && { seed: opts.seed }),
       ...(opts.backend !== undefined && { backend: opts.backend }),

@@ -101,11 +101,21 @@ export async function* embed(
         }
         input.set(sample.data, i * pixels);
       }
-      const out = tf.tidy(() => encoder.call(tf.tensor4d(input.subarray(0, n * pixels), [n, s, s, c])));
+      const turns = settings.embed_rotations;
+      const batch = turns > 1 ? withQuarterTurns(input.subarray(0, n * pixels), n, s, c) : input.subarray(0, n * pixels);
+      const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
       const values = (await out.data()) as Float32Array;
       out.dispose();
-      const d = values.length / n;
-      for (let i = 0; i < n; i++) yield { index: start + i, vector: values.slice(i * d, (i + 1) * d) };
+      const d = values.length / (n * turns);
+      for (let i = 0; i < n; i++) {
+        // The mean over the image's quarter turns (rows t*n + i): exact rotations, no resampling.
+        const vector = new Float32Array(d);
+        for (let t = 0; t < turns; t++) {
+          const row = values.subarray((t * n + i) * d, (t * n + i + 1) * d);
+          for (let j = 0; j < d; j++) vector[j]! += row[j]! / turns;
+        }
+        yield { index: start + i, vector };
+      }
       opts.onProgress?.(start + n, source.length);
       // Let other work (progress events, cancellation) run between batches.
       await new Promise((r) => setImmediate(r));
@@ -113,4 +123,28 @@ export async function* embed(
   } finally {
     encoder.dispose();
   }
+}
+
+/**
+ * n images (HWC, s x s x c) followed by the same images turned by 90, 180 and 270 degrees: the
+ * morphologies we embed have no preferred orientation on the sky, so an embedding averaged over
+ * the exact quarter turns does not depend on how the image happens to be oriented.
+ */
+export function withQuarterTurns(images: Float32Array, n: number, s: number, c: number): Float32Array {
+  const px = s * s * c;
+  const out = new Float32Array(4 * n * px);
+  out.set(images.subarray(0, n * px), 0);
+  for (let t = 1; t < 4; t++) {
+    for (let i = 0; i < n; i++) {
+      const src = (t - 1) * n * px + i * px, dst = t * n * px + i * px;
+      // Turn the previous turn by 90 degrees: out(y, x) = in(x, s - 1 - y).
+      for (let y = 0; y < s; y++) {
+        for (let x = 0; x < s; x++) {
+          const from = src + (x * s + (s - 1 - y)) * c, to = dst + (y * s + x) * c;
+          for (let k = 0; k < c; k++) out[to + k] = out[from + k]!;
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -23,16 +23,21 @@
 // depth                   4 | 5        stages (resnet18: 2 residual blocks each; small-cnn: one conv each; 5 convs
 //                                      see 33 px, enough for a ring; 3 see only 9 px and pool texture)
 // image_size              64           working size S: images are S x S
-// channels                1            C: input channels (cubes are binned to C)
+// channels                (data)       C: input channels. Unset: 1 for images; for a project of line cubes,
+//                                      8 (or each cube's plane count if fewer), chosen when a run starts
+// spectral_half_span      (line)       cube = 'spectrum': half-width in km/s of the velocity window; unset: each
+//                                      line's own extent (a common axis in km/s when set)
 // normalisation           'asinh'      pixel scaling: 'asinh' | 'minmax'
 // clip_percentiles        [0.5, 99.9]  percentiles clipped before scaling (the upper one maps to 1)
 // framing                 'source'     'source': a square window centred on the emission and scaled to it, so
 //                                      field of view, pixel scale and position in the field drop out;
 //                                      'field': the whole field, aspect kept (extended emission filling
 //                                      the field, or no source above 3 sigma, keeps the field either way)
-// cube                    'bin'        how a cube becomes C channels: 'bin' | 'moments'
+// cube                    'spectrum'   how a cube becomes C channels: 'spectrum' (a velocity axis from the WCS,
+//                                      centred on the line), 'bin' (planes in C groups) or 'moments'
 // augmentations           (default)    list of { name = '...', ...params } tables; default: rotation and noise
 //                                      (what earned its place in bench/quality.ts's ablation)
+// embed_rotations         4            embeddings averaged over the image's 4 quarter turns (1: as it is)
 // seed                    0            fixes weights, augmentations and batch order
 // core_limit              0            CPU cores for data preparation and gradient workers (0 = all)
 // gradient_workers        1            data-parallel gradient workers (>1 splits each batch; see bench/train.ts)
@@ -62,11 +67,13 @@ export const settingsSchema = z
     depth: z.int().min(1).max(6).optional(),
     image_size: z.int().min(8).max(1024).default(64),
     channels: z.int().min(1).max(256).default(1),
+    spectral_half_span: z.number().positive().optional(),
     normalisation: z.enum(['asinh', 'minmax']).default('asinh'),
     clip_percentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).default([0.5, 99.9]),
     framing: z.enum(['source', 'field']).default('source'),
-    cube: z.enum(['bin', 'moments']).default('bin'),
+    cube: z.enum(['spectrum', 'bin', 'moments']).default('spectrum'),
     augmentations: z.array(augmentation).optional(),
+    embed_rotations: z.union([z.literal(1), z.literal(4)]).default(4),
     seed: z.int().min(0).max(0xffffffff).default(0),
     core_limit: z.int().min(0).max(1024).default(0),
     gradient_workers: z.int().min(1).max(64).default(1),
@@ -100,6 +107,11 @@ export function parseSettings(input: unknown, file?: string): TrainingSettings {
 
 /** Reads a TOML settings file. */
 export function loadSettings(path: string): TrainingSettings {
+  return parseSettings(readSettingsFile(path), path);
+}
+
+/** The keys and values a TOML settings file gives, before defaults (so callers can tell what was set). */
+export function readSettingsFile(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -112,7 +124,8 @@ export function loadSettings(path: string): TrainingSettings {
   } catch (e) {
     throw new SettingsError([`not valid TOML: ${(e as Error).message.split('\n')[0]}`], path);
   }
-  return parseSettings(raw, path);
+  parseSettings(raw, path); // valid on its own, so a later problem is the caller's
+  return raw as Record<string, unknown>;
 }
 
 /** The encoder's pooled feature width for these settings. */
@@ -127,5 +140,8 @@ export function representationSize(s: TrainingSettings): number {
 
 /** How images are prepared for a model with these settings (training and embedding alike). */
 export function preprocessFor(s: TrainingSettings): PreprocessOptions {
-  return { size: s.image_size, channels: s.channels, normalisation: s.normalisation, clipPercentiles: s.clip_percentiles, cube: s.cube, framing: s.framing };
+  return {
+    size: s.image_size, channels: s.channels, normalisation: s.normalisation, clipPercentiles: s.clip_percentiles, cube: s.cube, framing: s.framing,
+    ...(s.spectral_half_span !== undefined && { spectralHalfSpan: s.spectral_half_span }),
+  };
 }

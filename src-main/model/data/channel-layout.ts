@@ -9,6 +9,8 @@ export interface ChannelLayout {
   height: number;
   /** Planes along the channel axis (1 for an image). */
   planes: number;
+  /** The channel axis (0-based FITS axis), when there is one. */
+  axis?: number;
   /** Flat plane number (as for readPlane) of the k-th plane along the channel axis. */
   planeIndex(k: number): number;
 }
@@ -26,5 +28,5 @@ export function channelLayout(shape: number[], kinds?: AxisKind[]): ChannelLayou
   if (!chosen) return { width, height, planes: 1, planeIndex: () => 0 };
   let stride = 1;
   for (let a = 2; a < chosen.axis; a++) stride *= shape[a]!;
-  return { width, height, planes: chosen.n, planeIndex: (k) => k * stride };
+  return { width, height, planes: chosen.n, axis: chosen.axis, planeIndex: (k) => k * stride };
 }

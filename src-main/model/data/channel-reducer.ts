@@ -1,6 +1,8 @@
 // Reduces the planes of a cube, one at a time, to C channels on the working grid: memory stays at
 // a few S x S x C arrays however many planes the cube has.
 //   'bin':     C contiguous groups of planes averaged (fewer planes than C: nearest plane repeated).
+//   'spectrum': C channels on a velocity window over the line, each a weighted mean of the planes
+//              it overlaps (weights from spectral-window.ts).
 //   'moments': moment 0 (integrated intensity), 1 (intensity-weighted velocity, channel index mapped
 //              to [-1, 1]) and 2 (velocity dispersion), from pixels above 3 sigma in each plane;
 //              C = 1, 2 or 3 keeps the first C moments.
@@ -10,23 +12,30 @@ import type { Resampled } from './resample.ts';
 
 export class ChannelReducer {
   readonly channels: number;
-  readonly #mode: 'bin' | 'moments';
+  readonly #mode: 'bin' | 'moments' | 'spectrum';
   readonly #planes: number;
   readonly #n: number; // pixels on the working grid
   readonly #sum: Float64Array[];
   readonly #weight: Float64Array[];
+  /** 'spectrum': planeWeights[c][k], the share of plane k in channel c. */
+  readonly #planeWeights: Float64Array[] | undefined;
 
-  constructor(mode: 'bin' | 'moments', channels: number, planes: number, pixels: number) {
+  constructor(mode: 'bin' | 'moments' | 'spectrum', channels: number, planes: number, pixels: number, planeWeights?: Float64Array[]) {
     if (!Number.isInteger(channels) || channels < 1) throw new RangeError(`channels must be a positive integer, got ${channels}`);
     if (mode === 'moments' && channels > 3) throw new RangeError(`cube mode 'moments' gives at most 3 channels (moments 0, 1, 2), ${channels} asked`);
+    if (mode === 'spectrum' && planeWeights?.length !== channels) throw new RangeError(`cube mode 'spectrum' needs ${channels} rows of plane weights`);
     this.#mode = mode; this.channels = channels; this.#planes = planes; this.#n = pixels;
-    const arrays = mode === 'bin' ? channels : 3;
+    this.#planeWeights = planeWeights;
+    const arrays = mode === 'moments' ? 3 : channels;
     this.#sum = Array.from({ length: arrays }, () => new Float64Array(pixels));
-    this.#weight = Array.from({ length: mode === 'bin' ? channels : 1 }, () => new Float64Array(pixels));
+    this.#weight = Array.from({ length: mode === 'moments' ? 1 : channels }, () => new Float64Array(pixels));
   }
 
   /** Plane indices (along the channel axis) this reducer needs, in order. */
   planesNeeded(): number[] {
+    if (this.#mode === 'spectrum') {
+      return Array.from({ length: this.#planes }, (_, k) => k).filter((k) => this.#planeWeights!.some((w) => w[k]! > 0));
+    }
     if (this.#mode === 'bin' && this.#planes < this.channels) {
       return [...new Set(Array.from({ length: this.channels }, (_, c) => Math.floor((c * this.#planes) / this.channels)))];
     }
@@ -35,6 +44,15 @@ export class ChannelReducer {
 
   add(k: number, plane: Resampled): void {
     const { values, coverage } = plane;
+    if (this.#mode === 'spectrum') {
+      for (let c = 0; c < this.channels; c++) {
+        const share = this.#planeWeights![c]![k]!;
+        if (!(share > 0)) continue;
+        const s = this.#sum[c]!, w = this.#weight[c]!;
+        for (let i = 0; i < this.#n; i++) { s[i]! += share * values[i]! * coverage[i]!; w[i]! += share * coverage[i]!; }
+      }
+      return;
+    }
     if (this.#mode === 'bin') {
       for (let c = 0; c < this.channels; c++) {
         const lo = Math.floor((c * this.#planes) / this.channels);
@@ -65,6 +83,21 @@ export class ChannelReducer {
     const n = this.#n;
     const valid = new Uint8Array(n);
     const planes = Array.from({ length: this.channels }, () => new Float32Array(n));
+    if (this.#mode === 'spectrum') {
+      // A channel beyond the band has no planes: no emission there, and it masks nothing.
+      const inBand = this.#planeWeights!.map((w) => w.some((x) => x > 0));
+      for (let i = 0; i < n; i++) {
+        let ok = 1;
+        for (let c = 0; c < this.channels; c++) {
+          if (!inBand[c]) continue;
+          const w = this.#weight[c]![i]!;
+          if (w < 0.5) { ok = 0; continue; }
+          planes[c]![i] = this.#sum[c]![i]! / w;
+        }
+        valid[i] = ok;
+      }
+      return { planes, valid };
+    }
     if (this.#mode === 'bin') {
       for (let i = 0; i < n; i++) {
         let ok = 1;

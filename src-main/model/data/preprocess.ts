@@ -7,6 +7,7 @@ import { ChannelReducer } from './channel-reducer.ts';
 import { applyStretch, fitStretch, linearise } from './normalise.ts';
 import { PlaneResampler } from './resample.ts';
 import { frameSource, framingGrid } from './source-framing.ts';
+import { planeVelocities, spectralWindow } from './spectral-window.ts';
 import type { ImageSample, PreprocessOptions } from './sample.ts';
 
 export function checkPreprocessOptions(opts: PreprocessOptions): void {
@@ -16,13 +17,28 @@ export function checkPreprocessOptions(opts: PreprocessOptions): void {
 }
 
 /** Shared by preprocess and loadSample: planes come from a callback so a file is read one plane at a time. */
-function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<number>, opts: PreprocessOptions): ImageSample {
+function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<number>, opts: PreprocessOptions,
+  velocities?: number[]): ImageSample {
   checkPreprocessOptions(opts);
   const S = opts.size, C = opts.channels;
   // Source framing works on a finer grid first, so the window keeps the resolution it zooms into.
   const G = opts.framing === 'source' ? framingGrid(layout.width, layout.height, S) : S;
   const resampler = new PlaneResampler(layout.width, layout.height, G);
-  const reducer = new ChannelReducer(opts.cube, C, layout.planes, G * G);
+  // An image (one plane) in a spectral model: its one plane in every channel, as 'bin' gives.
+  const mode = opts.cube === 'spectrum' && layout.planes === 1 ? 'bin' : opts.cube;
+  let planeWeights: Float64Array[] | undefined;
+  if (mode === 'spectrum') {
+    // A first pass sums each plane for the field's spectrum, which places the window on the line.
+    const spectrum = Array.from({ length: layout.planes }, (_, k) => {
+      const p = readPlane(k);
+      let s = 0;
+      for (let i = 0; i < p.length; i++) { const v = p[i]!; if (Number.isFinite(v)) s += v; }
+      return s;
+    });
+    const v = velocities ?? Array.from({ length: layout.planes }, (_, k) => k);
+    planeWeights = spectralWindow(v, spectrum, C, opts.spectralHalfSpan).weights;
+  }
+  const reducer = new ChannelReducer(mode, C, layout.planes, G * G, planeWeights);
   for (const k of reducer.planesNeeded()) reducer.add(k, resampler.resample(readPlane(k)));
   let { planes, valid } = reducer.finish();
   if (opts.framing === 'source') ({ planes, valid } = frameSource(planes, valid, G, resampler.place, S, opts.cube === 'moments' ? 'moments' : 'spectral'));
@@ -80,7 +96,8 @@ export function loadSample(path: string, hdu: number, opts: PreprocessOptions): 
       if (e instanceof LayoutError) throw new FitsError('bad-naxis', path, e.message, hdu);
       throw e;
     }
-    return reduce(layout, (k) => h.readPlane(layout.planeIndex(k)), opts);
+    const velocities = opts.cube === 'spectrum' && layout.axis !== undefined ? planeVelocities(h.header, layout.axis, layout.planes) : undefined;
+    return reduce(layout, (k) => h.readPlane(layout.planeIndex(k)), opts, velocities);
   } finally {
     list.close();
   }

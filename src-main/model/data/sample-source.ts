@@ -18,7 +18,8 @@ const preprocessSchema = z.strictObject({
   normalisation: z.enum(['asinh', 'minmax']).default(DEFAULT_PREPROCESS.normalisation),
   clipPercentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)])
     .refine(([a, b]) => a < b, 'must be [low, high] with low < high').default(DEFAULT_PREPROCESS.clipPercentiles),
-  cube: z.enum(['bin', 'moments']).default(DEFAULT_PREPROCESS.cube),
+  cube: z.enum(['spectrum', 'bin', 'moments']).default(DEFAULT_PREPROCESS.cube),
+  spectralHalfSpan: z.number().positive().optional(),
   framing: z.enum(['field', 'source']).optional(),
 });
 

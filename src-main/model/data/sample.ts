@@ -21,12 +21,18 @@ export interface ImageSample {
 export interface PreprocessOptions {
   /** Working size S: every sample becomes S x S. */
   size: number;
-  /** C: 1 for images; cubes are binned (or reduced to moments) to C channels. */
+  /** C: 1 for images; cubes become C channels (see cube). */
   channels: number;
   normalisation: 'asinh' | 'minmax';
   /** Percentiles (0-100) of the valid pixels mapped to 0 and 1 before the asinh stretch. */
   clipPercentiles: [number, number];
-  cube: 'bin' | 'moments';
+  /**
+   * 'spectrum': C channels on a velocity axis centred on the line (spectral-window.ts); 'bin': C
+   * groups of planes averaged; 'moments': moment maps 0, 1, 2.
+   */
+  cube: 'spectrum' | 'bin' | 'moments';
+  /** 'spectrum': the window's half-span in km/s (a common axis); default: each line's own extent. */
+  spectralHalfSpan?: number;
   /**
    * 'field' (default): the whole field, aspect kept. 'source': a square window centred on the
    * emission and scaled to it (field of view, pixel scale and position in the field drop out).
@@ -37,7 +43,7 @@ export interface PreprocessOptions {
 }
 
 export const DEFAULT_PREPROCESS: PreprocessOptions = {
-  size: 64, channels: 1, normalisation: 'asinh', clipPercentiles: [0.5, 99.9], cube: 'bin',
+  size: 64, channels: 1, normalisation: 'asinh', clipPercentiles: [0.5, 99.9], cube: 'spectrum',
 };
 
 export function checkSample(s: ImageSample, what: string): void {

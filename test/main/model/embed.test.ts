@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../src-main/model/backend.ts';
 import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main/model/training-loop.ts';
-import { embed, loadEncoder } from '../../../src-main/model/embed.ts';
+import { embed, loadEncoder, withQuarterTurns } from '../../../src-main/model/embed.ts';
 import { createByol } from '../../../src-main/model/byol.ts';
 import { parseSettings } from '../../../src-main/model/settings.ts';
 import { Rng } from '../../../src-main/model/rng.ts';
@@ -52,7 +52,7 @@ describe('embed', () => {
     const source = sourceOf(10);
     const progress: number[] = [];
     const got: { index: number; vector: Float32Array }[] = [];
-    for await (const e of embed(weights, settings, source, { batchSize: 4, onProgress: (d) => progress.push(d) })) got.push(e);
+    for await (const e of embed(weights, { ...settings, embed_rotations: 1 }, source, { batchSize: 4, onProgress: (d) => progress.push(d) })) got.push(e);
     expect(got.map((e) => e.index)).toEqual([...Array(10).keys()]);
     expect(got.every((e) => e.vector.length === 16)).toBe(true);
     expect(progress).toEqual([4, 8, 10]);
@@ -65,6 +65,37 @@ describe('embed', () => {
     const initial = tf.tidy(() => untrained.embed(tf.tensor4d(source.get(7).data, [1, 16, 16, 1]))).dataSync();
     untrained.dispose();
     expect(Array.from(initial)).not.toEqual(Array.from(got[7]!.vector));
+  });
+
+  it('averages over the four quarter turns by default, so a turned image embeds the same', async () => {
+    const source = sourceOf(3);
+    const turned = {
+      length: 3,
+      get: (i: number) => ({ ...source.get(i), data: withQuarterTurns(source.get(i).data, 1, 16, 1).subarray(256, 512) }),
+    };
+    const plain: Float32Array[] = [], rotated: Float32Array[] = [];
+    for await (const e of embed(weights, settings, source, { batchSize: 2 })) plain.push(e.vector);
+    for await (const e of embed(weights, settings, turned, { batchSize: 2 })) rotated.push(e.vector);
+    const encoder = loadEncoder(weights, settings);
+    const four = tf.tidy(() => encoder.call(tf.tensor4d(withQuarterTurns(source.get(2).data, 1, 16, 1), [4, 16, 16, 1]))).dataSync();
+    encoder.dispose();
+    for (let k = 0; k < 16; k++) {
+      expect(plain[2]![k]).toBeCloseTo((four[k]! + four[16 + k]! + four[32 + k]! + four[48 + k]!) / 4, 5);
+      for (let i = 0; i < 3; i++) expect(rotated[i]![k]).toBeCloseTo(plain[i]![k]!, 5);
+    }
+    // The turns differ from one another, so the average is not a single view's vector.
+    expect(Array.from(four.slice(0, 16))).not.toEqual(Array.from(four.slice(16, 32)));
+  });
+
+  it('quarter turns: four turns give the image back; one turn puts pixel (x, s-1-y) at (y, x)', () => {
+    const s = 3, c = 2, img = Float32Array.from({ length: s * s * c }, (_, i) => i);
+    const t = withQuarterTurns(img, 1, s, c);
+    const back = withQuarterTurns(t.subarray(3 * s * s * c), 1, s, c).subarray(s * s * c, 2 * s * s * c);
+    expect(Array.from(back)).toEqual(Array.from(img));
+    const at = (a: Float32Array, y: number, x: number, k: number) => a[(y * s + x) * c + k];
+    for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) for (let k = 0; k < c; k++) {
+      expect(at(t.subarray(s * s * c), y, x, k)).toBe(at(img, x, s - 1 - y, k));
+    }
   });
 
   it('reads the source lazily and stops on abort', async () => {

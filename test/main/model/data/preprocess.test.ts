@@ -126,19 +126,56 @@ describe('preprocess', () => {
     const W = 6, H = 6, N = 6;
     const cube = new Float32Array(W * H * N);
     for (let k = 0; k < N; k++) cube.fill(k, k * W * H, (k + 1) * W * H);
-    const s = preprocess(cube, [W, H, N], opts({ size: 6, channels: 3, normalisation: 'minmax' }));
+    const s = preprocess(cube, [W, H, N], opts({ size: 6, channels: 3, normalisation: 'minmax', cube: 'bin' }));
     expect(s.channels).toBe(3);
     expect(s.channelKind).toBe('spectral');
     // Means 0.5, 2.5, 4.5 -> min-max over all channels -> 0, 0.5, 1.
     expect(Array.from(s.data.subarray(0, 3)).map((v) => +v.toFixed(6))).toEqual([0, 0.5, 1]);
-    const img = preprocess(ramp(6, 6), [6, 6], opts({ size: 6, channels: 3 }));
+    const img = preprocess(ramp(6, 6), [6, 6], opts({ size: 6, channels: 3, cube: 'bin' }));
     for (let i = 0; i < 36; i++) {
       expect(img.data[i * 3]).toBe(img.data[i * 3 + 1]);
       expect(img.data[i * 3]).toBe(img.data[i * 3 + 2]);
     }
     // Fewer planes than channels: nearest plane repeated.
-    const two = preprocess(cube.subarray(0, W * H * 2), [W, H, 2], opts({ size: 6, channels: 4, normalisation: 'minmax' }));
+    const two = preprocess(cube.subarray(0, W * H * 2), [W, H, 2], opts({ size: 6, channels: 4, normalisation: 'minmax', cube: 'bin' }));
     expect(Array.from(two.data.subarray(0, 4))).toEqual([0, 0, 1, 1]);
+  });
+
+  it('spectrum (the default): C channels on the line, the same whatever the axis type, direction and systemic velocity', () => {
+    // One Gaussian line of sigma 1.5 km/s at v0, in cubes of 24 planes of 1 km/s: as VRAD ascending,
+    // as FREQ (so velocity descending) with RESTFRQ, and at another systemic velocity and band.
+    const W = 8, H = 8, N = 24, rest = 230.538e9, c = 299792.458;
+    const make = (name: string, v0: number, vStart: number, axis: 'VRAD' | 'FREQ'): string => {
+      const velocity = (k: number) => (axis === 'VRAD' ? vStart + k : vStart + (N - 1 - k)); // km/s of plane k
+      const cube = new Float32Array(W * H * N);
+      for (let k = 0; k < N; k++) for (let i = 0; i < W * H; i++) {
+        const x = i % W, y = Math.floor(i / W), r2 = (x - 3.5) ** 2 + (y - 3.5) ** 2;
+        cube[k * W * H + i] = Math.exp(-r2 / 6) * Math.exp(-0.5 * ((velocity(k) - v0) / 1.5) ** 2);
+      }
+      const file = join(dir, name);
+      const spectral = axis === 'VRAD'
+        ? { CTYPE3: 'VRAD', CUNIT3: 'm/s', CRPIX3: 1, CRVAL3: vStart * 1000, CDELT3: 1000 }
+        : { CTYPE3: 'FREQ', CUNIT3: 'Hz', CRPIX3: 1, CRVAL3: rest * (1 - (vStart + N - 1) / c), CDELT3: (rest * 1) / c, RESTFRQ: rest };
+      writeImageFits(file, cube, [W, H, N], { cards: { CTYPE1: 'RA---SIN', CTYPE2: 'DEC--SIN', ...spectral } });
+      return file;
+    };
+    const o = opts({ size: 8, channels: 6, normalisation: 'minmax' });
+    const a = loadSample(make('vrad.fits', 5, -6, 'VRAD'), 0, o);
+    const b = loadSample(make('freq.fits', 5, -6, 'FREQ'), 0, o);
+    const shifted = loadSample(make('shifted.fits', 40.3, 25, 'VRAD'), 0, o);
+    const centre = (s: typeof a) => Array.from({ length: 6 }, (_, k) => s.data[(4 * 8 + 4) * 6 + k]!);
+    // Symmetric about the middle two channels, brightest there: the line is centred in the window.
+    const ca = centre(a);
+    expect(ca[2]).toBeCloseTo(ca[3]!, 2);
+    expect(ca[0]).toBeCloseTo(ca[5]!, 2);
+    expect(ca[2]).toBeGreaterThan(ca[0]! + 0.3);
+    for (let k = 0; k < 6; k++) {
+      expect(centre(b)[k]).toBeCloseTo(ca[k]!, 2);
+      expect(centre(shifted)[k]).toBeCloseTo(ca[k]!, 1);
+    }
+    // 'bin' would put the line in different channels for the shifted cube.
+    const binned = (f: string) => centre(loadSample(join(dir, f), 0, { ...o, cube: 'bin' }));
+    expect(binned('shifted.fits').indexOf(Math.max(...binned('shifted.fits')))).not.toBe(binned('vrad.fits').indexOf(Math.max(...binned('vrad.fits'))));
   });
 
   it('reduces a cube to moment maps: moment 1 follows the velocity gradient', () => {
@@ -176,7 +213,7 @@ describe('preprocess', () => {
     for (let f = 0; f < 4; f++) for (let st = 0; st < 2; st++) cube.fill(st === 0 ? f : 100, ((f * 2 + st) * H) * W, ((f * 2 + st + 1) * H) * W);
     const casa = join(dir, 'casa.fits');
     writeImageFits(casa, cube, [W, H, 2, 4], { cards: { CTYPE1: 'RA---SIN', CTYPE2: 'DEC--SIN', CTYPE3: 'STOKES', CTYPE4: 'FREQ' } });
-    const c = loadSample(casa, 0, opts({ size: 6, channels: 4, normalisation: 'minmax' }));
+    const c = loadSample(casa, 0, opts({ size: 6, channels: 4, normalisation: 'minmax', cube: 'bin' }));
     expect(Array.from(c.data.subarray(0, 4)).map((v) => +v.toFixed(6))).toEqual([0, 1 / 3, 2 / 3, 1].map((v) => +v.toFixed(6)));
 
     expect(() => loadSample(file, 3, opts())).toThrow(FitsError);
