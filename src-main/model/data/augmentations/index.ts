@@ -2,6 +2,7 @@ export { Augmentation } from './augmentation.ts';
 export { AugmentationSequence } from './augmentation-sequence.ts';
 export { buildAugmentations, DEFAULT_AUGMENTATIONS, AUGMENTATION_NAMES, AugmentationSpecError, type AugmentationSpec, type AugmentationName } from './registry.ts';
 export { RandomRotation, rotate } from './random-rotation.ts';
+export { RandomInclination, squeeze } from './random-inclination.ts';
 export { RandomFlip, flip } from './random-flip.ts';
 export { RandomShift } from './random-shift.ts';
 export { RandomResizedCrop } from './random-resized-crop.ts';

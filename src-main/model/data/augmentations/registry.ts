@@ -8,6 +8,7 @@ import { FluxScale } from './flux-scale.ts';
 import { NoiseToSnr } from './noise-to-snr.ts';
 import { RandomFlip } from './random-flip.ts';
 import { RandomResizedCrop } from './random-resized-crop.ts';
+import { RandomInclination } from './random-inclination.ts';
 import { RandomRotation } from './random-rotation.ts';
 import { RandomShift } from './random-shift.ts';
 import { SpectralShift } from './spectral-shift.ts';
@@ -30,6 +31,10 @@ const REGISTRY = {
   rotation: {
     schema: z.strictObject({ name: z.literal('rotation'), p, degrees: z.number().min(0).max(180).default(180), corners: z.enum(['crop', 'reflect']).default('crop') }),
     create: (o: { p: number; degrees: number; corners: 'crop' | 'reflect' }) => new RandomRotation(o),
+  },
+  inclination: {
+    schema: z.strictObject({ name: z.literal('inclination'), p, degrees: range(0, 85).default([0, 70]) }),
+    create: (o: { p: number; degrees: [number, number] }) => new RandomInclination(o),
   },
   flip: {
     schema: z.strictObject({ name: z.literal('flip'), p, horizontal: z.boolean().default(true), vertical: z.boolean().default(true) }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AUGMENTATION_NAMES, AugmentationSpecError, buildAugmentations, DEFAULT_AUGMENTATIONS, flip, rotate, shiftChannels,
+  AUGMENTATION_NAMES, AugmentationSpecError, buildAugmentations, DEFAULT_AUGMENTATIONS, flip, rotate, shiftChannels, squeeze,
 } from '../../../../src-main/model/data/augmentations/index.ts';
 import type { ImageSample } from '../../../../src-main/model/data/sample.ts';
 import { preprocess } from '../../../../src-main/model/data/preprocess.ts';
@@ -49,6 +49,26 @@ describe('augmentations', () => {
         expect(differs, name).toBe(true);
       }
     }
+  });
+
+  it('inclination squeezes a round source into an ellipse of axis ratio cos i along the drawn axis, area kept', () => {
+    const S = 64;
+    const round: ImageSample = { data: new Float32Array(S * S), mask: new Uint8Array(S * S).fill(1), height: S, width: S, channels: 1 };
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) round.data[y * S + x] = Math.exp(-((x - 31.5) ** 2 + (y - 31.5) ** 2) / (2 * 6 ** 2));
+    const moments = (s: ImageSample) => {
+      let w = 0, xx = 0, yy = 0, xy = 0;
+      for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+        const v = s.data[y * S + x]!; w += v; xx += v * (x - 31.5) ** 2; yy += v * (y - 31.5) ** 2; xy += v * (x - 31.5) * (y - 31.5);
+      }
+      return { w, xx: xx / w, yy: yy / w, xy: xy / w };
+    };
+    const flat = moments(squeeze(round, 0.5, 0)); // squeezed along x
+    expect(Math.sqrt(flat.xx / flat.yy)).toBeCloseTo(0.5, 1);
+    expect(Math.sqrt(flat.xx * flat.yy)).toBeCloseTo(36, 0); // sigma_x sigma_y kept: 6 * 6
+    const diagonal = moments(squeeze(round, 0.5, Math.PI / 4));
+    expect(diagonal.xx).toBeCloseTo(diagonal.yy, 1);
+    expect(diagonal.xy).toBeLessThan(-5); // shorter along x = y, longer along x = -y
+    expect(squeeze(round, 1, 0.3).data.every((v, i) => Math.abs(v - round.data[i]!) < 1e-6)).toBe(true);
   });
 
   it('rotation by any angle leaves no zero-filled corners: every output pixel comes from the data', () => {
