@@ -134,6 +134,11 @@ export interface TrainingEpochReport {
   epoch: number;
   epochs: number;
   meanLoss: number;
+  /**
+   * Effective rank of the embedding (and of the projector's output) over the epoch's last images:
+   * a few means the embedding has collapsed onto a few directions. Null when not measured.
+   */
+  effectiveRank: { representation: number; projection: number } | null;
   checkpointId: number;
 }
 

@@ -166,7 +166,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
       project.losses.append(runId, points);
       const cid = project.checkpoints.save({
         runId, epoch: m.epoch, step: m.globalStep, weights: checkpoint, optimiser: null, rng: m.rngState,
-        meta: { kind, backend, meanLoss, epochLosses: m.epochLosses },
+        meta: { kind, backend, meanLoss, epochLosses: m.epochLosses, epochRanks: m.epochRanks ?? [] },
       });
       project.checkpoints.prune(runId, CHECKPOINTS_KEPT);
       return cid;
@@ -215,7 +215,8 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
     }));
     handle.on('epochEnd', guarded((e) => {
       const checkpointId = save(e.checkpoint, 'epoch', e.meanLoss)!;
-      opts.onEpoch?.({ runId, epoch: e.epoch, epochs: settings.epochs, meanLoss: e.meanLoss, checkpointId });
+      const effectiveRank = e.rank && { representation: e.rank.representation, projection: e.rank.projection };
+      opts.onEpoch?.({ runId, epoch: e.epoch, epochs: settings.epochs, meanLoss: e.meanLoss, effectiveRank, checkpointId });
     }));
     const result = await handle.done;
     if (failure !== undefined) throw failure;

@@ -34,7 +34,8 @@ function stepLine(p: TrainingProgressReport): string {
 }
 
 function epochLine(e: TrainingEpochReport): string {
-  return `epoch ${e.epoch}/${e.epochs} done: mean loss ${formatLoss(e.meanLoss)} (checkpoint ${e.checkpointId} saved)`;
+  const rank = e.effectiveRank ? `, effective rank ${e.effectiveRank.representation.toFixed(1)} (projection ${e.effectiveRank.projection.toFixed(1)})` : '';
+  return `epoch ${e.epoch}/${e.epochs} done: mean loss ${formatLoss(e.meanLoss)}${rank} (checkpoint ${e.checkpointId} saved)`;
 }
 
 export function trainingProgressDisplay(stream: NodeJS.WriteStream, enabled: boolean): TrainingDisplay {

@@ -57,6 +57,8 @@ function regressionLoss(p: tf.Tensor2D, z: tf.Tensor2D): tf.Scalar {
   return tf.mean(tf.sub(2, tf.mul(2, tf.sum(tf.mul(unit(p), unit(z)), 1)))) as tf.Scalar;
 }
 
+type Tracked = { representation: tf.Tensor2D; projection: tf.Tensor2D };
+
 export class Byol {
   readonly config: ByolConfig;
   readonly schedule: ByolSchedule;
@@ -106,12 +108,13 @@ export class Byol {
    * returned tensors. Gradients are of the batch-mean loss; with head_norm 'layer' equal halves
    * average to the whole, with 'batch' (default) only approximately, as each half has its own statistics.
    */
-  gradients(view1: tf.Tensor4D, view2: tf.Tensor4D): { loss: tf.Scalar; grads: tf.Tensor[] } {
+  gradients(view1: tf.Tensor4D, view2: tf.Tensor4D, track = false): { loss: tf.Scalar; grads: tf.Tensor[]; tracked?: Tracked } {
     return tf.tidy(() => {
       const b = view1.shape[0];
       const both = tf.concat([view1, view2], 0);
       // Target projections of the other view: rows of view 2 first, then view 1.
-      const t = perView(this.target.projector, this.target.encoder.call(both), b);
+      const representation = this.target.encoder.call(both);
+      const t = perView(this.target.projector, representation, b);
       const swapped = tf.concat([tf.slice(t, [b, 0], [b, -1]), tf.slice(t, [0, 0], [b, -1])], 0);
       const vars = this.trainableWeights().map((w) => w.variable);
       const { value, grads } = tf.variableGrads(() => {
@@ -121,7 +124,10 @@ export class Byol {
         // mean over 2B rows times 2 = loss(view1 -> view2) + loss(view2 -> view1)
         return tf.mul(regressionLoss(p, swapped), 2) as tf.Scalar;
       }, vars);
-      return { loss: value, grads: vars.map((v) => grads[v.name]!) };
+      const out = { loss: value, grads: vars.map((v) => grads[v.name]!) };
+      // The target's representation and projection of view 1 come free with the step: enough to
+      // watch the embedding's effective rank during training (collapse shows there first).
+      return track ? { ...out, tracked: { representation: tf.slice(representation, [0, 0], [b, -1]) as tf.Tensor2D, projection: tf.slice(t, [0, 0], [b, -1]) as tf.Tensor2D } } : out;
     });
   }
 
@@ -133,15 +139,20 @@ export class Byol {
     this.updateTarget(emaDecayAt(k, this.config.moving_average_decay, this.schedule.totalSteps));
   }
 
-  /** One training step; returns the loss. */
-  trainStep(view1: tf.Tensor4D, view2: tf.Tensor4D): number {
-    const { loss, grads } = this.gradients(view1, view2);
+  /** One training step; returns the loss (and, when tracked, view 1's target representation and projection rows). */
+  trainStep(view1: tf.Tensor4D, view2: tf.Tensor4D): number;
+  trainStep(view1: tf.Tensor4D, view2: tf.Tensor4D, track: true): { loss: number; representation: Float32Array; projection: Float32Array };
+  trainStep(view1: tf.Tensor4D, view2: tf.Tensor4D, track = false): number | { loss: number; representation: Float32Array; projection: Float32Array } {
+    const { loss, grads, tracked } = this.gradients(view1, view2, track);
     try {
       this.applyGradients(grads);
-      return loss.dataSync()[0]!;
+      const value = loss.dataSync()[0]!;
+      if (!tracked) return value;
+      return { loss: value, representation: tracked.representation.dataSync() as Float32Array, projection: tracked.projection.dataSync() as Float32Array };
     } finally {
       loss.dispose();
       tf.dispose(grads);
+      if (tracked) tf.dispose([tracked.representation, tracked.projection]);
     }
   }
 

@@ -32,11 +32,18 @@ export interface CheckpointManifest {
   rngState: RngState;
   /** Mean loss of each completed epoch. */
   epochLosses: number[];
+  /**
+   * Effective rank of the target's representation and projection over the last rows of each
+   * completed epoch (absent in older checkpoints, null where not tracked, e.g. gradient workers).
+   */
+  epochRanks?: (EpochRank | null)[];
   /** Sum of the losses of the steps already run in the current epoch (so a resumed epoch's mean is exact). */
   epochLossSum: number;
   backend: string;
   tensors: TensorEntry[];
 }
+
+export interface EpochRank { representation: number; projection: number; rows: number }
 
 export interface Checkpoint {
   manifest: CheckpointManifest;

@@ -73,7 +73,7 @@ export function startTraining(opts: StartTrainingOptions): TrainingHandle {
   const done = new Promise<TrainingResult>((resolve, reject) => {
     worker.on('message', (m: TrainingWorkerMessage) => {
       if (m.type === 'progress') emitter.emit('progress', m.progress);
-      else if (m.type === 'epochEnd') emitter.emit('epochEnd', { epoch: m.epoch, meanLoss: m.meanLoss, checkpoint: m.checkpoint });
+      else if (m.type === 'epochEnd') emitter.emit('epochEnd', { epoch: m.epoch, meanLoss: m.meanLoss, rank: m.rank, checkpoint: m.checkpoint });
       else if (m.type === 'warning') emitter.emit('warning', m.message);
       else if (m.type === 'done') {
         finished = true;

@@ -10,6 +10,11 @@ import type { TrainingSettings } from './settings.ts';
 import { ModelError } from './errors.ts';
 import type { GradientPool } from './gradient-pool.ts';
 import type { Batch } from './data/index.ts';
+import type { EpochRank } from './serialization.ts';
+import { spreadOf } from '../base/index.ts';
+
+/** Rows (view-1 images) at the end of each epoch over which the effective rank is measured. */
+export const RANK_ROWS = 256;
 
 /** A batch of view pairs as model/data's ViewPairLoader makes it (one definition, in view-batch.ts). */
 export type ViewBatch = Batch;
@@ -39,6 +44,8 @@ export interface TrainingProgress {
 export interface EpochEnd {
   epoch: number;
   meanLoss: number;
+  /** Effective rank of the representation and projection at the epoch's end; null when not tracked. */
+  rank: EpochRank | null;
   checkpoint: Uint8Array;
 }
 
@@ -81,6 +88,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
   let epoch = 0;
   let step = 0;
   let epochLosses: number[] = [];
+  let epochRanks: (EpochRank | null)[] = [];
   let epochSum = 0;
   if (o.resumeFrom != null) {
     const ck = decodeCheckpoint(o.resumeFrom, 'resume checkpoint');
@@ -92,6 +100,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
     epoch = ck.manifest.epoch;
     step = ck.manifest.step;
     epochLosses = [...ck.manifest.epochLosses];
+    epochRanks = [...(ck.manifest.epochRanks ?? epochLosses.map(() => null))];
     epochSum = ck.manifest.epochLossSum;
   }
   const snapshot = () =>
@@ -106,6 +115,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
         stepsPerEpoch,
         rngState: rng.state(),
         epochLosses,
+        epochRanks,
         backend: o.backend,
         epochLossSum: epochSum,
       },
@@ -117,6 +127,9 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
   const waitAtStart = o.loader.waitMs;
   let images = 0;
   let status: TrainingResult['status'] = 'completed';
+  // The last steps of each epoch keep their view-1 rows for the effective rank (not with gradient workers).
+  const trackFrom = o.gradientPool != null ? Infinity : Math.max(0, stepsPerEpoch - Math.ceil(RANK_ROWS / s.batch_size));
+  let repRows: Float32Array[] = [], projRows: Float32Array[] = [], rankRows = 0;
   try {
     outer: for (; epoch < s.epochs; epoch++) {
       for (; step < stepsPerEpoch; step++) {
@@ -145,7 +158,13 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
           const v1 = tf.tensor4d(b.view1, shape);
           const v2 = tf.tensor4d(b.view2, shape);
           try {
-            loss = byol.trainStep(v1, v2);
+            if (step >= trackFrom) {
+              const t = byol.trainStep(v1, v2, true);
+              loss = t.loss;
+              repRows.push(t.representation); projRows.push(t.projection); rankRows += b.batchSize;
+            } else {
+              loss = byol.trainStep(v1, v2);
+            }
           } finally {
             tf.dispose([v1, v2]);
           }
@@ -172,6 +191,9 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
         });
       }
       epochLosses.push(epochSum / stepsPerEpoch);
+      const rank = rankOf(repRows, projRows, rankRows);
+      epochRanks.push(rank);
+      repRows = []; projRows = []; rankRows = 0;
       epochSum = 0;
       step = 0;
       const meanLoss = epochLosses[epochLosses.length - 1]!;
@@ -179,10 +201,27 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
       epoch++;
       const checkpoint = snapshot();
       epoch--;
-      o.onEpochEnd?.({ epoch: epoch + 1, meanLoss, checkpoint });
+      o.onEpochEnd?.({ epoch: epoch + 1, meanLoss, rank, checkpoint });
     }
     return { status, epochLosses, checkpoint: snapshot(), stepLosses };
   } finally {
     byol.dispose();
   }
+}
+
+/** Effective ranks of the rows kept over an epoch's last steps (null when none were: resumed mid-way, workers). */
+function rankOf(rep: Float32Array[], proj: Float32Array[], rows: number): EpochRank | null {
+  if (rows < 2) return null;
+  const pack = (parts: Float32Array[]) => {
+    const all = new Float32Array(parts.reduce((a, x) => a + x.length, 0));
+    let at = 0;
+    for (const x of parts) { all.set(x, at); at += x.length; }
+    return all;
+  };
+  const r = pack(rep), p = pack(proj);
+  return {
+    representation: spreadOf(r, rows, r.length / rows).effectiveRank,
+    projection: spreadOf(p, rows, p.length / rows).effectiveRank,
+    rows,
+  };
 }

@@ -30,8 +30,10 @@ describe('training progress display', () => {
     d.update(step(1, 5));
     await sleep(150); // cli-progress redraws on a 10-per-second timer
     expect(out.text()).toMatch(/epoch 1\/2 \S+ step 5\/8 \| loss 3\.5000 \| 123\.4 img\/s \| data wait 7% \| ETA 1m15s \| wasm/);
-    d.epoch({ runId: 3, epoch: 1, epochs: 2, meanLoss: 3.25, checkpointId: 9 });
+    d.epoch({ runId: 3, epoch: 1, epochs: 2, meanLoss: 3.25, effectiveRank: null, checkpointId: 9 });
     expect(out.text()).toMatch(/(\n|\x1b\[2K)epoch 1\/2 done: mean loss 3\.2500 \(checkpoint 9 saved\)\n$/);
+    d.epoch({ runId: 3, epoch: 2, epochs: 2, meanLoss: 3, effectiveRank: { representation: 41.26, projection: 12.04 }, checkpointId: 10 });
+    expect(out.text()).toMatch(/epoch 2\/2 done: mean loss 3\.0000, effective rank 41\.3 \(projection 12\.0\) \(checkpoint 10 saved\)\n$/);
     d.update(step(2, 1));
     d.message('cancelling', true);
     const after = out.text();
@@ -46,7 +48,7 @@ describe('training progress display', () => {
     const d = trainingProgressDisplay(out.stream, true);
     d.start({ ...start, resumed: true, fromEpoch: 1, fromStep: 8 });
     for (let s = 1; s <= 8; s++) d.update(step(2, s));
-    d.epoch({ runId: 3, epoch: 2, epochs: 2, meanLoss: 3, checkpointId: 10 });
+    d.epoch({ runId: 3, epoch: 2, epochs: 2, meanLoss: 3, effectiveRank: null, checkpointId: 10 });
     d.stop();
     expect(out.text()).not.toContain('\x1b');
     expect(out.text().trim().split('\n')).toEqual([
@@ -61,7 +63,7 @@ describe('training progress display', () => {
     const d = trainingProgressDisplay(out.stream, false);
     d.start(start);
     d.update(step(1, 1));
-    d.epoch({ runId: 3, epoch: 1, epochs: 2, meanLoss: 3, checkpointId: 1 });
+    d.epoch({ runId: 3, epoch: 1, epochs: 2, meanLoss: 3, effectiveRank: null, checkpointId: 1 });
     expect(out.text().trim().split('\n')).toHaveLength(2);
   });
 

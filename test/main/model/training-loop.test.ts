@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { selectBackend } from '../../../src-main/model/backend.ts';
 import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main/model/training-loop.ts';
 import { parseSettings } from '../../../src-main/model/settings.ts';
-import { decodeCheckpoint } from '../../../src-main/model/serialization.ts';
+import { decodeCheckpoint, type EpochRank } from '../../../src-main/model/serialization.ts';
 import { Rng } from '../../../src-main/model/rng.ts';
 
 /** View pairs that depend only on (seed, epoch, step): blobs at random places, the second view noisier. */
@@ -52,7 +52,18 @@ describe('training loop', () => {
 
   it('a run resumed from the epoch-1 checkpoint gives the same losses as an uninterrupted run', async () => {
     const checkpoints: Uint8Array[] = [];
-    const straight = await runTraining({ settings: settings(), loader: loader(), backend: 'wasm', onEpochEnd: (e) => checkpoints.push(e.checkpoint) });
+    const ranks: (EpochRank | null)[] = [];
+    const straight = await runTraining({ settings: settings(), loader: loader(), backend: 'wasm', onEpochEnd: (e) => { checkpoints.push(e.checkpoint); ranks.push(e.rank); } });
+    // Every epoch measures the effective rank over its last steps' rows (all 3 steps of 6 here: 18 rows),
+    // of the 8-value representation and projection, and the checkpoint keeps them.
+    expect(ranks.map((r) => r?.rows)).toEqual([18, 18]);
+    for (const r of ranks) {
+      expect(r!.representation).toBeGreaterThan(1);
+      expect(r!.representation).toBeLessThanOrEqual(8);
+      expect(r!.projection).toBeGreaterThan(1);
+      expect(r!.projection).toBeLessThanOrEqual(8);
+    }
+    expect(decodeCheckpoint(checkpoints[1]!).manifest.epochRanks).toEqual(ranks);
     expect(straight.status).toBe('completed');
     expect(straight.stepLosses).toHaveLength(6);
     expect(checkpoints).toHaveLength(2);

@@ -153,7 +153,7 @@ describe('preprocess', () => {
         cube[k * W * H + i] = Math.exp(-r2 / 6) * Math.exp(-0.5 * ((velocity(k) - v0) / 1.5) ** 2);
       }
       const file = join(dir, name);
-      const spectral = axis === 'VRAD'
+      const spectral: Record<string, string | number> = axis === 'VRAD'
         ? { CTYPE3: 'VRAD', CUNIT3: 'm/s', CRPIX3: 1, CRVAL3: vStart * 1000, CDELT3: 1000 }
         : { CTYPE3: 'FREQ', CUNIT3: 'Hz', CRPIX3: 1, CRVAL3: rest * (1 - (vStart + N - 1) / c), CDELT3: (rest * 1) / c, RESTFRQ: rest };
       writeImageFits(file, cube, [W, H, N], { cards: { CTYPE1: 'RA---SIN', CTYPE2: 'DEC--SIN', ...spectral } });
