@@ -33,6 +33,8 @@
 //                                      field of view, pixel scale and position in the field drop out;
 //                                      'field': the whole field, aspect kept (extended emission filling
 //                                      the field, or no source above 3 sigma, keeps the field either way)
+// coordinates             'cartesian'  'polar': the framed image resampled onto (radius, azimuth) about its centre
+//                                      before the network (after augmenting): rotations become shifts
 // cube                    'spectrum'   how a cube becomes C channels: 'spectrum' (a velocity axis from the WCS,
 //                                      centred on the line), 'bin' (planes in C groups) or 'moments'
 // augmentations           (default)    list of { name = '...', ...params } tables; default: rotation and noise
@@ -71,6 +73,7 @@ export const settingsSchema = z
     normalisation: z.enum(['asinh', 'minmax']).default('asinh'),
     clip_percentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).default([0.5, 99.9]),
     framing: z.enum(['source', 'field']).default('source'),
+    coordinates: z.enum(['cartesian', 'polar']).default('cartesian'),
     cube: z.enum(['spectrum', 'bin', 'moments']).default('spectrum'),
     augmentations: z.array(augmentation).optional(),
     embed_rotations: z.union([z.literal(1), z.literal(4)]).default(4),
@@ -143,5 +146,6 @@ export function preprocessFor(s: TrainingSettings): PreprocessOptions {
   return {
     size: s.image_size, channels: s.channels, normalisation: s.normalisation, clipPercentiles: s.clip_percentiles, cube: s.cube, framing: s.framing,
     ...(s.spectral_half_span !== undefined && { spectralHalfSpan: s.spectral_half_span }),
+    ...(s.coordinates === 'polar' && { coordinates: 'polar' as const }),
   };
 }

@@ -5,6 +5,7 @@
 //   different depths look alike and masked padding (0) reads as empty sky; faint outer rings stay
 //   visible beside a bright centre. Values run from slightly negative (noise) to 1.
 // 'minmax': [min, max] -> [0, 1], as astromorph did (one hot pixel compresses everything else).
+import { toPolar } from './polar.ts';
 import type { ImageSample } from './sample.ts';
 
 /** Softening b of the asinh stretch, as a fraction of the clipped range: linear below, logarithmic above. */
@@ -115,5 +116,5 @@ export function finishStretch(sample: ImageSample): ImageSample {
     for (let c = 0; c < C; c++) data[i * C + c] = c < stretched ? applyStretch(linear[i * C + c]!, stretch) : linear[i * C + c]!;
   }
   const { pendingStretch: _done, ...rest } = sample;
-  return { ...rest, data };
+  return pending.coordinates === 'polar' ? toPolar({ ...rest, data }) : { ...rest, data };
 }

@@ -8,6 +8,7 @@ import { applyStretch, fitStretch, linearise } from './normalise.ts';
 import { PlaneResampler } from './resample.ts';
 import { frameSource, framingGrid } from './source-framing.ts';
 import { planeVelocities, spectralWindow } from './spectral-window.ts';
+import { toPolar } from './polar.ts';
 import type { ImageSample, PreprocessOptions } from './sample.ts';
 
 export function checkPreprocessOptions(opts: PreprocessOptions): void {
@@ -64,8 +65,12 @@ function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<numbe
     }
   }
   const sample: ImageSample = { data, mask: valid, height: S, width: S, channels: C, channelKind: opts.cube === 'moments' ? 'moments' : 'spectral' };
-  if (opts.deferStretch) sample.pendingStretch = { normalisation: opts.normalisation, clipPercentiles: opts.clipPercentiles };
-  return sample;
+  const polar = opts.coordinates === 'polar';
+  if (opts.deferStretch) {
+    sample.pendingStretch = { normalisation: opts.normalisation, clipPercentiles: opts.clipPercentiles, ...(polar && { coordinates: 'polar' as const }) };
+    return sample;
+  }
+  return polar ? toPolar(sample) : sample;
 }
 
 /** values in FITS C order (NAXIS1 fastest), shape in FITS order (NAXIS1 first). */

@@ -21,6 +21,7 @@ const preprocessSchema = z.strictObject({
   cube: z.enum(['spectrum', 'bin', 'moments']).default(DEFAULT_PREPROCESS.cube),
   spectralHalfSpan: z.number().positive().optional(),
   framing: z.enum(['field', 'source']).optional(),
+  coordinates: z.enum(['cartesian', 'polar']).optional(),
 });
 
 const specSchema = z.discriminatedUnion('kind', [

@@ -15,7 +15,7 @@ export interface ImageSample {
    * the stretch is left for the view: augmentations then add noise, blur and scale real flux, and
    * each view is normalised as preprocessing normalises an observation (finishStretch).
    */
-  pendingStretch?: { normalisation: 'asinh' | 'minmax'; clipPercentiles: [number, number] };
+  pendingStretch?: { normalisation: 'asinh' | 'minmax'; clipPercentiles: [number, number]; coordinates?: 'polar' };
 }
 
 export interface PreprocessOptions {
@@ -38,6 +38,11 @@ export interface PreprocessOptions {
    * emission and scaled to it (field of view, pixel scale and position in the field drop out).
    */
   framing?: 'field' | 'source';
+  /**
+   * 'polar': the framed image resampled onto (radius, azimuth) about its centre, as the last step
+   * (after the stretch, and after the augmentations of training views). Default 'cartesian'.
+   */
+  coordinates?: 'cartesian' | 'polar';
   /** Leave brightness linear and the stretch pending (training views); embedding stretches at once. */
   deferStretch?: boolean;
 }

@@ -178,6 +178,26 @@ describe('preprocess', () => {
     expect(binned('shifted.fits').indexOf(Math.max(...binned('shifted.fits')))).not.toBe(binned('vrad.fits').indexOf(Math.max(...binned('vrad.fits'))));
   });
 
+  it('polar coordinates: a centred ring is one bright row at its radius; a quarter turn shifts the columns by S/4', () => {
+    const S = 32, ring = new Float32Array(S * S), half = (S - 1) / 2;
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+      const r = Math.hypot(x - half, y - half), a = Math.atan2(y - half, x - half);
+      ring[y * S + x] = Math.exp(-0.5 * ((r - 8) / 1.2) ** 2) * (1 + 0.5 * Math.cos(a)); // brighter at azimuth 0
+    }
+    const s = preprocess(ring, [S, S], opts({ size: S, normalisation: 'minmax', coordinates: 'polar' }));
+    const rowMean = (row: number) => Array.from({ length: S }, (_, c) => s.data[row * S + c]!).reduce((a, b) => a + b, 0) / S;
+    const means = Array.from({ length: S }, (_, row) => rowMean(row));
+    // Row i samples radius (i + 0.5) / S * S / 2: radius 8 is row 15.5.
+    expect(Math.abs(means.indexOf(Math.max(...means)) - 15.5)).toBeLessThanOrEqual(0.5);
+    expect(s.data[15 * S + 0]).toBeGreaterThan(s.data[15 * S + S / 2]! * 2); // azimuth 0 brighter than 180
+    const turned = new Float32Array(S * S);
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) turned[y * S + x] = ring[x * S + (S - 1 - y)]!;
+    const t = preprocess(turned, [S, S], opts({ size: S, normalisation: 'minmax', coordinates: 'polar' }));
+    for (const row of [10, 15, 20]) for (let c = 0; c < S; c++) {
+      expect(t.data[row * S + c]).toBeCloseTo(s.data[row * S + ((c + S / 4) % S)]!, 4); // turned -90 degrees
+    }
+  });
+
   it('reduces a cube to moment maps: moment 1 follows the velocity gradient', () => {
     const W = 16, H = 16, N = 21, rng = new Rng(5);
     const cube = new Float32Array(W * H * N);
@@ -226,7 +246,7 @@ describe('preprocess', () => {
     const cube = renderSyntheticItem(3, 4, { channels: 8 });
     const cases: [Float32Array, number[], Partial<PreprocessOptions>][] = [
       [image.data, image.shape, {}], [image.data, image.shape, { normalisation: 'minmax' }],
-      [image.data, image.shape, { framing: 'source' }], [cube.data, cube.shape, { channels: 4 }], [cube.data, cube.shape, { channels: 3, cube: 'moments' }],
+      [image.data, image.shape, { framing: 'source' }], [image.data, image.shape, { framing: 'source', coordinates: 'polar' }], [cube.data, cube.shape, { channels: 4 }], [cube.data, cube.shape, { channels: 3, cube: 'moments' }],
     ];
     for (const [data, shape, o] of cases) {
       const direct = preprocess(data, shape, opts({ size: 24, ...o }));
