@@ -71,7 +71,9 @@ async function prepareEncoder(weightsBytes: Uint8Array, config: TrainingSettings
   const ck = decodeCheckpoint(weightsBytes, 'weights');
   const settings = given ?? parseSettings(ck.manifest.settings);
   await selectBackend(backend ?? settings.backend, () => {});
-  return { settings, encoder: encoderOf(ck, settings) };
+  const mean = ck.tensors.get(STATISTICS.mean), scale = ck.tensors.get(STATISTICS.scale);
+  const standard = settings.embed_standardise && mean && scale ? { mean, scale } : undefined;
+  return { settings, encoder: encoderOf(ck, settings), standard };
 }
 
 /**
@@ -85,7 +87,7 @@ export async function* embed(
   opts: EmbedOptions = {},
 ): AsyncGenerator<Embedding> {
   const source: EmbeddableSource = 'kind' in sourceOrSpec ? openSampleSource(sourceOrSpec) : sourceOrSpec;
-  const { settings, encoder } = await prepareEncoder(weightsBytes, config, opts.backend);
+  const { settings, encoder, standard } = await prepareEncoder(weightsBytes, config, opts.backend);
   const { image_size: s, channels: c } = settings;
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const pixels = s * s * c;
@@ -108,12 +110,8 @@ export async function* embed(
       out.dispose();
       const d = values.length / (n * turns);
       for (let i = 0; i < n; i++) {
-        // The mean over the image's quarter turns (rows t*n + i): exact rotations, no resampling.
-        const vector = new Float32Array(d);
-        for (let t = 0; t < turns; t++) {
-          const row = values.subarray((t * n + i) * d, (t * n + i + 1) * d);
-          for (let j = 0; j < d; j++) vector[j]! += row[j]! / turns;
-        }
+        const vector = meanOverTurns(values, n, turns, i, d);
+        if (standard) for (let j = 0; j < d; j++) vector[j] = (vector[j]! - standard.mean[j]!) / standard.scale[j]!;
         yield { index: start + i, vector };
       }
       opts.onProgress?.(start + n, source.length);
@@ -147,4 +145,54 @@ export function withQuarterTurns(images: Float32Array, n: number, s: number, c: 
     }
   }
   return out;
+}
+
+/** Row i's mean over its quarter turns (rows t*n + i of values): exact rotations, no resampling. */
+function meanOverTurns(values: Float32Array, n: number, turns: number, i: number, d: number): Float32Array {
+  const vector = new Float32Array(d);
+  for (let t = 0; t < turns; t++) {
+    const row = values.subarray((t * n + i) * d, (t * n + i + 1) * d);
+    for (let j = 0; j < d; j++) vector[j]! += row[j]! / turns;
+  }
+  return vector;
+}
+
+/** Checkpoint tensors of the training embeddings' mean and spread (absent: embeddings as pooled). */
+export const STATISTICS = { mean: 'embedding/mean', scale: 'embedding/scale' } as const;
+/** Training images whose embeddings the statistics are taken over, at most (spread evenly). */
+export const STATISTICS_ITEMS = 1024;
+
+/**
+ * Mean and standard deviation per dimension of the training images' embeddings. Pooled ReLU
+ * features are all positive and share a large common part, so raw cosine similarities crowd
+ * near 1 (0.995 for every neighbour) and the common part dominates kNN; standardised with the
+ * training set's statistics (as batch normalisation does at inference), similarities spread over
+ * [-1, 1] and every dimension counts by what it varies. A dimension that never varies keeps scale 1.
+ */
+export function embeddingStatistics(encoder: Sequential, source: EmbeddableSource, settings: TrainingSettings): Map<string, { shape: number[]; values: Float32Array }> {
+  const { image_size: s, channels: c } = settings;
+  const turns = settings.embed_rotations;
+  const count = Math.min(source.length, STATISTICS_ITEMS);
+  const pixels = s * s * c, batchSize = 32;
+  let sum: Float64Array | undefined, sumSq: Float64Array | undefined;
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    const input = new Float32Array(n * pixels);
+    for (let i = 0; i < n; i++) input.set(source.get(Math.floor(((start + i) * source.length) / count)).data, i * pixels);
+    const batch = turns > 1 ? withQuarterTurns(input, n, s, c) : input;
+    const values = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])).dataSync() as Float32Array);
+    const d = values.length / (n * turns);
+    sum ??= new Float64Array(d); sumSq ??= new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      const v = meanOverTurns(values, n, turns, i, d);
+      for (let j = 0; j < d; j++) { sum[j]! += v[j]!; sumSq[j]! += v[j]! * v[j]!; }
+    }
+  }
+  const d = sum!.length;
+  const mean = Float32Array.from(sum!, (x) => x / count);
+  const scale = Float32Array.from({ length: d }, (_, j) => {
+    const sd = Math.sqrt(Math.max(0, sumSq![j]! / count - mean[j]! ** 2));
+    return sd > 1e-6 ? sd : 1;
+  });
+  return new Map([[STATISTICS.mean, { shape: [d], values: mean }], [STATISTICS.scale, { shape: [d], values: scale }]]);
 }

@@ -40,6 +40,8 @@
 // augmentations           (default)    list of { name = '...', ...params } tables; default: rotation and noise
 //                                      (what earned its place in bench/quality.ts's ablation)
 // embed_rotations         4            embeddings averaged over the image's 4 quarter turns (1: as it is)
+// embed_standardise       true         embeddings standardised with the mean and spread of the training
+//                                      images' embeddings (kept with the final checkpoint)
 // seed                    0            fixes weights, augmentations and batch order
 // core_limit              0            CPU cores for data preparation and gradient workers (0 = all)
 // gradient_workers        1            data-parallel gradient workers (>1 splits each batch; see bench/train.ts)
@@ -77,6 +79,7 @@ export const settingsSchema = z
     cube: z.enum(['spectrum', 'bin', 'moments']).default('spectrum'),
     augmentations: z.array(augmentation).optional(),
     embed_rotations: z.union([z.literal(1), z.literal(4)]).default(4),
+    embed_standardise: z.boolean().default(true),
     seed: z.int().min(0).max(0xffffffff).default(0),
     core_limit: z.int().min(0).max(1024).default(0),
     gradient_workers: z.int().min(1).max(64).default(1),

@@ -12,6 +12,7 @@ import type { GradientPool } from './gradient-pool.ts';
 import type { Batch } from './data/index.ts';
 import type { EpochRank } from './serialization.ts';
 import { spreadOf } from '../base/index.ts';
+import { embeddingStatistics, type EmbeddableSource } from './embed.ts';
 
 /** Rows (view-1 images) at the end of each epoch over which the effective rank is measured. */
 export const RANK_ROWS = 256;
@@ -74,6 +75,11 @@ export interface TrainingLoopOptions {
   gradientPool?: GradientPool | undefined;
   onProgress?: (p: TrainingProgress) => void;
   onEpochEnd?: (e: EpochEnd) => void;
+  /**
+   * The training images as embedding sees them (no augmentation): when given, the final epoch's
+   * checkpoint carries the mean and spread of their embeddings, with which embed standardises.
+   */
+  statistics?: EmbeddableSource;
 }
 
 const ARCHITECTURE_KEYS = ['encoder', 'width', 'depth', 'representation_size', 'projection_size', 'projection_hidden_size', 'image_size', 'channels'] as const;
@@ -103,6 +109,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
     epochRanks = [...(ck.manifest.epochRanks ?? epochLosses.map(() => null))];
     epochSum = ck.manifest.epochLossSum;
   }
+  let extra = new Map<string, { shape: number[]; values: Float32Array }>();
   const snapshot = () =>
     encodeCheckpoint(
       {
@@ -119,7 +126,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
         backend: o.backend,
         epochLossSum: epochSum,
       },
-      byol.stateTensors(),
+      new Map([...byol.stateTensors(), ...extra]),
     );
 
   const stepLosses: number[] = [];
@@ -197,6 +204,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
       epochSum = 0;
       step = 0;
       const meanLoss = epochLosses[epochLosses.length - 1]!;
+      if (epoch === s.epochs - 1 && o.statistics != null) extra = embeddingStatistics(byol.online.encoder, o.statistics, s);
       // Position the checkpoint at the start of the next epoch.
       epoch++;
       const checkpoint = snapshot();

@@ -7,7 +7,7 @@ import { runTraining, type BatchLoader, type TrainingControl } from './training-
 import { parseSettings } from './settings.ts';
 import { createGradientPool } from './gradient-pool.ts';
 import type { TrainingWorkerData, TrainingWorkerMessage, TrainingCommand } from './train.ts';
-import { ViewPairLoader, DEFAULT_AUGMENTATIONS, type AugmentationSpec } from './data/index.ts';
+import { ViewPairLoader, DEFAULT_AUGMENTATIONS, openSampleSource, type AugmentationSpec } from './data/index.ts';
 
 const port = parentPort!;
 const post = (m: TrainingWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       resumeFrom: data.resumeFrom,
       control,
       gradientPool: pool,
+      statistics: openSampleSource(data.source, { cacheBytes: 64 * 1024 ** 2 }),
       onProgress: (progress) => post({ type: 'progress', progress }),
       onEpochEnd: (e) => post({ type: 'epochEnd', ...e }, [e.checkpoint.buffer as ArrayBuffer]),
     });

@@ -98,6 +98,32 @@ describe('embed', () => {
     }
   });
 
+  it('standardises with the training images\' statistics when the final checkpoint has them', async () => {
+    const images = sourceOf(40);
+    const trained = (await runTraining({ settings, loader: new NoisePairs(), backend: 'wasm', statistics: images })).checkpoint;
+    const collect = async (config: typeof settings) => {
+      const out: Float32Array[] = [];
+      for await (const e of embed(trained, config, images, { batchSize: 16 })) out.push(e.vector);
+      return out;
+    };
+    const standard = await collect(settings), raw = await collect({ ...settings, embed_standardise: false });
+    const d = standard[0]!.length;
+    let varied = 0;
+    for (let j = 0; j < d; j++) {
+      const col = standard.map((v) => v[j]!), rawCol = raw.map((v) => v[j]!);
+      const mean = col.reduce((a, b) => a + b, 0) / col.length;
+      const sd = Math.sqrt(col.reduce((a, b) => a + (b - mean) ** 2, 0) / col.length);
+      expect(Math.abs(mean), `dimension ${j}`).toBeLessThan(1e-4);
+      const rawSd = Math.sqrt(rawCol.reduce((a, b) => a + b * b, 0) / rawCol.length - (rawCol.reduce((a, b) => a + b, 0) / rawCol.length) ** 2);
+      if (rawSd > 1e-5) { expect(sd).toBeCloseTo(1, 3); varied++; }
+    }
+    expect(varied).toBeGreaterThan(d / 2);
+    // Without statistics (e.g. a cancelled run's checkpoint) embeddings are the pooled features.
+    const plain: Float32Array[] = [];
+    for await (const e of embed(weights, settings, images, { batchSize: 16 })) plain.push(e.vector);
+    expect(plain.every((v) => v.every((x) => x >= 0))).toBe(true);
+  });
+
   it('reads the source lazily and stops on abort', async () => {
     const source = sourceOf(50);
     const ctl = new AbortController();
