@@ -1,4 +1,4 @@
-// Public surface of the analysis folder: maps, similarity, clusters and outliers on plain Float32Arrays.
+// Public surface of the analysis folder: maps, similarity, clusters, outliers and label evaluation on plain Float32Arrays.
 export { AnalysisError } from './errors.ts';
 export type { AnalysisErrorCode } from './errors.ts';
 export { checkEmbeddings } from './embeddings.ts';
@@ -25,3 +25,5 @@ export { runAnalysisJob } from './analysis-job.ts';
 export type { AnalysisJob, AnalysisJobResult } from './analysis-job.ts';
 export { runAnalysisInWorker } from './run-in-worker.ts';
 export type { WorkerControl } from './run-in-worker.ts';
+export { evaluateLabels, effectiveRank, participationRatio } from './label-evaluation.ts';
+export type { ClassifierScores, LabelEvaluation, LabelEvaluationOptions } from './label-evaluation.ts';
