@@ -29,6 +29,10 @@ export interface SurveyDiskParams {
   /** The smooth disk (smooth, spiral, gapped multi-ring) or a faint halo/background (others), times diskAmplitude. */
   profile: RadialProfile;
   diskAmplitude: number;
+  /** Upper bound on the disk term (a background plateau under rings); 0 for none. */
+  diskCap: number;
+  /** A halo outside a ring: inside `radius` the disk term fades like the ring's inner edge. */
+  diskInner: { radius: number; sigma: number } | null;
   gaps: GapFeature[];
   rings: RingFeature[];
   /** A compact disk inside a ring's cavity (or at the centre of a ring system). */
@@ -42,6 +46,11 @@ export interface SurveyDiskParams {
   binary: { separation: number; angle: number; fluxRatio: number; components: [BinaryComponent, BinaryComponent] } | null;
   /** The scale the class hinges on, in beams: ring radius (ring, crescent), ring/gap spacing, binary separation, arm spacing at 0.6 R; R (smooth). */
   keyScaleBeams: number;
+  /**
+   * Depth of the shallowest dip that defines the class in the beam-convolved radial profile along the major axis
+   * (ring, crescent: the cavity; multi-ring: between rings; smooth: the largest dip, kept small); NaN where not radial.
+   */
+  featureContrast: number;
 }
 
 const TWO_PI = 2 * Math.PI;
@@ -84,8 +93,8 @@ export function sampleProfile(rng: Rng, R: number): RadialProfile {
 
 function blank(className: SurveyDiskClass, profile: RadialProfile): SurveyDiskParams {
   return {
-    className, variant: '', profile, diskAmplitude: 0, gaps: [], rings: [], innerDisk: null,
-    modulation: { m1: 0, phase1: 0, m2: 0, phase2: 0 }, crescent: null, spiral: null, binary: null, keyScaleBeams: NaN,
+    className, variant: '', profile, diskAmplitude: 0, diskCap: 0, diskInner: null, gaps: [], rings: [], innerDisk: null,
+    modulation: { m1: 0, phase1: 0, m2: 0, phase2: 0 }, crescent: null, spiral: null, binary: null, keyScaleBeams: NaN, featureContrast: NaN,
   };
 }
 
@@ -116,8 +125,18 @@ function innerDiskFor(rng: Rng, ring: RingFeature, b: number): { sigma: number; 
   return sigma > 0.05 * b ? { sigma, amplitude: rng.uniform(0.15, 0.8) } : null;
 }
 
-/** Draws the intrinsic object of class `className` for a frame (which fixes R, beam and SNR). */
+/**
+ * Draws the intrinsic object of class `className` for a frame (which fixes R, beam and SNR), redrawing (up to
+ * 40 times) until the beam-convolved radial profile shows what names the class (radialCheck).
+ */
 export function sampleDiskParams(rng: Rng, className: SurveyDiskClass, f: SurveyFrame, ranges: SurveyRanges): SurveyDiskParams {
+  let o = drawDiskParams(rng, className, f, ranges);
+  for (let attempt = 1; attempt < 40 && !radialCheck(o, f.beamMajor).ok; attempt++) o = drawDiskParams(rng, className, f, ranges);
+  o.featureContrast = radialCheck(o, f.beamMajor).contrast;
+  return o;
+}
+
+function drawDiskParams(rng: Rng, className: SurveyDiskClass, f: SurveyFrame, ranges: SurveyRanges): SurveyDiskParams {
   const R = f.radius, b = f.beamMajor;
   const o = blank(className, sampleProfile(rng, R));
   switch (className) {
@@ -153,8 +172,9 @@ export function sampleDiskParams(rng: Rng, className: SurveyDiskClass, f: Survey
         if (o.innerDisk) o.variant += '+inner-disk';
       }
       if (rng.next() < 0.3) {
-        // A faint halo or outer shelf: 3-12% of the ring's peak at the ring.
+        // A faint halo or outer shelf outside the ring: 3-12% of the ring's peak at the ring.
         o.diskAmplitude = rng.uniform(0.03, 0.12) / profileValue(o.profile, ring.radius);
+        o.diskInner = { radius: ring.radius, sigma: ring.sigmaIn };
         o.variant += '+halo';
       }
       break;
@@ -164,9 +184,12 @@ export function sampleDiskParams(rng: Rng, className: SurveyDiskClass, f: Survey
       if (gapped) {
         // A disk carved by 2-3 deep, resolved gaps (HL Tau, TW Hya, AS 209).
         const n = R >= 5.4 * b && rng.next() < 0.5 ? 3 : 2;
-        const g = spacedPositions(rng, n, 1.2 * b, R - 0.8 * b, 1.6 * b)!;
+        const g = spacedPositions(rng, n, 1.2 * b, Math.max(1.2 * b + (n - 1) * 1.6 * b, Math.min(R - 0.8 * b, 0.85 * R)), 1.6 * b)!;
         const spacing = Math.min(...g.slice(1).map((v, k) => v - g[k]!));
-        o.gaps = g.map((radius) => ({ radius, sigma: rng.uniform(0.8 * b, Math.max(0.8 * b, Math.min(1.6 * b, 0.6 * spacing))) / FWHM, depth: rng.uniform(0.6, 0.97) }));
+        // Gap FWHM 15-35% of its radius (DSHARP), at least 0.8 beam (resolved), at most 0.6 of the spacing.
+        o.gaps = g.map((radius) => ({
+          radius, sigma: Math.min(Math.max(0.8 * b, rng.uniform(0.15, 0.35) * radius), Math.max(0.8 * b, 0.6 * spacing)) / FWHM, depth: rng.uniform(0.6, 0.97),
+        }));
         o.diskAmplitude = 1;
         o.variant = `gaps-${n}`;
         o.keyScaleBeams = spacing / b;
@@ -190,7 +213,11 @@ export function sampleDiskParams(rng: Rng, className: SurveyDiskClass, f: Survey
           return { radius, sigmaIn: sigma * Math.sqrt(skew), sigmaOut: sigma / Math.sqrt(skew), amplitude: k === brightest ? 1 : rng.uniform(floor, 1) };
         });
         if (central) o.innerDisk = { sigma: rng.uniform(0.15, 0.4) * b, amplitude: rng.uniform(Math.max(0.4, floor), 1.2) };
-        if (rng.next() < 0.5) o.diskAmplitude = rng.uniform(0.05, 0.25) / profileValue(o.profile, rLast);
+        if (rng.next() < 0.5) {
+          // Emission between the rings: the disk profile, at most 5-25% of the brightest ring.
+          o.diskCap = rng.uniform(0.05, 0.25);
+          o.diskAmplitude = o.diskCap / profileValue(o.profile, radii[0]!);
+        }
         o.variant = `rings-${n}${central ? '+centre' : ''}`;
         o.keyScaleBeams = spacing / b;
       }
@@ -242,6 +269,107 @@ export function sampleDiskParams(rng: Rng, className: SurveyDiskClass, f: Survey
 
 type Brightness = (r: number, phi: number) => number;
 
+/** The axisymmetric parts of an object: disk (with gaps, cap and inner fade), inner disk, rings (unmodulated). */
+function radialParts(o: SurveyDiskParams): { disk: (r: number) => number; inner: (r: number) => number; rings: (r: number) => number } {
+  const disk = (r: number): number => {
+    if (o.diskAmplitude === 0) return 0;
+    let v = o.diskAmplitude * profileValue(o.profile, r);
+    if (o.diskCap > 0) v = Math.min(v, o.diskCap);
+    if (o.diskInner && r < o.diskInner.radius) {
+      v = o.diskAmplitude * profileValue(o.profile, o.diskInner.radius) * Math.exp(-0.5 * ((r - o.diskInner.radius) / o.diskInner.sigma) ** 2);
+    }
+    for (const g of o.gaps) v *= 1 - g.depth * Math.exp(-0.5 * ((r - g.radius) / g.sigma) ** 2);
+    return v;
+  };
+  const inner = (r: number): number => (o.innerDisk ? o.innerDisk.amplitude * Math.exp(-0.5 * (r / o.innerDisk.sigma) ** 2) : 0);
+  const rings = (r: number): number => { let s = 0; for (const ring of o.rings) s += ringValue(ring, r); return s; };
+  return { disk, inner, rings };
+}
+
+/** exp(-x) I0(x), Abramowitz & Stegun 9.8.1-2 (|error| < 2e-7 relative). */
+function besselI0Scaled(x: number): number {
+  if (x < 3.75) {
+    const t = (x / 3.75) ** 2;
+    return Math.exp(-x) * (1 + t * (3.5156229 + t * (3.0899424 + t * (1.2067492 + t * (0.2659732 + t * (0.0360768 + t * 0.0045813))))));
+  }
+  const t = 3.75 / x;
+  return (0.39894228 + t * (0.01328592 + t * (0.00225319 + t * (-0.00157565 + t * (0.00916281 + t * (-0.02057706
+    + t * (0.02635537 + t * (-0.01647633 + t * 0.00392377)))))))) / Math.sqrt(x);
+}
+
+/**
+ * The axisymmetric profile (rings at their peak azimuth) convolved with a circular beam of FWHM b, exactly
+ * (Hankel form: int r F(r) exp(-(r - rho)^2 / 2s^2) I0s(r rho / s^2) dr / s^2), on rho = 0 .. rMax in steps of b/10.
+ */
+export function convolvedRadialProfile(o: SurveyDiskParams, b: number, rMax: number): { rho: number[]; value: number[] } {
+  const { disk, inner, rings } = radialParts(o);
+  const F = (r: number) => disk(r) + inner(r) + rings(r);
+  const s = b / FWHM, h = b / 10, n = Math.ceil(rMax / h) + 1, m = Math.ceil((rMax + 4 * b) / h) + 1;
+  const f = Array.from({ length: m }, (_, j) => F(j * h));
+  const rho: number[] = [], value: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = i * h;
+    let acc = 0;
+    const j0 = Math.max(0, Math.floor((p - 5 * s) / h)), j1 = Math.min(m - 1, Math.ceil((p + 5 * s) / h));
+    for (let j = j0; j <= j1; j++) {
+      const r = j * h;
+      acc += r * f[j]! * Math.exp(-0.5 * ((r - p) / s) ** 2) * besselI0Scaled((r * p) / (s * s));
+    }
+    // The r = 0 sample has zero weight in the Hankel form; at rho = 0 that is the whole integral's edge, fine at h = b/10.
+    rho.push(p); value.push((acc * h) / (s * s));
+  }
+  return { rho, value };
+}
+
+/** Depths of the dips inward of each local maximum beyond half a beam, relative to the lower of the two peaks around it. */
+function dips(value: number[], rho: number[], b: number): number[] {
+  const out: number[] = [];
+  // Inward of the first ring, the centre is a peak when the profile falls away from it (an inner disk), else
+  // there is none (a cavity) and the dip is measured against the ring alone.
+  const centrePeak = value[0]! >= value[1]! ? value[0]! : Infinity;
+  let prevPeak = -1, lowest = value[0]!, lowestSincePeak = Infinity;
+  for (let i = 1; i < value.length - 1; i++) {
+    lowestSincePeak = Math.min(lowestSincePeak, value[i]!);
+    lowest = Math.min(lowest, value[i]!);
+    if (!(value[i]! > value[i - 1]! && value[i]! >= value[i + 1]!) || rho[i]! < 0.5 * b) continue;
+    const inwardPeak = prevPeak >= 0 ? value[prevPeak]! : centrePeak;
+    const floor = prevPeak >= 0 ? lowestSincePeak : lowest;
+    const ref = Math.min(value[i]!, inwardPeak);
+    out.push(ref > 0 ? Math.max(0, 1 - floor / ref) : 0);
+    prevPeak = i; lowestSincePeak = Infinity;
+  }
+  return out;
+}
+
+/**
+ * Is the class visible in the beam-convolved radial profile (major axis, beam FWHM b)?
+ *   ring, crescent: one ring whose cavity dips >= 30%, no second ring dipping >= 15%;
+ *   multi-ring: >= 2 rings each dipping >= 15%;
+ *   smooth: no dip of 5% or more (a shallow gap must not turn into a ring).
+ */
+export function radialCheck(o: SurveyDiskParams, b: number): { ok: boolean; contrast: number } {
+  if (o.className === 'spiral' || o.className === 'binary') return { ok: true, contrast: NaN };
+  const rMax = Math.max(...o.rings.map((r) => r.radius + 3 * r.sigmaOut), ...o.gaps.map((g) => g.radius + 3 * g.sigma), o.profile.rc * 2, 2 * b);
+  const { rho, value } = convolvedRadialProfile(o, b, rMax);
+  const d = dips(value, rho, b);
+  const strong = (t: number) => d.filter((x) => x >= t);
+  switch (o.className) {
+    case 'smooth': {
+      const worst = Math.max(0, ...d);
+      return { ok: worst < 0.05, contrast: worst };
+    }
+    case 'ring':
+    case 'crescent': {
+      const best = Math.max(0, ...d);
+      return { ok: best >= 0.3 && strong(0.15).length === 1, contrast: best };
+    }
+    case 'multi-ring': {
+      const top = [...d].sort((x, y) => y - x);
+      return { ok: strong(0.15).length >= 2, contrast: top[1] ?? 0 };
+    }
+  }
+}
+
 function ringValue(ring: RingFeature, r: number): number {
   const d = r - ring.radius;
   const s = d < 0 ? ring.sigmaIn : ring.sigmaOut;
@@ -250,14 +378,7 @@ function ringValue(ring: RingFeature, r: number): number {
 
 /** The face-on brightness of a single-centred object (every class but binary), un-normalised. */
 export function diskBrightness(o: SurveyDiskParams): Brightness {
-  const disk = (r: number): number => {
-    if (o.diskAmplitude === 0) return 0;
-    let v = o.diskAmplitude * profileValue(o.profile, r);
-    for (const g of o.gaps) v *= 1 - g.depth * Math.exp(-0.5 * ((r - g.radius) / g.sigma) ** 2);
-    return v;
-  };
-  const inner = (r: number): number => (o.innerDisk ? o.innerDisk.amplitude * Math.exp(-0.5 * (r / o.innerDisk.sigma) ** 2) : 0);
-  const rings = (r: number): number => { let s = 0; for (const ring of o.rings) s += ringValue(ring, r); return s; };
+  const { disk, inner, rings } = radialParts(o);
   const m = o.modulation;
   const modulation = (phi: number): number => 1 + m.m1 * Math.cos(phi - m.phase1) + m.m2 * Math.cos(2 * (phi - m.phase2));
   if (o.crescent) {
