@@ -101,6 +101,7 @@ function paramsText(item: SurveyItem): string {
     const d = item.disk;
     parts.push(`profile=${d.profile.kind}`, `gamma=${n(d.profile.gamma)}`, `beta=${n(d.profile.beta)}`, `rc=${n(d.profile.rc)}`);
     if (d.diskAmplitude > 0 && d.className !== 'smooth' && d.className !== 'spiral') parts.push(`disk_amplitude=${n(d.diskAmplitude)}`);
+    if (Number.isFinite(d.featureContrast)) parts.push(`feature_contrast=${n(d.featureContrast)}`);
     if (d.rings.length) parts.push(`rings_r=${d.rings.map((r) => n(r.radius)).join('/')}`, `rings_sigma_in=${d.rings.map((r) => n(r.sigmaIn)).join('/')}`,
       `rings_sigma_out=${d.rings.map((r) => n(r.sigmaOut)).join('/')}`, `rings_amp=${d.rings.map((r) => n(r.amplitude)).join('/')}`);
     if (d.gaps.length) parts.push(`gaps_r=${d.gaps.map((g) => n(g.radius)).join('/')}`, `gaps_sigma=${d.gaps.map((g) => n(g.sigma)).join('/')}`,

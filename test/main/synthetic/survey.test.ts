@@ -7,7 +7,7 @@ import { axisKinds, HduList, linearWcs } from '../../../src-main/fits/index.ts';
 import type { HeaderLike } from '../../../src-main/fits/wcs.ts';
 import { DEFAULT_PREPROCESS, preprocess } from '../../../src-main/model/data/index.ts';
 import {
-  channelVelocities, DEFAULT_SURVEY_RANGES, INT16_BLANK, renderItem, renderSurveyItem, spectralCards, storedShape, SURVEY_CLASSES,
+  channelVelocities, DEFAULT_SURVEY_RANGES, INT16_BLANK, radialCheck, renderItem, renderSurveyItem, spectralCards, storedShape, SURVEY_CLASSES,
   SURVEY_FORMATS, surveyColumns, surveyItem, writeSurveyDataset, type RenderedSurveyCube, type SurveyFormat, type SurveyItem,
 } from '../../../src-main/synthetic/index.ts';
 
@@ -127,8 +127,23 @@ describe('survey benchmark: drawing', () => {
         expect(d.binary.fluxRatio).toBeLessThanOrEqual(Math.max(1, f.snr / 5) + 1e-9);
       }
       if (d.spiral) expect((Math.PI * 0.6 * R * Math.sin((d.spiral.pitch * Math.PI) / 180)) / b).toBeGreaterThanOrEqual(1.6 - 1e-9);
+      // In the beam-convolved radial profile: a ring's cavity dips >= 30%, multi-rings show >= 2 rings dipping
+      // >= 15%, and a smooth disk's shallow gap never makes a ring (dip < 5%).
+      const check = radialCheck(d, b);
+      expect(check.ok, `item ${it.index} ${d.className} ${d.variant}`).toBe(true);
+      if (d.className === 'ring' || d.className === 'crescent') expect(d.featureContrast).toBeGreaterThanOrEqual(0.3);
+      if (d.className === 'multi-ring') expect(d.featureContrast).toBeGreaterThanOrEqual(0.15);
+      if (d.className === 'smooth') expect(d.featureContrast).toBeLessThan(0.05);
     }
     for (const cls of SURVEY_CLASSES.disks) expect(items.filter((it) => it.className === cls)).toHaveLength(100);
+  });
+
+  it('radial check: a resolved ring shows its cavity, the same ring under a 3x larger beam does not', () => {
+    const item = surveyItem(12, 0, { kind: 'disks', classes: ['ring'] });
+    if (item.kind !== 'disks') throw new Error('disk expected');
+    const b = item.frame.beamMajor, ring = item.disk.rings[0]!;
+    expect(radialCheck(item.disk, b).ok).toBe(true);
+    expect(radialCheck(item.disk, (3 * ring.radius) / 1.5).ok).toBe(false);
   });
 
   it('draws every cube parameter within its stated range, the band covering the line', () => {
