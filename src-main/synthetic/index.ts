@@ -8,3 +8,13 @@ export { writeSyntheticImage, quantiseInt16, fileNameFor, SYNTHETIC_FORMATS, typ
 export { writeSyntheticDataset, syntheticItem, renderSyntheticItem, checkClasses,
   type SyntheticDatasetOptions, type SyntheticItemOptions, type SyntheticItem, type WrittenItem } from './dataset.ts';
 export { deriveSeed, nameSeed } from './derive-seed.ts';
+// Survey-like benchmark (hard as real data): disks of six classes and line cubes of four kinematic classes.
+export { DEFAULT_SURVEY_RANGES, SURVEY_FORMATS, SURVEY_KINDS, INT16_BLANK, resolveSurveyRanges, sampleFrame, storedShape, surveyFileName,
+  writeSurveyFits, type SurveyFormat, type SurveyFrame, type SurveyKind, type SurveyRanges, type Interval } from './survey-common.ts';
+export { SURVEY_DISK_CLASSES, sampleDiskParams, renderSurveyDisk, diskBrightness, profileValue, profileMoments, radialCheck, convolvedRadialProfile,
+  type SurveyDiskClass, type SurveyDiskParams, type RadialProfile, type RingFeature, type GapFeature, type BinaryComponent,
+  type RenderedSurveyImage } from './survey-disks.ts';
+export { SURVEY_CUBE_CLASSES, SURVEY_LINES, sampleCubeParams, renderSurveyCube, channelVelocities, spectralCards,
+  type SurveyCubeClass, type SurveyCubeParams, type RenderedSurveyCube } from './survey-cubes.ts';
+export { SURVEY_CLASSES, surveyItem, surveyClassOf, renderItem, renderSurveyItem, writeSurveyDataset, surveyColumns,
+  type SurveyItem, type SurveyItemOptions, type SurveyDatasetOptions, type RenderedSurveyItem, type WrittenSurveyItem } from './survey.ts';
