@@ -9,7 +9,7 @@
 //   node bench/make-survey.ts --kind disks --n 480 --seed 202 --out test  --snr 8,15  --size 160,256
 import { parseArgs } from 'node:util';
 import {
-  DEFAULT_SURVEY_RANGES, SURVEY_KINDS, writeSurveyDataset, type SurveyKind, type SurveyRanges,
+  DEFAULT_SURVEY_RANGES, SURVEY_KINDS, writeSurveyDataset, type SurveyKind, type SurveyRangeOverrides,
 } from '../src-main/synthetic/index.ts';
 
 const { values: args } = parseArgs({
@@ -31,7 +31,7 @@ function interval(name: string, text: string): [number, number] {
   if (parts.length !== 2 || !parts.every(Number.isFinite)) throw new Error(`--${name} must be lo,hi (two numbers), got ${JSON.stringify(text)}`);
   return [parts[0]!, parts[1]!];
 }
-const ranges: Partial<SurveyRanges> = args.ranges ? JSON.parse(args.ranges) : {};
+const ranges: SurveyRangeOverrides = args.ranges ? JSON.parse(args.ranges) : {};
 for (const key of ['snr', 'size', 'beam', 'radius', 'inclination', 'flux', 'channels'] as const) {
   const text = args[key];
   if (text !== undefined) ranges[key] = interval(key, text);

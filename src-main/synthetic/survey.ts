@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Rng } from '../model/rng.ts';
 import { deriveSeed, nameSeed } from './derive-seed.ts';
 import {
-  resolveSurveyRanges, sampleFrame, surveyFileName, writeSurveyFits, type SurveyFrame, type SurveyKind, type SurveyRanges,
+  resolveSurveyRanges, sampleFrame, surveyFileName, writeSurveyFits, type SurveyFrame, type SurveyKind, type SurveyRanges, type SurveyRangeOverrides,
 } from './survey-common.ts';
 import {
   renderSurveyCube, sampleCubeParams, SURVEY_CUBE_CLASSES, type RenderedSurveyCube, type SurveyCubeClass, type SurveyCubeParams,
@@ -22,7 +22,7 @@ export const SURVEY_CLASSES: Readonly<Record<SurveyKind, readonly string[]>> = {
 export interface SurveyItemOptions {
   kind: SurveyKind;
   /** Overrides of DEFAULT_SURVEY_RANGES[kind], e.g. { snr: [8, 15] } or { size: [160, 256] }. */
-  ranges?: Partial<SurveyRanges>;
+  ranges?: SurveyRangeOverrides;
   /** A subset of the kind's classes (default all). */
   classes?: readonly string[];
 }

@@ -8,7 +8,7 @@ import type { HeaderLike } from '../../../src-main/fits/wcs.ts';
 import { DEFAULT_PREPROCESS, preprocess } from '../../../src-main/model/data/index.ts';
 import {
   channelVelocities, DEFAULT_SURVEY_RANGES, INT16_BLANK, radialCheck, renderItem, renderSurveyItem, spectralCards, storedShape, SURVEY_CLASSES,
-  SURVEY_FORMATS, surveyColumns, surveyItem, writeSurveyDataset, type RenderedSurveyCube, type SurveyFormat, type SurveyItem,
+  SURVEY_FORMATS, surveyColumns, surveyItem, writeSurveyDataset, type RenderedSurveyCube, type SurveyItem,
 } from '../../../src-main/synthetic/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'survey-'));
@@ -43,6 +43,7 @@ describe('survey benchmark: drawing', () => {
     expect(() => surveyItem(1, 0, { kind: 'disks', ranges: { snr: [15, 8] } })).toThrow(/snr/);
     expect(() => surveyItem(1, 0, { kind: 'disks', ranges: { size: [16, 16] } })).toThrow(/radius/);
     expect(() => surveyItem(1, 0, { kind: 'disks', classes: ['ring', 'donut'] })).toThrow(/donut/);
+    expect(() => surveyItem(1, 0, { kind: 'disks', ranges: { formats: { png: 1 } as never } })).toThrow(/png/);
     expect(() => surveyItem(1, 0, { kind: 'galaxies' as never })).toThrow(/kind/);
   });
 
@@ -221,7 +222,7 @@ describe('survey benchmark: files', () => {
     for (const kind of ['disks', 'cubes'] as const) {
       for (const format of SURVEY_FORMATS) {
         const out = join(dir, `${kind}-${format}`);
-        const ranges = { formats: { [format]: 1 } as Record<SurveyFormat, number>, pbMask: 0.6, gzip: 0.5, size: [48, 72] as [number, number] };
+        const ranges = { formats: { [format]: 1 }, pbMask: 0.6, gzip: 0.5, size: [48, 72] as [number, number] };
         const { items, labels } = writeSurveyDataset(out, { kind, n: kind === 'disks' ? 6 : 4, seed: 21, ranges });
         const rows = readFileSync(labels, 'utf8').trim().split('\n').map((l) => l.split(','));
         expect(rows[0]).toEqual(surveyColumns(kind));
