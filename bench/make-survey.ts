@@ -4,7 +4,8 @@
 //        [--snr 8,15] [--size 160,256] [--beam 2,6] [--radius 0.3,0.85] [--inclination 0,70] [--flux 1e-3,1]
 //        [--channels 8,24] [--classes ring,spiral] [--ranges '{"pbMask":0.5,"formats":{"int16":1}}']
 //
-// A train/test split on shifted nuisances: the same classes, other ranges, e.g.
+// A train/test split on shifted nuisances: the same classes, other ranges (other ranges draw other objects
+// even with the same seed: the ranges are hashed into each item's seed), e.g.
 //   node bench/make-survey.ts --kind disks --n 480 --seed 101 --out train --snr 15,300 --size 48,128
 //   node bench/make-survey.ts --kind disks --n 480 --seed 202 --out test  --snr 8,15  --size 160,256
 import { parseArgs } from 'node:util';
