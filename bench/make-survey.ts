@@ -4,12 +4,13 @@
 //        [--snr 8,15] [--size 160,256] [--beam 2,6] [--radius 0.3,0.85] [--inclination 0,70] [--flux 1e-3,1]
 //        [--channels 8,24] [--classes ring,spiral] [--ranges '{"pbMask":0.5,"formats":{"int16":1}}']
 //
-// A train/test split on shifted nuisances: the same classes, other ranges, e.g.
+// A train/test split on shifted nuisances: the same classes, other ranges (other ranges draw other objects
+// even with the same seed: the ranges are hashed into each item's seed), e.g.
 //   node bench/make-survey.ts --kind disks --n 480 --seed 101 --out train --snr 15,300 --size 48,128
 //   node bench/make-survey.ts --kind disks --n 480 --seed 202 --out test  --snr 8,15  --size 160,256
 import { parseArgs } from 'node:util';
 import {
-  DEFAULT_SURVEY_RANGES, SURVEY_KINDS, writeSurveyDataset, type SurveyKind, type SurveyRanges,
+  DEFAULT_SURVEY_RANGES, SURVEY_KINDS, writeSurveyDataset, type SurveyKind, type SurveyRangeOverrides,
 } from '../src-main/synthetic/index.ts';
 
 const { values: args } = parseArgs({
@@ -31,7 +32,7 @@ function interval(name: string, text: string): [number, number] {
   if (parts.length !== 2 || !parts.every(Number.isFinite)) throw new Error(`--${name} must be lo,hi (two numbers), got ${JSON.stringify(text)}`);
   return [parts[0]!, parts[1]!];
 }
-const ranges: Partial<SurveyRanges> = args.ranges ? JSON.parse(args.ranges) : {};
+const ranges: SurveyRangeOverrides = args.ranges ? JSON.parse(args.ranges) : {};
 for (const key of ['snr', 'size', 'beam', 'radius', 'inclination', 'flux', 'channels'] as const) {
   const text = args[key];
   if (text !== undefined) ranges[key] = interval(key, text);

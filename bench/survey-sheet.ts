@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import {
-  channelVelocities, renderSurveyItem, SURVEY_CLASSES, surveyItem, type RenderedSurveyCube, type SurveyKind, type SurveyRanges,
+  channelVelocities, renderSurveyItem, SURVEY_CLASSES, surveyItem, type RenderedSurveyCube, type SurveyKind, type SurveyRangeOverrides,
 } from '../src-main/synthetic/index.ts';
 
 const { values: args } = parseArgs({
@@ -20,7 +20,7 @@ const { values: args } = parseArgs({
 });
 const kind = args.kind as SurveyKind;
 const seed = Number(args.seed), perClass = Number(args['per-class']);
-const ranges: Partial<SurveyRanges> = args.ranges ? JSON.parse(args.ranges) : {};
+const ranges: SurveyRangeOverrides = args.ranges ? JSON.parse(args.ranges) : {};
 const T = Number(args.tile ?? (kind === 'disks' ? 112 : 72));
 
 type RGB = [number, number, number];

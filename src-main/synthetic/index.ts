@@ -10,7 +10,7 @@ export { writeSyntheticDataset, syntheticItem, renderSyntheticItem, checkClasses
 export { deriveSeed, nameSeed } from './derive-seed.ts';
 // Survey-like benchmark (hard as real data): disks of six classes and line cubes of four kinematic classes.
 export { DEFAULT_SURVEY_RANGES, SURVEY_FORMATS, SURVEY_KINDS, INT16_BLANK, resolveSurveyRanges, sampleFrame, storedShape, surveyFileName,
-  writeSurveyFits, type SurveyFormat, type SurveyFrame, type SurveyKind, type SurveyRanges, type Interval } from './survey-common.ts';
+  writeSurveyFits, type SurveyFormat, type SurveyFrame, type SurveyKind, type SurveyRanges, type SurveyRangeOverrides, type Interval } from './survey-common.ts';
 export { SURVEY_DISK_CLASSES, sampleDiskParams, renderSurveyDisk, diskBrightness, profileValue, profileMoments, radialCheck, convolvedRadialProfile,
   type SurveyDiskClass, type SurveyDiskParams, type RadialProfile, type RingFeature, type GapFeature, type BinaryComponent,
   type RenderedSurveyImage } from './survey-disks.ts';

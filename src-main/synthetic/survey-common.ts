@@ -66,17 +66,22 @@ export const DEFAULT_SURVEY_RANGES: Readonly<Record<SurveyKind, SurveyRanges>> =
 const INTERVAL_KEYS = ['size', 'aspect', 'radius', 'beam', 'beamAxisRatio', 'beamArcsec', 'inclination', 'flux', 'snr', 'channels'] as const;
 const FRACTION_KEYS = ['nonSquare', 'offset', 'pbMask', 'gzip'] as const;
 
+/** Overrides of some ranges; `formats` lists the formats to use and their weights (unnamed ones are not used). */
+export type SurveyRangeOverrides = Partial<Omit<SurveyRanges, 'formats'>> & { formats?: Partial<Record<SurveyFormat, number>> };
+
 /** Defaults for the kind with the overrides applied; unknown keys and inverted or impossible ranges throw. */
-export function resolveSurveyRanges(kind: SurveyKind, overrides: Partial<SurveyRanges> = {}): SurveyRanges {
+export function resolveSurveyRanges(kind: SurveyKind, overrides: SurveyRangeOverrides = {}): SurveyRanges {
   if (!SURVEY_KINDS.includes(kind)) throw new RangeError(`survey kind must be one of ${SURVEY_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
   const base = DEFAULT_SURVEY_RANGES[kind];
   const unknown = Object.keys(overrides).filter((k) => !(k in base));
   if (unknown.length > 0) throw new RangeError(`unknown survey range(s): ${unknown.join(', ')}; known: ${Object.keys(base).join(', ')}`);
-  const r: SurveyRanges = { ...base, ...overrides, formats: { ...base.formats, ...(overrides.formats ?? {}) } };
-  if (overrides.formats) {
-    // Formats named in the override replace the mix: { int16: 1 } means int16 only.
-    for (const f of SURVEY_FORMATS) r.formats[f] = overrides.formats[f] ?? 0;
-  }
+  // Formats named in an override replace the mix: { int16: 1 } means int16 only.
+  const formats = overrides.formats
+    ? Object.fromEntries(SURVEY_FORMATS.map((f) => [f, overrides.formats![f] ?? 0])) as Record<SurveyFormat, number>
+    : { ...base.formats };
+  const unknownFormats = Object.keys(overrides.formats ?? {}).filter((f) => !(SURVEY_FORMATS as readonly string[]).includes(f));
+  if (unknownFormats.length > 0) throw new RangeError(`unknown survey format(s): ${unknownFormats.join(', ')}; known: ${SURVEY_FORMATS.join(', ')}`);
+  const r: SurveyRanges = { ...base, ...overrides, formats };
   for (const k of INTERVAL_KEYS) {
     const v = r[k];
     if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite) || v[0] > v[1]) {

@@ -230,14 +230,19 @@ export function cubeModel(p: SurveyCubeParams, f: SurveyFrame, margin: number): 
   if (p.className === 'static') gaussianWeights(0, p.lineWidth, staticWeights);
   const w = new Float64Array(N);
   const ss = supersampling(f.beamMinor), sub = 1 / ss;
+  // Beyond 3 R the blob has fallen below 1e-6 of its peak (clumps sit within R), for every class alike.
+  const extent = 3 * f.radius, reach = extent + 1 / proj.cosInc;
   let total = 0;
   for (let py = 0; py < PH; py++) {
     for (let px = 0; px < PW; px++) {
+      const [a0, c0] = deproject(proj, px, py);
+      if (a0 * a0 + c0 * c0 > reach * reach) continue;
       for (let sy = 0; sy < ss; sy++) {
         const y = py + (sy + 0.5) * sub - 0.5;
         for (let sx = 0; sx < ss; sx++) {
           const x = px + (sx + 0.5) * sub - 0.5;
           const [along, across] = deproject(proj, x, y);
+          if (along * along + across * across > extent * extent) continue;
           const bright = blobValue(p, along, across);
           if (!(bright > 1e-9)) continue;
           total += bright;

@@ -404,12 +404,15 @@ export function diskBrightness(o: SurveyDiskParams): Brightness {
   return (r, phi) => rings(r) * modulation(phi) + inner(r) + disk(r);
 }
 
-interface PlacedComponent { proj: Projection; brightness: Brightness; weight: number }
+/** A component on the grid; `extent` (disk-plane pixels) bounds its emission, `azimuthal` whether it depends on phi. */
+interface PlacedComponent { proj: Projection; brightness: Brightness; weight: number; extent: number; azimuthal: boolean }
 
 /** Components on the padded grid (centre of the field at (W-1)/2 + margin). */
 function placedComponents(o: SurveyDiskParams, f: SurveyFrame, margin: number): PlacedComponent[] {
   const cx = (f.width - 1) / 2 + margin + f.offsetX, cy = (f.height - 1) / 2 + margin + f.offsetY;
-  if (!o.binary) return [{ proj: projection(cx, cy, f.inclination, f.positionAngle), brightness: diskBrightness(o), weight: 1 }];
+  // Beyond 3 R every profile has fallen below 1e-6 of its peak (R holds 90% of a smooth disk's flux; rings end at R).
+  const azimuthal = o.crescent !== null || o.spiral !== null || o.modulation.m1 !== 0 || o.modulation.m2 !== 0;
+  if (!o.binary) return [{ proj: projection(cx, cy, f.inclination, f.positionAngle), brightness: diskBrightness(o), weight: 1, extent: 3 * f.radius, azimuthal }];
   const bin = o.binary, ang = (bin.angle * Math.PI) / 180;
   // Separation direction east of north: east is -x.
   const ux = -Math.sin(ang), uy = Math.cos(ang);
@@ -420,7 +423,7 @@ function placedComponents(o: SurveyDiskParams, f: SurveyFrame, margin: number): 
     const { flux } = profileMoments(c.profile);
     const proj = projection(cx + pos[k]! * ux, cy + pos[k]! * uy, c.inclination, c.positionAngle);
     // Weight so each component carries its flux fraction: sky flux of a profile is cos(i) times its face-on flux.
-    return { proj, brightness: (r: number) => profileValue(c.profile, r), weight: c.fluxFraction / (flux * proj.cosInc) };
+    return { proj, brightness: (r: number) => profileValue(c.profile, r), weight: c.fluxFraction / (flux * proj.cosInc), extent: 3 * c.radius, azimuthal: false };
   });
 }
 
@@ -441,16 +444,23 @@ export function diskModel(o: SurveyDiskParams, f: SurveyFrame, margin: number): 
   const ss = supersampling(f.beamMinor), sub = 1 / ss;
   const model = new Float32Array(PW * PH);
   let total = 0;
+  // A pixel further than a component's extent (plus a pixel, deprojected) from its centre gets nothing from it.
+  const reach = comps.map((c) => c.extent + 1 / c.proj.cosInc);
   for (let py = 0; py < PH; py++) {
     for (let px = 0; px < PW; px++) {
       let v = 0;
-      for (let sy = 0; sy < ss; sy++) {
-        const y = py + (sy + 0.5) * sub - 0.5;
-        for (let sx = 0; sx < ss; sx++) {
-          const x = px + (sx + 0.5) * sub - 0.5;
-          for (const c of comps) {
+      for (let k = 0; k < comps.length; k++) {
+        const c = comps[k]!;
+        const [a0, c0] = deproject(c.proj, px, py);
+        if (a0 * a0 + c0 * c0 > reach[k]! * reach[k]!) continue;
+        for (let sy = 0; sy < ss; sy++) {
+          const y = py + (sy + 0.5) * sub - 0.5;
+          for (let sx = 0; sx < ss; sx++) {
+            const x = px + (sx + 0.5) * sub - 0.5;
             const [along, across] = deproject(c.proj, x, y);
-            const b = c.brightness(Math.hypot(along, across), Math.atan2(across, along));
+            const r = Math.hypot(along, across);
+            if (r > c.extent) continue;
+            const b = c.brightness(r, c.azimuthal ? Math.atan2(across, along) : 0);
             if (b > 0) v += c.weight * b;
           }
         }

@@ -1,5 +1,5 @@
 // A survey-like labelled benchmark: item i of (kind, seed) is a pure function of (seed, i) and the
-// ranges, so any item can be regenerated alone, and writeSurveyDataset writes FITS files + labels.csv
+// ranges (which are hashed into its seed, so other ranges draw other objects), so any item can be regenerated alone, and writeSurveyDataset writes FITS files + labels.csv
 // with every nuisance parameter beside the label. Classes are balanced in blocks (each block of
 // n_classes consecutive items holds every class once, in a seeded order), and neither file names nor
 // headers name the class.
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Rng } from '../model/rng.ts';
 import { deriveSeed, nameSeed } from './derive-seed.ts';
 import {
-  resolveSurveyRanges, sampleFrame, surveyFileName, writeSurveyFits, type SurveyFrame, type SurveyKind, type SurveyRanges,
+  resolveSurveyRanges, sampleFrame, surveyFileName, writeSurveyFits, type SurveyFrame, type SurveyKind, type SurveyRanges, type SurveyRangeOverrides,
 } from './survey-common.ts';
 import {
   renderSurveyCube, sampleCubeParams, SURVEY_CUBE_CLASSES, type RenderedSurveyCube, type SurveyCubeClass, type SurveyCubeParams,
@@ -22,7 +22,7 @@ export const SURVEY_CLASSES: Readonly<Record<SurveyKind, readonly string[]>> = {
 export interface SurveyItemOptions {
   kind: SurveyKind;
   /** Overrides of DEFAULT_SURVEY_RANGES[kind], e.g. { snr: [8, 15] } or { size: [160, 256] }. */
-  ranges?: Partial<SurveyRanges>;
+  ranges?: SurveyRangeOverrides;
   /** A subset of the kind's classes (default all). */
   classes?: readonly string[];
 }
@@ -55,7 +55,9 @@ export function surveyItem(seed: number, index: number, opts: SurveyItemOptions)
 function itemWith(kind: SurveyKind, seed: number, index: number, ranges: SurveyRanges, classes: readonly string[]): SurveyItem {
   if (!Number.isInteger(index) || index < 0) throw new RangeError(`index must be a non-negative integer, got ${index}`);
   const className = surveyClassOf(kind, seed, index, classes);
-  const rng = new Rng(deriveSeed(seed, index, nameSeed(`survey-${kind}`)));
+  // The ranges are part of the seed: a set with shifted ranges (a test set) never re-observes the objects of
+  // another set (a training set) drawn with the same seed.
+  const rng = new Rng(deriveSeed(seed, index, nameSeed(`survey-${kind}`), nameSeed(JSON.stringify(ranges))));
   const frame = sampleFrame(rng, ranges);
   if (kind === 'disks') {
     const cls = className as SurveyDiskClass;
