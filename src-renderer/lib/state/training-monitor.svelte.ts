@@ -102,7 +102,8 @@ export class TrainingMonitor {
         }
       }),
       this.#api.on('trainingEpoch', (e) => {
-        this.#status = `run ${e.runId}: epoch ${e.epoch}/${e.epochs} mean loss ${e.meanLoss.toFixed(4)} (checkpoint ${e.checkpointId})`;
+        const rank = e.effectiveRank ? `, effective rank ${e.effectiveRank.representation.toFixed(1)}` : '';
+        this.#status = `run ${e.runId}: epoch ${e.epoch}/${e.epochs} mean loss ${e.meanLoss.toFixed(4)}${rank} (checkpoint ${e.checkpointId})`;
         void this.refresh();
       }),
       this.#api.on('trainingPaused', (e) => {

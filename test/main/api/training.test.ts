@@ -1,13 +1,14 @@
 // The training and embedding services on a real project file and real FITS files, in-process:
 // which runs --resume may touch, cancelling an embedding, and the errors a person can act on.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ProjectSession, embedItems, exportEmbeddings, train } from '../../../src-main/api/index.ts';
 import { parseSettings } from '../../../src-main/model/index.ts';
-import { writeSyntheticDataset } from '../../../src-main/synthetic/index.ts';
+import { writeSurveyDataset, writeSyntheticDataset } from '../../../src-main/synthetic/index.ts';
+import { channelsFromData } from '../../../src-main/api/training.ts';
 
 const TINY = {
   encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16,
@@ -121,5 +122,34 @@ describe('training and embedding services', () => {
     expect(await code(exportEmbeddings(session, { format: 'csv', out: join(dir, 'no-such-folder', 'e.csv') }))).toBe('not-a-folder');
     const exported = await exportEmbeddings(session, { format: 'csv', out: join(dir, 'e.csv') });
     expect(exported).toMatchObject({ runId: report.runId, rows: 8, dim: 8, path: join(dir, 'e.csv') });
+  });
+});
+
+describe('settings chosen from the data', () => {
+  it('a project of line cubes trains on 8 velocity channels unless the settings say; images on 1', async () => {
+    const cubesDir = mkdtempSync(join(tmpdir(), 'astromorph-api-cubes-'));
+    try {
+      writeSurveyDataset(join(cubesDir, 'cubes'), { kind: 'cubes', n: 8, seed: 3 });
+      const cubes = ProjectSession.create(join(cubesDir, 'c'));
+      try {
+        await cubes.addFolders([join(cubesDir, 'cubes')]);
+        expect(channelsFromData(cubes.project)).toBe(8);
+        const { epochs: _e, ...tiny } = TINY;
+        const file = join(cubesDir, 'tiny.toml');
+        writeFileSync(file, Object.entries({ ...tiny, epochs: 1 }).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n') + '\n');
+        const report = await train(cubes, { settingsFile: file });
+        const run = cubes.project.runs.get(report.runId)!;
+        expect(run.config.channels).toBe(8);
+        expect(run.config.cube).toBe('spectrum');
+        writeFileSync(file, `${readFileSync(file, 'utf8')}channels = 3\n`);
+        const three = await train(cubes, { settingsFile: file });
+        expect(cubes.project.runs.get(three.runId)!.config.channels).toBe(3);
+      } finally {
+        cubes.close();
+      }
+    } finally {
+      rmSync(cubesDir, { recursive: true, force: true });
+    }
+    expect(channelsFromData(session.project)).toBe(1); // the 2-D disks of this file's project
   });
 });
