@@ -68,10 +68,10 @@ export function renderEvaluation(v: EvaluationView, source: LabelSource, figure:
   const from = 'csv' in source ? source.name ?? 'the CSV' : source.tagPrefix ? `tags starting with ${JSON.stringify(source.tagPrefix)}` : 'item tags';
   const lines = [`run ${v.runId}: ${v.n} of ${v.items} items labelled from ${from}, ${v.classes.length} classes`];
   if (v.unmatchedRows > 0) {
-    lines.push(`${v.unmatchedRows} labelled row${v.unmatchedRows === 1 ? '' : 's'} match no item of the run: ${v.unmatchedExamples.join(', ')}${v.unmatchedRows > v.unmatchedExamples.length ? ', …' : ''}`);
+    lines.push(`${v.unmatchedRows} labelled row${v.unmatchedRows === 1 ? ' matches' : 's match'} no item of the run: ${v.unmatchedExamples.join(', ')}${v.unmatchedRows > v.unmatchedExamples.length ? ', …' : ''}`);
   }
   if (v.unlabelledItems > 0) {
-    lines.push(`${v.unlabelledItems} item${v.unlabelledItems === 1 ? '' : 's'} of the run have no label${v.ambiguousItems > 0 ? ` (${v.ambiguousItems} with more than one candidate tag)` : ''}`);
+    lines.push(`${v.unlabelledItems} item${v.unlabelledItems === 1 ? ' of the run has' : 's of the run have'} no label${v.ambiguousItems > 0 ? ` (${v.ambiguousItems} with more than one candidate tag)` : ''}`);
   }
   lines.push('', formatTable(
     [{ title: 'MEASURE' }, { title: 'VALUE', align: 'right' }],
