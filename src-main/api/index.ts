@@ -38,6 +38,5 @@ export type { ImportReport } from './sharing.ts';
 export { exportFigure, buildFigure, figureSettings, figureSettingsSchema, FIGURE_KINDS } from './figures.ts';
 export type { FigureKind, FigureReport, FigureSettings, FigureSettingsInput } from './figures.ts';
 export { exportEmbeddingTable, TABLE_FORMATS } from './table-export.ts';
-export { evaluateRun, parseLabelsCsv, readLabelsFile, writeEvaluationFigure } from './label-evaluation.ts';
-export type { LabelRow } from './label-evaluation.ts';
+export { evaluateRun, readLabelsFile, writeEvaluationFigure } from './label-evaluation.ts';
 export type { TableFormat, TableExportReport } from './table-export.ts';
