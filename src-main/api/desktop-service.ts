@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { ApiError } from './errors.ts';
 import { clusterData, mapData, outlierData, similarityResult } from './desktop-exploration.ts';
 import { embedItems, exportEmbeddings } from './embedding.ts';
+import { evaluateRun } from './label-evaluation.ts';
+import type { EvaluationView } from './exploration-contract.ts';
 import type { EventHub } from './events.ts';
 import { readImageInfo, readImagePlane } from './image-planes.ts';
 import { ItemCatalogue } from './item-catalogue.ts';
@@ -282,6 +284,12 @@ export class DesktopService implements ApiService {
 
   async similar(args: ParsedArgs<'similar'>, ctx: CallContext): Promise<SimilarityResult> {
     return similarityResult(this.#require().session, args.runId, args.id, args.k, ctx.signal);
+  }
+
+  async evaluateRun(args: ParsedArgs<'evaluateRun'>, ctx: CallContext): Promise<EvaluationView> {
+    // CSV text from a page has no folder of its own: its paths are matched against the project's.
+    const labelsFrom = 'csv' in args.labelsFrom ? { csv: args.labelsFrom.csv, name: 'the labels CSV' } : args.labelsFrom;
+    return evaluateRun(this.#require().session, { runId: args.runId, labelsFrom, k: args.k, folds: args.folds }, { signal: ctx.signal });
   }
 }
 

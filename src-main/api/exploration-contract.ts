@@ -3,10 +3,10 @@
 // output is exactly these shapes. Paths are absolute, as in `astromorph ls --json`.
 
 // Type-only (erased at build time): shapes the API passes on from the project unchanged.
-import type { Metric } from '../analysis/index.ts';
+import type { LabelEvaluation, Metric } from '../analysis/index.ts';
 import type { ClusterMethod, MapInfo, MapMethod } from '../project/index.ts';
 
-export type { ClusterMethod, MapMethod };
+export type { ClusterMethod, LabelEvaluation, MapMethod };
 export type SimilarityMetric = Metric;
 
 /** Parameters a map may be asked for; each method reads its own and records them all, defaults included. */
@@ -226,4 +226,46 @@ export interface ItemTags {
 export interface TagCount {
   tag: string;
   count: number;
+}
+
+/**
+ * Where evaluation labels come from: item tags (those starting with tagPrefix, the prefix dropped; with
+ * no prefix, the one tag an item has), or a CSV with a header and columns file (or path, filename)
+ * and label (or class).
+ */
+export type LabelSource =
+  | { tagPrefix?: string }
+  /** `csv` is the table's text; `name` names it in messages; relative paths are tried against `folder` too. */
+  | { csv: string; name?: string; folder?: string };
+
+export interface EvaluationRequest {
+  /** Default: the latest run with embeddings. */
+  runId?: number;
+  labelsFrom: LabelSource;
+  /** kNN neighbours and precision@k. Default 10. */
+  k?: number;
+  /** Linear-probe folds. Default 5. */
+  folds?: number;
+  seed?: number;
+}
+
+/** A run's embeddings scored against labels: the analysis result plus how the labels met the items. */
+export interface EvaluationView extends LabelEvaluation {
+  runId: number;
+  /** Embedding dimension. */
+  dim: number;
+  /** Items of the run (with a vector). */
+  items: number;
+  labelSource: 'csv' | 'tags';
+  /** Labelled items per class, in `classes` order. */
+  classCounts: number[];
+  /** CSV rows with a label that name no item of the run (always 0 for tags). */
+  unmatchedRows: number;
+  /** The first few of those rows' file values. */
+  unmatchedExamples: string[];
+  /** Items of the run with no label (ambiguous ones included). */
+  unlabelledItems: number;
+  /** Items left unlabelled because they carry more than one candidate tag. */
+  ambiguousItems: number;
+  seconds: number;
 }

@@ -22,7 +22,7 @@ export { DesktopService } from './desktop-service.ts';
 export type { DesktopServiceOptions, HostDialogs } from './desktop-service.ts';
 export { startHttpServer, TOKEN_HEADER, MAX_BODY_BYTES } from './http-server.ts';
 export type { HttpServerOptions, RunningHttpServer } from './http-server.ts';
-// Exploring embeddings: maps, similarity, clusters, outliers and tags, stored in the project.
+// Exploring embeddings: maps, similarity, clusters, outliers and tags, stored in the project; label evaluation.
 export type * from './exploration-contract.ts';
 export { computeMap, getMap, listMaps, mapParams, pcaAxis, MAP_METHODS } from './maps.ts';
 export type { ComputeOptions } from './maps.ts';
@@ -38,4 +38,5 @@ export type { ImportReport } from './sharing.ts';
 export { exportFigure, buildFigure, figureSettings, figureSettingsSchema, FIGURE_KINDS } from './figures.ts';
 export type { FigureKind, FigureReport, FigureSettings, FigureSettingsInput } from './figures.ts';
 export { exportEmbeddingTable, TABLE_FORMATS } from './table-export.ts';
+export { evaluateRun, readLabelsFile, writeEvaluationFigure } from './label-evaluation.ts';
 export type { TableFormat, TableExportReport } from './table-export.ts';

@@ -8,6 +8,7 @@ import type {
   ProjectSummary, SimilarityResult, ThumbnailBytes,
 } from './desktop-contract.ts';
 import { SORT_KEYS } from './desktop-contract.ts';
+import type { EvaluationView } from './exploration-contract.ts';
 
 /** A method: its argument schema, and its result type carried as a phantom. */
 interface Method<A extends z.ZodType, R> {
@@ -90,6 +91,16 @@ export const METHODS = {
   clusters: method<ClusterData>()(z.strictObject({ runId: id, k: z.int().min(2).max(100).default(8) })),
   outliers: method<OutlierData>()(runId),
   similar: method<SimilarityResult>()(z.strictObject({ runId: id, id, k: z.int().min(1).max(500).default(24) })),
+  /** How well a run separates labels: from item tags (those with tagPrefix, or each item's only tag) or a CSV's text (file,label). */
+  evaluateRun: method<EvaluationView>()(z.strictObject({
+    runId: id.optional(),
+    labelsFrom: z.union([
+      z.strictObject({ tagPrefix: z.string().max(200).optional() }),
+      z.strictObject({ csv: z.string().min(1).max(64 * 2 ** 20) }),
+    ]),
+    k: z.int().min(1).max(100).default(10),
+    folds: z.int().min(2).max(20).default(5),
+  })),
 };
 
 export type Methods = typeof METHODS;

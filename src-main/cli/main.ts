@@ -21,6 +21,7 @@ import { importCommand } from './commands/import.ts';
 import { modelCommand } from './commands/model.ts';
 import { relocateCommand } from './commands/relocate.ts';
 import { figureCommand } from './commands/figure.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 // `astromorph ... | head -1`: the reader has gone, so nothing more we print can be read. Exit
@@ -41,7 +42,8 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
   for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(), embedCommand(), exportCommand(), serveCommand(),
-    mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand(), relocateCommand(), importCommand(), modelCommand(), figureCommand()]) {
+    mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand(), relocateCommand(), importCommand(), modelCommand(), figureCommand(),
+    evaluateCommand()]) {
     program.addCommand(command);
   }
   // Commander exits 1 on a usage error by default; throwing instead lets every command, subcommands

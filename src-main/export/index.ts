@@ -17,4 +17,5 @@ export { buildMapFigure, type MapFigureInput, type MapColouring } from './figure
 export { buildLossFigure, type LossCurve } from './figure-loss.ts';
 export { buildGalleryFigure, type GalleryInput } from './figure-gallery.ts';
 export { buildSheetFigure, type SheetInput } from './figure-sheet.ts';
+export { buildEvaluationFigure, type EvaluationFigureInput, type ClassifierPanel } from './figure-evaluation.ts';
 export { encodeFigure, writeFigure, FIGURE_FORMATS, type FigureFormat } from './figure-file.ts';
