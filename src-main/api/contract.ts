@@ -5,9 +5,9 @@
 // gets no Node code from this file.
 import type { ItemStatus, ScanFailure } from '../dataset/index.ts';
 import type { TrainingProgress } from '../model/index.ts';
-import type { RunStatus } from '../project/index.ts';
+import type { DamagedRow, RunStatus } from '../project/index.ts';
 
-export type { ItemStatus, RunStatus, ScanFailure };
+export type { DamagedRow, ItemStatus, RunStatus, ScanFailure };
 
 /** Pixel statistics of an image HDU's physical (scaled) values; NaN and ±Inf are counted, never summed. */
 export interface PixelStats {

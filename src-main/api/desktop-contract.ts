@@ -1,7 +1,7 @@
 // What the desktop views receive: plain JSON plus typed arrays (Electron's structured clone carries
 // them as they are; the HTTP wire format in http-wire.ts carries them as raw bytes). No Node imports:
 // the renderer may `import type` this file.
-import type { ItemStatus, ScanProgress } from './contract.ts';
+import type { DamagedRow, ItemStatus, ScanProgress } from './contract.ts';
 
 export interface TagTotal {
   tag: string;
@@ -58,6 +58,8 @@ export interface ItemPage {
   total: number;
   offset: number;
   items: ItemCard[];
+  /** Rows of the project that failed the untrusted-input check: left out of every page, named here. */
+  damaged: DamagedRow[];
 }
 
 export interface ThumbnailBytes {

@@ -8,7 +8,7 @@ import { addFolders } from '../dataset/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import { ApiError } from './errors.ts';
 import { existingProjectPath, newProjectPath } from './project-path.ts';
-import type { ItemRow, ListFilter, ScanProgress, ScanReport } from './contract.ts';
+import type { DamagedRow, ItemRow, ListFilter, ScanProgress, ScanReport } from './contract.ts';
 
 export interface AddOptions {
   signal?: AbortSignal;
@@ -106,8 +106,9 @@ export class ProjectSession {
     };
   }
 
-  listItems(filter: ListFilter = {}): ItemRow[] {
-    return this.project.items.list(filter.status ? { status: filter.status } : {}).map(toItemRow);
+  /** The items passing the filter; rows that fail the untrusted-input check go to onDamaged instead. */
+  listItems(filter: ListFilter = {}, onDamaged?: (row: DamagedRow) => void): ItemRow[] {
+    return this.project.items.list(filter.status ? { status: filter.status } : {}, onDamaged).map(toItemRow);
   }
 
   close(): void {

@@ -10,6 +10,7 @@ import { emptyMetadata } from './item.ts';
 import type { ItemRecord } from './item.ts';
 import type { Inspection } from './inspect.ts';
 import { relativeTo } from './relative-path.ts';
+import { visibleText } from './visible-text.ts';
 import { defaultWorkerCount, ScanPool } from './scan-pool.ts';
 import { walkFitsFiles } from './walk.ts';
 import type { FoundFile } from './walk.ts';
@@ -109,7 +110,7 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
       onFound: (count, current) => progress({ phase: 'walk', done: walked + count, total: walked + count, failed: summary.failures.length, current }),
     });
     walked += walk.files.length;
-    summary.failures.push(...walk.failures);
+    summary.failures.push(...walk.failures.map((f) => ({ path: f.path, error: visibleText(f.error) })));
     if (walk.cancelled) {
       summary.cancelled = true;
       break;
@@ -221,7 +222,7 @@ async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, 
             if (!reply.ok) failedFiles++;
             batch.push(reply.ok
               ? { job, inspection: reply.inspection, error: null }
-              : { job, inspection: null, error: reply.error });
+              : { job, inspection: null, error: visibleText(reply.error) }); // it may quote the file's bytes
             if (batch.length >= BATCH_FILES || performance.now() - lastFlush >= BATCH_MS) flush();
             progress({
               phase: 'read', done: finished, total: jobs.length, failed: failedBefore + failedFiles, current: job.found.absolutePath,

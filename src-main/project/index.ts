@@ -13,7 +13,7 @@ export { MIGRATIONS, migrate } from './schema.ts';
 export type { Migration } from './schema.ts';
 export type { Settings } from './settings.ts';
 export type { DataFolder, DatasetStore } from './dataset-store.ts';
-export type { ItemStore } from './item-store.ts';
+export type { DamagedRow, ItemStore } from './item-store.ts';
 export type { ThumbnailStore } from './thumbnail-store.ts';
 export type { EmbeddingRun, RunStatus, RunStore } from './run-store.ts';
 export type { Checkpoint, CheckpointInfo, CheckpointStore, NewCheckpoint } from './checkpoint-store.ts';
