@@ -156,15 +156,29 @@ export interface EmbedProgress {
   total: number;
 }
 
+/** An item that an embedding could not use, and why. */
+export interface EmbedSkip {
+  path: string;
+  reason: string;
+  /** True when it kept its vector from an earlier embedding, now marked stale. */
+  keptStale: boolean;
+}
+
 export interface EmbedReport {
   runId: number;
   checkpointId: number;
   backend: string;
-  /** Items embedded (one vector each). */
+  /** Items embedded and stored by this run of embed (one vector each). */
   items: number;
   total: number;
   dim: number;
   cancelled: boolean;
+  /** Whether the new vectors replaced the run's set: false after a cancel that kept the previous set whole. */
+  replaced: boolean;
+  /** Vectors in the run's set kept from an earlier embedding because their file could not be read. */
+  stale: number;
+  /** Items that got no new vector (unreadable file, an unusable image, a damaged row), with the reason. */
+  skipped: EmbedSkip[];
   seconds: number;
 }
 

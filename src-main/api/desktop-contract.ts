@@ -2,6 +2,7 @@
 // them as they are; the HTTP wire format in http-wire.ts carries them as raw bytes). No Node imports:
 // the renderer may `import type` this file.
 import type { DamagedRow, ItemStatus, ScanProgress } from './contract.ts';
+import type { EmbeddingCoverageView } from './exploration-contract.ts';
 
 export interface TagTotal {
   tag: string;
@@ -117,6 +118,8 @@ export interface EmbeddingSetInfo {
   items: number;
   dim: number;
   createdAt: number;
+  /** Readable items without a vector and stale vectors: an incomplete set says so. */
+  coverage: EmbeddingCoverageView;
 }
 
 export type MapAlgorithm = 'pca' | 'tsne' | 'umap';

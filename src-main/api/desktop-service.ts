@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ApiError } from './errors.ts';
 import { clusterData, mapData, outlierData, similarityResult } from './desktop-exploration.ts';
 import { embedItems, exportEmbeddings } from './embedding.ts';
+import { embeddingCoverage } from './embedding-run.ts';
 import type { EventHub } from './events.ts';
 import { readImageInfo, readImagePlane } from './image-planes.ts';
 import { ItemCatalogue } from './item-catalogue.ts';
@@ -259,7 +260,7 @@ export class DesktopService implements ApiService {
       const items = project.embeddings.count(run.id);
       if (items === 0) return [];
       const first = project.embeddings.all(run.id);
-      return [{ runId: run.id, items, dim: first.dim, createdAt: run.createdAt }];
+      return [{ runId: run.id, items, dim: first.dim, createdAt: run.createdAt, coverage: embeddingCoverage(project, run.id) }];
     });
   }
 

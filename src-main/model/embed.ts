@@ -30,6 +30,11 @@ export interface EmbedOptions {
   signal?: AbortSignal;
   /** Overrides the settings' backend. */
   backend?: string;
+  /**
+   * An image that cannot be loaded (unreadable file, a plane too small to use) is passed here and
+   * gets no vector, and the rest go on. Without it, the first such image stops the embedding.
+   */
+  onUnreadable?: (index: number, error: unknown) => void;
 }
 
 export interface Embedding {
@@ -93,20 +98,32 @@ export async function* embed(
   try {
     for (let start = 0; start < source.length; start += batchSize) {
       opts.signal?.throwIfAborted();
-      const n = Math.min(batchSize, source.length - start);
-      for (let i = 0; i < n; i++) {
-        const sample = source.get(start + i);
-        if (sample.height !== s || sample.width !== s || sample.channels !== c) {
-          throw new ModelError(`image ${start + i} is ${sample.height}x${sample.width}x${sample.channels}, the model takes ${s}x${s}x${c}`);
+      const end = Math.min(start + batchSize, source.length);
+      const loaded: number[] = [];
+      for (let index = start; index < end; index++) {
+        let sample: EmbeddableSample;
+        try {
+          sample = source.get(index);
+        } catch (e) {
+          if (!opts.onUnreadable) throw e;
+          opts.onUnreadable(index, e);
+          continue;
         }
-        input.set(sample.data, i * pixels);
+        if (sample.height !== s || sample.width !== s || sample.channels !== c) {
+          throw new ModelError(`image ${index} is ${sample.height}x${sample.width}x${sample.channels}, the model takes ${s}x${s}x${c}`);
+        }
+        input.set(sample.data, loaded.length * pixels);
+        loaded.push(index);
       }
-      const out = tf.tidy(() => encoder.call(tf.tensor4d(input.subarray(0, n * pixels), [n, s, s, c])));
-      const values = (await out.data()) as Float32Array;
-      out.dispose();
-      const d = values.length / n;
-      for (let i = 0; i < n; i++) yield { index: start + i, vector: values.slice(i * d, (i + 1) * d) };
-      opts.onProgress?.(start + n, source.length);
+      const n = loaded.length;
+      if (n > 0) {
+        const out = tf.tidy(() => encoder.call(tf.tensor4d(input.subarray(0, n * pixels), [n, s, s, c])));
+        const values = (await out.data()) as Float32Array;
+        out.dispose();
+        const d = values.length / n;
+        for (let i = 0; i < n; i++) yield { index: loaded[i]!, vector: values.slice(i * d, (i + 1) * d) };
+      }
+      opts.onProgress?.(end, source.length);
       // Let other work (progress events, cancellation) run between batches.
       await new Promise((r) => setImmediate(r));
     }

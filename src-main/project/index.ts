@@ -18,7 +18,7 @@ export type { ThumbnailStore } from './thumbnail-store.ts';
 export type { EmbeddingRun, RunStatus, RunStore } from './run-store.ts';
 export type { Checkpoint, CheckpointInfo, CheckpointStore, NewCheckpoint } from './checkpoint-store.ts';
 export type { LossPoint, LossStore } from './loss-store.ts';
-export type { EmbeddingSet, EmbeddingStore } from './embedding-store.ts';
+export type { EmbeddingCoverage, EmbeddingSet, EmbeddingStore } from './embedding-store.ts';
 export type { TagStore } from './tag-store.ts';
 export { canonicalJson, MAP_METHODS } from './map-store.ts';
 export type { MapInfo, MapMethod, MapStore, NewMap, PcaAxes, StoredMap } from './map-store.ts';

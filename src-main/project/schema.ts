@@ -183,6 +183,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'embeddings written beside the old set and swapped in at the end; stale vectors marked',
+    up(db) {
+      // A re-embed writes its vectors to embeddings_staging and moves them into embeddings in one
+      // transaction at the end, so a kill or a crash part way leaves the previous set whole. An item
+      // whose file could not be read keeps its previous vector with stale = 1.
+      db.exec(`
+        ALTER TABLE embeddings ADD COLUMN stale INTEGER NOT NULL DEFAULT 0 CHECK (stale IN (0, 1));
+        CREATE TABLE embeddings_staging (
+          run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          dim     INTEGER NOT NULL,
+          vector  BLOB NOT NULL,                   -- float32 little-endian, dim values
+          PRIMARY KEY (run_id, item_id)
+        );
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
