@@ -120,6 +120,14 @@ export interface TrainingStart {
   /** Where training (re)starts: completed epochs and steps. */
   fromEpoch: number;
   fromStep: number;
+  /** Items left out because they cannot be used (an N x 1 plane, a 1-D spectrum, a damaged row). */
+  skipped: TrainingSkip[];
+}
+
+/** An item a training run left out (absolute path), and why; the run keeps the list. */
+export interface TrainingSkip {
+  path: string;
+  reason: string;
 }
 
 /** After every step. Epoch and step count from 1. The training loop's own report (api/training.ts
@@ -148,6 +156,8 @@ export interface TrainingReport {
   epochLosses: number[];
   /** The checkpoint the run ends on; null when it was cancelled before its first step. */
   checkpointId: number | null;
+  /** Items this session left out, with the reason (also stored with the run). */
+  skipped: TrainingSkip[];
   seconds: number;
 }
 

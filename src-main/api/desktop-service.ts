@@ -1,7 +1,7 @@
 // The service behind the desktop UI: one open project and every method of the table in methods.ts.
 // Both hosts mount it: the Electron shell (with native dialogs) and `astromorph serve` (without).
 // Long calls take the caller's AbortSignal; progress goes out through the EventHub.
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ApiError } from './errors.ts';
 import { clusterData, mapData, outlierData, similarityResult } from './desktop-exploration.ts';
@@ -219,7 +219,9 @@ export class DesktopService implements ApiService {
       const state = open.training.state();
       if (!state.active) throw new ApiError('no-run', `run ${args.resumeRunId} stopped right after resuming`);
       const run = state.runs.find((r) => r.id === args.resumeRunId)!;
-      return { runId: run.id, resumed: true, backend: run.backend, items: 0, epochs: run.epochs, fromEpoch: run.epochsDone, fromStep: run.stepsDone };
+      const project = open.session.project;
+      const skipped = (project.runs.get(run.id)?.skipped ?? []).map((s) => ({ path: resolve(project.folder, s.path), reason: s.reason }));
+      return { runId: run.id, resumed: true, backend: run.backend, items: 0, epochs: run.epochs, fromEpoch: run.epochsDone, fromStep: run.stepsDone, skipped };
     }
     return open.training.start(args.settings);
   }

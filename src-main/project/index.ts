@@ -15,7 +15,7 @@ export type { Settings } from './settings.ts';
 export type { DataFolder, DatasetStore } from './dataset-store.ts';
 export type { DamagedRow, ItemStore } from './item-store.ts';
 export type { ThumbnailStore } from './thumbnail-store.ts';
-export type { EmbeddingRun, RunStatus, RunStore } from './run-store.ts';
+export type { EmbeddingRun, RunStatus, RunStore, SkippedItem } from './run-store.ts';
 export type { Checkpoint, CheckpointInfo, CheckpointStore, NewCheckpoint } from './checkpoint-store.ts';
 export type { LossPoint, LossStore } from './loss-store.ts';
 export type { EmbeddingCoverage, EmbeddingSet, EmbeddingStore } from './embedding-store.ts';

@@ -202,6 +202,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'the items a training run left out, with the reason',
+    up(db) {
+      // JSON [{path, reason}]: an unusable image is skipped rather than stopping the run, and the run
+      // keeps the list so what it was trained on can be told later.
+      db.exec("ALTER TABLE runs ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]'");
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
