@@ -83,6 +83,8 @@ export interface ScanReport {
   missing: number;
   cancelled: boolean;
   failures: ScanFailure[];
+  /** Links leading out of the scanned folders' real trees, not followed (add --follow-links to follow them). */
+  linksNotFollowed: string[];
   /** Items in the project after the scan (kept ones included when cancelled). */
   itemsInProject: number;
   seconds: number;

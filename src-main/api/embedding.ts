@@ -4,8 +4,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { EmbeddingRun, Project } from '../project/index.ts';
-import { dataFilePath } from '../project/index.ts';
+import { dataFilePath, ProjectError } from '../project/index.ts';
 import { visibleText } from '../dataset/index.ts';
+import type { DatasetItem } from '../dataset/index.ts';
 import { writeEmbeddingsCsv, type EmbeddedItem } from '../export/index.ts';
 import { ApiError } from './errors.ts';
 import type { ProjectSession } from './project-session.ts';
@@ -63,12 +64,23 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
     skipped.push({ itemId: d.id, path: d.path === null ? `item ${d.id ?? '?'}` : resolve(project.folder, d.path), reason: d.problem, keptStale: false });
   }).filter((i) => i.hdu !== null);
   if (items.length === 0) throw new ApiError('no-data', `${project.path} has no readable items to embed`);
+  // A file behind a link out of every trusted folder is one unreadable item; an untrusted data folder
+  // still refuses the whole embedding (dataFilePath), with the advice to relocate or add it.
+  const files: { item: DatasetItem; path: string }[] = [];
+  for (const item of items) {
+    try {
+      files.push({ item, path: dataFilePath(project, item) });
+    } catch (e) {
+      if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
+      skipped.push({ itemId: item.id, path: item.absolutePath, reason: e.message.slice(project.path.length + 2), keptStale: false });
+    }
+  }
   const backend = await selectBackend(opts.backend ?? run.backend, opts.onWarning ?? (() => {}));
   opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total: items.length });
   // Each item is read once, so no sample cache: memory holds one batch whatever the number of items.
   const source = openSampleSource({
     kind: 'files',
-    items: items.map((i) => ({ path: dataFilePath(project, i), hdu: i.hdu! })),
+    items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })),
     preprocess: preprocessFor(settings),
   }, { cacheBytes: 0 });
   const hadVectors = project.embeddings.count(run.id) > 0;
@@ -88,12 +100,12 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
       batchSize: opts.batchSize, backend, signal: opts.signal,
       onProgress: (done, total) => opts.onProgress?.({ done, total }),
       onUnreadable: (index, error) => {
-        const item = items[index]!;
+        const item = files[index]!.item;
         skipped.push({ itemId: item.id, path: item.absolutePath, reason: visibleText(error instanceof Error ? error.message : String(error)), keptStale: false });
       },
     })) {
       dim = e.vector.length;
-      buffer.push({ itemId: items[e.index]!.id, vector: e.vector });
+      buffer.push({ itemId: files[e.index]!.item.id, vector: e.vector });
       if (buffer.length >= WRITE_BATCH) flush();
     }
   } catch (e) {

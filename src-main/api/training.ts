@@ -6,9 +6,9 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { TrainingSettings, TrainingHandle } from '../model/index.ts';
 import type { PreprocessOptions, SampleSourceSpec } from '../model/data/index.ts';
-import type { AxisKind } from '../dataset/index.ts';
+import type { AxisKind, DatasetItem } from '../dataset/index.ts';
 import type { EmbeddingRun, LossPoint, Project } from '../project/index.ts';
-import { dataFilePath } from '../project/index.ts';
+import { dataFilePath, ProjectError } from '../project/index.ts';
 import { ApiError } from './errors.ts';
 import type { ProjectSession } from './project-session.ts';
 import { claimRun, liveTrainer, releaseRun } from './run-process.ts';
@@ -85,15 +85,26 @@ export function trainingSource(project: Project, preprocess: PreprocessOptions,
       if (problem !== null) skipped.push({ path: i.path, reason: `HDU ${i.hdu}: ${problem}` });
       return problem === null;
     });
-  if (items.length === 0) {
+  // A file behind a link out of every trusted folder is left out like an unusable one (its reason says
+  // how to allow it); a data folder that is not trusted at all still stops training, in dataFilePath.
+  const files: { item: DatasetItem; path: string }[] = [];
+  for (const item of items) {
+    try {
+      files.push({ item, path: dataFilePath(project, item) });
+    } catch (e) {
+      if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
+      skipped.push({ path: item.path, reason: e.message.slice(project.path.length + 2) });
+    }
+  }
+  if (files.length === 0) {
     const why = skipped.length > 0 ? ` (${skipped.length} left out: ${skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`).join('; ')})` : '';
     throw new ApiError('no-data', `${project.path} has no readable items to train on${why}; add folders of FITS files first (astromorph add)`);
   }
   return {
-    itemIds: items.map((i) => i.id),
+    itemIds: files.map((f) => f.item.id),
     spec: {
       kind: 'files',
-      items: items.map((i) => ({ path: dataFilePath(project, i), hdu: i.hdu! })),
+      items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })),
       preprocess,
     },
     skipped,

@@ -30,6 +30,8 @@ export interface ScanOptions {
   workers?: number;
   /** The scan worker's module when a bundler moved it (Electron builds); default: scan-worker.ts beside scan.ts. */
   workerUrl?: URL | string;
+  /** Follow symbolic links that lead out of the folders' real trees (by default they are listed, not followed). */
+  followLinks?: boolean;
 }
 
 export interface ScanFailure {
@@ -50,6 +52,10 @@ export interface ScanSummary {
   missing: number;
   cancelled: boolean;
   failures: ScanFailure[];
+  /** Links leading out of the scanned folders' real trees, not followed (see followLinks). */
+  linksNotFollowed: string[];
+  /** Real files and folders outside the scanned folders that followLinks reached. */
+  linksFollowed: string[];
 }
 
 interface Job {
@@ -70,7 +76,7 @@ const BATCH_MS = 250;
 const PROGRESS_MS = 50;
 
 function emptySummary(): ScanSummary {
-  return { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: false, failures: [] };
+  return { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: false, failures: [], linksNotFollowed: [], linksFollowed: [] };
 }
 
 export async function addFolders(project: Catalogue, dirs: string[], opts: ScanOptions = {}): Promise<ScanSummary> {
@@ -107,10 +113,13 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
   for (const [i, root] of roots.entries()) {
     const walk = await walkFitsFiles(root, {
       signal: opts.signal,
+      followLinks: opts.followLinks,
       onFound: (count, current) => progress({ phase: 'walk', done: walked + count, total: walked + count, failed: summary.failures.length, current }),
     });
     walked += walk.files.length;
     summary.failures.push(...walk.failures.map((f) => ({ path: f.path, error: visibleText(f.error) })));
+    summary.linksNotFollowed.push(...walk.notFollowed);
+    summary.linksFollowed.push(...walk.followed);
     if (walk.cancelled) {
       summary.cancelled = true;
       break;
@@ -130,9 +139,12 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
       jobs.push({ found, rel, datasetId: datasetIds[i], known: k });
     }
     const unreadable = walk.unreadable.map((d) => relativeTo(project.folder, d));
+    // Under a link not followed, files are not gone either: they were left alone.
+    const leftAlone = walk.notFollowed.map((d) => relativeTo(project.folder, d));
     for (const [rel, k] of known) {
       if (seen.has(rel) || k.status === 'missing') continue;
       if (unreadable.some((d) => rel.startsWith(`${d}/`))) continue; // unknown, not gone
+      if (leftAlone.some((d) => rel === d || rel.startsWith(`${d}/`))) continue;
       toMarkMissing.push(k.id);
     }
   }
