@@ -15,6 +15,7 @@ import { checkSettings, TrainingControl } from './training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from './methods.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import { describeHolder } from '../project/index.ts';
+import { csvField } from '../export/index.ts';
 import type { EmbedReport, ExportReport, ScanReport, TrainingStart } from './contract.ts';
 import type {
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
@@ -196,7 +197,7 @@ export class DesktopService implements ApiService {
       const m = item.metadata;
       const cells = [item.id, item.path, item.hdu, item.status, m.object, m.ra, m.dec, m.restfrq, m.bunit,
         item.shape?.join('x') ?? null, project.tags.forItem(id).join(';')];
-      rows.push([...cells, ...(vector ? Array.from(vector) : [])].map(csvCell).join(','));
+      rows.push([...cells, ...(vector ? Array.from(vector) : [])].map(csvField).join(','));
     }
     const header = [...columns, ...Array.from({ length: dim }, (_, i) => `e${i}`)].join(',');
     const name = basename(this.#require().session.path).replace(/\.amproj$/, '');
@@ -288,10 +289,5 @@ export class DesktopService implements ApiService {
   }
 }
 
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 export type { MethodResult };
