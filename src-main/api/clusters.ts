@@ -3,7 +3,7 @@
 // coloured and searches narrowed by them; a stored clustering is reused unless asked to recompute.
 import { kMeans, runAnalysisInWorker } from '../analysis/index.ts';
 import type { Clustering, Project } from '../project/index.ts';
-import { embeddingsOf, runEmbeddings } from './embedding-run.ts';
+import { embeddingCoverage, embeddingsOf, runEmbeddings } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
 import { neighbourGraph } from './neighbour-graph.ts';
 import { ApiError } from './errors.ts';
@@ -121,6 +121,6 @@ function clusteringView(project: Project, re: RunEmbeddings, c: Clustering, reus
   }).sort((a, b) => (a.label === -1 ? 1 : 0) - (b.label === -1 ? 1 : 0) || b.size - a.size || a.label - b.label);
   return {
     id: c.id, runId: c.runId, method: c.method, params: c.params as Params, createdAt: c.createdAt, reused,
-    clusterCount: c.clusterCount, noise: members.get(-1)?.length ?? 0, clusters, assignments,
+    clusterCount: c.clusterCount, noise: members.get(-1)?.length ?? 0, clusters, assignments, coverage: embeddingCoverage(project, c.runId),
   };
 }

@@ -5,9 +5,9 @@
 // gets no Node code from this file.
 import type { ItemStatus, ScanFailure } from '../dataset/index.ts';
 import type { TrainingProgress } from '../model/index.ts';
-import type { RunStatus } from '../project/index.ts';
+import type { DamagedRow, RunStatus } from '../project/index.ts';
 
-export type { ItemStatus, RunStatus, ScanFailure };
+export type { DamagedRow, ItemStatus, RunStatus, ScanFailure };
 
 /** Pixel statistics of an image HDU's physical (scaled) values; NaN and ±Inf are counted, never summed. */
 export interface PixelStats {
@@ -83,6 +83,8 @@ export interface ScanReport {
   missing: number;
   cancelled: boolean;
   failures: ScanFailure[];
+  /** Links leading out of the scanned folders' real trees, not followed (add --follow-links to follow them). */
+  linksNotFollowed: string[];
   /** Items in the project after the scan (kept ones included when cancelled). */
   itemsInProject: number;
   seconds: number;
@@ -120,6 +122,14 @@ export interface TrainingStart {
   /** Where training (re)starts: completed epochs and steps. */
   fromEpoch: number;
   fromStep: number;
+  /** Items left out because they cannot be used (an N x 1 plane, a 1-D spectrum, a damaged row). */
+  skipped: TrainingSkip[];
+}
+
+/** An item a training run left out (absolute path), and why; the run keeps the list. */
+export interface TrainingSkip {
+  path: string;
+  reason: string;
 }
 
 /** After every step. Epoch and step count from 1. The training loop's own report (api/training.ts
@@ -153,6 +163,8 @@ export interface TrainingReport {
   epochLosses: number[];
   /** The checkpoint the run ends on; null when it was cancelled before its first step. */
   checkpointId: number | null;
+  /** Items this session left out, with the reason (also stored with the run). */
+  skipped: TrainingSkip[];
   seconds: number;
 }
 
@@ -161,15 +173,29 @@ export interface EmbedProgress {
   total: number;
 }
 
+/** An item that an embedding could not use, and why. */
+export interface EmbedSkip {
+  path: string;
+  reason: string;
+  /** True when it kept its vector from an earlier embedding, now marked stale. */
+  keptStale: boolean;
+}
+
 export interface EmbedReport {
   runId: number;
   checkpointId: number;
   backend: string;
-  /** Items embedded (one vector each). */
+  /** Items embedded and stored by this run of embed (one vector each). */
   items: number;
   total: number;
   dim: number;
   cancelled: boolean;
+  /** Whether the new vectors replaced the run's set: false after a cancel that kept the previous set whole. */
+  replaced: boolean;
+  /** Vectors in the run's set kept from an earlier embedding because their file could not be read. */
+  stale: number;
+  /** Items that got no new vector (unreadable file, an unusable image, a damaged row), with the reason. */
+  skipped: EmbedSkip[];
   seconds: number;
 }
 

@@ -1,7 +1,8 @@
 // What the desktop views receive: plain JSON plus typed arrays (Electron's structured clone carries
 // them as they are; the HTTP wire format in http-wire.ts carries them as raw bytes). No Node imports:
 // the renderer may `import type` this file.
-import type { ItemStatus, ScanProgress } from './contract.ts';
+import type { DamagedRow, ItemStatus, ScanProgress } from './contract.ts';
+import type { EmbeddingCoverageView } from './exploration-contract.ts';
 
 export interface TagTotal {
   tag: string;
@@ -58,6 +59,8 @@ export interface ItemPage {
   total: number;
   offset: number;
   items: ItemCard[];
+  /** Rows of the project that failed the untrusted-input check: left out of every page, named here. */
+  damaged: DamagedRow[];
 }
 
 export interface ThumbnailBytes {
@@ -115,6 +118,8 @@ export interface EmbeddingSetInfo {
   items: number;
   dim: number;
   createdAt: number;
+  /** Readable items without a vector and stale vectors: an incomplete set says so. */
+  coverage: EmbeddingCoverageView;
 }
 
 export type MapAlgorithm = 'pca' | 'tsne' | 'umap';

@@ -1,13 +1,14 @@
 // The service behind the desktop UI: one open project and every method of the table in methods.ts.
 // Both hosts mount it: the Electron shell (with native dialogs) and `astromorph serve` (without).
 // Long calls take the caller's AbortSignal; progress goes out through the EventHub.
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ApiError } from './errors.ts';
 import { clusterData, mapData, outlierData, similarityResult } from './desktop-exploration.ts';
 import { embedItems, exportEmbeddings } from './embedding.ts';
 import { evaluateRun } from './label-evaluation.ts';
 import type { EvaluationView } from './exploration-contract.ts';
+import { embeddingCoverage } from './embedding-run.ts';
 import type { EventHub } from './events.ts';
 import { readImageInfo, readImagePlane } from './image-planes.ts';
 import { ItemCatalogue } from './item-catalogue.ts';
@@ -16,6 +17,7 @@ import { checkSettings, TrainingControl } from './training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from './methods.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import { describeHolder } from '../project/index.ts';
+import { csvField } from '../export/index.ts';
 import type { EmbedReport, ExportReport, ScanReport, TrainingStart } from './contract.ts';
 import type {
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
@@ -197,7 +199,7 @@ export class DesktopService implements ApiService {
       const m = item.metadata;
       const cells = [item.id, item.path, item.hdu, item.status, m.object, m.ra, m.dec, m.restfrq, m.bunit,
         item.shape?.join('x') ?? null, project.tags.forItem(id).join(';')];
-      rows.push([...cells, ...(vector ? Array.from(vector) : [])].map(csvCell).join(','));
+      rows.push([...cells, ...(vector ? Array.from(vector) : [])].map(csvField).join(','));
     }
     const header = [...columns, ...Array.from({ length: dim }, (_, i) => `e${i}`)].join(',');
     const name = basename(this.#require().session.path).replace(/\.amproj$/, '');
@@ -220,7 +222,9 @@ export class DesktopService implements ApiService {
       const state = open.training.state();
       if (!state.active) throw new ApiError('no-run', `run ${args.resumeRunId} stopped right after resuming`);
       const run = state.runs.find((r) => r.id === args.resumeRunId)!;
-      return { runId: run.id, resumed: true, backend: run.backend, items: 0, epochs: run.epochs, fromEpoch: run.epochsDone, fromStep: run.stepsDone };
+      const project = open.session.project;
+      const skipped = (project.runs.get(run.id)?.skipped ?? []).map((s) => ({ path: resolve(project.folder, s.path), reason: s.reason }));
+      return { runId: run.id, resumed: true, backend: run.backend, items: 0, epochs: run.epochs, fromEpoch: run.epochsDone, fromStep: run.stepsDone, skipped };
     }
     return open.training.start(args.settings);
   }
@@ -261,7 +265,7 @@ export class DesktopService implements ApiService {
       const items = project.embeddings.count(run.id);
       if (items === 0) return [];
       const first = project.embeddings.all(run.id);
-      return [{ runId: run.id, items, dim: first.dim, createdAt: run.createdAt }];
+      return [{ runId: run.id, items, dim: first.dim, createdAt: run.createdAt, coverage: embeddingCoverage(project, run.id) }];
     });
   }
 
@@ -293,10 +297,5 @@ export class DesktopService implements ApiService {
   }
 }
 
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 export type { MethodResult };

@@ -1,6 +1,7 @@
 // Which embedding run an exploration works on, and its vectors as the analysis folder takes them.
 import type { EmbeddingRun, EmbeddingSet, Project } from '../project/index.ts';
 import { ApiError } from './errors.ts';
+import type { EmbeddingCoverageView } from './exploration-contract.ts';
 
 export interface RunEmbeddings {
   run: EmbeddingRun;
@@ -46,6 +47,31 @@ export function fingerprint(set: EmbeddingSet): string {
   const bits = new Uint32Array(set.vectors.buffer, set.vectors.byteOffset, set.vectors.length);
   for (let i = 0; i < bits.length; i++) mix(bits[i]);
   return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * How much of the project the run's vectors cover, with a warning when a result made from them
+ * leaves items out (no vector) or uses stale ones: a map or a neighbour list must not pass for the
+ * whole survey when it is not.
+ */
+export function embeddingCoverage(project: Project, runId: number): EmbeddingCoverageView {
+  const c = project.embeddings.coverage(runId);
+  const problems: string[] = [];
+  if (c.withoutVector > 0) {
+    problems.push(`${plural(c.withoutVector, 'readable item')} of the project ${c.withoutVector === 1 ? 'has' : 'have'} no vector in run ${runId}`);
+  }
+  if (c.stale > 0) {
+    problems.push(`${plural(c.stale, 'vector')} ${c.stale === 1 ? 'is' : 'are'} stale (kept from an earlier embedding: the file could not be read at the last one)`);
+  }
+  // Only a run with a checkpoint can embed again; an imported one covers what was imported.
+  const advice = project.checkpoints.list(runId).length > 0 ? `; embed again for all: astromorph embed ${project.path} --run ${runId}` : '';
+  const warning = problems.length === 0 ? null
+    : `run ${runId}'s embeddings are incomplete: ${problems.join('; ')}; results cover the ${plural(c.vectors, 'item')} with vectors${advice}`;
+  return { ...c, complete: problems.length === 0, warning };
+}
+
+function plural(n: number, what: string): string {
+  return `${n.toLocaleString('en')} ${what}${n === 1 ? '' : 's'}`;
 }
 
 export function embeddingsOf(set: EmbeddingSet): { data: Float32Array; n: number; d: number } {

@@ -4,11 +4,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { EmbeddingRun, Project } from '../project/index.ts';
-import { dataFilePath } from '../project/index.ts';
+import { dataFilePath, ProjectError } from '../project/index.ts';
+import { visibleText } from '../dataset/index.ts';
+import type { DatasetItem } from '../dataset/index.ts';
 import { writeEmbeddingsCsv, type EmbeddedItem } from '../export/index.ts';
 import { ApiError } from './errors.ts';
 import type { ProjectSession } from './project-session.ts';
-import type { EmbedProgress, EmbedReport, ExportFormat, ExportReport } from './contract.ts';
+import type { EmbedProgress, EmbedReport, EmbedSkip, ExportFormat, ExportReport } from './contract.ts';
 
 /** Vectors written per transaction: few enough to keep memory flat, many enough that commits are cheap. */
 const WRITE_BATCH = 256;
@@ -41,8 +43,11 @@ function runWithCheckpoint(project: Project, runId: number | undefined): Embeddi
 }
 
 /**
- * Embeds every ok item with a run's latest checkpoint, replacing the run's earlier vectors. Aborting
- * stops between batches and keeps what was written (the report says `cancelled`).
+ * Embeds every ok item with a run's latest checkpoint. The new vectors are written beside the run's
+ * current ones and replace them in one transaction at the end, so a kill or a crash part way leaves
+ * the previous set whole. An item whose file cannot be read is reported and keeps its previous vector,
+ * marked stale (none if it had none); the others go on. Aborting stops between batches: a run that
+ * had vectors keeps them unchanged, a run that had none keeps the ones written so far (`cancelled`).
  */
 export async function embedItems(session: ProjectSession, opts: EmbedOptions = {}): Promise<EmbedReport> {
   session.assertWritable('store embeddings');
@@ -54,23 +59,38 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   const run = runWithCheckpoint(project, opts.runId);
   const checkpoint = project.checkpoints.latest(run.id)!;
   const settings = parseSettings(decodeCheckpoint(checkpoint.weights, `run ${run.id} checkpoint ${checkpoint.id}`).manifest.settings);
-  const items = project.items.list({ status: 'ok' }).filter((i) => i.hdu !== null);
+  const skipped: (EmbedSkip & { itemId: number | null })[] = [];
+  const items = project.items.list({ status: 'ok' }, (d) => {
+    skipped.push({ itemId: d.id, path: d.path === null ? `item ${d.id ?? '?'}` : resolve(project.folder, d.path), reason: d.problem, keptStale: false });
+  }).filter((i) => i.hdu !== null);
   if (items.length === 0) throw new ApiError('no-data', `${project.path} has no readable items to embed`);
+  // A file behind a link out of every trusted folder is one unreadable item; an untrusted data folder
+  // still refuses the whole embedding (dataFilePath), with the advice to relocate or add it.
+  const files: { item: DatasetItem; path: string }[] = [];
+  for (const item of items) {
+    try {
+      files.push({ item, path: dataFilePath(project, item) });
+    } catch (e) {
+      if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
+      skipped.push({ itemId: item.id, path: item.absolutePath, reason: e.message.slice(project.path.length + 2), keptStale: false });
+    }
+  }
   const backend = await selectBackend(opts.backend ?? run.backend, opts.onWarning ?? (() => {}));
   opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total: items.length });
   // Each item is read once, so no sample cache: memory holds one batch whatever the number of items.
   const source = openSampleSource({
     kind: 'files',
-    items: items.map((i) => ({ path: dataFilePath(project, i), hdu: i.hdu! })),
+    items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })),
     preprocess: preprocessFor(settings),
   }, { cacheBytes: 0 });
-  project.embeddings.deleteRun(run.id);
+  const hadVectors = project.embeddings.count(run.id) > 0;
+  project.embeddings.beginReplacement(run.id);
   let buffer: { itemId: number; vector: Float32Array }[] = [];
   let written = 0;
   let dim = 0;
   const flush = () => {
     if (buffer.length === 0) return;
-    project.embeddings.putMany(run.id, buffer);
+    project.embeddings.stageReplacement(run.id, buffer);
     written += buffer.length;
     buffer = [];
   };
@@ -79,18 +99,37 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
     for await (const e of embed(checkpoint.weights, settings, source, {
       batchSize: opts.batchSize, backend, signal: opts.signal,
       onProgress: (done, total) => opts.onProgress?.({ done, total }),
+      onUnreadable: (index, error) => {
+        const item = files[index]!.item;
+        skipped.push({ itemId: item.id, path: item.absolutePath, reason: visibleText(error instanceof Error ? error.message : String(error)), keptStale: false });
+      },
     })) {
       dim = e.vector.length;
-      buffer.push({ itemId: items[e.index]!.id, vector: e.vector });
+      buffer.push({ itemId: files[e.index]!.item.id, vector: e.vector });
       if (buffer.length >= WRITE_BATCH) flush();
     }
   } catch (e) {
-    if (!opts.signal?.aborted) throw e;
+    if (!opts.signal?.aborted) {
+      project.embeddings.discardReplacement(run.id);
+      throw e;
+    }
     cancelled = true;
   }
   flush();
+  let stale = 0;
+  if (cancelled && hadVectors) {
+    // Half a new set in place of a whole old one would be worse than either: keep the old one.
+    project.embeddings.discardReplacement(run.id);
+    written = 0;
+  } else {
+    stale = project.embeddings.commitReplacement(run.id, skipped.flatMap((s) => (s.itemId === null ? [] : [s.itemId]))).stale;
+    const kept = new Set(project.embeddings.staleItems(run.id));
+    for (const s of skipped) s.keptStale = s.itemId !== null && kept.has(s.itemId);
+  }
   return {
     runId: run.id, checkpointId: checkpoint.id, backend, items: written, total: items.length, dim, cancelled,
+    replaced: !(cancelled && hadVectors), stale,
+    skipped: skipped.map(({ path, reason, keptStale }) => ({ path, reason, keptStale })),
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -4,10 +4,18 @@
 
 // Type-only (erased at build time): shapes the API passes on from the project unchanged.
 import type { LabelEvaluation, Metric } from '../analysis/index.ts';
-import type { ClusterMethod, MapInfo, MapMethod } from '../project/index.ts';
+import type { ClusterMethod, EmbeddingCoverage, MapInfo, MapMethod } from '../project/index.ts';
 
 export type { ClusterMethod, LabelEvaluation, MapMethod };
 export type SimilarityMetric = Metric;
+
+/** How much of the project a run's vectors cover; every result made from them carries it. */
+export interface EmbeddingCoverageView extends EmbeddingCoverage {
+  /** No readable item lacks a vector and none is stale. */
+  complete: boolean;
+  /** What a result made from these vectors leaves out or takes from stale ones; null when complete. */
+  warning: string | null;
+}
 
 /** Parameters a map may be asked for; each method reads its own and records them all, defaults included. */
 export interface MapRequest {
@@ -70,6 +78,8 @@ export interface EmbeddingMapView {
   /** What the method reports (t-SNE klDivergence, iterations; UMAP epochs). */
   info: Record<string, unknown>;
   points: MapPoint[];
+  /** The run's vectors as they are now: incomplete or partly stale sets say so. */
+  coverage: EmbeddingCoverageView;
 }
 
 /** A stored map as listMaps hands it out: the project's own record, passed on as it is. */
@@ -156,6 +166,8 @@ export interface SimilarityView {
   neighbours: Neighbour[];
   /** hnsw only: share of the exact top k that the index returned. */
   recall: number | null;
+  /** The run's vectors as they are now: incomplete or partly stale sets say so. */
+  coverage: EmbeddingCoverageView;
   seconds: number;
 }
 
@@ -195,6 +207,8 @@ export interface ClusteringView {
   /** Largest first; noise last. */
   clusters: ClusterSummary[];
   assignments: { itemId: number; path: string; label: number }[];
+  /** The run's vectors as they are now: incomplete or partly stale sets say so. */
+  coverage: EmbeddingCoverageView;
 }
 
 export interface OutlierRequest {
@@ -215,6 +229,8 @@ export interface OutlierView {
   reused: boolean;
   items: number;
   ranked: { rank: number; itemId: number; path: string; object: string | null; score: number; tags: string[] }[];
+  /** The run's vectors as they are now: incomplete or partly stale sets say so. */
+  coverage: EmbeddingCoverageView;
 }
 
 export interface ItemTags {
@@ -252,6 +268,8 @@ export interface EvaluationRequest {
 /** A run's embeddings scored against labels: the analysis result plus how the labels met the items. */
 export interface EvaluationView extends LabelEvaluation {
   runId: number;
+  /** What the run's vectors leave out or take from stale ones (scores are over the vectors there are). */
+  coverage: EmbeddingCoverageView;
   /** Embedding dimension. */
   dim: number;
   /** Items of the run (with a vector). */

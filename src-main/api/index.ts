@@ -31,7 +31,7 @@ export type { SimilarOptions } from './similarity.ts';
 export { computeClusters, latestClusters, clusterParams } from './clusters.ts';
 export { computeOutliers } from './outliers.ts';
 export { addTags, removeTags, itemTags, listTags, taggedItems } from './tags.ts';
-export { embeddingRun } from './embedding-run.ts';
+export { embeddingCoverage, embeddingRun } from './embedding-run.ts';
 export { findItem, requireItem } from './item-ref.ts';
 export { openForWriting, relocateData, importEmbeddings, exportModel, importModel } from './sharing.ts';
 export type { ImportReport } from './sharing.ts';

@@ -3,7 +3,7 @@
 // Rebuilt lazily after a scan or a tag change (100,000 items: a few hundred ms, once).
 import type { Project } from '../project/index.ts';
 import type { ItemCard, ItemPage, SortKey } from './desktop-contract.ts';
-import type { ItemStatus } from './contract.ts';
+import type { DamagedRow, ItemStatus } from './contract.ts';
 
 export interface ItemQuery {
   status?: ItemStatus[] | undefined;
@@ -19,6 +19,8 @@ export class ItemCatalogue {
   readonly #project: Project;
   #cards: ItemCard[] | null = null;
   #byId = new Map<number, ItemCard>();
+  /** Rows the last load skipped because they failed validation. */
+  #damaged: DamagedRow[] = [];
   /** The last query's ordering, reused while only the page changes (scrolling). */
   #lastKey = '';
   #lastOrder: ItemCard[] = [];
@@ -61,7 +63,9 @@ export class ItemCatalogue {
       this.#lastKey = key;
       this.#lastOrder = matching;
     }
-    return { total: this.#lastOrder.length, offset: q.offset, items: this.#lastOrder.slice(q.offset, q.offset + q.limit) };
+    return {
+      total: this.#lastOrder.length, offset: q.offset, items: this.#lastOrder.slice(q.offset, q.offset + q.limit), damaged: this.#damaged,
+    };
   }
 
   #load(): ItemCard[] {
@@ -74,7 +78,8 @@ export class ItemCatalogue {
         else tagsOf.set(id, [tag]);
       }
     }
-    this.#cards = this.#project.items.list().map((item) => ({
+    const damaged: DamagedRow[] = [];
+    this.#cards = this.#project.items.list({}, (d) => damaged.push(d)).map((item) => ({
       id: item.id,
       path: item.path,
       status: item.status,
@@ -92,6 +97,7 @@ export class ItemCatalogue {
       tags: tagsOf.get(item.id) ?? [],
     }));
     this.#byId = new Map(this.#cards.map((c) => [c.id, c]));
+    this.#damaged = damaged;
     return this.#cards;
   }
 }

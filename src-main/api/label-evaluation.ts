@@ -1,6 +1,7 @@
 // How well a run's embeddings separate labels the user has: from a CSV (file,label) or from item
 // tags. The labels are matched to the run's items here; the scoring itself (analysis/label-evaluation.ts)
 // runs on a worker thread, so a server or the app stays responsive and Ctrl-C stops it at once.
+import { embeddingCoverage } from './embedding-run.ts';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { csvParseRows } from 'd3-dsv';
@@ -168,6 +169,7 @@ export async function evaluateRun(session: ProjectSession, req: EvaluationReques
   for (const l of matched.labels) if (l !== null) countOf.set(l, (countOf.get(l) ?? 0) + 1);
   return {
     runId: re.run.id,
+    coverage: embeddingCoverage(session.project, re.run.id),
     dim: re.set.dim,
     items: items.length,
     labelSource: fromCsv ? 'csv' : 'tags',

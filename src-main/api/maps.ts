@@ -4,7 +4,7 @@
 import { Pca, runAnalysisInWorker } from '../analysis/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import type { MapMethod, Project, StoredMap } from '../project/index.ts';
-import { embeddingsOf, embeddingRun, runEmbeddings } from './embedding-run.ts';
+import { embeddingCoverage, embeddingsOf, embeddingRun, runEmbeddings } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
 import { neighbourGraph } from './neighbour-graph.ts';
 import { ApiError } from './errors.ts';
@@ -160,7 +160,7 @@ function mapView(project: Project, map: StoredMap, reused: boolean): EmbeddingMa
     id: map.id, runId: map.runId, method: map.method, params: map.params as Params, createdAt: map.createdAt, reused,
     items: points.length,
     explainedVariance: map.pca ? map.pca.variance.map((variance, c) => ({ component: c + 1, variance, ratio: map.pca!.ratio[c] })) : null,
-    info: map.info, points,
+    info: map.info, points, coverage: embeddingCoverage(project, map.runId),
   };
 }
 

@@ -2,7 +2,7 @@
 // why this score), stored per run and listed strangest first, so the rarest morphologies come first.
 import { scoresFromGraph } from '../analysis/index.ts';
 import type { OutlierScoring, Project } from '../project/index.ts';
-import { runEmbeddings } from './embedding-run.ts';
+import { embeddingCoverage, runEmbeddings } from './embedding-run.ts';
 import { neighbourGraph } from './neighbour-graph.ts';
 import { ApiError } from './errors.ts';
 import { tagsByItem } from './item-labels.ts';
@@ -44,5 +44,6 @@ function outlierView(project: Project, s: OutlierScoring, top: number, reused: b
   }
   return {
     id: s.id, runId: s.runId, params: s.params as Record<string, number | string>, createdAt: s.createdAt, reused, items: s.itemIds.length, ranked,
+    coverage: embeddingCoverage(project, s.runId),
   };
 }

@@ -8,12 +8,14 @@ import { addFolders } from '../dataset/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import { ApiError } from './errors.ts';
 import { existingProjectPath, newProjectPath } from './project-path.ts';
-import type { ItemRow, ListFilter, ScanProgress, ScanReport } from './contract.ts';
+import type { DamagedRow, ItemRow, ListFilter, ScanProgress, ScanReport } from './contract.ts';
 
 export interface AddOptions {
   signal?: AbortSignal;
   onProgress?: (progress: ScanProgress) => void;
   workers?: number;
+  /** Follow links leading out of the folders (their targets become readable: the user asked for them). */
+  followLinks?: boolean;
 }
 
 export class ProjectSession {
@@ -89,10 +91,13 @@ export class ProjectSession {
     const summary = await addFolders(this.project, folders, {
       signal: options.signal,
       workers: options.workers,
+      followLinks: options.followLinks,
       onProgress: options.onProgress
         ? (p) => options.onProgress!({ phase: p.phase, done: p.done, total: p.total, failed: p.failed, path: p.current ?? null })
         : undefined,
     });
+    // Following links out of the folders was asked for here: what they reach may be read from now on.
+    for (const target of summary.linksFollowed) trustFolder(target);
     return {
       added: summary.added,
       updated: summary.updated,
@@ -101,13 +106,15 @@ export class ProjectSession {
       missing: summary.missing,
       cancelled: summary.cancelled,
       failures: summary.failures.map((f) => ({ path: f.path, error: f.error })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      linksNotFollowed: summary.linksNotFollowed,
       itemsInProject: Object.values(this.project.items.countByStatus()).reduce((a, b) => a + b, 0),
       seconds: (performance.now() - started) / 1000,
     };
   }
 
-  listItems(filter: ListFilter = {}): ItemRow[] {
-    return this.project.items.list(filter.status ? { status: filter.status } : {}).map(toItemRow);
+  /** The items passing the filter; rows that fail the untrusted-input check go to onDamaged instead. */
+  listItems(filter: ListFilter = {}, onDamaged?: (row: DamagedRow) => void): ItemRow[] {
+    return this.project.items.list(filter.status ? { status: filter.status } : {}, onDamaged).map(toItemRow);
   }
 
   close(): void {

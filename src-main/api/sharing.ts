@@ -2,7 +2,7 @@
 // find relocated data, import embeddings computed elsewhere as a new run, and export or import the
 // trained encoder as tfjs-format files.
 import path from 'node:path';
-import { readEmbeddingsFile, type ImportedEmbeddings } from '../export/index.ts';
+import { csvTextOf, readEmbeddingsFile, type ImportedEmbeddings } from '../export/index.ts';
 import { decodeCheckpoint, readModelFiles, writeModelFiles } from '../model/index.ts';
 import { Project, relocate, trustFolder, type RelocateProgress, type RelocateReport } from '../project/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
@@ -54,13 +54,15 @@ export function importEmbeddings(project: Project, file: string, opts: { filesCs
   const used = new Set<number>();
   const rows: { itemId: number; vector: Float32Array }[] = [];
   const unmatched: string[] = [];
-  table.files.forEach((f, r) => {
+  table.files.forEach((cell, r) => {
+    // A name the app's own CSV export neutralised ('=…, '@…) is matched by the name it stands for.
+    const f = byPath.has(cell) ? cell : csvTextOf(cell);
     const hdu = table.hdus[r] ?? null;
     const fits = (i: DatasetItem | undefined) => i !== undefined && (hdu === null || i.hdu === hdu) ? i : undefined;
     const named = (byName.get(path.basename(f.replaceAll('\\', '/'))) ?? []).filter((i) => fits(i));
     const item = fits(byPath.get(f)) ?? fits(byAbsolute.get(path.resolve(base, f))) ?? (named.length === 1 ? named[0] : undefined);
     if (item === undefined || used.has(item.id)) {
-      unmatched.push(f);
+      unmatched.push(cell);
       return;
     }
     used.add(item.id);

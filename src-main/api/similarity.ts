@@ -5,6 +5,7 @@
 import type { Neighbours } from '../analysis/index.ts';
 import type { DatasetItem } from '../dataset/index.ts';
 import type { Project } from '../project/index.ts';
+import { embeddingCoverage } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
 import { ApiError } from './errors.ts';
 import { embedExternalFile } from './external-embedding.ts';
@@ -82,7 +83,7 @@ export async function similar(session: ProjectSession, query: string | number, r
   return {
     runId: run.id, query: queryView, metric, search: used, k,
     candidates: (candidates ? candidates.length - (holds(candidates, exclude) ? 1 : 0) : set.itemIds.length - (exclude >= 0 ? 1 : 0)),
-    neighbours, recall, seconds: (performance.now() - started) / 1000,
+    neighbours, recall, coverage: embeddingCoverage(project, run.id), seconds: (performance.now() - started) / 1000,
   };
 }
 

@@ -3,10 +3,12 @@
 // epoch's checkpoint is saved with that epoch's losses in one transaction, so a kill at any moment
 // leaves the project at the last finished epoch, from which `resume` continues the same run.
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { TrainingSettings, TrainingHandle } from '../model/index.ts';
 import type { PreprocessOptions, SampleSourceSpec } from '../model/data/index.ts';
+import type { AxisKind, DatasetItem } from '../dataset/index.ts';
 import type { EmbeddingRun, LossPoint, Project } from '../project/index.ts';
-import { dataFilePath } from '../project/index.ts';
+import { dataFilePath, ProjectError } from '../project/index.ts';
 import { ApiError } from './errors.ts';
 import type { ProjectSession } from './project-session.ts';
 import { claimRun, liveTrainer, releaseRun } from './run-process.ts';
@@ -79,17 +81,51 @@ function settingsOrUsageError<T>(make: () => T): T {
   }
 }
 
-/** The file items the model trains on: dataset items with status ok, at their chosen HDU. */
-export function trainingSource(project: Project, preprocess: PreprocessOptions): { spec: SampleSourceSpec; itemIds: number[] } {
-  const items = project.items.list({ status: 'ok' }).filter((i) => i.hdu !== null);
-  if (items.length === 0) throw new ApiError('no-data', `${project.path} has no readable items; add folders of FITS files first (astromorph add)`);
+/** An item left out of training and why; `path` relative to the project file's folder. */
+interface Skip {
+  path: string;
+  reason: string;
+}
+
+/**
+ * The file items the model trains on: dataset items with status ok, at their chosen HDU. With
+ * `imageProblem`, an item whose stored shape cannot become model input (an N x 1 plane, a 1-D
+ * spectrum) is left out and listed in `skipped` with the reason, as is a damaged row: one such item
+ * must not stop training on all the others.
+ */
+export function trainingSource(project: Project, preprocess: PreprocessOptions,
+  imageProblem?: (shape: number[], kinds?: AxisKind[]) => string | null): { spec: SampleSourceSpec; itemIds: number[]; skipped: Skip[] } {
+  const skipped: Skip[] = [];
+  const items = project.items.list({ status: 'ok' }, (d) => skipped.push({ path: d.path ?? `item ${d.id ?? '?'}`, reason: d.problem }))
+    .filter((i) => {
+      if (i.hdu === null) return false;
+      const problem = i.shape === null ? 'no image shape recorded' : imageProblem?.(i.shape, i.axisKinds ?? undefined) ?? null;
+      if (problem !== null) skipped.push({ path: i.path, reason: `HDU ${i.hdu}: ${problem}` });
+      return problem === null;
+    });
+  // A file behind a link out of every trusted folder is left out like an unusable one (its reason says
+  // how to allow it); a data folder that is not trusted at all still stops training, in dataFilePath.
+  const files: { item: DatasetItem; path: string }[] = [];
+  for (const item of items) {
+    try {
+      files.push({ item, path: dataFilePath(project, item) });
+    } catch (e) {
+      if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
+      skipped.push({ path: item.path, reason: e.message.slice(project.path.length + 2) });
+    }
+  }
+  if (files.length === 0) {
+    const why = skipped.length > 0 ? ` (${skipped.length} left out: ${skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`).join('; ')})` : '';
+    throw new ApiError('no-data', `${project.path} has no readable items to train on${why}; add folders of FITS files first (astromorph add)`);
+  }
   return {
-    itemIds: items.map((i) => i.id),
+    itemIds: files.map((f) => f.item.id),
     spec: {
       kind: 'files',
-      items: items.map((i) => ({ path: dataFilePath(project, i), hdu: i.hdu! })),
+      items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })),
       preprocess,
     },
+    skipped,
   };
 }
 
@@ -141,7 +177,9 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
     }, 'options --epochs/--backend/--seed')); // the file alone was valid, so a problem here is an option's
     run = undefined as unknown as EmbeddingRun; // created below, once the backend is known
   }
-  const { spec } = trainingSource(project, preprocessFor(settings));
+  const { layoutProblem } = await import('../model/data/index.ts');
+  const { spec, skipped: left } = trainingSource(project, preprocessFor(settings), layoutProblem);
+  const skipped = left.map((s) => ({ path: resolve(project.folder, s.path), reason: s.reason }));
   // Choose here, then force the worker onto the same one: the run records what actually computes.
   const requested = opts.backend ?? (opts.resume ? run.backend : settings.backend);
   const backend = await selectBackend(requested, opts.onWarning ?? (() => {}));
@@ -150,9 +188,10 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
   const from = resumeFrom ? decodeCheckpoint(resumeFrom, `run ${runId} checkpoint`).manifest : null;
   claimRun(project, runId);
   project.runs.setStatus(runId, 'running');
+  project.runs.setSkipped(runId, left);
   opts.onStart?.({
     runId, resumed: opts.resume === true, backend, items: spec.kind === 'files' ? spec.items.length : 0, epochs: settings.epochs,
-    fromEpoch: from?.epoch ?? 0, fromStep: from?.globalStep ?? 0,
+    fromEpoch: from?.epoch ?? 0, fromStep: from?.globalStep ?? 0, skipped,
   });
 
   let lastSavedStep = from?.globalStep ?? 0;
@@ -227,7 +266,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
     return {
       runId, status: cancelled ? 'cancelled' : 'done', resumed: opts.resume === true, backend,
       epochsDone: final.epoch, stepsDone: final.globalStep, epochLosses: result.epochLosses,
-      checkpointId: lastCheckpointId, seconds: (performance.now() - started) / 1000,
+      checkpointId: lastCheckpointId, skipped, seconds: (performance.now() - started) / 1000,
     };
   } catch (e) {
     project.runs.setStatus(runId, 'failed', (e as Error).message ?? String(e));

@@ -3,7 +3,7 @@
 // --no-progress), and Ctrl-C stops the worker at once and stores nothing (exit 130).
 import { SingleBar } from 'cli-progress';
 import { ProjectSession } from '../api/index.ts';
-import type { AnalysisProgress } from '../api/index.ts';
+import type { AnalysisProgress, EmbeddingCoverageView } from '../api/index.ts';
 import { EXIT_CANCELLED } from './exit-codes.ts';
 import { stopOnSignals } from './stop-signals.ts';
 
@@ -83,11 +83,16 @@ async function runAnalysis<T>(
   }
 }
 
+/** A result made from an incomplete or partly stale set of vectors says so, on stderr (--json too). */
+export function warnIfIncomplete(coverage: EmbeddingCoverageView | undefined): void {
+  if (coverage?.warning) process.stderr.write(`astromorph: warning: ${coverage.warning}\n`);
+}
+
 /**
  * The whole of an analysis command (map, clusters, outliers): open the project, run `work` as
  * runAnalysis does, print its result as JSON (--json) or as `render` writes it, close the project.
  */
-export async function runAnalysisCommand<T>(
+export async function runAnalysisCommand<T extends { coverage?: EmbeddingCoverageView }>(
   projectArg: string,
   opts: { progress: boolean; json?: boolean },
   work: (session: ProjectSession, control: AnalysisControl) => Promise<T>,
@@ -97,6 +102,7 @@ export async function runAnalysisCommand<T>(
   try {
     const view = await runAnalysis(opts.progress, (control) => work(session, control));
     if (view === null) return;
+    warnIfIncomplete(view.coverage);
     process.stdout.write((opts.json ? JSON.stringify(view, null, 2) : render(view)) + '\n');
   } finally {
     session.close();

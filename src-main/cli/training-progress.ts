@@ -25,7 +25,10 @@ function describeStart(s: TrainingStart): string {
   const where = s.resumed
     ? s.fromStep > 0 ? `resuming run ${s.runId} at step ${s.fromStep} (epoch ${s.fromEpoch + 1})` : `restarting run ${s.runId} from the beginning (it had no checkpoint)`
     : `training run ${s.runId}`;
-  return `${where} on ${s.items} item${s.items === 1 ? '' : 's'}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}; backend: ${s.backend}`;
+  const line = `${where} on ${s.items} item${s.items === 1 ? '' : 's'}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}; backend: ${s.backend}`;
+  if (s.skipped.length === 0) return line;
+  return [line, `skipping ${s.skipped.length} item${s.skipped.length === 1 ? '' : 's'} that cannot be used for training:`,
+    ...s.skipped.map((k) => `  ${k.path}: ${k.reason}`)].join('\n');
 }
 
 function stepLine(p: TrainingProgressReport): string {

@@ -13,4 +13,5 @@ export { makeThumbnail, thumbnailPixels, THUMBNAIL_SIZE } from './thumbnail.ts';
 export { defaultWorkerCount } from './scan-pool.ts';
 export { FITS_NAME } from './walk.ts';
 export { relativeTo } from './relative-path.ts';
+export { MAX_VISIBLE_TEXT, visibleText } from './visible-text.ts';
 export * from './display.ts';

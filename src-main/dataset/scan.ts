@@ -10,6 +10,7 @@ import { emptyMetadata } from './item.ts';
 import type { ItemRecord } from './item.ts';
 import type { Inspection } from './inspect.ts';
 import { relativeTo } from './relative-path.ts';
+import { visibleText } from './visible-text.ts';
 import { defaultWorkerCount, ScanPool } from './scan-pool.ts';
 import { walkFitsFiles } from './walk.ts';
 import type { FoundFile } from './walk.ts';
@@ -29,6 +30,8 @@ export interface ScanOptions {
   workers?: number;
   /** The scan worker's module when a bundler moved it (Electron builds); default: scan-worker.ts beside scan.ts. */
   workerUrl?: URL | string;
+  /** Follow symbolic links that lead out of the folders' real trees (by default they are listed, not followed). */
+  followLinks?: boolean;
 }
 
 export interface ScanFailure {
@@ -49,6 +52,10 @@ export interface ScanSummary {
   missing: number;
   cancelled: boolean;
   failures: ScanFailure[];
+  /** Links leading out of the scanned folders' real trees, not followed (see followLinks). */
+  linksNotFollowed: string[];
+  /** Real files and folders outside the scanned folders that followLinks reached. */
+  linksFollowed: string[];
 }
 
 interface Job {
@@ -69,7 +76,7 @@ const BATCH_MS = 250;
 const PROGRESS_MS = 50;
 
 function emptySummary(): ScanSummary {
-  return { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: false, failures: [] };
+  return { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: false, failures: [], linksNotFollowed: [], linksFollowed: [] };
 }
 
 export async function addFolders(project: Catalogue, dirs: string[], opts: ScanOptions = {}): Promise<ScanSummary> {
@@ -106,10 +113,13 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
   for (const [i, root] of roots.entries()) {
     const walk = await walkFitsFiles(root, {
       signal: opts.signal,
+      followLinks: opts.followLinks,
       onFound: (count, current) => progress({ phase: 'walk', done: walked + count, total: walked + count, failed: summary.failures.length, current }),
     });
     walked += walk.files.length;
-    summary.failures.push(...walk.failures);
+    summary.failures.push(...walk.failures.map((f) => ({ path: f.path, error: visibleText(f.error) })));
+    summary.linksNotFollowed.push(...walk.notFollowed);
+    summary.linksFollowed.push(...walk.followed);
     if (walk.cancelled) {
       summary.cancelled = true;
       break;
@@ -129,9 +139,12 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
       jobs.push({ found, rel, datasetId: datasetIds[i], known: k });
     }
     const unreadable = walk.unreadable.map((d) => relativeTo(project.folder, d));
+    // Under a link not followed, files are not gone either: they were left alone.
+    const leftAlone = walk.notFollowed.map((d) => relativeTo(project.folder, d));
     for (const [rel, k] of known) {
       if (seen.has(rel) || k.status === 'missing') continue;
       if (unreadable.some((d) => rel.startsWith(`${d}/`))) continue; // unknown, not gone
+      if (leftAlone.some((d) => rel === d || rel.startsWith(`${d}/`))) continue;
       toMarkMissing.push(k.id);
     }
   }
@@ -221,7 +234,7 @@ async function readFiles(project: Catalogue, jobs: Job[], summary: ScanSummary, 
             if (!reply.ok) failedFiles++;
             batch.push(reply.ok
               ? { job, inspection: reply.inspection, error: null }
-              : { job, inspection: null, error: reply.error });
+              : { job, inspection: null, error: visibleText(reply.error) }); // it may quote the file's bytes
             if (batch.length >= BATCH_FILES || performance.now() - lastFlush >= BATCH_MS) flush();
             progress({
               phase: 'read', done: finished, total: jobs.length, failed: failedBefore + failedFiles, current: job.found.absolutePath,

@@ -10,14 +10,27 @@ import { once } from 'node:events';
 export type CsvValue = string | number | boolean | null | undefined;
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+// What Excel, LibreOffice and Google Sheets take as the start of a formula in a text cell.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEUTRALISED = /^'[=+\-@\t\r]/;
 const CHUNK_CHARS = 1 << 16;
 
-/** One field: empty for null, quoted (with quotes doubled) when it holds a comma, quote, line break or edge blank. */
+/**
+ * One field: empty for null, quoted (with quotes doubled) when it holds a comma, quote, line break or
+ * edge blank. Text that a spreadsheet would run as a formula (= + - @, tab, CR first: a FITS OBJECT
+ * card can say anything) gets a leading ' as spreadsheets themselves write it; numbers stay numbers.
+ */
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return formatNumber(value);
-  const s = String(value);
+  let s = String(value);
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** The text a cell written by csvField stood for (an import of the app's own export matches its rows). */
+export function csvTextOf(cell: string): string {
+  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
 }
 
 /** Doubles at full precision; NaN and infinities as numpy and pandas read them back. */

@@ -30,6 +30,11 @@ export interface EmbedOptions {
   signal?: AbortSignal;
   /** Overrides the settings' backend. */
   backend?: string;
+  /**
+   * An image that cannot be loaded (unreadable file, a plane too small to use) is passed here and
+   * gets no vector, and the rest go on. Without it, the first such image stops the embedding.
+   */
+  onUnreadable?: (index: number, error: unknown) => void;
 }
 
 export interface Embedding {
@@ -95,26 +100,38 @@ export async function* embed(
   try {
     for (let start = 0; start < source.length; start += batchSize) {
       opts.signal?.throwIfAborted();
-      const n = Math.min(batchSize, source.length - start);
-      for (let i = 0; i < n; i++) {
-        const sample = source.get(start + i);
-        if (sample.height !== s || sample.width !== s || sample.channels !== c) {
-          throw new ModelError(`image ${start + i} is ${sample.height}x${sample.width}x${sample.channels}, the model takes ${s}x${s}x${c}`);
+      const end = Math.min(start + batchSize, source.length);
+      const loaded: number[] = [];
+      for (let index = start; index < end; index++) {
+        let sample: EmbeddableSample;
+        try {
+          sample = source.get(index);
+        } catch (e) {
+          if (!opts.onUnreadable) throw e;
+          opts.onUnreadable(index, e);
+          continue;
         }
-        input.set(sample.data, i * pixels);
+        if (sample.height !== s || sample.width !== s || sample.channels !== c) {
+          throw new ModelError(`image ${index} is ${sample.height}x${sample.width}x${sample.channels}, the model takes ${s}x${s}x${c}`);
+        }
+        input.set(sample.data, loaded.length * pixels);
+        loaded.push(index);
       }
-      const turns = settings.embed_rotations;
-      const batch = turns > 1 ? withQuarterTurns(input.subarray(0, n * pixels), n, s, c) : input.subarray(0, n * pixels);
-      const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
-      const values = (await out.data()) as Float32Array;
-      out.dispose();
-      const d = values.length / (n * turns);
-      for (let i = 0; i < n; i++) {
-        const vector = meanOverTurns(values, n, turns, i, d);
-        if (standard) for (let j = 0; j < d; j++) vector[j] = (vector[j]! - standard.mean[j]!) / standard.scale[j]!;
-        yield { index: start + i, vector };
+      const n = loaded.length;
+      if (n > 0) {
+        const turns = settings.embed_rotations;
+        const batch = turns > 1 ? withQuarterTurns(input.subarray(0, n * pixels), n, s, c) : input.subarray(0, n * pixels);
+        const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
+        const values = (await out.data()) as Float32Array;
+        out.dispose();
+        const d = values.length / (n * turns);
+        for (let i = 0; i < n; i++) {
+          const vector = meanOverTurns(values, n, turns, i, d);
+          if (standard) for (let j = 0; j < d; j++) vector[j] = (vector[j]! - standard.mean[j]!) / standard.scale[j]!;
+          yield { index: loaded[i]!, vector };
+        }
       }
-      opts.onProgress?.(start + n, source.length);
+      opts.onProgress?.(end, source.length);
       // Let other work (progress events, cancellation) run between batches.
       await new Promise((r) => setImmediate(r));
     }

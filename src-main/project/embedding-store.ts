@@ -12,6 +12,16 @@ export interface EmbeddingSet {
   vectors: Float32Array;
 }
 
+/** How much of the project a run's vectors cover, for queries to say when they work on part of it. */
+export interface EmbeddingCoverage {
+  /** Vectors stored for the run. */
+  vectors: number;
+  /** Of those, kept from an earlier embedding because the item's file could not be read at the last one. */
+  stale: number;
+  /** Readable items (status ok, an image HDU) with no vector in the run. */
+  withoutVector: number;
+}
+
 export class EmbeddingStore {
   readonly #file: string;
   readonly #putMany: (runId: number, rows: readonly { itemId: number; vector: Float32Array }[]) => void;
@@ -20,6 +30,12 @@ export class EmbeddingStore {
   readonly #count: Database.Statement<[number], { n: number }>;
   readonly #deleteRun: Database.Statement<[number]>;
   readonly #dataVersion: Database.Statement<[], { data_version: number }>;
+  readonly #stage: (runId: number, rows: readonly { itemId: number; vector: Float32Array }[]) => void;
+  readonly #clearStaged: Database.Statement<[number]>;
+  readonly #swap: (runId: number, keep: readonly number[]) => { vectors: number; stale: number };
+  readonly #stale: Database.Statement<[number], { n: number }>;
+  readonly #staleIds: Database.Statement<[number], { item_id: unknown }>;
+  readonly #withoutVector: Database.Statement<[number], { n: number }>;
   /** Writes through this store per run; other connections' commits show in SQLite's data_version instead. */
   readonly #writes = new Map<number, number>();
 
@@ -38,6 +54,67 @@ export class EmbeddingStore {
     this.#count = db.prepare('SELECT count(*) AS n FROM embeddings WHERE run_id = ?');
     this.#deleteRun = db.prepare('DELETE FROM embeddings WHERE run_id = ?');
     this.#dataVersion = db.prepare('PRAGMA data_version');
+    const stage = db.prepare<[number, number, number, Uint8Array]>(
+      'INSERT OR REPLACE INTO embeddings_staging (run_id, item_id, dim, vector) VALUES (?, ?, ?, ?)');
+    this.#stage = db.transaction((runId: number, rows: readonly { itemId: number; vector: Float32Array }[]) => {
+      for (const { itemId, vector } of rows) {
+        if (vector.length < 1 || vector.length > MAX_DIM) throw new RangeError(`embedding of item ${itemId}: dimension ${vector.length} outside 1..${MAX_DIM}`);
+        stage.run(runId, itemId, vector.length, blobOf(vector));
+      }
+    });
+    this.#clearStaged = db.prepare('DELETE FROM embeddings_staging WHERE run_id = ?');
+    const markStale = db.prepare('UPDATE embeddings SET stale = 1 WHERE run_id = ? AND item_id IN (SELECT value FROM json_each(?))');
+    const dropOthers = db.prepare('DELETE FROM embeddings WHERE run_id = ? AND item_id NOT IN (SELECT value FROM json_each(?))');
+    const moveIn = db.prepare(`INSERT OR REPLACE INTO embeddings (run_id, item_id, dim, vector, stale)
+      SELECT run_id, item_id, dim, vector, 0 FROM embeddings_staging WHERE run_id = ?`);
+    this.#stale = db.prepare('SELECT count(*) AS n FROM embeddings WHERE run_id = ? AND stale = 1');
+    this.#staleIds = db.prepare('SELECT item_id FROM embeddings WHERE run_id = ? AND stale = 1 ORDER BY item_id');
+    this.#swap = db.transaction((runId: number, keep: readonly number[]) => {
+      const kept = JSON.stringify(keep);
+      markStale.run(runId, kept);
+      dropOthers.run(runId, kept);
+      moveIn.run(runId);
+      this.#clearStaged.run(runId);
+      return { vectors: this.#count.get(runId)!.n, stale: this.#stale.get(runId)!.n };
+    });
+    this.#withoutVector = db.prepare(`SELECT count(*) AS n FROM items WHERE status = 'ok' AND hdu IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.run_id = ? AND e.item_id = items.id)`);
+  }
+
+  /**
+   * A new set of the run's vectors is written beside the current one: stageReplacement(…, rows) for each
+   * batch, then commitReplacement swaps it in in one transaction. Until then every reader sees the old
+   * set whole, however the writer stops. Clears what an embed killed earlier left staged.
+   */
+  beginReplacement(runId: number): void {
+    this.#clearStaged.run(runId);
+  }
+
+  stageReplacement(runId: number, rows: readonly { itemId: number; vector: Float32Array }[]): void {
+    this.#stage(runId, rows);
+  }
+
+  /**
+   * Makes the staged vectors the run's set, in one transaction. The run's other vectors go, except
+   * those of `keepStale` (items whose file could not be read this time): they stay, marked stale.
+   */
+  commitReplacement(runId: number, keepStale: readonly number[] = []): { vectors: number; stale: number } {
+    this.#wrote(runId);
+    return this.#swap(runId, keepStale);
+  }
+
+  /** Drops a staged set (a cancelled embed): the run keeps the vectors it had. */
+  discardReplacement(runId: number): void {
+    this.#clearStaged.run(runId);
+  }
+
+  /** Items whose vector in the run is stale (kept from an earlier embedding), in id order. */
+  staleItems(runId: number): number[] {
+    return this.#staleIds.all(runId).map((row) => new RowReader(this.#file, 'embeddings', `${runId}/?`).integer('item_id', row.item_id, 1));
+  }
+
+  coverage(runId: number): EmbeddingCoverage {
+    return { vectors: this.count(runId), stale: this.#stale.get(runId)!.n, withoutVector: this.#withoutVector.get(runId)!.n };
   }
 
   putMany(runId: number, rows: readonly { itemId: number; vector: Float32Array }[]): void {

@@ -12,6 +12,8 @@ export type ProjectErrorCode =
   | 'closed'
   | 'read-only'      // open read-only because another process holds the project's lock
   | 'untrusted-folder' // an item's data folder lies outside the project's folder and the user never chose it
+  | 'untrusted-link'   // an item's file is a link (or lies under one) that leads outside every trusted folder
+  | 'untrusted-schema' // triggers, views, tables or columns the app did not create
   | 'io';
 
 export class ProjectError extends Error {

@@ -1,22 +1,36 @@
 // One row per FITS file: where it is, what the scan found, and the searchable header columns.
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { MAX_VISIBLE_TEXT, visibleText } from '../dataset/index.ts';
 import type { KnownFile } from '../dataset/index.ts';
 import type {
   AxisKind, DatasetItem, HeaderValue, ItemFilter, ItemIssue, ItemRecord, ItemStatus,
 } from '../dataset/index.ts';
+import { ProjectError } from './errors.ts';
 import { RowReader } from './untrusted.ts';
 import { outsideRootProblem, relativePathProblem } from './stored-path.ts';
 
 const STATUSES: readonly ItemStatus[] = ['ok', 'failed', 'missing'];
 const AXIS_KINDS: readonly AxisKind[] = ['spatial', 'spectral', 'stokes', 'other'];
 const BITPIXES = [8, 16, 32, 64, -32, -64];
+/** Bound for OBJECT, BUNIT, TELESCOP, INSTRUME and header strings (the reader allows 1024). */
+const SHORT_TEXT = 1024;
 
 const COLUMNS = `id, dataset_id, path, size, mtime_ms, content_hash, hdu, shape, axis_kinds, bitpix, status, error,
   object, ra, dec, restfrq, bunit, bmaj, bmin, bpa, telescope, instrument, header, issues, scanned_at,
   (SELECT root FROM datasets WHERE datasets.id = items.dataset_id) AS dataset_root`;
 
 type ItemRow = Record<string, unknown>;
+
+/** A row that failed the untrusted-input check on the way out: skipped, and named so it can be reported. */
+export interface DamagedRow {
+  /** The row's id when it is a usable integer. */
+  id: number | null;
+  /** Its stored relative path when that is readable text, shown escaped. */
+  path: string | null;
+  /** The ProjectError message: file, table, row and column. */
+  problem: string;
+}
 
 export class ItemStore {
   readonly #db: Database.Database;
@@ -26,6 +40,8 @@ export class ItemStore {
   readonly #knownAll: Database.Statement<[], ItemRow>;
   readonly #knownUnder: Database.Statement<[string, string, string], ItemRow>;
   readonly #missing: Database.Statement<[number, number]>;
+  readonly #errorOf: Database.Statement<[number], { error: unknown }>;
+  readonly #setError: Database.Statement<[string, number]>;
   readonly #get: Database.Statement<[number], ItemRow>;
   readonly #byPath: Database.Statement<[string], ItemRow>;
   readonly #counts: Database.Statement<[], { status: unknown; n: number }>;
@@ -50,6 +66,8 @@ export class ItemStore {
     // Binary collation: every path under 'd/' sorts in ['d/', 'd0') because '0' follows '/'.
     this.#knownUnder = db.prepare('SELECT id, path, size, mtime_ms, status FROM items WHERE path = ? OR (path >= ? AND path < ?)');
     this.#missing = db.prepare("UPDATE items SET status = 'missing', scanned_at = ? WHERE id = ?");
+    this.#errorOf = db.prepare('SELECT error FROM items WHERE id = ?');
+    this.#setError = db.prepare('UPDATE items SET error = ? WHERE id = ?');
     this.#get = db.prepare(`SELECT ${COLUMNS} FROM items WHERE id = ?`);
     this.#byPath = db.prepare(`SELECT ${COLUMNS} FROM items WHERE path = ?`);
     this.#counts = db.prepare('SELECT status, count(*) AS n FROM items GROUP BY status');
@@ -57,15 +75,26 @@ export class ItemStore {
       WHERE id = ?`);
   }
 
-  /** Inserts or updates the item with this path; returns its id. */
+  /**
+   * Inserts or updates the item with this path; returns its id. Text that came from the file (the error
+   * quoting its bytes, card values) is stored escaped and bounded, so the row always reads back.
+   */
   save(rec: ItemRecord): number {
     const m = rec.metadata;
+    const text = (v: string | null, max = SHORT_TEXT) => (v === null ? null : visibleText(v, max));
+    const header = Object.fromEntries(Object.entries(rec.header)
+      .map(([k, v]) => [visibleText(k, 80), typeof v === 'string' ? visibleText(v, SHORT_TEXT) : v]));
+    const issues = rec.issues.map((i) => ({
+      ...i, code: visibleText(i.code, 80), message: visibleText(i.message),
+      ...(i.keyword === undefined ? {} : { keyword: visibleText(i.keyword, 80) }),
+    }));
     return this.#save.get({
       datasetId: rec.datasetId, path: rec.path, size: rec.size, mtimeMs: rec.mtimeMs, contentHash: rec.contentHash,
       hdu: rec.hdu, shape: rec.shape && JSON.stringify(rec.shape), axisKinds: rec.axisKinds && JSON.stringify(rec.axisKinds),
-      bitpix: rec.bitpix, status: rec.status, error: rec.error,
-      object: m.object, ra: m.ra, dec: m.dec, restfrq: m.restfrq, bunit: m.bunit, bmaj: m.bmaj, bmin: m.bmin, bpa: m.bpa,
-      telescope: m.telescope, instrument: m.instrument, header: JSON.stringify(rec.header), issues: JSON.stringify(rec.issues), scannedAt: Date.now(),
+      bitpix: rec.bitpix, status: rec.status, error: text(rec.error, MAX_VISIBLE_TEXT),
+      object: text(m.object), ra: m.ra, dec: m.dec, restfrq: m.restfrq, bunit: text(m.bunit), bmaj: m.bmaj, bmin: m.bmin, bpa: m.bpa,
+      telescope: text(m.telescope), instrument: text(m.instrument), header: JSON.stringify(header), issues: JSON.stringify(issues),
+      scannedAt: Date.now(),
     })!.id;
   }
 
@@ -95,7 +124,16 @@ export class ItemStore {
 
   markMissing(ids: readonly number[]): void {
     const now = Date.now();
-    for (const id of ids) this.#missing.run(now, id);
+    for (const id of ids) {
+      this.#missing.run(now, id);
+      // A missing file is never read again, so this is the one chance to repair an error text an older
+      // version stored raw (a NUL from the header): otherwise the row stays unreadable for good.
+      const { error } = this.#errorOf.get(id) ?? { error: null };
+      if (typeof error === 'string') {
+        const visible = visibleText(error, MAX_VISIBLE_TEXT);
+        if (visible !== error) this.#setError.run(visible, id);
+      }
+    }
   }
 
   get(id: number): DatasetItem | undefined {
@@ -108,7 +146,12 @@ export class ItemStore {
     return row && this.#toItem(row);
   }
 
-  list(filter: ItemFilter = {}): DatasetItem[] {
+  /**
+   * The items passing the filter, in path order. A row that fails the untrusted-input check throws,
+   * unless onDamaged is given: then it is skipped and passed there, so one bad row does not hide every
+   * other item from a listing. Callers that act on every row (relocation) stay strict.
+   */
+  list(filter: ItemFilter = {}, onDamaged?: (row: DamagedRow) => void): DatasetItem[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.status !== undefined) {
@@ -139,7 +182,20 @@ export class ItemStore {
       sql += ' LIMIT ? OFFSET ?';
       params.push(filter.limit ?? -1, filter.offset ?? 0);
     }
-    return (this.#db.prepare(sql).all(...params) as ItemRow[]).map((row) => this.#toItem(row));
+    const out: DatasetItem[] = [];
+    for (const row of this.#db.prepare(sql).all(...params) as ItemRow[]) {
+      try {
+        out.push(this.#toItem(row));
+      } catch (e) {
+        if (!onDamaged || !(e instanceof ProjectError) || e.code !== 'invalid-data') throw e;
+        onDamaged({
+          id: typeof row.id === 'number' && Number.isSafeInteger(row.id) ? row.id : null,
+          path: typeof row.path === 'string' ? visibleText(row.path, 4096) : null,
+          problem: e.message,
+        });
+      }
+    }
+    return out;
   }
 
   countByStatus(): Record<ItemStatus, number> {

@@ -15,7 +15,7 @@ import { LossStore } from './loss-store.ts';
 import { MapStore } from './map-store.ts';
 import { OutlierStore } from './outlier-store.ts';
 import { RunStore } from './run-store.ts';
-import { APPLICATION_ID, migrate, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { APPLICATION_ID, migrate, MIGRATIONS, SCHEMA_VERSION, unexpectedSchemaObjects } from './schema.ts';
 import { Settings } from './settings.ts';
 import { TagStore } from './tag-store.ts';
 import { ThumbnailStore } from './thumbnail-store.ts';
@@ -136,6 +136,8 @@ export class Project {
       }
       const readonly = lockedBy !== null;
       db = new Database(file, { fileMustExist: !creating, readonly });
+      // Functions with side effects may not run from the file's own schema (triggers, views, defaults).
+      db.pragma('trusted_schema = OFF');
       if (!readonly) {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a kill never corrupts; a power cut may lose the last commits
@@ -153,6 +155,15 @@ export class Project {
         }
       }
       const version = db.pragma('user_version', { simple: true }) as number;
+      if (!creating && version <= SCHEMA_VERSION) {
+        // Before anything is written (the migration, the first scan): a trigger would run on those writes.
+        const unexpected = unexpectedSchemaObjects(db, version);
+        if (unexpected.length > 0) {
+          throw new ProjectError('untrusted-schema', file, `holds schema objects Astromorph did not create: ${unexpected.join(', ')}; `
+            + 'a trigger or view there could run on this app\'s own changes, so the project was not opened. If you trust the file, '
+            + 'remove them with an SQLite tool (e.g. DROP TRIGGER name) and open it again');
+        }
+      }
       if (readonly && version < SCHEMA_VERSION) {
         throw new ProjectError('read-only', file, `needs upgrading from schema ${version} to ${SCHEMA_VERSION}, but ${describeHolder(lockedBy!)} `
           + 'has it open; close it there and open it again');
@@ -170,6 +181,11 @@ export class Project {
       if (creating) fs.rmSync(file, { force: true });
       throw translate(e, file);
     }
+  }
+
+  /** SQLite's trusted_schema: always false here, so the file's own schema cannot call functions with side effects. */
+  get trustedSchema(): boolean {
+    return (this.#db.pragma('trusted_schema', { simple: true }) as number) !== 0;
   }
 
   get schemaVersion(): number {

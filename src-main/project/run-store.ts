@@ -1,5 +1,6 @@
 // Training runs (EmbeddingRun): the config they were started with and how far they got.
 import type Database from 'better-sqlite3';
+import { visibleText } from '../dataset/index.ts';
 import { RowReader } from './untrusted.ts';
 
 export type RunStatus = 'running' | 'paused' | 'cancelled' | 'failed' | 'done';
@@ -16,6 +17,14 @@ export interface EmbeddingRun {
   epochsDone: number;
   stepsDone: number;
   error: string | null;
+  /** Items the run left out because they could not be used, with the reason. */
+  skipped: SkippedItem[];
+}
+
+/** An item left out of a run: its path relative to the project file's folder, and why. */
+export interface SkippedItem {
+  path: string;
+  reason: string;
 }
 
 type RunRow = Record<string, unknown>;
@@ -28,6 +37,7 @@ export class RunStore {
   readonly #status: Database.Statement<[string, string | null, number]>;
   readonly #progress: Database.Statement<[number, number, number]>;
   readonly #delete: Database.Statement<[number]>;
+  readonly #skipped: Database.Statement<[string, number]>;
 
   constructor(db: Database.Database, file: string) {
     this.#file = file;
@@ -38,6 +48,7 @@ export class RunStore {
     this.#status = db.prepare('UPDATE runs SET status = ?, error = ? WHERE id = ?');
     this.#progress = db.prepare('UPDATE runs SET epochs_done = ?, steps_done = ? WHERE id = ?');
     this.#delete = db.prepare('DELETE FROM runs WHERE id = ?');
+    this.#skipped = db.prepare('UPDATE runs SET skipped = ? WHERE id = ?');
   }
 
   create(run: { config: Record<string, unknown>; backend: string; seed: number }): EmbeddingRun {
@@ -55,11 +66,17 @@ export class RunStore {
   }
 
   setStatus(id: number, status: RunStatus, error: string | null = null): void {
-    this.#status.run(status, error, id);
+    // An error may quote a file's bytes: stored escaped, or the run's row would no longer read back.
+    this.#status.run(status, error === null ? null : visibleText(error, 65536), id);
   }
 
   setProgress(id: number, epochsDone: number, stepsDone: number): void {
     this.#progress.run(epochsDone, stepsDone, id);
+  }
+
+  /** Records the items the run leaves out (replacing an earlier list: a resumed run checks again). */
+  setSkipped(id: number, skipped: readonly SkippedItem[]): void {
+    this.#skipped.run(JSON.stringify(skipped.map((s) => ({ path: visibleText(s.path), reason: visibleText(s.reason) }))), id);
   }
 
   /** Removes the run with its checkpoints, losses and embeddings. */
@@ -69,6 +86,11 @@ export class RunStore {
 
   #toRun(row: RunRow): EmbeddingRun {
     const r = new RowReader(this.#file, 'runs', row.id);
+    const skipped = r.json('skipped', row.skipped);
+    if (!Array.isArray(skipped) || !skipped.every((s) => s !== null && typeof s === 'object'
+      && typeof s.path === 'string' && typeof s.reason === 'string' && !s.path.includes('\0') && !s.reason.includes('\0'))) {
+      r.fail('skipped', 'expected a list of {path, reason}');
+    }
     return {
       id: r.integer('id', row.id, 1),
       createdAt: r.integer('created_at', row.created_at),
@@ -80,6 +102,7 @@ export class RunStore {
       epochsDone: r.integer('epochs_done', row.epochs_done),
       stepsDone: r.integer('steps_done', row.steps_done),
       error: r.textOrNull('error', row.error, 65536),
+      skipped: (skipped as SkippedItem[]).map((s) => ({ path: s.path, reason: s.reason })),
     };
   }
 }

@@ -1,7 +1,7 @@
 // The project file's schema as an ordered list of forward migrations. PRAGMA user_version holds the
 // number of migrations applied; each runs in its own transaction together with the version bump,
 // so a failed migration leaves the file exactly at the previous version.
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { ProjectError } from './errors.ts';
 
 /** 'AMPJ' — marks an SQLite file as an Astromorph project (PRAGMA application_id). */
@@ -183,9 +183,103 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'embeddings written beside the old set and swapped in at the end; stale vectors marked',
+    up(db) {
+      // A re-embed writes its vectors to embeddings_staging and moves them into embeddings in one
+      // transaction at the end, so a kill or a crash part way leaves the previous set whole. An item
+      // whose file could not be read keeps its previous vector with stale = 1.
+      db.exec(`
+        ALTER TABLE embeddings ADD COLUMN stale INTEGER NOT NULL DEFAULT 0 CHECK (stale IN (0, 1));
+        CREATE TABLE embeddings_staging (
+          run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          dim     INTEGER NOT NULL,
+          vector  BLOB NOT NULL,                   -- float32 little-endian, dim values
+          PRIMARY KEY (run_id, item_id)
+        );
+      `);
+    },
+  },
+  {
+    version: 5,
+    description: 'the items a training run left out, with the reason',
+    up(db) {
+      // JSON [{path, reason}]: an unusable image is skipped rather than stopping the run, and the run
+      // keeps the list so what it was trained on can be told later.
+      db.exec("ALTER TABLE runs ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]'");
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** What a schema version consists of: each object as 'type name' with its table, and each table's columns. */
+interface SchemaShape {
+  objects: Map<string, string>;
+  columns: Map<string, string[]>;
+}
+
+function shapeOf(db: Database.Database): SchemaShape {
+  const objects = new Map<string, string>();
+  const columns = new Map<string, string[]>();
+  const rows = db.prepare('SELECT type, name, tbl_name FROM sqlite_schema').all() as { type: string; name: string; tbl_name: string }[];
+  for (const { type, name, tbl_name: table } of rows) {
+    objects.set(`${type} ${name}`, table);
+    if (type === 'table') {
+      // Name, type, constraints and default of every column (hidden: generated): an added DEFAULT or
+      // generated column would run its expression on the app's own inserts.
+      const info = db.prepare('SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)').all(name) as Record<string, unknown>[];
+      columns.set(name, info.map((c) => JSON.stringify([c.name, c.type, c.notnull, c.dflt_value, c.pk, c.hidden])));
+    }
+  }
+  return { objects, columns };
+}
+
+const expectedShapes = new Map<number, SchemaShape>();
+
+/** The schema the migrations up to `version` make, built once in memory. */
+function expectedShape(version: number): SchemaShape {
+  let shape = expectedShapes.get(version);
+  if (!shape) {
+    const db = new Database(':memory:');
+    try {
+      for (const m of MIGRATIONS.slice(0, version)) m.up(db);
+      shape = shapeOf(db);
+    } finally {
+      db.close();
+    }
+    expectedShapes.set(version, shape);
+  }
+  return shape;
+}
+
+/**
+ * The schema objects of a project file at `version` that Astromorph's migrations did not make:
+ * triggers, views, tables, indexes and columns, each named ('trigger steal (on tags)'). A trigger in a
+ * file from someone else would run on this app's writes; none may be there when the project opens.
+ */
+export function unexpectedSchemaObjects(db: Database.Database, version: number): string[] {
+  const expected = expectedShape(version);
+  const found = shapeOf(db);
+  const out: string[] = [];
+  for (const [key, table] of found.objects) {
+    // SQLite's own bookkeeping (ANALYZE statistics, AUTOINCREMENT counters) is not code.
+    if (/^table sqlite_(stat\d|sequence)$/.test(key) || expected.objects.has(key)) continue;
+    out.push(key.startsWith('table ') || key.startsWith('view ') ? key : `${key} (on ${table})`);
+  }
+  for (const [table, columns] of found.columns) {
+    const want = expected.columns.get(table);
+    if (!want) continue;
+    for (const c of columns) {
+      if (want.includes(c)) continue;
+      const [name] = JSON.parse(c) as [string];
+      out.push(`column ${name} of table ${table}`);
+    }
+  }
+  return out;
+}
 
 /**
  * Applies the migrations after the file's user_version, each in its own transaction. `beforeUpgrade`

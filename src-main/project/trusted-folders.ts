@@ -76,15 +76,57 @@ export function isTrustedRoot(projectFolder: string, root: string): boolean {
  * chosen by this user.
  */
 export function dataFilePath(project: Project, item: DatasetItem): string {
-  if (!mayReadDataFile(project, item)) throw untrustedRootError(project.path, rootOf(project, item));
+  if (!mayReadRoot(project, item)) throw untrustedRootError(project.path, rootOf(project, item));
+  const real = realPathOf(item.absolutePath);
+  if (!isTrustedRealPath(project.folder, real)) {
+    throw new ProjectError('untrusted-link', project.path,
+      `${item.absolutePath} leads to ${real}, outside the project's folder and the folders chosen on this machine; not read `
+      + `(to use it, add its folder with \`astromorph add ${path.basename(project.path)} DIR\`, or scan with --follow-links)`);
+  }
   return item.absolutePath;
 }
 
 /** Whether dataFilePath would give the item's file (for readers that fall back to stored previews). */
 export function mayReadDataFile(project: Project, item: DatasetItem): boolean {
+  return mayReadRoot(project, item) && isTrustedRealPath(project.folder, realPathOf(item.absolutePath));
+}
+
+function mayReadRoot(project: Project, item: DatasetItem): boolean {
   // The file itself is checked (the item store keeps it inside its root): a trusted root makes every
   // item under it readable, and `relocate` to a chosen folder also frees files it finds already there.
   return isTrustedRoot(project.folder, rootOf(project, item)) || isTrustedRoot(project.folder, item.path);
+}
+
+/**
+ * The path with every link resolved, as the reader would open it. A file that is not there (yet) is
+ * resolved through the nearest folder that is, so a link in a parent folder still counts.
+ */
+function realPathOf(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    const parent = path.dirname(p);
+    return parent === p ? p : path.join(realPathOf(parent), path.basename(p));
+  }
+}
+
+/**
+ * Whether a resolved path lies under the project's folder or a chosen folder, each resolved too: a
+ * lexical check alone lets `data/x.fits -> /home/me/.ssh/id_rsa` through a trusted data folder.
+ */
+function isTrustedRealPath(projectFolder: string, real: string): boolean {
+  return [projectFolder, ...trustedFolders()].some((f) => isInside(f, real) || isInside(realFolder(f), real));
+}
+
+/** Real paths of the trusted folders, kept while the trust list stays the same (asked once per item read). */
+let realFolders: { list: string[]; real: Map<string, string> } | undefined;
+
+function realFolder(folder: string): string {
+  const list = trustedFolders();
+  if (realFolders?.list !== list) realFolders = { list, real: new Map() };
+  let real = realFolders.real.get(folder);
+  if (real === undefined) realFolders.real.set(folder, (real = realPathOf(folder)));
+  return real;
 }
 
 /** Data-folder roots per project, re-read only when the project file changed (every item read asks). */

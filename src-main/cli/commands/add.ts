@@ -12,6 +12,7 @@ interface AddOpts {
   json?: boolean;
   progress: boolean;
   workers?: number;
+  followLinks?: boolean;
 }
 
 export function addCommand(): Command {
@@ -19,7 +20,8 @@ export function addCommand(): Command {
     .description('scan folders (recursively) for FITS files and add them to the project; re-adding updates changed files')
     .argument('<project>', 'project file')
     .argument('<dir...>', 'folders to scan')
-    .option('--json', 'print the summary as JSON: {added, updated, unchanged, failed, missing, cancelled, failures: [{path, error}], itemsInProject, seconds}')
+    .option('--json', 'print the summary as JSON: {added, updated, unchanged, failed, missing, cancelled, failures: [{path, error}], linksNotFollowed, itemsInProject, seconds}')
+    .option('--follow-links', 'follow symbolic links that lead out of the folders (their targets become readable by the project)')
     .option('--no-progress', 'no progress output on stderr')
     .option('--workers <n>', 'worker threads reading headers (default: one per core, at most 4)', positiveInteger)
     .addHelpText(
@@ -38,6 +40,7 @@ export function addCommand(): Command {
         report = await session.addFolders(dirs, {
           signal: stop.signal,
           workers,
+          followLinks: opts.followLinks,
           onProgress: (p) => progress.update(p),
         });
       } finally {
@@ -66,6 +69,12 @@ function renderReport(r: ScanReport, projectPath: string): string {
   } else {
     lines.push(`${counts} in ${r.seconds.toFixed(1)} s`);
     lines.push(`${projectPath} holds ${r.itemsInProject} items`);
+  }
+  if (r.linksNotFollowed.length > 0) {
+    const n = r.linksNotFollowed.length;
+    lines.push(`${n} ${n === 1 ? 'link leads' : 'links lead'} outside the folders scanned and ${n === 1 ? 'was' : 'were'} not followed `
+      + '(add --follow-links to follow them):');
+    for (const l of r.linksNotFollowed) lines.push(`  ${l}`);
   }
   if (r.failures.length > 0) {
     lines.push(`failed files (${r.failures.length}):`);

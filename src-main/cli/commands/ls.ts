@@ -19,7 +19,10 @@ export function lsCommand(): Command {
       const session = ProjectSession.open(projectArg);
       let rows: ItemRow[];
       try {
-        rows = session.listItems({ status: opts.status });
+        // A damaged row is named on stderr and left out; the listing of everything else goes on.
+        rows = session.listItems({ status: opts.status }, (d) => {
+          process.stderr.write(`astromorph: warning: ${d.problem}${d.path === null ? '' : ` (item ${d.path})`}; row skipped\n`);
+        });
       } finally {
         session.close();
       }

@@ -17,7 +17,7 @@ interface OutlierOpts {
   progress: boolean;
 }
 
-export const OUTLIERS_JSON_KEYS = ['id', 'runId', 'params', 'createdAt', 'reused', 'items', 'ranked'] as const;
+export const OUTLIERS_JSON_KEYS = ['id', 'runId', 'params', 'createdAt', 'reused', 'items', 'ranked', 'coverage'] as const;
 
 export function outliersCommand(): Command {
   return new Command('outliers')

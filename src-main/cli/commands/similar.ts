@@ -7,6 +7,7 @@ import type { SimilarityMetric, SimilarityView } from '../../api/index.ts';
 import { collectRange, displayPath, formatValue, integerValue, positiveCount } from '../explore-options.ts';
 import type { Range } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
+import { warnIfIncomplete } from '../analysis-run.ts';
 
 interface SimilarOpts {
   k: number;
@@ -24,7 +25,7 @@ interface SimilarOpts {
   json?: boolean;
 }
 
-export const SIMILAR_JSON_KEYS = ['runId', 'query', 'metric', 'search', 'k', 'candidates', 'neighbours', 'recall', 'seconds'] as const;
+export const SIMILAR_JSON_KEYS = ['runId', 'query', 'metric', 'search', 'k', 'candidates', 'neighbours', 'recall', 'coverage', 'seconds'] as const;
 
 export function similarCommand(): Command {
   return new Command('similar')
@@ -60,6 +61,7 @@ export function similarCommand(): Command {
       } finally {
         session.close();
       }
+      warnIfIncomplete(view.coverage);
       if (opts.json) process.stdout.write(JSON.stringify(view, null, 2) + '\n');
       else process.stdout.write(renderSimilar(view) + '\n');
     });

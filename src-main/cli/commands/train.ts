@@ -28,7 +28,7 @@ export function trainCommand(): Command {
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (overrides the settings file)')
     .option('--seed <n>', 'random seed for weights, augmentations and batch order', nonNegativeInteger)
     .option('--resume', 'continue the latest unfinished run (cancelled, failed, or killed) from its latest checkpoint')
-    .option('--json', 'print the result as JSON: {runId, status, resumed, backend, epochsDone, stepsDone, epochLosses, checkpointId, seconds}')
+    .option('--json', 'print the result as JSON: {runId, status, resumed, backend, epochsDone, stepsDone, epochLosses, checkpointId, skipped, seconds}')
     .option('--no-progress', 'no progress bar or periodic lines on stderr (epoch lines are still printed)')
     .addHelpText(
       'after',

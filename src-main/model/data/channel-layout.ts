@@ -19,6 +19,20 @@ export class LayoutError extends Error {
   override readonly name = 'LayoutError';
 }
 
+/**
+ * Why an image of this shape cannot be made into model input, or null when it can: checked from the
+ * shape the scan stored, so one unusable item is left out before training starts instead of stopping it.
+ */
+export function layoutProblem(shape: number[], kinds?: AxisKind[]): string | null {
+  try {
+    channelLayout(shape, kinds);
+    return null;
+  } catch (e) {
+    if (e instanceof LayoutError) return e.message;
+    throw e;
+  }
+}
+
 export function channelLayout(shape: number[], kinds?: AxisKind[]): ChannelLayout {
   if (shape.length < 2) throw new LayoutError(`needs at least 2 axes, got shape [${shape.join(', ')}]`);
   const [width, height] = shape as [number, number];

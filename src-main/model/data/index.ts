@@ -9,3 +9,4 @@ export { openSampleSource, parseSourceSpec, SampleSourceError, type SampleSource
 export { SampleCache, DEFAULT_CACHE_BYTES } from './sample-cache.ts';
 export { ViewPairLoader, ViewPairLoaderError, type ViewPairLoaderOptions } from './view-pair-loader.ts';
 export type { Batch } from './view-batch.ts';
+export { layoutProblem } from './channel-layout.ts';

@@ -1,6 +1,6 @@
 // The dataset browser's query (sort, filters) and the items it pages in as the grid scrolls.
 import type { ApiClient } from '../../api/client.ts';
-import type { ItemCard, ItemStatus, SortKey } from '../../../src-main/api/index.ts';
+import type { DamagedRow, ItemCard, ItemStatus, SortKey } from '../../../src-main/api/index.ts';
 import { pagesFor } from '../grid-window.ts';
 
 const PAGE = 300;
@@ -13,6 +13,8 @@ export class DatasetBrowser {
   sort = $state<SortKey>('path');
   descending = $state(false);
   #total = $state(0);
+  /** Rows of the project left out because they failed validation (shown so they are not lost silently). */
+  damaged = $state.raw<DamagedRow[]>([]);
   #pages = $state.raw(new Map<number, ItemCard[]>());
   #loading = new Set<number>();
   #generation = 0;
@@ -42,6 +44,7 @@ export class DatasetBrowser {
       const page = await this.#api.call('queryItems', { ...this.#query(), offset: 0, limit: PAGE });
       if (generation !== this.#generation) return;
       this.#total = page.total;
+      this.damaged = page.damaged;
       this.#pages = new Map([[0, page.items]]);
     } catch (e) {
       this.onError(e);

@@ -14,7 +14,7 @@ function stream(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => strin
   return { stream: s as unknown as NodeJS.WriteStream, text: () => text };
 }
 
-const start: TrainingStart = { runId: 3, resumed: false, backend: 'wasm', items: 64, epochs: 2, fromEpoch: 0, fromStep: 0 };
+const start: TrainingStart = { runId: 3, resumed: false, backend: 'wasm', items: 64, epochs: 2, fromEpoch: 0, fromStep: 0, skipped: [] };
 const step = (epoch: number, s: number): TrainingProgressReport => ({
   runId: 3, epoch, epochs: 2, step: s, stepsPerEpoch: 8, globalStep: (epoch - 1) * 8 + s, totalSteps: 16,
   loss: 4 - s * 0.1, imagesPerSecond: 123.4, dataWaitShare: 0.07, etaSeconds: 75, backend: 'wasm',

@@ -256,6 +256,49 @@ describe('untrusted project contents', () => {
     q.close();
   });
 
+  it('stores text from a file with control characters escaped, so the row always reads back', () => {
+    const file = path.join(dir, 'text.amproj');
+    const p = Project.create(file);
+    const id = p.items.save(record(p, 'data/a.fits', {
+      status: 'failed', error: `NAXIS1 = 200 \0 is not\r${'x'.repeat(10_000)}`,
+      metadata: { ...emptyMetadata(), object: 'M\x0031\x1b[2J', telescope: 'VLA\x7f' },
+      header: { OBJECT: 'M\x0031', 'BAD\x00KEY': 1 },
+      issues: [{ code: 'bad-card', hdu: 0, keyword: 'NAXIS1\x00', fixable: false, message: 'value 200 \x00' }],
+    }));
+    p.close();
+    const q = Project.open(file);
+    try {
+      const item = q.items.get(id)!;
+      expect(item.error).toMatch(/^NAXIS1 = 200 \\x00 is not\\x0dxxx/);
+      expect(item.error!.length).toBeLessThanOrEqual(4096);
+      expect(item.error).toMatch(/more characters\)$/);
+      expect(item.metadata.object).toBe('M\\x0031\\x1b[2J');
+      expect(item.metadata.telescope).toBe('VLA\\x7f');
+      expect(item.header).toEqual({ OBJECT: 'M\\x0031', 'BAD\\x00KEY': 1 });
+      expect(item.issues[0]).toMatchObject({ keyword: 'NAXIS1\\x00', message: 'value 200 \\x00' });
+    } finally {
+      q.close();
+    }
+  });
+
+  it('a listing given a place to report them skips damaged rows and names them', () => {
+    const file = path.join(dir, 'skip.amproj');
+    const p = Project.create(file);
+    const bad = p.items.save(record(p, 'data/a.fits'));
+    p.items.save(record(p, 'data/b.fits'));
+    p.close();
+    tamper(file, 'UPDATE items SET object = ? WHERE id = ?', 'M31\0', bad);
+    const q = Project.open(file);
+    try {
+      expectProjectError(() => q.items.list(), 'invalid-data', file); // strict by default
+      const damaged: unknown[] = [];
+      expect(q.items.list({}, (d) => damaged.push(d)).map((i) => i.path)).toEqual(['data/b.fits']);
+      expect(damaged).toEqual([{ id: bad, path: 'data/a.fits', problem: `${file}: table items, row ${bad}, column object: text contains a NUL character` }]);
+    } finally {
+      q.close();
+    }
+  });
+
   it('rejects embedding BLOBs whose length does not match the dimension, and non-PNG thumbnails', () => {
     const file = path.join(dir, 'a.amproj');
     const p = Project.create(file);
