@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeImageFits } from '../src-main/fits/index.ts';
 import { ProjectSession, embedItems, exportEmbeddings, train } from '../src-main/api/index.ts';
-import { Rng } from '../src-main/model/rng.ts';
+import { Rng } from '../src-main/base/random.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {

@@ -18,7 +18,7 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { csvParse } from 'd3-dsv';
 import { evaluateLabels, type LabelEvaluation } from '../src-main/analysis/index.ts';
-import { symmetricEigen } from '../src-main/analysis/symmetric-eigen.ts';
+import { symmetricEigen } from '../src-main/base/symmetric-eigen.ts';
 import { DEFAULT_PREPROCESS, loadSample } from '../src-main/model/data/index.ts';
 import { embed, parseSettings, loadSettings, preprocessFor } from '../src-main/model/index.ts';
 import { Project } from '../src-main/project/index.ts';

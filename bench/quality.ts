@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_AUGMENTATIONS, DEFAULT_PREPROCESS, loadSample, openSampleSource, type AugmentationSpec, type ImageSample,
   type PreprocessOptions, type SampleSourceSpec } from '../src-main/model/data/index.ts';
-import { Rng } from '../src-main/model/rng.ts';
+import { Rng } from '../src-main/base/random.ts';
 import {
   DISK_CLASSES, fileNameFor, renderObject, sampleObject, sampleObservation, withBeam, withFieldOfView, withPixelScale, withSnr,
   writeSyntheticDataset, writeSyntheticImage, type SyntheticFormat, type WrittenItem,

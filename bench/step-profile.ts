@@ -10,7 +10,7 @@ import os from 'node:os';
 import { selectBackend } from '../src-main/model/backend.ts';
 import { Byol } from '../src-main/model/byol.ts';
 import { parseSettings } from '../src-main/model/settings.ts';
-import { Rng } from '../src-main/model/rng.ts';
+import { Rng } from '../src-main/base/random.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);

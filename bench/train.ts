@@ -39,7 +39,7 @@ async function measure(c: Config): Promise<Result> {
   const { Byol } = await import('../src-main/model/byol.ts');
   const { parseSettings } = await import('../src-main/model/settings.ts');
   const { createGradientPool } = await import('../src-main/model/gradient-pool.ts');
-  const { Rng } = await import('../src-main/model/rng.ts');
+  const { Rng } = await import('../src-main/base/random.ts');
   const backend = await selectBackend(c.backend, () => {});
   const s = parseSettings({ encoder: c.encoder, width: c.width, depth: c.depth, image_size: c.size, batch_size: c.batch, channels: c.channels, gradient_workers: c.gradientWorkers });
   const byol = new Byol(s, { totalSteps: 100, warmupSteps: 0 });

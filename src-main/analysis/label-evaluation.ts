@@ -7,7 +7,7 @@
 import { AnalysisError } from './errors.ts';
 import { dot, rowDots } from './row-dots.ts';
 import { SeededRandom } from './seeded-random.ts';
-import { symmetricEigenvalues } from './symmetric-eigenvalues.ts';
+import { symmetricEigenvalues } from '../base/symmetric-eigenvalues.ts';
 
 export interface LabelEvaluationOptions {
   /** Neighbours voting in kNN and counted by precision@k (lowered to n - 1 for tiny sets). Default 10. */

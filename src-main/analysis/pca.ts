@@ -3,7 +3,7 @@
 import { AnalysisError } from './errors.ts';
 import { checkEmbeddings, checkPositiveInteger } from './embeddings.ts';
 import type { Embeddings } from './embeddings.ts';
-import { symmetricEigen } from './symmetric-eigen.ts';
+import { symmetricEigen } from '../base/symmetric-eigen.ts';
 import { SeededRandom } from './seeded-random.ts';
 
 export interface PcaOptions {

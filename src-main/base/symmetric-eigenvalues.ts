@@ -2,7 +2,7 @@
 // form, then the implicit QL iteration (Numerical Recipes' tred2 and tqli, without accumulating the
 // transformations). About (4/3) m^3 multiply-adds: a 512 x 512 matrix takes ~0.2 s, where the cyclic
 // Jacobi of symmetric-eigen.ts needs several seconds. Used for the spectrum of a covariance matrix.
-import { AnalysisError } from './errors.ts';
+import { AnalysisError } from '../analysis/errors.ts';
 
 /** The eigenvalues of the m x m symmetric row-major `matrix` (only its lower triangle is read), largest first. */
 export function symmetricEigenvalues(matrix: ArrayLike<number>, m: number): Float64Array {

@@ -3,7 +3,7 @@
 // projector) is an exponential moving average of the online one. Loss per pair is 2 - 2 cos, summed
 // over both view orders (as byol-pytorch, which astromorph uses).
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from './rng.ts';
+import { Rng } from '../base/random.ts';
 import { buildEncoder, type EncoderConfig } from './encoders.ts';
 import { ProjectionHead } from './layers/projection-head.ts';
 import type { Sequential } from './layers/sequential.ts';

@@ -6,7 +6,7 @@ import type { Sequential } from './layers/sequential.ts';
 import { decodeCheckpoint, type Checkpoint } from './serialization.ts';
 import { parseSettings, type TrainingSettings, type TrainingSettingsInput } from './settings.ts';
 import { selectBackend } from './backend.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../base/random.ts';
 import { CheckpointError, ModelError } from './errors.ts';
 import { openSampleSource, type SampleSourceSpec } from './data/index.ts';
 

@@ -6,7 +6,7 @@
 // Only this file maps between live weights and bytes.
 import { CheckpointError } from './errors.ts';
 import type { LayerConfig } from './layers/layer.ts';
-import type { RngState } from './rng.ts';
+import type { RngState } from '../base/random.ts';
 import type { TrainingSettings } from './settings.ts';
 
 const MAGIC = 0x4b434d41; // 'AMCK' read as u32 LE

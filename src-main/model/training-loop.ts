@@ -4,7 +4,7 @@
 // training-worker.ts runs it in a worker thread; tests run it in-thread.
 import * as tf from '@tensorflow/tfjs-core';
 import { Byol } from './byol.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../base/random.ts';
 import { decodeCheckpoint, encodeCheckpoint } from './serialization.ts';
 import type { TrainingSettings } from './settings.ts';
 import { ModelError } from './errors.ts';

@@ -2,8 +2,8 @@
 // item on demand without files, and writeSyntheticDataset writes the same items as FITS + labels.csv.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Rng } from '../model/rng.ts';
-import { deriveSeed } from './derive-seed.ts';
+import { Rng } from '../base/random.ts';
+import { deriveSeed } from '../base/derive-seed.ts';
 import { fileNameFor, SYNTHETIC_FORMATS, writeSyntheticImage, type SyntheticFormat } from './fits-format.ts';
 import { DISK_CLASSES, sampleObject, type DiskClass, type DiskObject } from './morphology.ts';
 import { sampleObservation, type Observation, type ObservationRanges } from './observation.ts';

@@ -3,7 +3,7 @@
 // smooth tapered disks, single rings (transition disks), multiple rings/gaps, spirals, binaries,
 // and azimuthal asymmetries (crescents/vortices). Parameters are plain JSON so an object can be
 // stored in labels.csv and rendered again under other observing conditions.
-import type { Rng } from '../model/rng.ts';
+import type { Rng } from '../base/random.ts';
 
 export const DISK_CLASSES = ['smooth', 'ring', 'multi-ring', 'spiral', 'binary', 'asymmetric'] as const;
 export type DiskClass = (typeof DISK_CLASSES)[number];

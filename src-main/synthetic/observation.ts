@@ -1,7 +1,7 @@
 // How the telescope sees an object: field of view and pixel scale (hence image size), the restoring
 // beam, the noise level and, for cubes, the channels. Kept apart from the object so the same object
 // can be observed again under other conditions (the nuisance-invariance check).
-import type { Rng } from '../model/rng.ts';
+import type { Rng } from '../base/random.ts';
 import type { DiskObject } from './morphology.ts';
 
 export interface Observation {

@@ -1,7 +1,7 @@
 // Renders an object under an observation: supersampled sky model -> beam convolution (Jy/beam) ->
 // beam-correlated Gaussian noise. For cubes, a Keplerian velocity field splits the emission over
 // channels (the familiar "butterfly" channel maps).
-import { Rng } from '../model/rng.ts';
+import { Rng } from '../base/random.ts';
 import { beamAreaPixels, beamKernel, convolveBeamInterior, type Beam } from './beam.ts';
 import { componentsOf, type DiskObject } from './morphology.ts';
 import type { Observation } from './observation.ts';

@@ -4,7 +4,7 @@
 // on-disk format), beam-correlated noise with primary-beam correction, and the FITS writer.
 // Lengths are in pixels throughout; the pixel scale in arcsec only sets the header.
 import { writeImageFits } from '../fits/index.ts';
-import { Rng } from '../model/rng.ts';
+import { Rng } from '../base/random.ts';
 import { beamKernel, convolveBeamInterior, type Beam } from './beam.ts';
 import { quantiseInt16 } from './fits-format.ts';
 

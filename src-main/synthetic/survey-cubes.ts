@@ -10,7 +10,7 @@
 // The band is fitted to each cube's line extent (so no class fills it differently by construction),
 // the line sits up to a channel off the band centre, and the spectral axis is VRAD (m/s) or FREQ
 // (Hz, with RESTFRQ) running either way. Noise is set by the peak SNR of the channel-summed map.
-import { Rng } from '../model/rng.ts';
+import { Rng } from '../base/random.ts';
 import { beamAreaPixels, beamKernel, convolveBeamInterior } from './beam.ts';
 import {
   addNoise, celestialCards, deproject, frameBeam, projection, supersampling, type SurveyFrame, type SurveyRanges,

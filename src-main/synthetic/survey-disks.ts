@@ -4,7 +4,7 @@
 // rings and gaps are >= 1.6 beams apart, binary components >= 1.8 beams, spiral arms >= 1.6 beams
 // apart at 0.6 R, and the faintest feature that names the class is kept above the noise.
 // All lengths are in pixels; "b" below is the beam's major-axis FWHM.
-import { Rng } from '../model/rng.ts';
+import { Rng } from '../base/random.ts';
 import { beamAreaPixels, beamKernel, convolveBeamInterior } from './beam.ts';
 import {
   addNoise, celestialCards, deproject, frameBeam, isotropicInclination, projection, supersampling,

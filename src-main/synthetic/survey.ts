@@ -5,8 +5,8 @@
 // headers name the class.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Rng } from '../model/rng.ts';
-import { deriveSeed, nameSeed } from './derive-seed.ts';
+import { Rng } from '../base/random.ts';
+import { deriveSeed, nameSeed } from '../base/derive-seed.ts';
 import {
   resolveSurveyRanges, sampleFrame, surveyFileName, writeSurveyFits, type SurveyFrame, type SurveyKind, type SurveyRanges, type SurveyRangeOverrides,
 } from './survey-common.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cosineSimilarities, knnAccuracy, knnR2, nuisanceCheck, type Rendering } from '../../../bench/quality-metrics.ts';
-import { Rng } from '../../../src-main/model/rng.ts';
+import { cosineSimilarities, knnAccuracy, knnR2, nuisanceCheck, type Rendering } from '../../bench/quality-metrics.ts';
+import { Rng } from '../../src-main/base/random.ts';
 
 const rng = new Rng(3);
 /** Points around one direction per class, with spread. */

@@ -1,8 +1,8 @@
 // What the desktop views receive: plain JSON plus typed arrays (Electron's structured clone carries
 // them as they are; the HTTP wire format in http-wire.ts carries them as raw bytes). No Node imports:
 // the renderer may `import type` this file.
-import type { DamagedRow, ItemStatus, ScanProgress } from './contract.ts';
-import type { EmbeddingCoverageView } from './exploration-contract.ts';
+import type { DamagedRow, ItemStatus, ScanProgress } from './reports.ts';
+import type { EmbeddingCoverageView } from './exploration.ts';
 
 export interface TagTotal {
   tag: string;

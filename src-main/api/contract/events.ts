@@ -1,7 +1,7 @@
 // The typed event map (what the main side pushes to the page) and a tiny hub that the transports
 // subscribe to. Node-free: the renderer `import type`s ApiEvents.
-import type { EmbedProgress, EmbedReport, ScanProgress, ScanReport, TrainingEpochReport, TrainingProgressReport, TrainingReport, TrainingStart } from './contract.ts';
-import type { MapProgress, MenuCommand, ProjectSummary } from './desktop-contract.ts';
+import type { EmbedProgress, EmbedReport, ScanProgress, ScanReport, TrainingEpochReport, TrainingProgressReport, TrainingReport, TrainingStart } from './reports.ts';
+import type { MapProgress, MenuCommand, ProjectSummary } from './desktop.ts';
 
 export interface ApiEvents {
   scanProgress: ScanProgress;

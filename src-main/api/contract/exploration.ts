@@ -3,8 +3,8 @@
 // output is exactly these shapes. Paths are absolute, as in `astromorph ls --json`.
 
 // Type-only (erased at build time): shapes the API passes on from the project unchanged.
-import type { LabelEvaluation, Metric } from '../analysis/index.ts';
-import type { ClusterMethod, EmbeddingCoverage, MapInfo, MapMethod } from '../project/index.ts';
+import type { LabelEvaluation, Metric } from '../../analysis/index.ts';
+import type { ClusterMethod, EmbeddingCoverage, MapInfo, MapMethod } from '../../project/index.ts';
 
 export type { ClusterMethod, LabelEvaluation, MapMethod };
 export type SimilarityMetric = Metric;

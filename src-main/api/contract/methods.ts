@@ -2,13 +2,13 @@
 // at the boundary and the type it resolves to. Both transports (Electron IPC, HTTP) and the renderer's
 // client are typed from this one table. zod is Node-free, so the renderer can `import type` it.
 import { z } from 'zod';
-import type { EmbedReport, ExportReport, RunSummary, ScanReport, TrainingStart } from './contract.ts';
+import type { EmbedReport, ExportReport, RunSummary, ScanReport, TrainingStart } from './reports.ts';
 import type {
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData,
   ProjectSummary, SimilarityResult, ThumbnailBytes,
-} from './desktop-contract.ts';
-import { SORT_KEYS } from './desktop-contract.ts';
-import type { EvaluationView } from './exploration-contract.ts';
+} from './desktop.ts';
+import { SORT_KEYS } from './desktop.ts';
+import type { EvaluationView } from './exploration.ts';
 
 /** A method: its argument schema, and its result type carried as a phantom. */
 interface Method<A extends z.ZodType, R> {

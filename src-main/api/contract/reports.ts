@@ -3,9 +3,9 @@
 
 // Type-only imports of shapes the API passes on unchanged: erased at build time, so the renderer still
 // gets no Node code from this file.
-import type { ItemStatus, ScanFailure } from '../dataset/index.ts';
-import type { TrainingProgress } from '../model/index.ts';
-import type { DamagedRow, RunStatus } from '../project/index.ts';
+import type { ItemStatus, ScanFailure } from '../../dataset/index.ts';
+import type { TrainingProgress } from '../../model/index.ts';
+import type { DamagedRow, RunStatus } from '../../project/index.ts';
 
 export type { DamagedRow, ItemStatus, RunStatus, ScanFailure };
 

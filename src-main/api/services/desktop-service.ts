@@ -3,26 +3,26 @@
 // Long calls take the caller's AbortSignal; progress goes out through the EventHub.
 import { basename, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { ApiError } from './errors.ts';
-import { clusterData, mapData, outlierData, similarityResult } from './desktop-exploration.ts';
-import { embedItems, exportEmbeddings } from './embedding.ts';
-import { evaluateRun } from './label-evaluation.ts';
-import type { EvaluationView } from './exploration-contract.ts';
-import { embeddingCoverage } from './embedding-run.ts';
-import type { EventHub } from './events.ts';
-import { readImageInfo, readImagePlane } from './image-planes.ts';
-import { ItemCatalogue } from './item-catalogue.ts';
-import { ProjectSession } from './project-session.ts';
-import { checkSettings, TrainingControl } from './training-control.ts';
-import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from './methods.ts';
-import type { DatasetItem } from '../dataset/index.ts';
-import { describeHolder } from '../project/index.ts';
-import { csvField } from '../export/index.ts';
-import type { EmbedReport, ExportReport, ScanReport, TrainingStart } from './contract.ts';
+import { ApiError } from '../contract/errors.ts';
+import { clusterData, mapData, outlierData, similarityResult } from './exploration/desktop-exploration.ts';
+import { embedItems, exportEmbeddings } from './training/embedding.ts';
+import { evaluateRun } from './exploration/label-evaluation.ts';
+import type { EvaluationView } from '../contract/exploration.ts';
+import { embeddingCoverage } from './exploration/embedding-run.ts';
+import type { EventHub } from '../contract/events.ts';
+import { readImageInfo, readImagePlane } from './project/image-planes.ts';
+import { ItemCatalogue } from './project/item-catalogue.ts';
+import { ProjectSession } from './project/project-session.ts';
+import { checkSettings, TrainingControl } from './training/training-control.ts';
+import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from '../contract/methods.ts';
+import type { DatasetItem } from '../../dataset/index.ts';
+import { describeHolder } from '../../project/index.ts';
+import { csvField } from '../../export/index.ts';
+import type { EmbedReport, ExportReport, ScanReport, TrainingStart } from '../contract/reports.ts';
 import type {
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
   SimilarityResult, ThumbnailBytes,
-} from './desktop-contract.ts';
+} from '../contract/desktop.ts';
 
 /** What the host adds: native dialogs in Electron, none in a browser. */
 export interface HostDialogs {
@@ -42,7 +42,7 @@ interface OpenProject {
   training: TrainingControl;
 }
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export class DesktopService implements ApiService {
   readonly #events: EventHub;

@@ -1,9 +1,9 @@
 // One entry for every transport: check the method name and its arguments against the table, call
 // the service, and turn whatever it throws into a plain {name, code, message} a page can show.
 import { z } from 'zod';
-import { ApiError } from './errors.ts';
-import { isMethodName, METHODS } from './methods.ts';
-import type { ApiService, MethodName } from './methods.ts';
+import { ApiError } from '../contract/errors.ts';
+import { isMethodName, METHODS } from '../contract/methods.ts';
+import type { ApiService, MethodName } from '../contract/methods.ts';
 
 export interface ApiFailure {
   name: string;

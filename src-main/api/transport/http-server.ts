@@ -11,9 +11,9 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { toFailure } from './dispatch.ts';
 import type { Dispatch } from './dispatch.ts';
-import type { EventHub } from './events.ts';
-import { encodeResult } from './http-wire.ts';
-import { isMethodName } from './methods.ts';
+import type { EventHub } from '../contract/events.ts';
+import { encodeResult } from '../contract/http-wire.ts';
+import { isMethodName } from '../contract/methods.ts';
 
 export const TOKEN_HEADER = 'x-astromorph-token';
 const COOKIE = 'astromorph_token';

@@ -2,7 +2,7 @@
 // which items (a per-epoch permutation) and every random draw come from (seed, epoch, step, slot),
 // so the batch does not depend on which thread made it or when.
 import { deriveSeed } from '../../synthetic/index.ts';
-import { Rng } from '../rng.ts';
+import { Rng } from '../../base/random.ts';
 import type { Augmentation } from './augmentations/augmentation.ts';
 import { finishStretch } from './normalise.ts';
 import type { SampleSource } from './sample-source.ts';

@@ -4,7 +4,7 @@
 // in training (embeddings are the encoder's pooled output), so no running averages are kept.
 import * as tf from '@tensorflow/tfjs-core';
 import { Layer, constant } from './layer.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../base/random.ts';
 
 export interface BatchNormArgs {
   name: string;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CompositeLayer, type Layer } from './layer.ts';
 import { Conv2D } from './conv2d.ts';
 import { GroupNorm, groupsFor } from './group-norm.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../base/random.ts';
 
 export interface ConvBlockArgs {
   name: string;

@@ -2,7 +2,7 @@
 // followed by a normalisation whose offset makes a bias redundant.
 import * as tf from '@tensorflow/tfjs-core';
 import { Layer, heNormal, constant } from './layer.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../base/random.ts';
 
 export interface Conv2DArgs {
   name: string;

@@ -1,7 +1,7 @@
 // Fully connected layer on [batch, features].
 import * as tf from '@tensorflow/tfjs-core';
 import { Layer, fanInUniform } from './layer.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../base/random.ts';
 
 export interface DenseArgs {
   name: string;

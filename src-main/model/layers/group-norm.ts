@@ -4,7 +4,7 @@
 // workers gives exactly the full-batch gradient, and embedding needs no running averages.
 import * as tf from '@tensorflow/tfjs-core';
 import { Layer, constant } from './layer.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../base/random.ts';
 import { groupNormGradKernel, groupNormKernel, hasGroupNormKernels } from '../kernels/group-norm.ts';
 
 export interface GroupNormArgs {

@@ -3,7 +3,7 @@
 // call() computes. Weights are tf.Variables named by their path in the model ('stage1/block0/conv1/kernel')
 // so model/serialization.ts can store and restore them by name.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../base/random.ts';
 
 export interface LayerConfig {
   className: string;

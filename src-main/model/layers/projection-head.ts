@@ -7,7 +7,7 @@ import { CompositeLayer, type Layer } from './layer.ts';
 import { Dense } from './dense.ts';
 import { GroupNorm } from './group-norm.ts';
 import { BatchNorm } from './batch-norm.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../base/random.ts';
 
 export interface ProjectionHeadArgs {
   name: string;

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CompositeLayer, type Layer } from './layer.ts';
 import { ConvBlock } from './conv-block.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../base/random.ts';
 
 export interface ResidualBlockArgs {
   name: string;

@@ -1,7 +1,7 @@
 // A model is a layer: a stack of layers applied in order, itself usable as one layer.
 import * as tf from '@tensorflow/tfjs-core';
 import { CompositeLayer, type Layer } from './layer.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../base/random.ts';
 
 export class Sequential extends CompositeLayer {
   readonly layers: Layer[];

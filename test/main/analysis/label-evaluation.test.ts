@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisError, effectiveRank, evaluateLabels, participationRatio } from '../../../src-main/analysis/index.ts';
 import { SeededRandom } from '../../../src-main/analysis/seeded-random.ts';
-import { symmetricEigen } from '../../../src-main/analysis/symmetric-eigen.ts';
-import { symmetricEigenvalues } from '../../../src-main/analysis/symmetric-eigenvalues.ts';
+import { symmetricEigen } from '../../../src-main/base/symmetric-eigen.ts';
+import { symmetricEigenvalues } from '../../../src-main/base/symmetric-eigenvalues.ts';
 import { gaussianBlobs } from './blobs.ts';
 
 const rowsOf = (data: Float32Array, n: number, d: number) => Array.from({ length: n }, (_, i) => data.subarray(i * d, (i + 1) * d));

@@ -11,7 +11,7 @@ import {
   removeTags, similar,
 } from '../../../src-main/api/index.ts';
 import { ProjectError } from '../../../src-main/project/index.ts';
-import { fingerprint } from '../../../src-main/api/embedding-run.ts';
+import { fingerprint } from '../../../src-main/api/services/exploration/embedding-run.ts';
 import { adjustedRandIndex, nearestNeighbourAccuracy } from '../analysis/blobs.ts';
 import { CLUSTERS, PER_CLUSTER, makeBlobProject } from './exploration-fixture.ts';
 import type { BlobProject } from './exploration-fixture.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectSession, addTags, similar } from '../../../src-main/api/index.ts';
-import { vectorLoads } from '../../../src-main/api/search-indexes.ts';
+import { vectorLoads } from '../../../src-main/api/services/exploration/search-indexes.ts';
 import { Project } from '../../../src-main/project/index.ts';
 import { makeBlobProject } from './exploration-fixture.ts';
 import type { BlobProject } from './exploration-fixture.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ProjectSession, embedItems, exportEmbeddings, train } from '../../../src-main/api/index.ts';
 import { parseSettings } from '../../../src-main/model/index.ts';
 import { writeSurveyDataset, writeSyntheticDataset } from '../../../src-main/synthetic/index.ts';
-import { channelsFromData } from '../../../src-main/api/training.ts';
+import { channelsFromData } from '../../../src-main/api/services/training/training.ts';
 
 const TINY = {
   encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16,

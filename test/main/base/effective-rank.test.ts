@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spreadOf, symmetricEigenvalues } from '../../../src-main/base/index.ts';
-import { Rng } from '../../../src-main/model/rng.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 
 describe('spreadOf', () => {
   it('counts the directions vectors spread over: k equal orthogonal directions give k, a line gives 1', () => {

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CsvWriter, csvField, formatFloat32, writeEmbeddingsCsv, embeddingColumns, METADATA_COLUMNS } from '../../../src-main/export/index.ts';
 import type { EmbeddedItem } from '../../../src-main/export/index.ts';
 import { emptyMetadata } from '../../../src-main/dataset/index.ts';
-import { Rng } from '../../../src-main/model/rng.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'astromorph-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { createByol } from '../../../src-main/model/byol.ts';
 import { parseSettings } from '../../../src-main/model/settings.ts';
 import { learningRateAt, emaDecayAt } from '../../../src-main/model/schedules.ts';
 import { AdamW } from '../../../src-main/model/adamw.ts';
-import { Rng } from '../../../src-main/model/rng.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 
 const tiny = (extra: Record<string, unknown> = {}) =>
   parseSettings({ encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, projection_size: 8, projection_hidden_size: 16, learning_rate: 3e-3, ...extra });

@@ -6,7 +6,7 @@ import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main
 import { embed, loadEncoder, withQuarterTurns } from '../../../src-main/model/embed.ts';
 import { createByol } from '../../../src-main/model/byol.ts';
 import { parseSettings } from '../../../src-main/model/settings.ts';
-import { Rng } from '../../../src-main/model/rng.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 
 const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 3, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16, epochs: 1, seed: 1 });
 

@@ -6,7 +6,7 @@ import { selectBackend } from '../../../src-main/model/backend.ts';
 import { Byol } from '../../../src-main/model/byol.ts';
 import { createGradientPool } from '../../../src-main/model/gradient-pool.ts';
 import { parseSettings } from '../../../src-main/model/settings.ts';
-import { Rng } from '../../../src-main/model/rng.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 
 describe('gradient pool', () => {
   beforeAll(async () => {

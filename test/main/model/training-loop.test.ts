@@ -4,7 +4,7 @@ import { selectBackend } from '../../../src-main/model/backend.ts';
 import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main/model/training-loop.ts';
 import { parseSettings } from '../../../src-main/model/settings.ts';
 import { decodeCheckpoint, type EpochRank } from '../../../src-main/model/serialization.ts';
-import { Rng } from '../../../src-main/model/rng.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 
 /** View pairs that depend only on (seed, epoch, step): blobs at random places, the second view noisier. */
 class BlobPairs implements BatchLoader {

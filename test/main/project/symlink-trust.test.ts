@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emptyMetadata } from '../../../src-main/dataset/index.ts';
 import { Project, ProjectError } from '../../../src-main/project/index.ts';
-import { readImageInfo, readImagePlane } from '../../../src-main/api/image-planes.ts';
-import { trainingSource } from '../../../src-main/api/training.ts';
+import { readImageInfo, readImagePlane } from '../../../src-main/api/services/project/image-planes.ts';
+import { trainingSource } from '../../../src-main/api/services/training/training.ts';
 import { writeSyntheticDataset } from '../../../src-main/synthetic/index.ts';
 import { cli } from '../cli/run-cli.ts';
 

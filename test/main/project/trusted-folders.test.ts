@@ -8,8 +8,8 @@ import { emptyMetadata } from '../../../src-main/dataset/index.ts';
 import {
   dataFilePath, isTrustedRoot, mayReadDataFile, Project, ProjectError, trustedFolders, trustFolder, trustListPath,
 } from '../../../src-main/project/index.ts';
-import { readImageInfo } from '../../../src-main/api/image-planes.ts';
-import { trainingSource } from '../../../src-main/api/training.ts';
+import { readImageInfo } from '../../../src-main/api/services/project/image-planes.ts';
+import { trainingSource } from '../../../src-main/api/services/training/training.ts';
 import { cli } from '../cli/run-cli.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-trusted-'));

@@ -9,7 +9,7 @@ import { createDispatch, DesktopService, EventHub, METHOD_NAMES } from '../../..
 import { mountIpc } from '../../../src-main/shell/ipc-adapter.ts';
 import type { IpcMount } from '../../../src-main/shell/ipc-adapter.ts';
 import { SORT_KEYS as RENDERER_SORT_KEYS } from '../../../src-renderer/lib/sort-keys.ts';
-import { SORT_KEYS } from '../../../src-main/api/desktop-contract.ts';
+import { SORT_KEYS } from '../../../src-main/api/contract/desktop.ts';
 
 type Handler = (event: unknown, message: unknown) => unknown;
 const handlers = new Map<string, Handler>();

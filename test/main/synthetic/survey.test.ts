@@ -6,7 +6,7 @@ import { cosineSimilarities, knnAccuracy } from '../../../bench/quality-metrics.
 import { axisKinds, HduList, linearWcs } from '../../../src-main/fits/index.ts';
 import type { HeaderLike } from '../../../src-main/fits/wcs.ts';
 import { DEFAULT_PREPROCESS, preprocess } from '../../../src-main/model/data/index.ts';
-import { Rng } from '../../../src-main/model/rng.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 import {
   channelVelocities, DEFAULT_SURVEY_RANGES, INT16_BLANK, radialCheck, renderItem, renderSurveyItem, spectralCards, storedShape, SURVEY_CLASSES,
   SURVEY_FORMATS, surveyColumns, surveyItem, writeSurveyDataset, type RenderedSurveyCube, type SurveyItem,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HduList } from '../../../src-main/fits/index.ts';
-import { Rng } from '../../../src-main/model/rng.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 import {
   beamAreaPixels, convolveBeam, convolveBeamChannels, DISK_CLASSES, renderObject, renderSyntheticItem, sampleObject, sampleObservation,
   syntheticItem, withBeam, withFieldOfView, withSnr, writeSyntheticDataset,

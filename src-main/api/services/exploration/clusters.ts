@@ -1,15 +1,15 @@
 // Clusters of an embedding run: k-means with a chosen k, or density-based (HDBSCAN) that finds its
 // own number of clusters and leaves sparse items as noise (-1). Labels are stored, so maps can be
 // coloured and searches narrowed by them; a stored clustering is reused unless asked to recompute.
-import { kMeans, runAnalysisInWorker } from '../analysis/index.ts';
-import type { Clustering, Project } from '../project/index.ts';
+import { kMeans, runAnalysisInWorker } from '../../../analysis/index.ts';
+import type { Clustering, Project } from '../../../project/index.ts';
 import { embeddingCoverage, embeddingsOf, runEmbeddings } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
 import { neighbourGraph } from './neighbour-graph.ts';
-import { ApiError } from './errors.ts';
-import type { ProjectSession } from './project-session.ts';
+import { ApiError } from '../../contract/errors.ts';
+import type { ProjectSession } from '../project/project-session.ts';
 import type { ComputeOptions } from './maps.ts';
-import type { ClusterRequest, ClusteringView, ClusterSummary, SimilarityMetric } from './exploration-contract.ts';
+import type { ClusterRequest, ClusteringView, ClusterSummary, SimilarityMetric } from '../../contract/exploration.ts';
 
 type Params = Record<string, number | string>;
 

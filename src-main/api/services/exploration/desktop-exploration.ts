@@ -2,14 +2,14 @@
 // CLI (maps.ts, clusters.ts, outliers.ts, similarity.ts), so both read and write the same maps,
 // clusterings and outlier scores in the project. What this adds: typed arrays in the run's item
 // order, so a map's points, cluster labels and scores line up by index in the renderer.
-import { ApiError } from './errors.ts';
+import { ApiError } from '../../contract/errors.ts';
 import { computeClusters } from './clusters.ts';
 import { computeMap } from './maps.ts';
 import { computeOutliers } from './outliers.ts';
 import { runEmbeddings } from './embedding-run.ts';
 import { similar } from './similarity.ts';
-import type { ProjectSession } from './project-session.ts';
-import type { ClusterData, EmbeddingMapData, MapAlgorithm, MapProgress, OutlierData, SimilarityResult } from './desktop-contract.ts';
+import type { ProjectSession } from '../project/project-session.ts';
+import type { ClusterData, EmbeddingMapData, MapAlgorithm, MapProgress, OutlierData, SimilarityResult } from '../../contract/desktop.ts';
 
 /** `values` (one per id of `ids`) placed at each id's row of the run; rows without a value get `missing`. */
 function inRunOrder<T extends Float32Array | Int32Array>(out: T, rowOf: Map<number, number>, ids: ArrayLike<number>, values: ArrayLike<number>, width = 1): T {

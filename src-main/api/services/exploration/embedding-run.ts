@@ -1,7 +1,7 @@
 // Which embedding run an exploration works on, and its vectors as the analysis folder takes them.
-import type { EmbeddingRun, EmbeddingSet, Project } from '../project/index.ts';
-import { ApiError } from './errors.ts';
-import type { EmbeddingCoverageView } from './exploration-contract.ts';
+import type { EmbeddingRun, EmbeddingSet, Project } from '../../../project/index.ts';
+import { ApiError } from '../../contract/errors.ts';
+import type { EmbeddingCoverageView } from '../../contract/exploration.ts';
 
 export interface RunEmbeddings {
   run: EmbeddingRun;

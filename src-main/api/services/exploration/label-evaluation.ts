@@ -5,17 +5,17 @@ import { embeddingCoverage } from './embedding-run.ts';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { csvParseRows } from 'd3-dsv';
-import { runAnalysisInWorker } from '../analysis/index.ts';
-import type { DatasetItem } from '../dataset/index.ts';
+import { runAnalysisInWorker } from '../../../analysis/index.ts';
+import type { DatasetItem } from '../../../dataset/index.ts';
 import {
   buildEvaluationFigure, figureWidthInches, writeFigure, FIGURE_FORMATS, type FigureFormat,
-} from '../export/index.ts';
+} from '../../../export/index.ts';
 import { embeddingsOf, runEmbeddings } from './embedding-run.ts';
-import { ApiError } from './errors.ts';
-import { tagsByItem } from './item-labels.ts';
+import { ApiError } from '../../contract/errors.ts';
+import { tagsByItem } from '../project/item-labels.ts';
 import type { ComputeOptions } from './maps.ts';
-import type { ProjectSession } from './project-session.ts';
-import type { EvaluationRequest, EvaluationView, LabelSource } from './exploration-contract.ts';
+import type { ProjectSession } from '../project/project-session.ts';
+import type { EvaluationRequest, EvaluationView, LabelSource } from '../../contract/exploration.ts';
 
 const FILE_COLUMNS = ['file', 'path', 'filename'];
 const LABEL_COLUMNS = ['label', 'class'];

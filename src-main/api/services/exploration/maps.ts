@@ -1,18 +1,18 @@
 // Maps of an embedding run into 2-D: PCA (explained variance and loadings kept, so its axes can be
 // read), t-SNE and UMAP (on a worker thread: minutes for large runs, and cancellable). A map is
 // stored with every parameter that made it and reused until someone asks for a new one.
-import { Pca, runAnalysisInWorker } from '../analysis/index.ts';
-import type { DatasetItem } from '../dataset/index.ts';
-import type { MapMethod, Project, StoredMap } from '../project/index.ts';
+import { Pca, runAnalysisInWorker } from '../../../analysis/index.ts';
+import type { DatasetItem } from '../../../dataset/index.ts';
+import type { MapMethod, Project, StoredMap } from '../../../project/index.ts';
 import { embeddingCoverage, embeddingsOf, embeddingRun, runEmbeddings } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
 import { neighbourGraph } from './neighbour-graph.ts';
-import { ApiError } from './errors.ts';
-import { itemLabels } from './item-labels.ts';
-import type { ProjectSession } from './project-session.ts';
+import { ApiError } from '../../contract/errors.ts';
+import { itemLabels } from '../project/item-labels.ts';
+import type { ProjectSession } from '../project/project-session.ts';
 import type {
   AnalysisProgress, AxisItem, EmbeddingMapView, MapPoint, MapRequest, MapSummary, PcaAxisView, SimilarityMetric,
-} from './exploration-contract.ts';
+} from '../../contract/exploration.ts';
 
 export const MAP_METHODS: readonly MapMethod[] = ['pca', 'tsne', 'umap'];
 

@@ -1,13 +1,13 @@
 // The k-nearest-neighbour graph of a run's vectors, computed once (on a worker thread) and kept in
 // the project: t-SNE, UMAP, density clusters and outlier scores all start from it, so after the first
 // of them the others skip the slow all-pairs step.
-import { runAnalysisInWorker } from '../analysis/index.ts';
-import type { KnnGraph } from '../analysis/index.ts';
-import type { Project } from '../project/index.ts';
+import { runAnalysisInWorker } from '../../../analysis/index.ts';
+import type { KnnGraph } from '../../../analysis/index.ts';
+import type { Project } from '../../../project/index.ts';
 import { embeddingsOf } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
 import type { ComputeOptions } from './maps.ts';
-import type { SimilarityMetric } from './exploration-contract.ts';
+import type { SimilarityMetric } from '../../contract/exploration.ts';
 
 /** Computing more neighbours than asked costs little extra and lets later requests reuse the graph. */
 const MIN_STORED_K = 15;

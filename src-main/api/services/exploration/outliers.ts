@@ -1,14 +1,14 @@
 // Anomaly scores: each item's mean distance to its k nearest neighbours (analysis/outliers.ts says
 // why this score), stored per run and listed strangest first, so the rarest morphologies come first.
-import { scoresFromGraph } from '../analysis/index.ts';
-import type { OutlierScoring, Project } from '../project/index.ts';
+import { scoresFromGraph } from '../../../analysis/index.ts';
+import type { OutlierScoring, Project } from '../../../project/index.ts';
 import { embeddingCoverage, runEmbeddings } from './embedding-run.ts';
 import { neighbourGraph } from './neighbour-graph.ts';
-import { ApiError } from './errors.ts';
-import { tagsByItem } from './item-labels.ts';
-import type { ProjectSession } from './project-session.ts';
+import { ApiError } from '../../contract/errors.ts';
+import { tagsByItem } from '../project/item-labels.ts';
+import type { ProjectSession } from '../project/project-session.ts';
 import type { ComputeOptions } from './maps.ts';
-import type { OutlierRequest, OutlierView } from './exploration-contract.ts';
+import type { OutlierRequest, OutlierView } from '../../contract/exploration.ts';
 
 export async function computeOutliers(session: ProjectSession, req: OutlierRequest = {}, opts: ComputeOptions = {}): Promise<OutlierView> {
   const project = session.project;

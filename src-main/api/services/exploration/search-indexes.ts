@@ -1,9 +1,9 @@
 // A run's vectors and its search indexes, kept in memory per open project: reading 1e6 vectors from
 // SQLite and normalising them costs far more than one exact query, and the desktop app asks many.
 // Checked against the store's version on every use, so a re-embedded run is read again.
-import { HnswIndex, SimilarityIndex } from '../analysis/index.ts';
-import type { Metric } from '../analysis/index.ts';
-import type { Project } from '../project/index.ts';
+import { HnswIndex, SimilarityIndex } from '../../../analysis/index.ts';
+import type { Metric } from '../../../analysis/index.ts';
+import type { Project } from '../../../project/index.ts';
 import { embeddingRun, embeddingsOf, fingerprint } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
 

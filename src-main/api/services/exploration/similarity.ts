@@ -2,18 +2,18 @@
 // run's vectors, optionally narrowed by metadata, tags or cluster. The query is a dataset item or a
 // FITS file from elsewhere, embedded on the fly. An HNSW index answers on request, its recall
 // against the exact answer reported with every result.
-import type { Neighbours } from '../analysis/index.ts';
-import type { DatasetItem } from '../dataset/index.ts';
-import type { Project } from '../project/index.ts';
+import type { Neighbours } from '../../../analysis/index.ts';
+import type { DatasetItem } from '../../../dataset/index.ts';
+import type { Project } from '../../../project/index.ts';
 import { embeddingCoverage } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
-import { ApiError } from './errors.ts';
-import { embedExternalFile } from './external-embedding.ts';
-import { externalFile, findItem } from './item-ref.ts';
-import { itemLabels, tagsByItem } from './item-labels.ts';
+import { ApiError } from '../../contract/errors.ts';
+import { embedExternalFile } from '../training/external-embedding.ts';
+import { externalFile, findItem } from '../project/item-ref.ts';
+import { itemLabels, tagsByItem } from '../project/item-labels.ts';
 import { exactIndex, filteredRows, hnswIndex, runVectors } from './search-indexes.ts';
-import type { ProjectSession } from './project-session.ts';
-import type { Neighbour, SimilarityFilter, SimilarityView, SimilarRequest } from './exploration-contract.ts';
+import type { ProjectSession } from '../project/project-session.ts';
+import type { Neighbour, SimilarityFilter, SimilarityView, SimilarRequest } from '../../contract/exploration.ts';
 import { isAbsolute, relative, sep } from 'node:path';
 
 export interface SimilarOptions {

@@ -1,12 +1,12 @@
 // An item's image for the viewer: its full header, celestial WCS, channel labels, and one plane as
 // float pixels, area-averaged when larger than the page asked for (the canvas never needs more pixels
 // than the screen has; a 16k x 16k plane would be 1 GB of floats over IPC).
-import { HduList, ImageHdu, linearWcs } from '../fits/index.ts';
-import type { DatasetItem } from '../dataset/index.ts';
-import { dataFilePath } from '../project/index.ts';
-import type { Project } from '../project/index.ts';
-import { ApiError } from './errors.ts';
-import type { CelestialWcs, HeaderCardRow, ImageInfo, ImagePlane } from './desktop-contract.ts';
+import { HduList, ImageHdu, linearWcs } from '../../../fits/index.ts';
+import type { DatasetItem } from '../../../dataset/index.ts';
+import { dataFilePath } from '../../../project/index.ts';
+import type { Project } from '../../../project/index.ts';
+import { ApiError } from '../../contract/errors.ts';
+import type { CelestialWcs, HeaderCardRow, ImageInfo, ImagePlane } from '../../contract/desktop.ts';
 
 function withImage<T>(project: Project, item: DatasetItem, fn: (hdu: ImageHdu) => T): T {
   if (item.status !== 'ok' || item.hdu === null) {

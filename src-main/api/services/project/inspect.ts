@@ -1,7 +1,7 @@
 // `inspect`: every HDU of one file with its structure and pixel statistics, like astropy's fitsinfo
 // plus a data summary. Cubes are read one 2-D plane at a time so memory stays bounded by a plane.
-import { FitsError, HduList } from '../fits/index.ts';
-import type { FileInspection, FitsIssueSummary, HduSummary, PixelStats } from './contract.ts';
+import { FitsError, HduList } from '../../../fits/index.ts';
+import type { FileInspection, FitsIssueSummary, HduSummary, PixelStats } from '../../contract/reports.ts';
 
 /** Throws FitsError when the file cannot be opened at all; damage inside one HDU is reported in that HDU's `error`. */
 export function inspectFile(path: string): FileInspection {

@@ -1,9 +1,9 @@
 // The dataset as the browser pages through it: every item's searchable columns held in memory, so
 // sorting by any column and filtering by status/tag/text cost one pass, not one SQL plan per column.
 // Rebuilt lazily after a scan or a tag change (100,000 items: a few hundred ms, once).
-import type { Project } from '../project/index.ts';
-import type { ItemCard, ItemPage, SortKey } from './desktop-contract.ts';
-import type { DamagedRow, ItemStatus } from './contract.ts';
+import type { Project } from '../../../project/index.ts';
+import type { ItemCard, ItemPage, SortKey } from '../../contract/desktop.ts';
+import type { DamagedRow, ItemStatus } from '../../contract/reports.ts';
 
 export interface ItemQuery {
   status?: ItemStatus[] | undefined;

@@ -1,6 +1,6 @@
 // What can colour a map point or narrow a search, per item: the run's latest cluster label, its
 // latest outlier score, and the item's tags; each read once, then looked up by item id.
-import type { Project } from '../project/index.ts';
+import type { Project } from '../../../project/index.ts';
 
 export interface ItemLabels {
   cluster(itemId: number): number | null;

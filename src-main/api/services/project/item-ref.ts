@@ -2,9 +2,9 @@
 // (relative to the working directory, or absolute), or its numeric id.
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { DatasetItem } from '../dataset/index.ts';
-import type { Project } from '../project/index.ts';
-import { ApiError } from './errors.ts';
+import type { DatasetItem } from '../../../dataset/index.ts';
+import type { Project } from '../../../project/index.ts';
+import { ApiError } from '../../contract/errors.ts';
 
 /** The item meant by `ref`, or null when none matches. */
 export function findItem(project: Project, ref: string | number): DatasetItem | null {

@@ -2,7 +2,7 @@
 // accepts either spelling, so people can type the name they chose.
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../../contract/errors.ts';
 
 export const PROJECT_EXTENSION = '.amproj';
 

@@ -2,13 +2,13 @@
 // (a cancellable scan), list items. The caller owns the session and must close() it.
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { describeHolder, Project, trustFolder } from '../project/index.ts';
-import type { LockHolder, OpenOptions } from '../project/index.ts';
-import { addFolders } from '../dataset/index.ts';
-import type { DatasetItem } from '../dataset/index.ts';
-import { ApiError } from './errors.ts';
+import { describeHolder, Project, trustFolder } from '../../../project/index.ts';
+import type { LockHolder, OpenOptions } from '../../../project/index.ts';
+import { addFolders } from '../../../dataset/index.ts';
+import type { DatasetItem } from '../../../dataset/index.ts';
+import { ApiError } from '../../contract/errors.ts';
 import { existingProjectPath, newProjectPath } from './project-path.ts';
-import type { DamagedRow, ItemRow, ListFilter, ScanProgress, ScanReport } from './contract.ts';
+import type { DamagedRow, ItemRow, ListFilter, ScanProgress, ScanReport } from '../../contract/reports.ts';
 
 export interface AddOptions {
   signal?: AbortSignal;

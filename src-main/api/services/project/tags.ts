@@ -1,8 +1,8 @@
 // Free-text tags on items ('merger', 'artefact', 'ring?'): they colour maps and narrow searches.
 import { requireItem } from './item-ref.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../../contract/errors.ts';
 import type { ProjectSession } from './project-session.ts';
-import type { ItemTags, TagCount } from './exploration-contract.ts';
+import type { ItemTags, TagCount } from '../../contract/exploration.ts';
 
 function checkTags(tags: readonly string[]): string[] {
   const out = tags.map((t) => t.trim());

@@ -3,20 +3,20 @@
 // (setting 'figure.<kind>'), and a later export without options makes the same figure again.
 import path from 'node:path';
 import { z } from 'zod';
-import type { DatasetItem } from '../dataset/index.ts';
-import { COLORMAPS, STRETCHES } from '../dataset/index.ts';
+import type { DatasetItem } from '../../../dataset/index.ts';
+import { COLORMAPS, STRETCHES } from '../../../dataset/index.ts';
 import {
   buildGalleryFigure, buildLossFigure, buildMapFigure, buildSheetFigure, DEFAULT_THUMBNAIL_STYLE, FIGURE_FORMATS, figureWidthInches,
   recolourStored, thumbnailFromFits, writeFigure,
   type FigureThumb, type MapColouring, type Scene, type ThumbnailStyle,
-} from '../export/index.ts';
-import type { Project } from '../project/index.ts';
-import { mayReadDataFile } from '../project/index.ts';
-import { embeddingRun } from './embedding-run.ts';
-import { ApiError } from './errors.ts';
-import { requireItem } from './item-ref.ts';
-import type { ProjectSession } from './project-session.ts';
-import { similar } from './similarity.ts';
+} from '../../../export/index.ts';
+import type { Project } from '../../../project/index.ts';
+import { mayReadDataFile } from '../../../project/index.ts';
+import { embeddingRun } from '../exploration/embedding-run.ts';
+import { ApiError } from '../../contract/errors.ts';
+import { requireItem } from '../project/item-ref.ts';
+import type { ProjectSession } from '../project/project-session.ts';
+import { similar } from '../exploration/similarity.ts';
 
 export const FIGURE_KINDS = ['map', 'gallery', 'loss', 'sheet'] as const;
 export type FigureKind = (typeof FIGURE_KINDS)[number];

@@ -2,12 +2,12 @@
 // find relocated data, import embeddings computed elsewhere as a new run, and export or import the
 // trained encoder as tfjs-format files.
 import path from 'node:path';
-import { csvTextOf, readEmbeddingsFile, type ImportedEmbeddings } from '../export/index.ts';
-import { decodeCheckpoint, readModelFiles, writeModelFiles } from '../model/index.ts';
-import { Project, relocate, trustFolder, type RelocateProgress, type RelocateReport } from '../project/index.ts';
-import type { DatasetItem } from '../dataset/index.ts';
-import { ApiError } from './errors.ts';
-import { existingProjectPath } from './project-path.ts';
+import { csvTextOf, readEmbeddingsFile, type ImportedEmbeddings } from '../../../export/index.ts';
+import { decodeCheckpoint, readModelFiles, writeModelFiles } from '../../../model/index.ts';
+import { Project, relocate, trustFolder, type RelocateProgress, type RelocateReport } from '../../../project/index.ts';
+import type { DatasetItem } from '../../../dataset/index.ts';
+import { ApiError } from '../../contract/errors.ts';
+import { existingProjectPath } from '../project/project-path.ts';
 
 /** Opens a project to change it: takes the lock, and refuses clearly when another process holds it. */
 export function openForWriting(arg: string, action: string): Project {

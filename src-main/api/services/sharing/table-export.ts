@@ -3,10 +3,10 @@
 // scores and tags, then the vector. The item columns are those of the CSV export (embedding.ts).
 import { dirname, resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { writeEmbeddingsFitsTable, writeEmbeddingsNpy, writeEmbeddingsVotable, type EmbeddedItem, type TableExtras } from '../export/index.ts';
-import type { Project } from '../project/index.ts';
-import { embeddingRun } from './embedding-run.ts';
-import { ApiError } from './errors.ts';
+import { writeEmbeddingsFitsTable, writeEmbeddingsNpy, writeEmbeddingsVotable, type EmbeddedItem, type TableExtras } from '../../../export/index.ts';
+import type { Project } from '../../../project/index.ts';
+import { embeddingRun } from '../exploration/embedding-run.ts';
+import { ApiError } from '../../contract/errors.ts';
 
 export type TableFormat = 'npy' | 'fits' | 'votable';
 export const TABLE_FORMATS: readonly TableFormat[] = ['npy', 'fits', 'votable'];

@@ -3,14 +3,14 @@
 // so memory holds one batch however large the survey; export streams rows from the project to a file.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { EmbeddingRun, Project } from '../project/index.ts';
-import { dataFilePath, ProjectError } from '../project/index.ts';
-import { visibleText } from '../dataset/index.ts';
-import type { DatasetItem } from '../dataset/index.ts';
-import { writeEmbeddingsCsv, type EmbeddedItem } from '../export/index.ts';
-import { ApiError } from './errors.ts';
-import type { ProjectSession } from './project-session.ts';
-import type { EmbedProgress, EmbedReport, EmbedSkip, ExportFormat, ExportReport } from './contract.ts';
+import type { EmbeddingRun, Project } from '../../../project/index.ts';
+import { dataFilePath, ProjectError } from '../../../project/index.ts';
+import { visibleText } from '../../../dataset/index.ts';
+import type { DatasetItem } from '../../../dataset/index.ts';
+import { writeEmbeddingsCsv, type EmbeddedItem } from '../../../export/index.ts';
+import { ApiError } from '../../contract/errors.ts';
+import type { ProjectSession } from '../project/project-session.ts';
+import type { EmbedProgress, EmbedReport, EmbedSkip, ExportFormat, ExportReport } from '../../contract/reports.ts';
 
 /** Vectors written per transaction: few enough to keep memory flat, many enough that commits are cheap. */
 const WRITE_BATCH = 256;
@@ -54,8 +54,8 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   const project = session.project;
   const started = performance.now();
   // Loaded on first use, so commands that do not embed start without tfjs.
-  const { decodeCheckpoint, embed, parseSettings, preprocessFor, selectBackend } = await import('../model/index.ts');
-  const { openSampleSource } = await import('../model/data/index.ts');
+  const { decodeCheckpoint, embed, parseSettings, preprocessFor, selectBackend } = await import('../../../model/index.ts');
+  const { openSampleSource } = await import('../../../model/data/index.ts');
   const run = runWithCheckpoint(project, opts.runId);
   const checkpoint = project.checkpoints.latest(run.id)!;
   const settings = parseSettings(decodeCheckpoint(checkpoint.weights, `run ${run.id} checkpoint ${checkpoint.id}`).manifest.settings);

@@ -1,11 +1,11 @@
 // The embedding of a FITS file that is not in the dataset, made on the fly with a run's encoder: the
 // run's latest checkpoint and its own preprocessing settings, so the vector is comparable with the
 // stored ones.
-import { chooseHdu } from '../dataset/index.ts';
-import { HduList } from '../fits/index.ts';
-import { embed, parseSettings, preprocessFor } from '../model/index.ts';
-import type { EmbeddingRun, Project } from '../project/index.ts';
-import { ApiError } from './errors.ts';
+import { chooseHdu } from '../../../dataset/index.ts';
+import { HduList } from '../../../fits/index.ts';
+import { embed, parseSettings, preprocessFor } from '../../../model/index.ts';
+import type { EmbeddingRun, Project } from '../../../project/index.ts';
+import { ApiError } from '../../contract/errors.ts';
 
 export async function embedExternalFile(
   project: Project, run: EmbeddingRun, file: string, signal?: AbortSignal,

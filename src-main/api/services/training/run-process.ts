@@ -2,7 +2,7 @@
 // a run left 'running' by a killed process can be told from one still training elsewhere: the first
 // may be resumed, the second must not be touched.
 import { hostname } from 'node:os';
-import type { Project } from '../project/index.ts';
+import type { Project } from '../../../project/index.ts';
 
 interface Trainer {
   pid: number;

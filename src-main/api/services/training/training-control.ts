@@ -6,13 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'smol-toml';
-import { settingsSchema } from '../model/index.ts';
-import { ApiError } from './errors.ts';
-import type { EventHub } from './events.ts';
-import type { ProjectSession } from './project-session.ts';
+import { settingsSchema } from '../../../model/index.ts';
+import { ApiError } from '../../contract/errors.ts';
+import type { EventHub } from '../../contract/events.ts';
+import type { ProjectSession } from '../project/project-session.ts';
 import { listRuns, train } from './training.ts';
-import type { TrainingStart } from './contract.ts';
-import type { SettingsCheck, TrainingState } from './methods.ts';
+import type { TrainingStart } from '../../contract/reports.ts';
+import type { SettingsCheck, TrainingState } from '../../contract/methods.ts';
 
 interface ActiveRun {
   runId: number | null;

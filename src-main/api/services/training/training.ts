@@ -4,17 +4,17 @@
 // leaves the project at the last finished epoch, from which `resume` continues the same run.
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { TrainingSettings, TrainingHandle } from '../model/index.ts';
-import type { PreprocessOptions, SampleSourceSpec } from '../model/data/index.ts';
-import type { AxisKind, DatasetItem } from '../dataset/index.ts';
-import type { EmbeddingRun, LossPoint, Project } from '../project/index.ts';
-import { dataFilePath, ProjectError } from '../project/index.ts';
-import { ApiError } from './errors.ts';
-import type { ProjectSession } from './project-session.ts';
+import type { TrainingSettings, TrainingHandle } from '../../../model/index.ts';
+import type { PreprocessOptions, SampleSourceSpec } from '../../../model/data/index.ts';
+import type { AxisKind, DatasetItem } from '../../../dataset/index.ts';
+import type { EmbeddingRun, LossPoint, Project } from '../../../project/index.ts';
+import { dataFilePath, ProjectError } from '../../../project/index.ts';
+import { ApiError } from '../../contract/errors.ts';
+import type { ProjectSession } from '../project/project-session.ts';
 import { claimRun, liveTrainer, releaseRun } from './run-process.ts';
 import type {
   RunSummary, TrainingEpochReport, TrainingProgressReport, TrainingReport, TrainingStart,
-} from './contract.ts';
+} from '../../contract/reports.ts';
 
 /** Checkpoints kept per run: the newest few are enough to resume, and each can be megabytes. */
 export const CHECKPOINTS_KEPT = 3;
@@ -69,7 +69,7 @@ export function channelsFromData(project: Project): number {
 }
 
 /** The model layer (tfjs and its backends) loads on first use, so commands that do not train start fast. */
-const loadModel = () => import('../model/index.ts');
+const loadModel = () => import('../../../model/index.ts');
 
 /** Validates settings as a usage error (exit 2 in the CLI) that names the file and the bad keys. */
 function settingsOrUsageError<T>(make: () => T): T {
@@ -177,7 +177,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
     }, 'options --epochs/--backend/--seed')); // the file alone was valid, so a problem here is an option's
     run = undefined as unknown as EmbeddingRun; // created below, once the backend is known
   }
-  const { layoutProblem } = await import('../model/data/index.ts');
+  const { layoutProblem } = await import('../../../model/data/index.ts');
   const { spec, skipped: left } = trainingSource(project, preprocessFor(settings), layoutProblem);
   const skipped = left.map((s) => ({ path: resolve(project.folder, s.path), reason: s.reason }));
   // Choose here, then force the worker onto the same one: the run records what actually computes.

@@ -2,7 +2,7 @@
 // augmentation's name (and its occurrence number), so dropping one augmentation (an ablation) leaves
 // the random draws of all the others unchanged.
 import { deriveSeed, nameSeed } from '../../../synthetic/index.ts';
-import { Rng } from '../../rng.ts';
+import { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { Augmentation } from './augmentation.ts';
 

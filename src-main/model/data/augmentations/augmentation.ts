@@ -1,7 +1,7 @@
 // The protocol every augmentation follows, owned by the base class (like tfjs-layers' Layer.apply):
 // check the sample, decide with probability p whether to act, call transform() with the rng, check
 // the result keeps the shape. Subclasses only implement transform().
-import type { Rng } from '../../rng.ts';
+import type { Rng } from '../../../base/random.ts';
 import { checkSample, type ImageSample } from '../sample.ts';
 
 export abstract class Augmentation {

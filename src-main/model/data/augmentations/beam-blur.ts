@@ -1,7 +1,7 @@
 // Convolves with a random elliptical Gaussian beam: the same object seen at lower resolution.
 // Mask-aware (normalised convolution), so blank regions do not darken their neighbours.
 import { convolveBeamChannels } from '../../../synthetic/index.ts';
-import type { Rng } from '../../rng.ts';
+import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { Augmentation } from './augmentation.ts';
 

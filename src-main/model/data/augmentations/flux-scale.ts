@@ -1,6 +1,6 @@
 // Multiplies the brightness by a log-uniform factor: linear, no clipping to [0, 1] (a colour jitter
 // that clips would destroy the faint structure that carries the morphology).
-import type { Rng } from '../../rng.ts';
+import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { Augmentation } from './augmentation.ts';
 

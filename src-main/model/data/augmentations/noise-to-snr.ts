@@ -4,7 +4,7 @@
 // data's own correlated noise, and a network then learns to ignore only the white kind.
 // Masked pixels stay 0.
 import { beamKernel, convolveBeamInterior } from '../../../synthetic/index.ts';
-import type { Rng } from '../../rng.ts';
+import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { Augmentation } from './augmentation.ts';
 

@@ -1,5 +1,5 @@
 // Mirror images: a disk seen from the other side (or with the other spiral handedness) is the same kind of object.
-import type { Rng } from '../../rng.ts';
+import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { Augmentation } from './augmentation.ts';
 

@@ -3,7 +3,7 @@
 // and position angle are nuisances of disk morphology (a ring at 60 degrees is still a ring), and
 // the survey's objects come at every inclination, so the views should too. The squeeze keeps the
 // centre; what it pulls in from beyond the field is masked, like a rotation's corners.
-import type { Rng } from '../../rng.ts';
+import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { sampleAffine } from './affine-sampler.ts';
 import { Augmentation } from './augmentation.ts';

@@ -2,7 +2,7 @@
 // different size in the field and partly off-centre, as with another field of view or pixel scale.
 // An area fraction above 1 zooms out: the box is larger than the field and the part beyond it is
 // masked (0, which the asinh normalisation makes the sky level), as for a wider field.
-import type { Rng } from '../../rng.ts';
+import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { sampleAffine } from './affine-sampler.ts';
 import { Augmentation } from './augmentation.ts';

@@ -2,7 +2,7 @@
 // largest axis-aligned square inside the rotated field and scale it back to S (a zoom of at most
 // sqrt 2 at 45 degrees; every output pixel comes from the data). 'reflect' keeps the scale and
 // fills the corners with the mirrored image instead; sky around a disk is mostly noise, so both work.
-import type { Rng } from '../../rng.ts';
+import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { sampleAffine } from './affine-sampler.ts';
 import { Augmentation } from './augmentation.ts';

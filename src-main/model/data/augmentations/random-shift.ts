@@ -1,6 +1,6 @@
 // Small sub-pixel shifts: the object is rarely exactly at the field centre. Edges are mirrored,
 // so no zero-filled strip appears.
-import type { Rng } from '../../rng.ts';
+import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { sampleAffine } from './affine-sampler.ts';
 import { Augmentation } from './augmentation.ts';

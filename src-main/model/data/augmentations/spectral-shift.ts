@@ -1,7 +1,7 @@
 // Shifts spectral channels by a fraction of a channel (linear interpolation, edge channels
 // repeated): a small systemic-velocity offset. Acts only on spectral channels, not on moment maps
 // or single-channel images.
-import type { Rng } from '../../rng.ts';
+import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { Augmentation } from './augmentation.ts';
 

@@ -6,7 +6,7 @@ import type { ImageSample } from '../../../../src-main/model/data/sample.ts';
 import { preprocess } from '../../../../src-main/model/data/preprocess.ts';
 import { finishStretch } from '../../../../src-main/model/data/normalise.ts';
 import { DEFAULT_PREPROCESS } from '../../../../src-main/model/data/sample.ts';
-import { Rng } from '../../../../src-main/model/rng.ts';
+import { Rng } from '../../../../src-main/base/random.ts';
 import { renderSyntheticItem } from '../../../../src-main/synthetic/index.ts';
 
 /** A real disk image (an inclined ring), preprocessed, so augmentations see realistic structure. */

@@ -7,7 +7,7 @@ import { ASINH_SOFTENING, finishStretch, skyLevel } from '../../../../src-main/m
 import { loadSample, preprocess } from '../../../../src-main/model/data/preprocess.ts';
 import { PlaneResampler } from '../../../../src-main/model/data/resample.ts';
 import { DEFAULT_PREPROCESS, type PreprocessOptions } from '../../../../src-main/model/data/sample.ts';
-import { Rng } from '../../../../src-main/model/rng.ts';
+import { Rng } from '../../../../src-main/base/random.ts';
 import { renderSyntheticItem } from '../../../../src-main/synthetic/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'preprocess-'));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { preprocess } from '../../../../src-main/model/data/preprocess.ts';
 import { DEFAULT_PREPROCESS, type ImageSample } from '../../../../src-main/model/data/sample.ts';
 import { findSourceWindow } from '../../../../src-main/model/data/source-framing.ts';
-import { Rng } from '../../../../src-main/model/rng.ts';
+import { Rng } from '../../../../src-main/base/random.ts';
 import { renderObject, sampleObject, sampleObservation, withFieldOfView, withPixelScale } from '../../../../src-main/synthetic/index.ts';
 
 const S = 32;
