@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeImageFits } from '../src-main/fits/index.ts';
-import { ProjectSession, embedItems, exportEmbeddings, train } from '../src-main/api/index.ts';
+import { ProjectSession } from '../src-main/api/services/project/project-session.ts';
+import { embedItems, exportEmbeddings } from '../src-main/api/services/training/embedding.ts';
+import { train } from '../src-main/api/services/training/training.ts';
 import { Rng } from '../src-main/base/random.ts';
 
 const args = process.argv.slice(2);

@@ -7,7 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectSession, computeClusters, computeMap, computeOutliers, similar } from '../src-main/api/index.ts';
+import { ProjectSession } from '../src-main/api/services/project/project-session.ts';
+import { computeClusters } from '../src-main/api/services/exploration/clusters.ts';
+import { computeMap } from '../src-main/api/services/exploration/maps.ts';
+import { computeOutliers } from '../src-main/api/services/exploration/outliers.ts';
+import { similar } from '../src-main/api/services/exploration/similarity.ts';
 import { clusteredEmbeddings, writeEmbeddingProject } from './fixtures.ts';
 
 const N = Number(process.env.EXPLORE_BENCH_N ?? 20_000);

@@ -9,8 +9,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectSession, similar } from '../src-main/api/index.ts';
-import { SeededRandom } from '../src-main/analysis/seeded-random.ts';
+import { ProjectSession } from '../src-main/api/services/project/project-session.ts';
+import { similar } from '../src-main/api/services/exploration/similarity.ts';
+import { Rng } from '../src-main/base/random.ts';
 import { writeEmbeddingProject } from './fixtures.ts';
 
 const N = Number(process.env.SIM_BENCH_N ?? 100_000);
@@ -21,12 +22,12 @@ const rssGB = () => (process.memoryUsage().rss / 2 ** 30).toFixed(2);
 
 /** Unit-variance noise around 50 random centres: cheap to make at 1e6 rows. */
 function vectors(n: number): Float32Array {
-  const random = new SeededRandom(1);
-  const centres = Float32Array.from({ length: 50 * D }, () => 3 * random.gaussian());
+  const random = new Rng(1);
+  const centres = Float32Array.from({ length: 50 * D }, () => 3 * random.normal());
   const data = new Float32Array(n * D);
   for (let i = 0; i < n; i++) {
     const c = random.int(50) * D;
-    for (let t = 0; t < D; t++) data[i * D + t] = centres[c + t] + random.gaussian();
+    for (let t = 0; t < D; t++) data[i * D + t] = centres[c + t] + random.normal();
   }
   return data;
 }

@@ -7,7 +7,9 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Project } from '../src-main/project/index.ts';
-import { createDispatch, DesktopService, EventHub } from '../src-main/api/index.ts';
+import { createDispatch } from '../src-main/api/transport/dispatch.ts';
+import { DesktopService } from '../src-main/api/services/desktop-service.ts';
+import { EventHub } from '../src-main/api/contract/index.ts';
 import { emptyMetadata } from '../src-main/dataset/index.ts';
 import { ensureRendererBuilt, launchChromium, serve } from '../test/e2e/served-app.ts';
 

@@ -2,8 +2,8 @@
 // line: progress on stderr (a bar on a terminal, a line every few seconds otherwise, nothing with
 // --no-progress), and Ctrl-C stops the worker at once and stores nothing (exit 130).
 import { SingleBar } from 'cli-progress';
-import { ProjectSession } from '../api/index.ts';
-import type { AnalysisProgress, EmbeddingCoverageView } from '../api/index.ts';
+import { ProjectSession } from '../api/services/project/project-session.ts';
+import type { AnalysisProgress, EmbeddingCoverageView } from '../api/contract/index.ts';
 import { EXIT_CANCELLED } from './exit-codes.ts';
 import { stopOnSignals } from './stop-signals.ts';
 

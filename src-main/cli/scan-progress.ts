@@ -2,7 +2,7 @@
 // when stderr is a pipe or a file (logs stay readable), nothing with --no-progress. stdout is never
 // touched, so --json output stays clean.
 import { SingleBar } from 'cli-progress';
-import type { ScanProgress } from '../api/index.ts';
+import type { ScanProgress } from '../api/contract/index.ts';
 
 export interface ProgressDisplay {
   update(progress: ScanProgress): void;

@@ -2,7 +2,7 @@
 // data-wait share, ETA, backend), plain lines every few seconds otherwise, and always one line per
 // finished epoch, so a log of a long run shows the loss curve. stdout stays for results and --json.
 import { SingleBar } from 'cli-progress';
-import type { EmbedProgress, TrainingEpochReport, TrainingProgressReport, TrainingStart } from '../api/index.ts';
+import type { EmbedProgress, TrainingEpochReport, TrainingProgressReport, TrainingStart } from '../api/contract/index.ts';
 import { formatSeconds } from './scan-progress.ts';
 
 const PLAIN_INTERVAL_MS = 5000;

@@ -1,7 +1,7 @@
 // Native open/save dialogs for the service's chooseFolder/chooseProjectFile.
 import { dialog } from 'electron';
 import type { BrowserWindow } from 'electron';
-import type { HostDialogs } from '../api/index.ts';
+import type { HostDialogs } from '../api/services/desktop-service.ts';
 
 export function nativeDialogs(window: () => BrowserWindow | null): HostDialogs {
   return {

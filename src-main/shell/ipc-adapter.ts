@@ -4,8 +4,10 @@
 // schema. Failures go back as {ok: false, error: {name, code, message}}, never as a thrown stack.
 // Events go out on `astromorph:event:<name>`.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { EVENT_NAMES, METHOD_NAMES, toFailure } from '../api/index.ts';
-import type { Dispatch, EventHub } from '../api/index.ts';
+import { EVENT_NAMES, METHOD_NAMES } from '../api/contract/index.ts';
+import { toFailure } from '../api/transport/dispatch.ts';
+import type { Dispatch } from '../api/transport/dispatch.ts';
+import type { EventHub } from '../api/contract/index.ts';
 
 export const CHANNEL_PREFIX = 'astromorph:';
 

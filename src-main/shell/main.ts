@@ -4,8 +4,10 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createDispatch, DesktopService, EventHub } from '../api/index.ts';
-import type { MenuCommand } from '../api/index.ts';
+import { createDispatch } from '../api/transport/dispatch.ts';
+import { DesktopService } from '../api/services/desktop-service.ts';
+import { EventHub } from '../api/contract/index.ts';
+import type { MenuCommand } from '../api/contract/index.ts';
 import { nativeDialogs } from './dialogs.ts';
 import { mountIpc } from './ipc-adapter.ts';
 import type { IpcMount } from './ipc-adapter.ts';

@@ -2,7 +2,7 @@
 // Help. Items call back into main.ts; none of them touches the project directly.
 import { Menu } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from '../api/index.ts';
+import type { MenuCommand } from '../api/contract/index.ts';
 
 export interface MenuActions {
   newProject(): void;

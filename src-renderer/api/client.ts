@@ -1,7 +1,7 @@
 // The one interface views use to reach the main side, typed from the method table. Two
 // implementations: the Electron preload bridge (ipc-client.ts) and HTTP + server-sent events
 // (http-client.ts); connect.ts picks one.
-import type { ApiEvents, ApiFailure, EventName, MethodArgs, MethodName, MethodResult } from '../../src-main/api/index.ts';
+import type { ApiEvents, ApiFailure, EventName, MethodArgs, MethodName, MethodResult } from '../../src-main/api/contract/index.ts';
 
 export type { ApiEvents, EventName, MethodArgs, MethodName, MethodResult };
 

@@ -1,6 +1,6 @@
 // The API over HTTP, for `astromorph serve`: POST /api/<method> (the session cookie carries the
 // token), results as JSON or the binary envelope, events from one EventSource at /api/events.
-import type { ApiFailure } from '../../src-main/api/index.ts';
+import type { ApiFailure } from '../../src-main/api/contract/index.ts';
 import { ApiCallError } from './client.ts';
 import type { ApiClient, ApiEvents, CallOptions, EventName, MethodArgs, MethodName, MethodResult } from './client.ts';
 import { decodeWire } from './http-wire.ts';

@@ -1,7 +1,7 @@
 // The API through the Electron preload, which exposes only invoke(method, args) and on(event, cb) on
 // `astromorph:` channels. Typed arrays cross as they are (structured clone). A call carries a request
 // id so that aborting its signal can cancel it on the main side.
-import type { ApiFailure } from '../../src-main/api/index.ts';
+import type { ApiFailure } from '../../src-main/api/contract/index.ts';
 import { ApiCallError } from './client.ts';
 import type { ApiClient, ApiEvents, CallOptions, EventName, MethodArgs, MethodName, MethodResult } from './client.ts';
 

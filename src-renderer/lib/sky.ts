@@ -1,7 +1,7 @@
 // Pixel to sky for the viewer's cursor readout: the header's linear part (CRPIX, CD or CDELT x PC, from
 // the API) then the zenithal projections images come in (TAN, SIN; WCS paper II), with LONPOLE 180.
 // Other projections fall back to the linear offsets, which is what they are near the reference pixel.
-import type { CelestialWcs } from '../../src-main/api/index.ts';
+import type { CelestialWcs } from '../../src-main/api/contract/index.ts';
 
 const D2R = Math.PI / 180;
 

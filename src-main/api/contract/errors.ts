@@ -12,3 +12,11 @@ export class ApiError extends Error {
     this.code = code;
   }
 }
+
+/** An error as the page receives it from either transport: never a stack, never undefined. */
+export interface ApiFailure {
+  name: string;
+  /** ApiError's code, 'bad-argument' for a failed schema, or the error's own code when it has one. */
+  code: string;
+  message: string;
+}

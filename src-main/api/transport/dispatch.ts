@@ -2,15 +2,9 @@
 // the service, and turn whatever it throws into a plain {name, code, message} a page can show.
 import { z } from 'zod';
 import { ApiError } from '../contract/errors.ts';
+import type { ApiFailure } from '../contract/errors.ts';
 import { isMethodName, METHODS } from '../contract/methods.ts';
 import type { ApiService, MethodName } from '../contract/methods.ts';
-
-export interface ApiFailure {
-  name: string;
-  /** ApiError's code, 'bad-argument' for a failed schema, or the error's own code when it has one. */
-  code: string;
-  message: string;
-}
 
 export type Dispatch = (method: string, args: unknown, signal?: AbortSignal) => Promise<unknown>;
 
@@ -42,4 +36,4 @@ export function toFailure(err: unknown): ApiFailure {
   return { name: 'Error', code: 'error', message: String(err) };
 }
 
-export type { MethodName };
+export type { ApiFailure, MethodName };

@@ -1,8 +1,8 @@
 // `astromorph add PROJECT DIR...`: scan folders into the project. Unreadable files are data (listed,
 // exit 0); Ctrl-C stops the scan, closes the project cleanly, keeps what was scanned and exits 130.
 import { Command, InvalidArgumentError } from 'commander';
-import { ProjectSession } from '../../api/index.ts';
-import type { ScanReport } from '../../api/index.ts';
+import { ProjectSession } from '../../api/services/project/project-session.ts';
+import type { ScanReport } from '../../api/contract/index.ts';
 import { scanProgressDisplay } from '../scan-progress.ts';
 import { reasonWithoutPath } from '../reason.ts';
 import { EXIT_CANCELLED } from '../exit-codes.ts';

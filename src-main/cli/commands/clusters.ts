@@ -1,8 +1,8 @@
 // `astromorph clusters PROJECT --method kmeans|density`: cluster a run's embeddings and store the
 // labels (they colour maps and filter searches); a stored clustering is reused until --recompute.
 import { Command, Option } from 'commander';
-import { computeClusters } from '../../api/index.ts';
-import type { ClusterMethod, ClusteringView, SimilarityMetric } from '../../api/index.ts';
+import { computeClusters } from '../../api/services/exploration/clusters.ts';
+import type { ClusterMethod, ClusteringView, SimilarityMetric } from '../../api/contract/index.ts';
 import { runAnalysisCommand } from '../analysis-run.ts';
 import { displayPath, integerValue, positiveCount } from '../explore-options.ts';
 import { formatTable } from '../table.ts';

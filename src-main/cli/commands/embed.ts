@@ -3,8 +3,9 @@
 // leaves the old one whole. Ctrl-C stops between batches (exit 130): a run that had vectors keeps
 // them unchanged, a first embedding keeps the vectors written so far.
 import { Command } from 'commander';
-import { ProjectSession, embedItems } from '../../api/index.ts';
-import type { EmbedReport } from '../../api/index.ts';
+import { ProjectSession } from '../../api/services/project/project-session.ts';
+import { embedItems } from '../../api/services/training/embedding.ts';
+import type { EmbedReport } from '../../api/contract/index.ts';
 import { embeddingProgressDisplay } from '../training-progress.ts';
 import { EXIT_CANCELLED } from '../exit-codes.ts';
 import { stopOnSignals } from '../stop-signals.ts';

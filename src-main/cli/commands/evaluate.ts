@@ -3,8 +3,9 @@
 // of the embeddings; optionally as a figure. Labels come from a CSV (file,label) or from item tags.
 import { extname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ApiError, evaluateRun, readLabelsFile, writeEvaluationFigure } from '../../api/index.ts';
-import type { EvaluationView, LabelSource } from '../../api/index.ts';
+import { ApiError } from '../../api/contract/index.ts';
+import { evaluateRun, readLabelsFile, writeEvaluationFigure } from '../../api/services/exploration/label-evaluation.ts';
+import type { EvaluationView, LabelSource } from '../../api/contract/index.ts';
 import { runAnalysisCommand } from '../analysis-run.ts';
 import { integerValue, positiveCount } from '../explore-options.ts';
 import { formatTable } from '../table.ts';

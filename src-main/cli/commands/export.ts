@@ -1,8 +1,10 @@
 // `astromorph export PROJECT embeddings --format csv --out FILE`: a run's embeddings as a table, one
 // row per item: its path relative to the project, header metadata, then emb_0 … emb_{D-1}.
 import { Argument, Command, Option } from 'commander';
-import { ProjectSession, exportEmbeddings, exportEmbeddingTable } from '../../api/index.ts';
-import type { ExportFormat, ExportReport } from '../../api/index.ts';
+import { ProjectSession } from '../../api/services/project/project-session.ts';
+import { exportEmbeddings } from '../../api/services/training/embedding.ts';
+import { exportEmbeddingTable } from '../../api/services/sharing/table-export.ts';
+import type { ExportFormat, ExportReport } from '../../api/contract/index.ts';
 import { positiveInteger } from './train.ts';
 
 interface ExportOpts {

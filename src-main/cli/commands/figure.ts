@@ -2,8 +2,9 @@
 // figures at journal column widths. Options not given are taken from the project, where each figure's
 // settings are stored, so running the same command again reproduces the same figure.
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import { exportFigure, FIGURE_KINDS, ProjectSession } from '../../api/index.ts';
-import type { FigureKind, FigureSettingsInput } from '../../api/index.ts';
+import { exportFigure, FIGURE_KINDS } from '../../api/services/sharing/figures.ts';
+import { ProjectSession } from '../../api/services/project/project-session.ts';
+import type { FigureKind, FigureSettingsInput } from '../../api/services/sharing/figures.ts';
 
 function integer(v: string): number {
   const n = Number(v);

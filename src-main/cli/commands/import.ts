@@ -1,7 +1,7 @@
 // `astromorph import PROJECT FILE`: embeddings computed elsewhere (CSV with a file column, or .npy with
 // a CSV beside it) become a new run that map, similar, clusters and outliers can use.
 import { Command } from 'commander';
-import { importEmbeddings, openForWriting } from '../../api/index.ts';
+import { importEmbeddings, openForWriting } from '../../api/services/sharing/sharing.ts';
 
 export function importCommand(): Command {
   return new Command('import')

@@ -1,6 +1,6 @@
 // `astromorph init PROJECT`: a new, empty project file.
 import { Command } from 'commander';
-import { ProjectSession } from '../../api/index.ts';
+import { ProjectSession } from '../../api/services/project/project-session.ts';
 
 export function initCommand(): Command {
   return new Command('init')

@@ -1,7 +1,7 @@
 // `astromorph inspect FILE`: every HDU with its structure and pixel statistics, then verify issues.
 import { Command } from 'commander';
-import { inspectFile } from '../../api/index.ts';
-import type { FileInspection } from '../../api/index.ts';
+import { inspectFile } from '../../api/services/project/inspect.ts';
+import type { FileInspection } from '../../api/contract/index.ts';
 import { formatNumber, formatShape, formatTable } from '../table.ts';
 import { EXIT_ERROR } from '../exit-codes.ts';
 

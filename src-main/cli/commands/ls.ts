@@ -1,8 +1,8 @@
 // `astromorph ls PROJECT`: the project's dataset items as a table or as JSON.
 import { relative } from 'node:path';
 import { Command, Option } from 'commander';
-import { ProjectSession } from '../../api/index.ts';
-import type { ItemRow, ItemStatus } from '../../api/index.ts';
+import { ProjectSession } from '../../api/services/project/project-session.ts';
+import type { ItemRow, ItemStatus } from '../../api/contract/index.ts';
 import { formatShape, formatTable } from '../table.ts';
 import { reasonWithoutPath } from '../reason.ts';
 

@@ -2,8 +2,8 @@
 // project with its parameters and reused until --recompute. PCA prints its explained variance and
 // what PC1 and PC2 follow; every map prints a small character plot of its points.
 import { Command, Option } from 'commander';
-import { computeMap, pcaAxis } from '../../api/index.ts';
-import type { EmbeddingMapView, MapRequest, PcaAxisView } from '../../api/index.ts';
+import { computeMap, pcaAxis } from '../../api/services/exploration/maps.ts';
+import type { EmbeddingMapView, MapRequest, PcaAxisView } from '../../api/contract/index.ts';
 import { runAnalysisCommand } from '../analysis-run.ts';
 import { displayPath, finiteNumber, formatValue, positiveCount, integerValue } from '../explore-options.ts';
 import { formatTable } from '../table.ts';

@@ -1,7 +1,8 @@
 // `astromorph model export|import`: the trained encoder as TensorFlow.js files (model.json +
 // weights.bin in a folder), so a collaborator can embed new data with the same network.
 import { Command } from 'commander';
-import { exportModel, importModel, openForWriting, ProjectSession } from '../../api/index.ts';
+import { exportModel, importModel, openForWriting } from '../../api/services/sharing/sharing.ts';
+import { ProjectSession } from '../../api/services/project/project-session.ts';
 import { positiveInteger } from './train.ts';
 
 export function modelCommand(): Command {

@@ -1,8 +1,8 @@
 // `astromorph outliers PROJECT [--top 50]`: items ranked by anomaly score (mean distance to their k
 // nearest neighbours), strangest first; the scores are stored and reused until --recompute.
 import { Command, Option } from 'commander';
-import { computeOutliers } from '../../api/index.ts';
-import type { OutlierView, SimilarityMetric } from '../../api/index.ts';
+import { computeOutliers } from '../../api/services/exploration/outliers.ts';
+import type { OutlierView, SimilarityMetric } from '../../api/contract/index.ts';
 import { runAnalysisCommand } from '../analysis-run.ts';
 import { displayPath, formatValue, positiveCount } from '../explore-options.ts';
 import { formatTable } from '../table.ts';

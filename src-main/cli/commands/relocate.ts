@@ -1,7 +1,7 @@
 // `astromorph relocate PROJECT DIR`: find the project's data files under DIR by content hash (after
 // the project moved to another machine or the data to another disk) and say which are still missing.
 import { Command } from 'commander';
-import { openForWriting, relocateData } from '../../api/index.ts';
+import { openForWriting, relocateData } from '../../api/services/sharing/sharing.ts';
 
 export function relocateCommand(): Command {
   return new Command('relocate')

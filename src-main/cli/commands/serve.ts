@@ -4,7 +4,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { createDispatch, DesktopService, EventHub, startHttpServer } from '../../api/index.ts';
+import { createDispatch } from '../../api/transport/dispatch.ts';
+import { DesktopService } from '../../api/services/desktop-service.ts';
+import { EventHub } from '../../api/contract/index.ts';
+import { startHttpServer } from '../../api/transport/http-server.ts';
 
 const BUILT_RENDERER = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 

@@ -2,8 +2,9 @@
 // id) or to any FITS file (embedded on the fly with the run's encoder), optionally among items that
 // pass a metadata, tag or cluster filter.
 import { Command, Option } from 'commander';
-import { ProjectSession, similar } from '../../api/index.ts';
-import type { SimilarityMetric, SimilarityView } from '../../api/index.ts';
+import { ProjectSession } from '../../api/services/project/project-session.ts';
+import { similar } from '../../api/services/exploration/similarity.ts';
+import type { SimilarityMetric, SimilarityView } from '../../api/contract/index.ts';
 import { collectRange, displayPath, formatValue, integerValue, positiveCount } from '../explore-options.ts';
 import type { Range } from '../explore-options.ts';
 import { formatTable } from '../table.ts';

@@ -1,7 +1,8 @@
 // `astromorph tag PROJECT ITEM TAG...`: free-text tags on an item (--remove takes them off). With
 // only an item it lists the item's tags; with neither, every tag and how many items carry it.
 import { Command } from 'commander';
-import { ProjectSession, addTags, itemTags, listTags, removeTags } from '../../api/index.ts';
+import { ProjectSession } from '../../api/services/project/project-session.ts';
+import { addTags, itemTags, listTags, removeTags } from '../../api/services/project/tags.ts';
 import { displayPath } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
 

@@ -3,8 +3,9 @@
 // Ctrl-C stops after the current step, saves a checkpoint there, marks the run cancelled and exits
 // 130; `--resume` continues it (or a run whose process was killed) from its latest checkpoint.
 import { Command, InvalidArgumentError } from 'commander';
-import { ProjectSession, train } from '../../api/index.ts';
-import type { TrainingReport } from '../../api/index.ts';
+import { ProjectSession } from '../../api/services/project/project-session.ts';
+import { train } from '../../api/services/training/training.ts';
+import type { TrainingReport } from '../../api/contract/index.ts';
 import { trainingProgressDisplay, formatLoss } from '../training-progress.ts';
 import { EXIT_CANCELLED } from '../exit-codes.ts';
 import { stopOnSignals } from '../stop-signals.ts';

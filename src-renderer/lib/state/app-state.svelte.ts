@@ -2,7 +2,7 @@
 // progress and a cancel), and errors as readable messages.
 import { isCancelled } from '../../api/client.ts';
 import type { ApiClient } from '../../api/client.ts';
-import type { HostInfo, ProjectSummary } from '../../../src-main/api/index.ts';
+import type { HostInfo, ProjectSummary } from '../../../src-main/api/contract/index.ts';
 
 export type ViewName = 'dataset' | 'training' | 'map' | 'similar';
 

@@ -1,6 +1,6 @@
 // The dataset browser's query (sort, filters) and the items it pages in as the grid scrolls.
 import type { ApiClient } from '../../api/client.ts';
-import type { DamagedRow, ItemCard, ItemStatus, SortKey } from '../../../src-main/api/index.ts';
+import type { DamagedRow, ItemCard, ItemStatus, SortKey } from '../../../src-main/api/contract/index.ts';
 import { pagesFor } from '../grid-window.ts';
 
 const PAGE = 300;

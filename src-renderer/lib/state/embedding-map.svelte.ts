@@ -1,7 +1,7 @@
 // The embedding map: which run and method, the map itself (typed arrays, replaced wholesale), what
 // colours the points, and the lasso selection that can be tagged or exported.
 import type { ApiClient } from '../../api/client.ts';
-import type { ClusterData, EmbeddingMapData, EmbeddingSetInfo, MapAlgorithm, OutlierData } from '../../../src-main/api/index.ts';
+import type { ClusterData, EmbeddingMapData, EmbeddingSetInfo, MapAlgorithm, OutlierData } from '../../../src-main/api/contract/index.ts';
 import type { Task } from './app-state.svelte.ts';
 import type { ItemIndex } from './item-index.svelte.ts';
 import { coloursByCategory, coloursByScore, coloursByValue, categoryColour, uniformColours } from '../point-colours.ts';

@@ -1,7 +1,7 @@
 // The image viewer: which item and plane, its float pixels, and the display choices (limits mode,
 // stretch, colormap). The limits follow the pixels and the mode; the canvas re-renders from them.
 import type { ApiClient } from '../../api/client.ts';
-import type { ImageInfo, ImagePlane } from '../../../src-main/api/index.ts';
+import type { ImageInfo, ImagePlane } from '../../../src-main/api/contract/index.ts';
 import { displayLimits } from '../image-display.ts';
 import type { Colormap, LimitMode, Limits, Stretch } from '../image-display.ts';
 

@@ -1,7 +1,7 @@
 // Every item's card by id, for views that label and colour points (the map, the gallery). Loaded once
 // in pages of 5,000 and reloaded when the project changes (tags, a scan).
 import type { ApiClient } from '../../api/client.ts';
-import type { ItemCard } from '../../../src-main/api/index.ts';
+import type { ItemCard } from '../../../src-main/api/contract/index.ts';
 
 export class ItemIndex {
   readonly #api: ApiClient;

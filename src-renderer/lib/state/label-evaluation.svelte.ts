@@ -1,7 +1,7 @@
 // Label quality of a run: where the labels come from (item tags with a prefix, or a CSV file the person
 // picks), and the last evaluation, whose confusion matrix can show the kNN or the linear-probe answer.
 import type { ApiClient } from '../../api/client.ts';
-import type { EvaluationView, MethodArgs } from '../../../src-main/api/index.ts';
+import type { EvaluationView, MethodArgs } from '../../../src-main/api/contract/index.ts';
 
 export type LabelOrigin = 'tags' | 'csv';
 

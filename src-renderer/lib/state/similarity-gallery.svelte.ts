@@ -1,7 +1,7 @@
 // The similarity gallery: a query item, its nearest neighbours in a run's embedding space with their
 // cosine similarity, and the run's PCA map on which both are marked.
 import type { ApiClient } from '../../api/client.ts';
-import type { EmbeddingMapData, EmbeddingSetInfo, SimilarityResult } from '../../../src-main/api/index.ts';
+import type { EmbeddingMapData, EmbeddingSetInfo, SimilarityResult } from '../../../src-main/api/contract/index.ts';
 
 export class SimilarityGallery {
   readonly #api: ApiClient;

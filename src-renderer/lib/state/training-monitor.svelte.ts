@@ -1,7 +1,7 @@
 // The training monitor: the settings form (checked by the main side with the same schema as the TOML
 // file), the run in progress with its live loss curve, throughput and ETA, and the history of runs.
 import type { ApiClient } from '../../api/client.ts';
-import type { RunSummary, TrainingProgressReport } from '../../../src-main/api/index.ts';
+import type { RunSummary, TrainingProgressReport } from '../../../src-main/api/contract/index.ts';
 
 export interface SettingsForm {
   epochs: number | null;

@@ -6,10 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ApiError, ProjectSession, addTags, computeClusters, computeMap, computeOutliers, getMap, itemTags, listMaps, listTags, pcaAxis,
-  removeTags, similar,
-} from '../../../src-main/api/index.ts';
+import { ApiError } from '../../../src-main/api/contract/index.ts';
+import { ProjectSession } from '../../../src-main/api/services/project/project-session.ts';
+import { addTags, itemTags, listTags, removeTags } from '../../../src-main/api/services/project/tags.ts';
+import { computeClusters } from '../../../src-main/api/services/exploration/clusters.ts';
+import { computeMap, getMap, listMaps, pcaAxis } from '../../../src-main/api/services/exploration/maps.ts';
+import { computeOutliers } from '../../../src-main/api/services/exploration/outliers.ts';
+import { similar } from '../../../src-main/api/services/exploration/similarity.ts';
 import { ProjectError } from '../../../src-main/project/index.ts';
 import { fingerprint } from '../../../src-main/api/services/exploration/embedding-run.ts';
 import { adjustedRandIndex, nearestNeighbourAccuracy } from '../analysis/blobs.ts';

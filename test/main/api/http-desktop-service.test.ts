@@ -4,10 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  computeClusters, computeMap, computeOutliers, createDispatch, DesktopService, EventHub, ProjectSession, similar as similarItems,
-} from '../../../src-main/api/index.ts';
-import type { ApiEvents, Dispatch, EventName } from '../../../src-main/api/index.ts';
+import { computeClusters } from '../../../src-main/api/services/exploration/clusters.ts';
+import { computeMap } from '../../../src-main/api/services/exploration/maps.ts';
+import { computeOutliers } from '../../../src-main/api/services/exploration/outliers.ts';
+import { createDispatch } from '../../../src-main/api/transport/dispatch.ts';
+import { DesktopService } from '../../../src-main/api/services/desktop-service.ts';
+import { EventHub } from '../../../src-main/api/contract/index.ts';
+import { ProjectSession } from '../../../src-main/api/services/project/project-session.ts';
+import { similar as similarItems } from '../../../src-main/api/services/exploration/similarity.ts';
+import type { ApiEvents, EventName } from '../../../src-main/api/contract/index.ts';
+import type { Dispatch } from '../../../src-main/api/transport/dispatch.ts';
 
 let service: DesktopService;
 let projectPath: string;

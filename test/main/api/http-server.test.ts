@@ -5,8 +5,11 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDispatch, DesktopService, EventHub, MAX_BODY_BYTES, startHttpServer } from '../../../src-main/api/index.ts';
-import type { RunningHttpServer } from '../../../src-main/api/index.ts';
+import { createDispatch } from '../../../src-main/api/transport/dispatch.ts';
+import { DesktopService } from '../../../src-main/api/services/desktop-service.ts';
+import { EventHub } from '../../../src-main/api/contract/index.ts';
+import { MAX_BODY_BYTES, startHttpServer } from '../../../src-main/api/transport/http-server.ts';
+import type { RunningHttpServer } from '../../../src-main/api/transport/http-server.ts';
 import { decodeWire } from '../../../src-renderer/api/http-wire.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectFile } from '../../../src-main/api/index.ts';
+import { inspectFile } from '../../../src-main/api/services/project/inspect.ts';
 import { FitsError } from '../../../src-main/fits/index.ts';
 
 let dir: string;

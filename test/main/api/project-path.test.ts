@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, existingProjectPath, newProjectPath } from '../../../src-main/api/index.ts';
+import { ApiError } from '../../../src-main/api/contract/index.ts';
+import { existingProjectPath, newProjectPath } from '../../../src-main/api/services/project/project-path.ts';
 
 let dir: string;
 beforeAll(() => {

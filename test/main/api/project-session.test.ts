@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, ProjectSession } from '../../../src-main/api/index.ts';
-import type { ScanProgress } from '../../../src-main/api/index.ts';
+import { ApiError } from '../../../src-main/api/contract/index.ts';
+import { ProjectSession } from '../../../src-main/api/services/project/project-session.ts';
+import type { ScanProgress } from '../../../src-main/api/contract/index.ts';
 
 const SAMPLES = new URL('../../../resources/sample-data/', import.meta.url).pathname;
 let dir: string;

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatch, DesktopService, EventHub } from '../../../src-main/api/index.ts';
+import { createDispatch } from '../../../src-main/api/transport/dispatch.ts';
+import { DesktopService } from '../../../src-main/api/services/desktop-service.ts';
+import { EventHub } from '../../../src-main/api/contract/index.ts';
 import { writeImageFits } from '../../../src-main/fits/index.ts';
 import { cli, hasStackTrace } from './run-cli.ts';
 

@@ -8,7 +8,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeImageFits } from '../../../src-main/fits/index.ts';
-import { ApiError, DesktopService, EventHub } from '../../../src-main/api/index.ts';
+import { ApiError, EventHub } from '../../../src-main/api/contract/index.ts';
+import { DesktopService } from '../../../src-main/api/services/desktop-service.ts';
 import { cli, hasStackTrace, NODE, REPO } from './run-cli.ts';
 
 let dir: string;
@@ -16,7 +17,7 @@ let project: string;
 
 // Opens the project through the API (taking the lock) and keeps it open until stdin closes.
 const HOLDER = `
-const { ProjectSession } = await import(${JSON.stringify(`${REPO}src-main/api/index.ts`)});
+const { ProjectSession } = await import(${JSON.stringify(`${REPO}src-main/api/services/project/project-session.ts`)});
 const session = ProjectSession.open(process.argv[1]);
 process.stdout.write(session.readOnly ? 'read-only\\n' : 'ready\\n');
 process.stdin.on('end', () => { session.close(); process.exit(0); });

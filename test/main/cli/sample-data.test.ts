@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { inspectFile } from '../../../src-main/api/index.ts';
+import { inspectFile } from '../../../src-main/api/services/project/inspect.ts';
 import { NODE, REPO } from './run-cli.ts';
 
 const SAMPLES = join(REPO, 'resources', 'sample-data');

@@ -3,7 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { scanProgressDisplay } from '../../../src-main/cli/scan-progress.ts';
-import type { ScanProgress } from '../../../src-main/api/index.ts';
+import type { ScanProgress } from '../../../src-main/api/contract/index.ts';
 
 function stream(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
   const s = new PassThrough();

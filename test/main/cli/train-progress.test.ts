@@ -4,7 +4,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { embeddingProgressDisplay, trainingProgressDisplay } from '../../../src-main/cli/training-progress.ts';
-import type { TrainingProgressReport, TrainingStart } from '../../../src-main/api/index.ts';
+import type { TrainingProgressReport, TrainingStart } from '../../../src-main/api/contract/index.ts';
 
 function stream(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
   const s = new PassThrough();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticDataset } from '../../../src-main/synthetic/index.ts';
 import { Project } from '../../../src-main/project/index.ts';
-import { ProjectSession } from '../../../src-main/api/index.ts';
+import { ProjectSession } from '../../../src-main/api/services/project/project-session.ts';
 import { cli, cliProcess, hasStackTrace } from './run-cli.ts';
 
 const ITEMS = 16;

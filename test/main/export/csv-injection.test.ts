@@ -7,7 +7,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDispatch, DesktopService, EventHub } from '../../../src-main/api/index.ts';
+import { createDispatch } from '../../../src-main/api/transport/dispatch.ts';
+import { DesktopService } from '../../../src-main/api/services/desktop-service.ts';
+import { EventHub } from '../../../src-main/api/contract/index.ts';
 import { csvField } from '../../../src-main/export/index.ts';
 import { writeImageFits } from '../../../src-main/fits/index.ts';
 import { cli } from '../cli/run-cli.ts';

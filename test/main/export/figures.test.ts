@@ -6,8 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveAstropy } from '../../support/reference-tools.ts';
-import { exportFigure, ProjectSession } from '../../../src-main/api/index.ts';
-import type { FigureKind } from '../../../src-main/api/index.ts';
+import { exportFigure } from '../../../src-main/api/services/sharing/figures.ts';
+import { ProjectSession } from '../../../src-main/api/services/project/project-session.ts';
+import type { FigureKind } from '../../../src-main/api/services/sharing/figures.ts';
 import { addFolders } from '../../../src-main/dataset/index.ts';
 import { writeImageFits } from '../../../src-main/fits/index.ts';
 import { Project } from '../../../src-main/project/index.ts';
@@ -105,7 +106,7 @@ describe('astromorph figure', () => {
 
 describe('embedding tables from a project', () => {
   it.skipIf(!astropy)('carry the map, clusters, outlier scores and tags; astropy reads the FITS table and VOTable, numpy the .npy', async () => {
-    const { exportEmbeddingTable } = await import('../../../src-main/api/index.ts');
+    const { exportEmbeddingTable } = await import('../../../src-main/api/services/sharing/table-export.ts');
     const { spawnSync } = await import('node:child_process');
     const p = Project.open(file);
     try {

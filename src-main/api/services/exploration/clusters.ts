@@ -8,7 +8,7 @@ import type { RunEmbeddings } from './embedding-run.ts';
 import { neighbourGraph } from './neighbour-graph.ts';
 import { ApiError } from '../../contract/errors.ts';
 import type { ProjectSession } from '../project/project-session.ts';
-import type { ComputeOptions } from './maps.ts';
+import type { ComputeOptions } from './embedding-run.ts';
 import type { ClusterRequest, ClusteringView, ClusterSummary, SimilarityMetric } from '../../contract/exploration.ts';
 
 type Params = Record<string, number | string>;

@@ -1,7 +1,13 @@
 // Which embedding run an exploration works on, and its vectors as the analysis folder takes them.
 import type { EmbeddingRun, EmbeddingSet, Project } from '../../../project/index.ts';
 import { ApiError } from '../../contract/errors.ts';
-import type { EmbeddingCoverageView } from '../../contract/exploration.ts';
+import type { AnalysisProgress, EmbeddingCoverageView } from '../../contract/exploration.ts';
+
+/** How a long exploration job (a map, a neighbour graph, clusters, scores) is cancelled and followed. */
+export interface ComputeOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: AnalysisProgress) => void;
+}
 
 export interface RunEmbeddings {
   run: EmbeddingRun;

@@ -13,7 +13,7 @@ import {
 import { embeddingsOf, runEmbeddings } from './embedding-run.ts';
 import { ApiError } from '../../contract/errors.ts';
 import { tagsByItem } from '../project/item-labels.ts';
-import type { ComputeOptions } from './maps.ts';
+import type { ComputeOptions } from './embedding-run.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { EvaluationRequest, EvaluationView, LabelSource } from '../../contract/exploration.ts';
 

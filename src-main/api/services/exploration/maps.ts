@@ -5,7 +5,7 @@ import { Pca, runAnalysisInWorker } from '../../../analysis/index.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import type { MapMethod, Project, StoredMap } from '../../../project/index.ts';
 import { embeddingCoverage, embeddingsOf, embeddingRun, runEmbeddings } from './embedding-run.ts';
-import type { RunEmbeddings } from './embedding-run.ts';
+import type { ComputeOptions, RunEmbeddings } from './embedding-run.ts';
 import { neighbourGraph } from './neighbour-graph.ts';
 import { ApiError } from '../../contract/errors.ts';
 import { itemLabels } from '../project/item-labels.ts';
@@ -16,10 +16,7 @@ import type {
 
 export const MAP_METHODS: readonly MapMethod[] = ['pca', 'tsne', 'umap'];
 
-export interface ComputeOptions {
-  signal?: AbortSignal;
-  onProgress?: (p: AnalysisProgress) => void;
-}
+export type { ComputeOptions };
 
 type Params = Record<string, number | string>;
 

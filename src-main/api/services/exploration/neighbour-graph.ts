@@ -6,7 +6,7 @@ import type { KnnGraph } from '../../../analysis/index.ts';
 import type { Project } from '../../../project/index.ts';
 import { embeddingsOf } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
-import type { ComputeOptions } from './maps.ts';
+import type { ComputeOptions } from './embedding-run.ts';
 import type { SimilarityMetric } from '../../contract/exploration.ts';
 
 /** Computing more neighbours than asked costs little extra and lets later requests reuse the graph. */

@@ -7,7 +7,7 @@ import { neighbourGraph } from './neighbour-graph.ts';
 import { ApiError } from '../../contract/errors.ts';
 import { tagsByItem } from '../project/item-labels.ts';
 import type { ProjectSession } from '../project/project-session.ts';
-import type { ComputeOptions } from './maps.ts';
+import type { ComputeOptions } from './embedding-run.ts';
 import type { OutlierRequest, OutlierView } from '../../contract/exploration.ts';
 
 export async function computeOutliers(session: ProjectSession, req: OutlierRequest = {}, opts: ComputeOptions = {}): Promise<OutlierView> {
