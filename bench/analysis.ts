@@ -10,7 +10,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { HnswIndex, SimilarityIndex, knnGraph, tsne, umap } from '../src-main/analysis/index.ts';
 import type { Embeddings, ProgressCallback } from '../src-main/analysis/index.ts';
-import { SeededRandom } from '../src-main/analysis/seeded-random.ts';
+import { Rng } from '../src-main/base/random.ts';
 import { clusteredEmbeddings } from './fixtures.ts';
 
 const parts = new Set(process.argv.slice(2));
@@ -45,8 +45,8 @@ function synthetic(n: number, seed: number): Embeddings {
 }
 
 function gaussian(n: number, seed: number): Embeddings {
-  const random = new SeededRandom(seed);
-  return { data: Float32Array.from({ length: n * D }, () => random.gaussian()), n, d: D };
+  const random = new Rng(seed);
+  return { data: Float32Array.from({ length: n * D }, () => random.normal()), n, d: D };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -77,7 +77,7 @@ if (want('similarity')) {
     let t = performance.now();
     const index = SimilarityIndex.build(e, 'cosine');
     const build = performance.now() - t;
-    const random = new SeededRandom(3);
+    const random = new Rng(3);
     const times: number[] = [];
     const subsetTimes: number[] = [];
     const candidates = Uint32Array.from({ length: Math.floor(n / 10) }, (_, i) => i * 10);
@@ -134,15 +134,15 @@ async function hnswRecall(label: string, e: Embeddings, queries: Float32Array[])
 if (want('hnsw')) {
   const n = 100_000;
   const e = synthetic(n, 4);
-  const random = new SeededRandom(5);
+  const random = new Rng(5);
   // Queries: held-out points from the same distribution (perturbed items), not items themselves.
   const queries = Array.from({ length: 200 }, () => {
     const i = random.int(n);
-    return Float32Array.from(e.data.subarray(i * D, (i + 1) * D), (v) => v + 0.3 * random.gaussian());
+    return Float32Array.from(e.data.subarray(i * D, (i + 1) * D), (v) => v + 0.3 * random.normal());
   });
   await hnswRecall('clustered low-rank', e, queries);
   const g = gaussian(20_000, 6);
-  const gq = Array.from({ length: 200 }, () => Float32Array.from({ length: D }, () => random.gaussian()));
+  const gq = Array.from({ length: 200 }, () => Float32Array.from({ length: D }, () => random.normal()));
   await hnswRecall('i.i.d. Gaussian (hardest case)', g, gq);
 }
 

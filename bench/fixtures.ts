@@ -3,23 +3,23 @@
 import { join } from 'node:path';
 import { emptyMetadata } from '../src-main/dataset/index.ts';
 import { Project } from '../src-main/project/index.ts';
-import { SeededRandom } from '../src-main/analysis/seeded-random.ts';
+import { Rng } from '../src-main/base/random.ts';
 
 /**
  * n rows of d values: `clusters` clusters in a `latent`-D space mapped linearly to d-D plus noise.
  * Low intrinsic dimension, closer to a trained encoder's output than i.i.d. Gaussian noise.
  */
 export function clusteredEmbeddings(n: number, d: number, seed = 1, latent = 16, clusters = 40): Float32Array {
-  const random = new SeededRandom(seed);
-  const w = Float64Array.from({ length: latent * d }, () => random.gaussian() / Math.sqrt(latent));
-  const centres = Array.from({ length: clusters }, () => Float64Array.from({ length: latent }, () => 3 * random.gaussian()));
+  const random = new Rng(seed);
+  const w = Float64Array.from({ length: latent * d }, () => random.normal() / Math.sqrt(latent));
+  const centres = Array.from({ length: clusters }, () => Float64Array.from({ length: latent }, () => 3 * random.normal()));
   const data = new Float32Array(n * d);
   const z = new Float64Array(latent);
   for (let i = 0; i < n; i++) {
     const c = centres[random.int(clusters)];
-    for (let l = 0; l < latent; l++) z[l] = c[l] + random.gaussian();
+    for (let l = 0; l < latent; l++) z[l] = c[l] + random.normal();
     for (let t = 0; t < d; t++) {
-      let s = 0.1 * random.gaussian();
+      let s = 0.1 * random.normal();
       for (let l = 0; l < latent; l++) s += z[l] * w[l * d + t];
       data[i * d + t] = s;
     }

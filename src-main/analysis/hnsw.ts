@@ -8,7 +8,7 @@ import type { Embeddings, Metric, ProgressCallback } from './embeddings.ts';
 import { NearestList } from './nearest-list.ts';
 import type { Neighbours } from './knn.ts';
 import { scanStateOf } from './knn.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { Rng } from '../base/random.ts';
 
 export interface HnswOptions {
   readonly metric?: Metric;
@@ -169,7 +169,7 @@ export class HnswIndex {
     checkPositiveInteger(efC, 'efConstruction', 'HnswIndex.build');
     const metric = options.metric ?? 'cosine';
     const { rows } = scanStateOf(e, metric);
-    const random = new SeededRandom(options.seed ?? 1);
+    const random = new Rng(options.seed ?? 1);
     const mL = 1 / Math.log(m);
     // Levels drawn up front so the upper layers fit in one flat shared array.
     const levels = sharedUint8(e.n);

@@ -2,7 +2,7 @@
 // Euclidean on the rows as given; normalise rows first for a cosine-like (spherical) clustering.
 import { checkEmbeddings, checkPositiveInteger } from './embeddings.ts';
 import type { Embeddings } from './embeddings.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { Rng } from '../base/random.ts';
 
 export interface KMeansOptions {
   readonly seed?: number;
@@ -28,7 +28,7 @@ export function kMeans(e: Embeddings, k: number, options: KMeansOptions = {}): K
   checkPositiveInteger(k, 'k', 'kMeans', e.n);
   const restarts = options.restarts ?? 4;
   checkPositiveInteger(restarts, 'restarts', 'kMeans');
-  const random = new SeededRandom(options.seed ?? 1);
+  const random = new Rng(options.seed ?? 1);
   let best: KMeansResult | null = null;
   for (let r = 0; r < restarts; r++) {
     const result = lloyd(e, k, plusPlus(e, k, random), options.maxIterations ?? 300, options.tolerance ?? 1e-8);
@@ -38,7 +38,7 @@ export function kMeans(e: Embeddings, k: number, options: KMeansOptions = {}): K
 }
 
 /** k-means++: each new centre drawn with probability proportional to squared distance to the nearest chosen one. */
-function plusPlus(e: Embeddings, k: number, random: SeededRandom): Float64Array {
+function plusPlus(e: Embeddings, k: number, random: Rng): Float64Array {
   const { data, n, d } = e;
   const centres = new Float64Array(k * d);
   const nearest = new Float64Array(n).fill(Infinity);

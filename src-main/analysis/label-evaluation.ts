@@ -6,7 +6,7 @@
 // at all. Pure and Node-free, so the renderer or a worker may run it too.
 import { AnalysisError } from './errors.ts';
 import { dot, rowDots } from './row-dots.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { Rng } from '../base/random.ts';
 import { symmetricEigenvalues } from '../base/symmetric-eigenvalues.ts';
 
 export interface LabelEvaluationOptions {
@@ -207,7 +207,7 @@ function nearestByCosine(rows: readonly ArrayLike<number>[], d: number, k: numbe
 
 /** Fold of each item: each class shuffled, then dealt round-robin on from where the last class stopped, so folds match in size and class mix. */
 function stratifiedFolds(y: Int32Array, classes: number, folds: number, seed: number): Int32Array {
-  const random = new SeededRandom(seed);
+  const random = new Rng(seed);
   const fold = new Int32Array(y.length);
   let next = 0;
   for (let c = 0; c < classes; c++) {

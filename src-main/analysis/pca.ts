@@ -4,7 +4,7 @@ import { AnalysisError } from './errors.ts';
 import { checkEmbeddings, checkPositiveInteger } from './embeddings.ts';
 import type { Embeddings } from './embeddings.ts';
 import { symmetricEigen } from '../base/symmetric-eigen.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { Rng } from '../base/random.ts';
 
 export interface PcaOptions {
   /** Number of components k (default min(d, 10)). */
@@ -119,9 +119,9 @@ function fullEigen(cov: Float64Array, d: number, k: number): { values: Float64Ar
  */
 function subspaceEigen(cov: Float64Array, d: number, k: number, seed: number): { values: Float64Array; vectors: Float64Array } {
   const m = Math.min(d, k + 10);
-  const random = new SeededRandom(seed);
+  const random = new Rng(seed);
   let q = new Float64Array(d * m);
-  for (let i = 0; i < q.length; i++) q[i] = random.gaussian();
+  for (let i = 0; i < q.length; i++) q[i] = random.normal();
   orthonormalise(q, d, m);
   let previous = new Float64Array(m);
   for (let iter = 0; iter < 1000; iter++) {

@@ -7,7 +7,7 @@ import type { Embeddings, Metric, ProgressCallback } from './embeddings.ts';
 import { AnalysisError } from './errors.ts';
 import { knnGraph } from './knn-graph.ts';
 import type { KnnGraph } from './knn-graph.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { Rng } from '../base/random.ts';
 
 export interface UmapOptions {
   /** Neighbourhood size, the item itself included (as in umap-learn). Default 15. */
@@ -39,7 +39,7 @@ export async function umap(e: Embeddings, options: UmapOptions = {}): Promise<Um
   const minDist = options.minDist ?? 0.1;
   if (!(minDist >= 0)) throw new AnalysisError('bad-parameter', 'umap', `minDist must be >= 0 (got ${minDist})`);
   if (options.epochs !== undefined) checkPositiveInteger(options.epochs, 'epochs', 'umap');
-  const random = new SeededRandom(options.seed ?? 1);
+  const random = new Rng(options.seed ?? 1);
   const k = nNeighbors - 1;
   const graph =
     options.graph && options.graph.n === n && options.graph.k >= k

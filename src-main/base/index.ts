@@ -1,2 +1,8 @@
-// Plain pieces every capability may use: no I/O, no Node, nothing of ours imported.
-export { spreadOf, symmetricEigenvalues, type Spread } from './effective-rank.ts';
+// Plain pieces every folder may use: no I/O, no Node, nothing imported (eslint.config.js holds it to that).
+export { spreadOf, type Spread } from './effective-rank.ts';
+export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.ts';
+export { symmetricEigenvalues } from './symmetric-eigenvalues.ts';
+export { Rng, type RngState } from './random.ts';
+export { deriveSeed, nameSeed } from './derive-seed.ts';
+export { issueLines, issuePath, type SchemaIssue } from './issues.ts';
+export { integerIn, positiveInteger } from './numbers.ts';

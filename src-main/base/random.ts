@@ -1,4 +1,5 @@
-// Seeded random numbers for augmentation, shuffling and weight initialisation. The whole state is
+// Seeded random numbers, one generator for everything: augmentation, shuffling and weight
+// initialisation (model), initialisation and sampling (analysis), synthetic data. The whole state is
 // four 32-bit words so a checkpoint can store it and a resumed run draws the same numbers.
 // xoshiro128** (Blackman & Vigna): fast, good quality, trivially serialisable.
 

@@ -1,12 +1,12 @@
 // Every eigenvalue (no vectors) of a dense symmetric matrix: Householder reduction to tridiagonal
 // form, then the implicit QL iteration (Numerical Recipes' tred2 and tqli, without accumulating the
-// transformations). About (4/3) m^3 multiply-adds: a 512 x 512 matrix takes ~0.2 s, where the cyclic
-// Jacobi of symmetric-eigen.ts needs several seconds. Used for the spectrum of a covariance matrix.
-import { AnalysisError } from '../analysis/errors.ts';
+// transformations). About (4/3) m^3 multiply-adds: a 512 x 512 matrix takes ~0.2 s, several times
+// less than symmetric-eigen.ts spends on it with the vectors. For spectra (PCA variance, effective rank).
+
 
 /** The eigenvalues of the m x m symmetric row-major `matrix` (only its lower triangle is read), largest first. */
 export function symmetricEigenvalues(matrix: ArrayLike<number>, m: number): Float64Array {
-  if (matrix.length !== m * m) throw new AnalysisError('bad-shape', 'symmetricEigenvalues', `expected ${m} x ${m} values, got ${matrix.length}`);
+  if (matrix.length !== m * m) throw new RangeError(`symmetricEigenvalues: expected ${m} x ${m} values, got ${matrix.length}`);
   const a = Float64Array.from(matrix);
   const d = new Float64Array(m);
   const e = new Float64Array(m);
@@ -88,7 +88,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, n: number): void {
         if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
       }
       if (m !== l) {
-        if (iterations++ === 100) throw new AnalysisError('bad-value', 'symmetricEigenvalues', 'the QL iteration did not converge');
+        if (iterations++ === 100) throw new RangeError('symmetricEigenvalues: the QL iteration did not converge');
         let g = (d[l + 1] - d[l]) / (2 * e[l]);
         let r = Math.hypot(g, 1);
         g = d[m] - d[l] + e[l] / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));

@@ -8,5 +8,4 @@ export { startTraining, type StartTrainingOptions, type TrainingHandle, type Tra
 export { runTraining, type TrainingProgress, type TrainingResult, type BatchLoader, type ViewBatch } from './training-loop.ts';
 export { embed, loadEncoder, type Embedding, type EmbedOptions, type EmbeddableSource, type EmbeddableSample } from './embed.ts';
 export { encodeCheckpoint, decodeCheckpoint, type Checkpoint, type CheckpointManifest } from './serialization.ts';
-export { Rng, type RngState } from '../base/random.ts';
 export { encodeModelFiles, decodeModelFiles, writeModelFiles, readModelFiles, MODEL_JSON, WEIGHTS_BIN, type ModelJson } from './model-file.ts';

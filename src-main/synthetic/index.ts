@@ -7,7 +7,6 @@ export { beamKernel, convolveBeam, convolveBeamChannels, convolveBeamInterior, b
 export { writeSyntheticImage, quantiseInt16, fileNameFor, SYNTHETIC_FORMATS, type SyntheticFormat } from './fits-format.ts';
 export { writeSyntheticDataset, syntheticItem, renderSyntheticItem, checkClasses,
   type SyntheticDatasetOptions, type SyntheticItemOptions, type SyntheticItem, type WrittenItem } from './dataset.ts';
-export { deriveSeed, nameSeed } from '../base/derive-seed.ts';
 // Survey-like benchmark (hard as real data): disks of six classes and line cubes of four kinematic classes.
 export { DEFAULT_SURVEY_RANGES, SURVEY_FORMATS, SURVEY_KINDS, INT16_BLANK, resolveSurveyRanges, sampleFrame, storedShape, surveyFileName,
   writeSurveyFits, type SurveyFormat, type SurveyFrame, type SurveyKind, type SurveyRanges, type SurveyRangeOverrides, type Interval } from './survey-common.ts';

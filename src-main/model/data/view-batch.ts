@@ -1,7 +1,7 @@
 // One batch of two augmented views, computed the same way in the main thread or in a worker:
 // which items (a per-epoch permutation) and every random draw come from (seed, epoch, step, slot),
 // so the batch does not depend on which thread made it or when.
-import { deriveSeed } from '../../synthetic/index.ts';
+import { deriveSeed } from '../../base/derive-seed.ts';
 import { Rng } from '../../base/random.ts';
 import type { Augmentation } from './augmentations/augmentation.ts';
 import { finishStretch } from './normalise.ts';

@@ -1,5 +1,5 @@
 // Test geometry: well-separated Gaussian blobs with known labels, plus clustering agreement (ARI).
-import { SeededRandom } from '../../../src-main/analysis/seeded-random.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 
 export interface Blobs {
   readonly data: Float32Array;
@@ -10,15 +10,15 @@ export interface Blobs {
 
 /** `clusters` blobs of `perCluster` items in d dimensions: centres ~ N(0, spread^2), unit-variance spread around them. */
 export function gaussianBlobs(seed: number, clusters: number, perCluster: number, d: number, spread = 20): Blobs {
-  const random = new SeededRandom(seed);
-  const centres = Array.from({ length: clusters }, () => Array.from({ length: d }, () => spread * random.gaussian()));
+  const random = new Rng(seed);
+  const centres = Array.from({ length: clusters }, () => Array.from({ length: d }, () => spread * random.normal()));
   const n = clusters * perCluster;
   const data = new Float32Array(n * d);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const c = i % clusters;
     labels[i] = c;
-    for (let t = 0; t < d; t++) data[i * d + t] = centres[c][t] + random.gaussian();
+    for (let t = 0; t < d; t++) data[i * d + t] = centres[c][t] + random.normal();
   }
   return { data, n, d, labels };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisError, hdbscan, kMeans, knnGraph } from '../../../src-main/analysis/index.ts';
-import { SeededRandom } from '../../../src-main/analysis/seeded-random.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 import { adjustedRandIndex, gaussianBlobs } from './blobs.ts';
 
 describe('kMeans', () => {
@@ -37,13 +37,13 @@ describe('hdbscan', () => {
     it(`finds the blobs without k and marks isolated points as noise (${path})`, async () => {
       const blobs = gaussianBlobs(21, 5, 100, 10);
       // Ten isolated points far from every blob and from each other.
-      const random = new SeededRandom(22);
+      const random = new Rng(22);
       const extra = 10;
       const n = blobs.n + extra;
       const d = blobs.d;
       const data = new Float32Array(n * d);
       data.set(blobs.data);
-      for (let i = blobs.n; i < n; i++) for (let t = 0; t < d; t++) data[i * d + t] = 300 * random.gaussian();
+      for (let i = blobs.n; i < n; i++) for (let t = 0; t < d; t++) data[i * d + t] = 300 * random.normal();
       const result = await hdbscan(
         { data, n, d },
         { minClusterSize: 15, metric: 'euclidean', exactLimit: path === 'exact MST' ? 20_000 : 0 },
@@ -58,7 +58,7 @@ describe('hdbscan', () => {
 
   it('separates clusters of different density and size, with cosine on directions', async () => {
     // Three groups along different directions, with different spreads and sizes.
-    const random = new SeededRandom(31);
+    const random = new Rng(31);
     const d = 8;
     const sizes = [200, 60, 120];
     const spreads = [0.02, 0.05, 0.1];
@@ -69,7 +69,7 @@ describe('hdbscan', () => {
     sizes.forEach((size, c) => {
       for (let s = 0; s < size; s++, i++) {
         labels[i] = c;
-        for (let t = 0; t < d; t++) data[i * d + t] = (t === c ? 1 : 0) + spreads[c] * random.gaussian() + (t === 7 ? 0.3 : 0);
+        for (let t = 0; t < d; t++) data[i * d + t] = (t === c ? 1 : 0) + spreads[c] * random.normal() + (t === 7 ? 0.3 : 0);
       }
     });
     const graph = await knnGraph({ data, n, d }, 10, { metric: 'cosine' });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisError, HnswIndex, SimilarityIndex, knnGraph } from '../../../src-main/analysis/index.ts';
 import type { Metric } from '../../../src-main/analysis/index.ts';
-import { SeededRandom } from '../../../src-main/analysis/seeded-random.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 
 function randomRows(seed: number, n: number, d: number): Float32Array {
-  const random = new SeededRandom(seed);
-  return Float32Array.from({ length: n * d }, () => random.gaussian());
+  const random = new Rng(seed);
+  return Float32Array.from({ length: n * d }, () => random.normal());
 }
 
 /** Brute force in float64 straight from the definitions, independent of the index's tricks. */
@@ -38,9 +38,9 @@ describe('SimilarityIndex (exact)', () => {
   for (const metric of ['cosine', 'euclidean'] as const) {
     it(`equals brute force (${metric}) for free queries, item queries and candidate subsets`, () => {
       const index = SimilarityIndex.build({ data, n, d }, metric);
-      const random = new SeededRandom(2);
+      const random = new Rng(2);
       for (let trial = 0; trial < 20; trial++) {
-        const q = Float32Array.from({ length: d }, () => random.gaussian());
+        const q = Float32Array.from({ length: d }, () => random.normal());
         const got = index.query(q, 10);
         const want = bruteForce(data, d, q, 10, metric, all(n));
         expect(Array.from(got.indices)).toEqual(want.map((w) => w.j));
@@ -113,11 +113,11 @@ describe('HnswIndex', () => {
     for (const metric of ['cosine', 'euclidean'] as const) {
       const hnsw = await HnswIndex.build({ data, n, d }, { metric, seed: 5 });
       const exact = SimilarityIndex.build({ data, n, d }, metric);
-      const random = new SeededRandom(6);
+      const random = new Rng(6);
       let hits = 0;
       let distancesChecked = 0;
       for (let trial = 0; trial < 100; trial++) {
-        const q = Float32Array.from({ length: d }, () => random.gaussian());
+        const q = Float32Array.from({ length: d }, () => random.normal());
         const want = new Set(exact.query(q, 10).indices);
         const got = hnsw.query(q, 10, 64);
         expect(got.indices.length).toBe(10);

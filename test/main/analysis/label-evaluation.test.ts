@@ -2,9 +2,7 @@
 // numpy (expected values below; the scripts are quoted in the comments that introduce them).
 import { describe, expect, it } from 'vitest';
 import { AnalysisError, effectiveRank, evaluateLabels, participationRatio } from '../../../src-main/analysis/index.ts';
-import { SeededRandom } from '../../../src-main/analysis/seeded-random.ts';
-import { symmetricEigen } from '../../../src-main/base/symmetric-eigen.ts';
-import { symmetricEigenvalues } from '../../../src-main/base/symmetric-eigenvalues.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 import { gaussianBlobs } from './blobs.ts';
 
 const rowsOf = (data: Float32Array, n: number, d: number) => Array.from({ length: n }, (_, i) => data.subarray(i * d, (i + 1) * d));
@@ -23,9 +21,9 @@ describe('evaluateLabels', () => {
   });
 
   it('is near chance when the labels are shuffled', () => {
-    const random = new SeededRandom(3);
+    const random = new Rng(3);
     const n = 400;
-    const vectors = Array.from({ length: n }, () => Array.from({ length: 16 }, () => random.gaussian()));
+    const vectors = Array.from({ length: n }, () => Array.from({ length: 16 }, () => random.normal()));
     const labels = Array.from({ length: n }, (_, i) => `class ${i % 4}`);
     for (let i = n - 1; i > 0; i--) {
       const j = random.int(i + 1);
@@ -88,12 +86,12 @@ describe('evaluateLabels', () => {
 
   it('finds a class that only a linear read-out separates (kNN cannot)', () => {
     // The class is carried by one coordinate out of 20; the other 19 are larger noise that dominates cosine similarity.
-    const random = new SeededRandom(11);
+    const random = new Rng(11);
     const vectors: number[][] = [];
     const labels: string[] = [];
     for (let i = 0; i < 300; i++) {
       const c = i % 2;
-      vectors.push([c === 0 ? -0.5 : 0.5, ...Array.from({ length: 19 }, () => 3 * random.gaussian())]);
+      vectors.push([c === 0 ? -0.5 : 0.5, ...Array.from({ length: 19 }, () => 3 * random.normal())]);
       labels.push(c === 0 ? 'left' : 'right');
     }
     const e = evaluateLabels(vectors, labels);
@@ -165,21 +163,5 @@ describe('effectiveRank and participationRatio', () => {
     const e = evaluateLabels(rows, labels);
     expect(e.effectiveRank).toBeCloseTo(effectiveRank(rows), 12);
     expect(e.participationRatio).toBeCloseTo(participationRatio(rows), 12);
-  });
-});
-
-describe('symmetricEigenvalues', () => {
-  it('agrees with the Jacobi solver, largest first', () => {
-    const random = new SeededRandom(2);
-    for (const m of [1, 2, 3, 17, 40]) {
-      const a = new Float64Array(m * m);
-      for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) a[i * m + j] = a[j * m + i] = random.gaussian();
-      const expected = symmetricEigen(a, m).values;
-      const got = symmetricEigenvalues(a, m);
-      for (let i = 0; i < m; i++) expect(got[i]).toBeCloseTo(expected[i], 10);
-    }
-    const [large, small] = symmetricEigenvalues([2, 1, 1, 2], 2);
-    expect(large).toBeCloseTo(3, 14);
-    expect(small).toBeCloseTo(1, 14);
   });
 });

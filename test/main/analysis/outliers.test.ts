@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisError, knnGraph, outlierScores } from '../../../src-main/analysis/index.ts';
-import { SeededRandom } from '../../../src-main/analysis/seeded-random.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 import { gaussianBlobs } from './blobs.ts';
 
 describe('outlierScores', () => {
   it('ranks injected far points first, with scores equal to the mean kNN distance', async () => {
     const blobs = gaussianBlobs(41, 4, 150, 16);
-    const random = new SeededRandom(42);
+    const random = new Rng(42);
     const extra = 6;
     const n = blobs.n + extra;
     const d = blobs.d;
@@ -23,7 +23,7 @@ describe('outlierScores', () => {
     for (let i = 0; i < n; i++) {
       if (injected.includes(i)) {
         const e = injected.indexOf(i);
-        for (let t = 0; t < d; t++) data[i * d + t] = (150 + 50 * e) * random.gaussian();
+        for (let t = 0; t < d; t++) data[i * d + t] = (150 + 50 * e) * random.normal();
       } else {
         data.set(blobs.data.subarray(next * d, next * d + d), i * d);
         next++;

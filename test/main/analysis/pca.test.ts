@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisError, Pca } from '../../../src-main/analysis/index.ts';
-import { SeededRandom } from '../../../src-main/analysis/seeded-random.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 
 /** n items spread along three known orthonormal axes with std 5, 2, 0.5, tiny isotropic noise, offset mean. */
 function knownAxes(seed: number, n: number, d: number) {
-  const random = new SeededRandom(seed);
+  const random = new Rng(seed);
   const axes: Float64Array[] = [];
   while (axes.length < 3) {
-    const v = Float64Array.from({ length: d }, () => random.gaussian());
+    const v = Float64Array.from({ length: d }, () => random.normal());
     for (const a of axes) {
       let s = 0;
       for (let t = 0; t < d; t++) s += v[t] * a[t];
@@ -17,12 +17,12 @@ function knownAxes(seed: number, n: number, d: number) {
     axes.push(v.map((x) => x / norm));
   }
   const stds = [5, 2, 0.5];
-  const offset = Float64Array.from({ length: d }, () => 3 * random.gaussian());
+  const offset = Float64Array.from({ length: d }, () => 3 * random.normal());
   const data = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
-    const z = stds.map((s) => s * random.gaussian());
+    const z = stds.map((s) => s * random.normal());
     for (let t = 0; t < d; t++) {
-      data[i * d + t] = offset[t] + z[0] * axes[0][t] + z[1] * axes[1][t] + z[2] * axes[2][t] + 0.01 * random.gaussian();
+      data[i * d + t] = offset[t] + z[0] * axes[0][t] + z[1] * axes[1][t] + z[2] * axes[2][t] + 0.01 * random.normal();
     }
   }
   return { data, n, d, axes, stds };

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointError, decodeCheckpoint, embed, parseSettings, readModelFiles, Rng, runTraining, selectBackend, writeModelFiles } from '../../../src-main/model/index.ts';
+import { CheckpointError, decodeCheckpoint, embed, parseSettings, readModelFiles, runTraining, selectBackend, writeModelFiles } from '../../../src-main/model/index.ts';
+import { Rng } from '../../../src-main/base/random.ts';
 import type { BatchLoader, ViewBatch } from '../../../src-main/model/index.ts';
 
 const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 3, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16, epochs: 1, seed: 3 });

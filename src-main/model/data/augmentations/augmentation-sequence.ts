@@ -1,7 +1,7 @@
 // Applies augmentations in order. Each one gets its own rng, derived from the sample's rng and the
 // augmentation's name (and its occurrence number), so dropping one augmentation (an ablation) leaves
 // the random draws of all the others unchanged.
-import { deriveSeed, nameSeed } from '../../../synthetic/index.ts';
+import { deriveSeed, nameSeed } from '../../../base/derive-seed.ts';
 import { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
 import { Augmentation } from './augmentation.ts';
