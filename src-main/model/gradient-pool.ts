@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Worker } from 'node:worker_threads';
 import type { Byol } from './byol.ts';
-import type { ViewBatch } from './training-loop.ts';
+import type { Batch as ViewBatch } from './data/view-batch.ts';
 import type { TrainingSettings } from './settings.ts';
 import { ModelError } from './errors.ts';
 
