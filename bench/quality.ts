@@ -135,14 +135,15 @@ console.log(`(${clock()})`);
 
 // (b) BYOL. Imported lazily so the raw-pixel baseline runs without the model layer.
 async function byolFeatures(augmentations: AugmentationSpec[], label: string, untrained = false): Promise<{ main: Float32Array[]; held: Float32Array[] }> {
-  const { startTraining, embed } = await import('../src-main/model/index.ts');
+  const { startTraining, embed, parseSettings } = await import('../src-main/model/index.ts');
   const config = {
     epochs: untrained ? 1 : EPOCHS, batch_size: BATCH, encoder: ENCODER, width: WIDTH, depth: DEPTH, image_size: S, channels: 1,
     projection_size: 64, projection_hidden_size: 256, learning_rate: untrained ? 1e-12 : LR, warmup_epochs: 1, seed: SEED, augmentations,
     moving_average_decay: TAU, head_norm: HEAD_NORM,
   };
   const t0 = performance.now();
-  const handle = startTraining({ config, source: spec });
+  const settings = parseSettings(config);
+  const handle = startTraining({ settings, source: spec });
   let last = 0;
   handle.on('progress', (p) => {
     if (performance.now() - last < 30_000 && p.globalStep !== p.totalSteps) return;
@@ -153,7 +154,7 @@ async function byolFeatures(augmentations: AugmentationSpec[], label: string, un
   console.log(`   [${label}] trained ${config.epochs} epochs in ${((performance.now() - t0) / 1000).toFixed(0)} s; epoch losses ${result.epochLosses.map((l) => l.toFixed(3)).join(' ')}`);
   const collect = async (list: ImageSample[]) => {
     const out: Float32Array[] = [];
-    for await (const e of embed(result.checkpoint, config, { length: list.length, get: (i) => list[i]! })) out.push(e.vector);
+    for await (const e of embed(result.checkpoint, settings, { length: list.length, get: (i) => list[i]! })) out.push(e.vector);
     return out;
   };
   return { main: await collect(samples), held: await collect(held.samples) };

@@ -5,6 +5,7 @@
 //   node bench/train-run.ts [--encoder small-cnn|resnet18] [--images 256]
 import os from 'node:os';
 import { startTraining } from '../src-main/model/train.ts';
+import { parseSettings } from '../src-main/model/settings.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
@@ -13,7 +14,7 @@ const n = Number(arg('--images', '256'));
 console.log(`startTraining, ${encoder}, ${n} synthetic 64x64 images, batch 32, 1 epoch; ${os.availableParallelism()} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
 for (const gradientWorkers of [1, 2]) {
   const run = startTraining({
-    config: { encoder, image_size: 64, batch_size: 32, epochs: 1, seed: 1, backend: 'wasm', gradient_workers: gradientWorkers },
+    settings: parseSettings({ encoder, image_size: 64, batch_size: 32, epochs: 1, seed: 1, backend: 'wasm', gradient_workers: gradientWorkers }),
     source: { kind: 'synthetic', n, seed: 1, size: 64 },
   });
   const rates: number[] = [];

@@ -1,7 +1,10 @@
 // Public surface of the model layer: backend choice, settings, BYOL, training in a worker, embeddings.
 export { selectBackend, BACKEND_ORDER, type BackendName } from './backend.ts';
 export { ModelError, SettingsError, CheckpointError } from './errors.ts';
-export { parseSettings, loadSettings, readSettingsFile, settingsSchema, representationSize, preprocessFor, type TrainingSettings, type TrainingSettingsInput } from './settings.ts';
+export {
+  parseSettings, checkSettings, loadSettings, readSettingsFile, settingsSchema, settingsTable, representationSize, preprocessFor,
+  type TrainingSettings, type TrainingSettingsInput,
+} from './settings.ts';
 export { createByol, Byol, type ByolConfig, type ByolSchedule } from './byol.ts';
 export { buildEncoder, type EncoderConfig } from './encoders.ts';
 export { startTraining, type StartTrainingOptions, type TrainingHandle, type TrainingEpochEvent, type SampleSourceSpec } from './train.ts';

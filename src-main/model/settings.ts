@@ -1,90 +1,81 @@
-// Training settings: a flat TOML file, validated and defaulted with zod. Keys that mean what they
-// mean in astromorph keep astromorph's names (epochs, learning_rate, core_limit, and its
+// Training settings: a flat TOML file or the app's form, validated and defaulted once where they enter
+// (api/services/training/training.ts), stored with the run, and passed on typed from there. Keys that
+// mean what they mean in astromorph keep astromorph's names (epochs, learning_rate, core_limit, and its
 // byol_settings: representation_size, projection_size, projection_hidden_size, moving_average_decay).
-//
-// Key                     Default      Meaning
-// epochs                  10           passes over the data set
-// batch_size              32           images per step (each gives two augmented views)
-// learning_rate           3e-4         peak AdamW learning rate (after warm-up; cosine decay to 0).
-//                                      astromorph's Adam default is 5e-6; AdamW with warm-up tolerates more.
-// weight_decay            1e-4         decoupled (AdamW) weight decay on kernels; none on biases/normalisation
-// warmup_epochs           1            linear learning-rate warm-up length (may be fractional, or 0)
-// moving_average_decay    0.99         base EMA rate tau of the target network; cosine schedule to 1 (BYOL)
-// representation_size     (encoder)    embedding length; if set and unlike the encoder's output width,
-//                                      a linear layer maps the pooled features to it
-// projection_size         256          projector / predictor output size
-// projection_hidden_size  1024         projector / predictor hidden size (BYOL paper: 4096)
-// head_norm               'batch'      projector / predictor normalisation: 'batch' (BYOL paper; per view, batch
-//                                      statistics, none kept) or 'layer' (batch-independent; BYOL collapsed
-//                                      with it on bench/quality.ts). With 'batch', gradient_workers > 1 normalise
-//                                      each worker's share of the batch on its own, so the step differs slightly
-// encoder                 'resnet18'   'resnet18' (ResNet-18-like, basic blocks) or 'small-cnn'
-// width                   64 | 32      channels of the first stage (resnet18 | small-cnn); doubled per stage
-// depth                   4 | 5        stages (resnet18: 2 residual blocks each; small-cnn: one conv each; 5 convs
-//                                      see 33 px, enough for a ring; 3 see only 9 px and pool texture)
-// image_size              64           working size S: images are S x S
-// channels                (data)       C: input channels. Unset: 1 for images; for a project of line cubes,
-//                                      8 (or each cube's plane count if fewer), chosen when a run starts
-// spectral_half_span      (line)       cube = 'spectrum': half-width in km/s of the velocity window; unset: each
-//                                      line's own extent (a common axis in km/s when set)
-// normalisation           'asinh'      pixel scaling: 'asinh' | 'minmax'
-// clip_percentiles        [0.5, 99.9]  percentiles clipped before scaling (the upper one maps to 1)
-// framing                 'source'     'source': a square window centred on the emission and scaled to it, so
-//                                      field of view, pixel scale and position in the field drop out;
-//                                      'field': the whole field, aspect kept (extended emission filling
-//                                      the field, or no source above 3 sigma, keeps the field either way)
-// coordinates             'cartesian'  'polar': the framed image resampled onto (radius, azimuth) about its centre
-//                                      before the network (after augmenting): rotations become shifts
-// cube                    'spectrum'   how a cube becomes C channels: 'spectrum' (a velocity axis from the WCS,
-//                                      centred on the line), 'bin' (planes in C groups) or 'moments'
-// augmentations           (default)    list of { name = '...', ...params } tables; default: rotation and noise
-//                                      (what earned its place in bench/quality.ts's ablation)
-// embed_rotations         4            embeddings averaged over the image's 4 quarter turns (1: as it is)
-// embed_standardise       true         embeddings standardised with the mean and spread of the training
-//                                      images' embeddings (kept with the final checkpoint)
-// seed                    0            fixes weights, augmentations and batch order
-// core_limit              0            CPU cores for data preparation and gradient workers (0 = all)
-// gradient_workers        1            data-parallel gradient workers (>1 splits each batch; see bench/train.ts)
-// backend                 'auto'       'auto' | 'tensorflow' | 'wasm' | 'cpu'
+// Each key's default and meaning are in the schema itself: settingsTable() prints them for
+// `astromorph train --help` and README (a test keeps README's copy equal).
 import { z } from 'zod';
 import { parse as parseToml } from 'smol-toml';
 import { readFileSync } from 'node:fs';
+import { issueLines } from '../base/issues.ts';
 import { SettingsError } from './errors.ts';
-import type { PreprocessOptions } from './data/index.ts';
+import { augmentationListSchema, DEFAULT_AUGMENTATIONS } from './data/augmentations/registry.ts';
+import type { PreprocessOptions } from './data/sample.ts';
 
-const augmentation = z.looseObject({ name: z.string().min(1) });
+interface KeyMeta {
+  description: string;
+  /** How the default is chosen, when the schema holds none of its own (it depends on other keys or the data). */
+  defaultText?: string;
+}
+const META = new WeakMap<z.ZodType, KeyMeta>();
+
+/** A settings key: its schema, what it means, and how its default is chosen when that is not a fixed value. */
+function key<T extends z.ZodType>(schema: T, description: string, defaultText?: string): T {
+  META.set(schema, { description, ...(defaultText !== undefined && { defaultText }) });
+  return schema;
+}
+
+const KEYS = {
+  epochs: key(z.int().min(1).max(100000).default(10), 'passes over the data set'),
+  batch_size: key(z.int().min(2).max(4096).default(32), 'images per step (each gives two augmented views)'),
+  learning_rate: key(z.number().positive().max(1).default(3e-4),
+    "peak AdamW learning rate (after warm-up; cosine decay to 0). astromorph's Adam default is 5e-6; AdamW with warm-up tolerates more"),
+  weight_decay: key(z.number().min(0).max(1).default(1e-4), 'decoupled (AdamW) weight decay on kernels; none on biases and normalisation'),
+  warmup_epochs: key(z.number().min(0).default(1), 'linear learning-rate warm-up length (may be fractional, or 0)'),
+  moving_average_decay: key(z.number().min(0).lt(1).default(0.99), 'base EMA rate tau of the target network; cosine schedule to 1 (BYOL)'),
+  representation_size: key(z.int().min(1).max(65536).optional(),
+    "embedding length; if set and unlike the encoder's output width, a linear layer maps the pooled features to it", '(encoder)'),
+  projection_size: key(z.int().min(1).max(65536).default(256), 'projector / predictor output size'),
+  projection_hidden_size: key(z.int().min(1).max(65536).default(1024), 'projector / predictor hidden size (BYOL paper: 4096)'),
+  head_norm: key(z.enum(['batch', 'layer']).default('batch'),
+    "projector / predictor normalisation: 'batch' (BYOL paper; per view, batch statistics, none kept) or 'layer' (batch-independent; " +
+    "BYOL collapsed with it on bench/quality.ts). With 'batch', gradient_workers > 1 normalise each worker's share of the batch on " +
+    'its own, so the step differs slightly'),
+  encoder: key(z.enum(['resnet18', 'small-cnn']).default('resnet18'), "'resnet18' (ResNet-18-like, basic blocks) or 'small-cnn'"),
+  width: key(z.int().min(1).max(1024).optional(), 'channels of the first stage (resnet18 | small-cnn); doubled per stage', '64 | 32'),
+  depth: key(z.int().min(1).max(6).optional(),
+    'stages (resnet18: 2 residual blocks each; small-cnn: one conv each; 5 convs see 33 px, enough for a ring; 3 see only 9 px and pool texture)',
+    '4 | 5'),
+  image_size: key(z.int().min(8).max(1024).default(64), 'working size S: images are S x S'),
+  channels: key(z.int().min(1).max(256).default(1),
+    "C: input channels. Unset: 1 for images; for a project of line cubes, 8 (or each cube's plane count if fewer), chosen when a run starts",
+    '(data)'),
+  spectral_half_span: key(z.number().positive().optional(),
+    "cube = 'spectrum': half-width in km/s of the velocity window; unset: each line's own extent (a common axis in km/s when set)", '(line)'),
+  normalisation: key(z.enum(['asinh', 'minmax']).default('asinh'), "pixel scaling: 'asinh' | 'minmax'"),
+  clip_percentiles: key(z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).default([0.5, 99.9]),
+    'percentiles clipped before scaling (the upper one maps to 1)'),
+  framing: key(z.enum(['source', 'field']).default('source'),
+    "'source': a square window centred on the emission and scaled to it, so field of view, pixel scale and position in the field " +
+    "drop out; 'field': the whole field, aspect kept (extended emission filling the field, or no source above 3 sigma, keeps the field either way)"),
+  coordinates: key(z.enum(['cartesian', 'polar']).default('cartesian'),
+    "'polar': the framed image resampled onto (radius, azimuth) about its centre before the network (after augmenting): rotations become shifts"),
+  cube: key(z.enum(['spectrum', 'bin', 'moments']).default('spectrum'),
+    "how a cube becomes C channels: 'spectrum' (a velocity axis from the WCS, centred on the line), 'bin' (planes in C groups) or 'moments'"),
+  augmentations: key(augmentationListSchema.prefault(DEFAULT_AUGMENTATIONS),
+    "list of { name = '...', ...params } tables, each checked against that augmentation's parameters (src-main/model/data/augmentations/registry.ts); " +
+    "default: rotation and noise (what earned its place in bench/quality.ts's ablation)", DEFAULT_AUGMENTATIONS.map((a) => a.name).join(', ')),
+  embed_rotations: key(z.union([z.literal(1), z.literal(4)]).default(4), "embeddings averaged over the image's 4 quarter turns (1: as it is)"),
+  embed_standardise: key(z.boolean().default(true),
+    "embeddings standardised with the mean and spread of the training images' embeddings (kept with the final checkpoint)"),
+  seed: key(z.int().min(0).max(0xffffffff).default(0), 'fixes weights, augmentations and batch order'),
+  core_limit: key(z.int().min(0).max(1024).default(0), 'CPU cores for data preparation and gradient workers (0 = all)'),
+  gradient_workers: key(z.int().min(1).max(64).default(1), 'data-parallel gradient workers (>1 splits each batch; see bench/train.ts)'),
+  backend: key(z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'), "'auto' | 'tensorflow' | 'wasm' | 'cpu'"),
+};
 
 export const settingsSchema = z
-  .strictObject({
-    epochs: z.int().min(1).max(100000).default(10),
-    batch_size: z.int().min(2).max(4096).default(32),
-    learning_rate: z.number().positive().max(1).default(3e-4),
-    weight_decay: z.number().min(0).max(1).default(1e-4),
-    warmup_epochs: z.number().min(0).default(1),
-    moving_average_decay: z.number().min(0).lt(1).default(0.99),
-    representation_size: z.int().min(1).max(65536).optional(),
-    projection_size: z.int().min(1).max(65536).default(256),
-    projection_hidden_size: z.int().min(1).max(65536).default(1024),
-    head_norm: z.enum(['batch', 'layer']).default('batch'),
-    encoder: z.enum(['resnet18', 'small-cnn']).default('resnet18'),
-    width: z.int().min(1).max(1024).optional(),
-    depth: z.int().min(1).max(6).optional(),
-    image_size: z.int().min(8).max(1024).default(64),
-    channels: z.int().min(1).max(256).default(1),
-    spectral_half_span: z.number().positive().optional(),
-    normalisation: z.enum(['asinh', 'minmax']).default('asinh'),
-    clip_percentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).default([0.5, 99.9]),
-    framing: z.enum(['source', 'field']).default('source'),
-    coordinates: z.enum(['cartesian', 'polar']).default('cartesian'),
-    cube: z.enum(['spectrum', 'bin', 'moments']).default('spectrum'),
-    augmentations: z.array(augmentation).optional(),
-    embed_rotations: z.union([z.literal(1), z.literal(4)]).default(4),
-    embed_standardise: z.boolean().default(true),
-    seed: z.int().min(0).max(0xffffffff).default(0),
-    core_limit: z.int().min(0).max(1024).default(0),
-    gradient_workers: z.int().min(1).max(64).default(1),
-    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
-  })
+  .strictObject(KEYS)
   .refine((s) => s.clip_percentiles[0] < s.clip_percentiles[1], { message: 'clip_percentiles must be [low, high] with low < high', path: ['clip_percentiles'] })
   .transform((s) => ({
     ...s,
@@ -96,27 +87,70 @@ export const settingsSchema = z
 export type TrainingSettings = z.output<typeof settingsSchema>;
 export type TrainingSettingsInput = z.input<typeof settingsSchema>;
 
-function describe(error: z.ZodError): string[] {
-  return error.issues.map((i) => {
-    if (i.code === 'unrecognized_keys') return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`;
-    const where = i.path.length > 0 ? i.path.join('.') : '(settings)';
-    return `${where}: ${i.message}`;
+/** Every key with its default and meaning: a text table (`train --help`) or a Markdown one (README). */
+export function settingsTable(format: 'text' | 'markdown' = 'text'): string {
+  const rows = Object.entries(KEYS).map(([name, schema]) => {
+    const meta = META.get(schema)!;
+    const def = schema._zod.def as { type: string; defaultValue?: unknown };
+    const value = meta.defaultText ?? (def.type === 'default' ? formatDefault(def.defaultValue) : '(unset)');
+    return { name, value, meaning: meta.description };
   });
+  if (format === 'markdown') {
+    const cell = (t: string) => t.replaceAll('|', '\\|');
+    return ['| key | default | meaning |', '|-----|---------|---------|', ...rows.map((r) => `| \`${r.name}\` | ${cell(r.value)} | ${cell(r.meaning)} |`)].join('\n');
+  }
+  const nameWidth = Math.max(...rows.map((r) => r.name.length)) + 2;
+  const valueWidth = Math.max(...rows.map((r) => r.value.length)) + 2;
+  const indent = ' '.repeat(nameWidth + valueWidth);
+  return rows.map((r) => wrap(r.meaning, 100 - indent.length)
+    .map((line, i) => (i === 0 ? `${r.name.padEnd(nameWidth)}${r.value.padEnd(valueWidth)}${line}` : `${indent}${line}`)).join('\n')).join('\n');
 }
 
-/** Validates and defaults a settings object; throws SettingsError listing every problem. */
-export function parseSettings(input: unknown, file?: string): TrainingSettings {
+function formatDefault(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'number' && v !== 0 && Math.abs(v) < 0.01) return v.toExponential();
+  if (Array.isArray(v)) return `[${v.map(formatDefault).join(', ')}]`;
+  return String(v);
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+/**
+ * Validates and defaults settings: the one check they pass (stored settings are read back through it,
+ * since a project file may come from elsewhere). Throws SettingsError listing every problem; `source`
+ * names where the settings came from, `from` where single keys came from instead (e.g. backend: '--backend').
+ */
+export function parseSettings(input: unknown, source?: string, from: Record<string, string> = {}): TrainingSettings {
   const r = settingsSchema.safeParse(input ?? {});
-  if (!r.success) throw new SettingsError(describe(r.error), file);
+  if (!r.success) throw new SettingsError(settingsProblems(r.error, from), source);
   return r.data;
 }
 
-/** Reads a TOML settings file. */
-export function loadSettings(path: string): TrainingSettings {
-  return parseSettings(readSettingsFile(path), path);
+/** The settings with defaults filled in, or every problem, one line each (the app's form shows them as you type). */
+export function checkSettings(input: unknown): { settings: TrainingSettings; errors: [] } | { settings: null; errors: string[] } {
+  const r = settingsSchema.safeParse(input ?? {});
+  return r.success ? { settings: r.data, errors: [] } : { settings: null, errors: settingsProblems(r.error) };
 }
 
-/** The keys and values a TOML settings file gives, before defaults (so callers can tell what was set). */
+function settingsProblems(error: z.ZodError, from: Record<string, string> = {}): string[] {
+  return error.issues.map((issue) => {
+    const [line] = issueLines([issue], { root: '(settings)' });
+    const key = issue.path[0];
+    return typeof key === 'string' && Object.hasOwn(from, key) ? `${line} (given by ${from[key]})` : line!;
+  });
+}
+
+/** Reads a TOML settings file: the keys and values it gives, not yet checked (parseSettings does that once). */
 export function readSettingsFile(path: string): Record<string, unknown> {
   let text: string;
   try {
@@ -124,14 +158,16 @@ export function readSettingsFile(path: string): Record<string, unknown> {
   } catch (e) {
     throw new SettingsError([`cannot read: ${(e as Error).message}`], path);
   }
-  let raw: unknown;
   try {
-    raw = parseToml(text);
+    return parseToml(text) as Record<string, unknown>;
   } catch (e) {
     throw new SettingsError([`not valid TOML: ${(e as Error).message.split('\n')[0]}`], path);
   }
-  parseSettings(raw, path); // valid on its own, so a later problem is the caller's
-  return raw as Record<string, unknown>;
+}
+
+/** Reads and validates a TOML settings file. */
+export function loadSettings(path: string): TrainingSettings {
+  return parseSettings(readSettingsFile(path), path);
 }
 
 /** The encoder's pooled feature width for these settings. */

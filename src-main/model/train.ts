@@ -3,16 +3,17 @@
 import { Worker } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import type { TrainingSettingsInput } from './settings.ts';
-import { parseSettings } from './settings.ts';
+import type { TrainingSettings } from './settings.ts';
 import type { EpochEnd, TrainingProgress, TrainingResult } from './training-loop.ts';
 import { ModelError, SettingsError, CheckpointError } from './errors.ts';
+import { runWorkerJob, type JobMessage, type PostedError } from '../base/worker-job.ts';
 
 import type { SampleSourceSpec } from './data/index.ts';
 export type { SampleSourceSpec };
 
 export interface StartTrainingOptions {
-  config: TrainingSettingsInput;
+  /** Validated settings (parseSettings): checked once where they came in, not again here or in the worker. */
+  settings: TrainingSettings;
   source: SampleSourceSpec;
   /** Checkpoint bytes to continue from (an epochEnd checkpoint or the one written at cancel). */
   resumeFrom?: Uint8Array;
@@ -38,7 +39,7 @@ export interface TrainingHandle extends EventEmitter<TrainingEvents> {
 }
 
 export interface TrainingWorkerData {
-  settings: TrainingSettingsInput;
+  settings: TrainingSettings;
   source: SampleSourceSpec;
   resumeFrom?: Uint8Array | undefined;
   backend?: string | undefined;
@@ -47,20 +48,26 @@ export interface TrainingWorkerData {
 
 export type TrainingCommand = { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
 
-export type TrainingWorkerMessage =
-  | { type: 'progress'; progress: TrainingProgress }
-  | ({ type: 'epochEnd' } & EpochEnd)
-  | { type: 'done'; result: TrainingResult }
-  | { type: 'warning'; message: string }
-  | { type: 'error'; name: string; message: string };
+/** What the worker reports while it trains (the `event`s of base/worker-job.ts's protocol). */
+export type TrainingWorkerEvent =
+  | { kind: 'progress'; progress: TrainingProgress }
+  | ({ kind: 'epochEnd' } & EpochEnd)
+  | { kind: 'warning'; message: string };
 
-const ERRORS: Record<string, new (m: string) => Error> = { ModelError, CheckpointError };
+export type TrainingWorkerMessage = JobMessage<TrainingWorkerEvent, TrainingResult>;
+
+/** The model layer's errors, as the worker posts them, back as their classes. */
+export function reviveModelError(e: PostedError): Error {
+  if (e.name === 'SettingsError') return new SettingsError([e.message]);
+  if (e.name === 'CheckpointError') return new CheckpointError(e.message);
+  return new ModelError(e.message);
+}
 
 export function startTraining(opts: StartTrainingOptions): TrainingHandle {
-  const settings = parseSettings(opts.config); // fail fast, in the caller's thread
+  const { settings } = opts;
   const cores = settings.core_limit > 0 ? settings.core_limit : os.availableParallelism();
   const data: TrainingWorkerData = {
-    settings: opts.config,
+    settings,
     source: opts.source,
     resumeFrom: opts.resumeFrom,
     backend: opts.backend,
@@ -69,31 +76,14 @@ export function startTraining(opts: StartTrainingOptions): TrainingHandle {
   };
   const worker = new Worker(new URL('./training-worker.ts', import.meta.url), { workerData: data });
   const emitter = new EventEmitter<TrainingEvents>();
-  let finished = false;
-  const done = new Promise<TrainingResult>((resolve, reject) => {
-    worker.on('message', (m: TrainingWorkerMessage) => {
-      if (m.type === 'progress') emitter.emit('progress', m.progress);
-      else if (m.type === 'epochEnd') emitter.emit('epochEnd', { epoch: m.epoch, meanLoss: m.meanLoss, rank: m.rank, checkpoint: m.checkpoint });
-      else if (m.type === 'warning') emitter.emit('warning', m.message);
-      else if (m.type === 'done') {
-        finished = true;
-        resolve(m.result);
-        void worker.terminate();
-      } else if (m.type === 'error') {
-        finished = true;
-        const E = ERRORS[m.name];
-        const err = m.name === 'SettingsError' ? new SettingsError([m.message]) : E ? new E(m.message) : new ModelError(m.message);
-        reject(err);
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (e) => {
-      finished = true;
-      reject(e);
-    });
-    worker.on('exit', (code) => {
-      if (!finished) reject(new ModelError(`training worker exited with code ${code}`));
-    });
+  const done = runWorkerJob<TrainingWorkerEvent, TrainingResult>(worker, {
+    onEvent: (e) => {
+      if (e.kind === 'progress') emitter.emit('progress', e.progress);
+      else if (e.kind === 'epochEnd') emitter.emit('epochEnd', { epoch: e.epoch, meanLoss: e.meanLoss, rank: e.rank, checkpoint: e.checkpoint });
+      else emitter.emit('warning', e.message);
+    },
+    revive: reviveModelError,
+    died: (why) => new ModelError(`training worker: ${why}`),
   });
   const handle = Object.assign(emitter, {
     pause: () => worker.postMessage({ type: 'pause' } satisfies TrainingCommand),

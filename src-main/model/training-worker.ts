@@ -2,12 +2,12 @@
 // ViewPairLoader from the serialisable source spec, runs the loop, and posts progress, epoch
 // checkpoints (transferred, not copied) and the result. Messages in: pause, resume, cancel.
 import { parentPort, workerData } from 'node:worker_threads';
+import { postedError } from '../base/worker-job.ts';
 import { selectBackend } from './backend.ts';
 import { runTraining, type BatchLoader, type TrainingControl } from './training-loop.ts';
-import { parseSettings } from './settings.ts';
 import { createGradientPool } from './gradient-pool.ts';
 import type { TrainingWorkerData, TrainingWorkerMessage, TrainingCommand } from './train.ts';
-import { ViewPairLoader, DEFAULT_AUGMENTATIONS, openSampleSource, type AugmentationSpec } from './data/index.ts';
+import { ViewPairLoader, openSampleSource } from './data/index.ts';
 
 const port = parentPort!;
 const post = (m: TrainingWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
@@ -33,11 +33,11 @@ port.on('message', (m: TrainingCommand) => {
 
 async function main(): Promise<void> {
   const data = workerData as TrainingWorkerData;
-  const settings = parseSettings(data.settings);
-  const backend = await selectBackend(data.backend ?? settings.backend, (message) => post({ type: 'warning', message }));
+  const { settings } = data;
+  const backend = await selectBackend(data.backend ?? settings.backend, (message) => post({ type: 'event', event: { kind: 'warning', message } }));
   const loader: BatchLoader = new ViewPairLoader(data.source, {
     batchSize: settings.batch_size,
-    augmentations: (settings.augmentations as AugmentationSpec[] | undefined) ?? DEFAULT_AUGMENTATIONS,
+    augmentations: settings.augmentations,
     seed: settings.seed,
     workers: data.loaderWorkers,
   });
@@ -51,8 +51,8 @@ async function main(): Promise<void> {
       control,
       gradientPool: pool,
       statistics: openSampleSource(data.source, { cacheBytes: 64 * 1024 ** 2 }),
-      onProgress: (progress) => post({ type: 'progress', progress }),
-      onEpochEnd: (e) => post({ type: 'epochEnd', ...e }, [e.checkpoint.buffer as ArrayBuffer]),
+      onProgress: (progress) => post({ type: 'event', event: { kind: 'progress', progress } }),
+      onEpochEnd: (e) => post({ type: 'event', event: { kind: 'epochEnd', ...e } }, [e.checkpoint.buffer as ArrayBuffer]),
     });
     post({ type: 'done', result }, [result.checkpoint.buffer as ArrayBuffer]);
   } finally {
@@ -61,7 +61,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  const err = e as Error;
-  post({ type: 'error', name: err.name ?? 'Error', message: err.message ?? String(e) });
-});
+main().catch((e: unknown) => post({ type: 'error', error: postedError(e) }));

@@ -1,6 +1,6 @@
 // One entry for every transport: check the method name and its arguments against the table, call
 // the service, and turn whatever it throws into a plain {name, code, message} a page can show.
-import { z } from 'zod';
+import { issueLines } from '../../base/issues.ts';
 import { ApiError } from '../contract/errors.ts';
 import type { ApiFailure } from '../contract/errors.ts';
 import { isMethodName, METHODS } from '../contract/methods.ts';
@@ -12,17 +12,10 @@ export function createDispatch(service: ApiService): Dispatch {
   return async (method, args, signal = new AbortController().signal) => {
     if (!isMethodName(method)) throw new ApiError('bad-argument', `no API method '${String(method).slice(0, 80)}'`);
     const parsed = METHODS[method].args.safeParse(args ?? {});
-    if (!parsed.success) throw new ApiError('bad-argument', `${method}: ${describeIssues(parsed.error)}`);
+    if (!parsed.success) throw new ApiError('bad-argument', `${method}: ${issueLines(parsed.error.issues.slice(0, 5), { root: '(arguments)' }).join('; ')}`);
     const call = service[method] as (a: unknown, ctx: { signal: AbortSignal }) => Promise<unknown>;
     return call.call(service, parsed.data, { signal });
   };
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues.slice(0, 5).map((i) => {
-    if (i.code === 'unrecognized_keys') return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
-    return `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`;
-  }).join('; ');
 }
 
 /** The error as the page receives it: never a stack, never undefined. */

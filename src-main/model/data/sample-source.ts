@@ -1,6 +1,7 @@
 // Where samples come from, described by a serialisable spec so each loader worker can rebuild the
 // same source: FITS files (read and preprocessed on demand) or the synthetic disk generator.
 import { z } from 'zod';
+import { issueLines } from '../../base/issues.ts';
 import { checkClasses, renderSyntheticItem, type DiskClass } from '../../synthetic/index.ts';
 import { loadSample, preprocess } from './preprocess.ts';
 import { SampleCache } from './sample-cache.ts';
@@ -48,7 +49,7 @@ export class SampleSourceError extends Error {
 export function parseSourceSpec(spec: unknown): SampleSourceSpec {
   const r = specSchema.safeParse(spec);
   if (!r.success) {
-    throw new SampleSourceError(`bad sample source: ${r.error.issues.map((i) => `${i.path.join('.') || '(spec)'}: ${i.message}`).join('; ')}`);
+    throw new SampleSourceError(`bad sample source: ${issueLines(r.error.issues, { root: '(spec)' }).join('; ')}`);
   }
   if (r.data.kind === 'synthetic') checkClasses(r.data.classes);
   return r.data as SampleSourceSpec;

@@ -87,7 +87,7 @@ describe('evaluateRun', () => {
   it('refuses bad arguments at the edge and bad tables with their reason', async () => {
     const bad = (args: unknown) => failure(dispatch('evaluateRun', args));
     expect((await bad({ labelsFrom: { csv: 'file,label\nx,y', tagPrefix: 'class:' } })).code).toBe('bad-argument');
-    expect((await bad({ labelsFrom: { tagPrefix: 'class:' }, run: 1 })).message).toMatch(/unknown key run/);
+    expect((await bad({ labelsFrom: { tagPrefix: 'class:' }, run: 1 })).message).toMatch(/unknown key 'run'/);
     expect((await bad({ labelsFrom: { csv: '' } })).code).toBe('bad-argument');
     expect((await bad({ labelsFrom: { tagPrefix: 'class:' }, k: 0 })).message).toMatch(/^evaluateRun: k:/);
     expect(await bad({ labelsFrom: { csv: 'name,label\na,b' } })).toEqual({

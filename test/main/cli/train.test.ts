@@ -87,7 +87,7 @@ describe('astromorph train, embed, export', () => {
     const res = cli(['train', 'survey', '--config', 'settings.toml', '--epochs', '3', '--seed', '5'], dir);
     expect(res.status, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/^training run 1 on 16 items, 3 epochs; backend: wasm$/m);
-    expect(res.stderr).toMatch(/^epoch 3\/3 done: mean loss \d+\.\d+ \(checkpoint \d+ saved\)$/m);
+    expect(res.stderr).toMatch(/^epoch 3\/3 done: mean loss \d+\.\d+, effective rank [\d.]+ \(projection [\d.]+\) \(checkpoint \d+ saved\)$/m);
     expect(res.stdout).toMatch(/^run 1 finished 3 epochs \(12 steps\) on wasm/m);
     withProject('survey', (p) => {
       const [run, ...others] = p.runs.list();
@@ -150,6 +150,15 @@ describe('astromorph train, embed, export', () => {
     const res = cli(['train', 'survey', '--config', 'bad.toml'], dir);
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(/bad\.toml: .*unknown key 'epochz'/);
+    expect(hasStackTrace(res.stderr)).toBe(false);
+    withProject('survey', (p) => expect(p.runs.list()).toHaveLength(1));
+  });
+
+  it('an augmentation with a parameter it does not take is a usage error before any run is created', () => {
+    writeFileSync(join(dir, 'bad-aug.toml'), `${SETTINGS}augmentations = [ { name = "rotation", degree = 90 } ]\n`);
+    const res = cli(['train', 'survey', '--config', 'bad-aug.toml'], dir);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/bad-aug\.toml: .*augmentations\[0\]: unknown key 'degree' \(rotation takes p, degrees, corners\)/);
     expect(hasStackTrace(res.stderr)).toBe(false);
     withProject('survey', (p) => expect(p.runs.list()).toHaveLength(1));
   });

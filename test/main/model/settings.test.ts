@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSettings, parseSettings, representationSize } from '../../../src-main/model/settings.ts';
+import { loadSettings, parseSettings, representationSize, settingsTable } from '../../../src-main/model/settings.ts';
 import { SettingsError } from '../../../src-main/model/errors.ts';
 
 describe('training settings', () => {
@@ -21,7 +21,7 @@ describe('training settings', () => {
     writeFileSync(path, 'epochs = 3\nlearning_rate = 1e-3\nmoving_average_decay = 0.996\nencoder = "small-cnn"\n[[augmentations]]\nname = "flip"\n');
     const s = loadSettings(path);
     expect(s).toMatchObject({ epochs: 3, learning_rate: 1e-3, moving_average_decay: 0.996, encoder: 'small-cnn' });
-    expect(s.augmentations).toEqual([{ name: 'flip' }]);
+    expect(s.augmentations).toEqual([{ name: 'flip', p: 1, horizontal: true, vertical: true }]); // every parameter, as the run stores them
   });
 
   it('rejects unknown keys by name, bad values, and broken TOML naming the file', () => {
@@ -46,5 +46,22 @@ describe('training settings', () => {
     expect(() => parseSettings({ clip_percentiles: [99, 1] })).toThrow(/clip_percentiles/);
     expect(() => parseSettings({ encoder: 'resnet18', depth: 5 })).toThrow(/depth/);
     expect(() => parseSettings({ moving_average_decay: 1 })).toThrow(/moving_average_decay/);
+  });
+
+  it('checks each augmentation against its own parameters, and fills in the defaults', () => {
+    expect(() => parseSettings({ augmentations: [{ name: 'rotation', degree: 90 }] }))
+      .toThrow(/augmentations\[0\]: unknown key 'degree' \(rotation takes p, degrees, corners\)/);
+    expect(() => parseSettings({ augmentations: [{ name: 'rotation' }, { name: 'warp' }] })).toThrow(/augmentations\[1\]\.name: unknown augmentation "warp"/);
+    expect(() => parseSettings({ augmentations: [{ name: 'noise', snr: [0, 10] }] })).toThrow(/augmentations\[0\]\.snr/);
+    expect(parseSettings({}).augmentations.map((a) => a.name)).toEqual(['rotation', 'noise']);
+    expect(parseSettings({ augmentations: [{ name: 'rotation', degrees: 90 }] }).augmentations).toEqual([{ name: 'rotation', p: 1, degrees: 90, corners: 'crop' }]);
+  });
+
+  it('names the option that gave a bad value, and prints every key with its default and meaning', () => {
+    expect(() => parseSettings({ backend: 'gpu' }, 'train.toml', { backend: '--backend' })).toThrow(/train\.toml: .*backend: .*\(given by --backend\)/);
+    const table = settingsTable();
+    for (const key of Object.keys(parseSettings({}))) expect(table).toMatch(new RegExp(`^${key} +`, 'm'));
+    expect(table).toMatch(/^learning_rate +3e-4 +peak AdamW/m);
+    expect(table).toMatch(/^augmentations +rotation, noise +list of/m);
   });
 });

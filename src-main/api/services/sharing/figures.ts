@@ -3,6 +3,7 @@
 // (setting 'figure.<kind>'), and a later export without options makes the same figure again.
 import path from 'node:path';
 import { z } from 'zod';
+import { issueLines } from '../../../base/issues.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import { COLORMAPS, STRETCHES } from '../../../dataset/index.ts';
 import {
@@ -18,8 +19,9 @@ import { requireItem } from '../project/item-ref.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { similar } from '../exploration/similarity.ts';
 
-export const FIGURE_KINDS = ['map', 'gallery', 'loss', 'sheet'] as const;
-export type FigureKind = (typeof FIGURE_KINDS)[number];
+import { FIGURE_KINDS, type FigureKind } from '../../contract/reports.ts';
+
+export { FIGURE_KINDS, type FigureKind };
 
 export const figureSettingsSchema = z.strictObject({
   format: z.enum(FIGURE_FORMATS as unknown as ['svg', 'pdf', 'png']).default('pdf'),
@@ -59,7 +61,7 @@ export function figureSettings(project: Project, kind: FigureKind, changes: Figu
   if (!parsed.success) {
     // A stored setting from elsewhere that no longer parses is dropped rather than blocking the export.
     const fresh = figureSettingsSchema.safeParse(defined);
-    if (!fresh.success) throw new ApiError('bad-argument', `figure settings: ${fresh.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!fresh.success) throw new ApiError('bad-argument', `figure settings: ${issueLines(fresh.error.issues, { root: '(settings)' }).join('; ')}`);
     return fresh.data;
   }
   return parsed.data;

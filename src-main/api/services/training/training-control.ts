@@ -2,11 +2,7 @@
 // form and driven in the background while events report progress. The page's pause is the run's own
 // checkpoint-and-stop (train's abort), and its resume continues that same run from the checkpoint, so a
 // paused run survives closing the app too.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'smol-toml';
-import { settingsSchema } from '../../../model/index.ts';
+import { checkSettings as checkTrainingSettings } from '../../../model/settings.ts';
 import { ApiError } from '../../contract/errors.ts';
 import type { EventHub } from '../../contract/events.ts';
 import type { ProjectSession } from '../project/project-session.ts';
@@ -22,17 +18,12 @@ interface ActiveRun {
   done: Promise<void>;
 }
 
-/** The form's settings through the same schema the TOML file goes through. */
+/** The form's settings as a run would take them, defaults filled in, or every problem (shown as the form is edited). */
 export function checkSettings(settings: Record<string, unknown>): SettingsCheck {
-  const r = settingsSchema.safeParse(settings);
-  if (r.success) return { ok: true, errors: [], settings: r.data as unknown as Record<string, unknown> };
-  return {
-    ok: false,
-    settings: null,
-    errors: r.error.issues.map((i) => (i.code === 'unrecognized_keys'
-      ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`
-      : `${i.path.length ? i.path.join('.') : '(settings)'}: ${i.message}`)),
-  };
+  const r = checkTrainingSettings(settings);
+  return r.settings !== null
+    ? { ok: true, errors: [], settings: r.settings as unknown as Record<string, unknown> }
+    : { ok: false, errors: r.errors, settings: null };
 }
 
 export class TrainingControl {
@@ -64,23 +55,14 @@ export class TrainingControl {
   start(settings: Record<string, unknown> | null): Promise<TrainingStart> {
     if (this.#active) throw new ApiError('run-busy', `run ${this.#active.runId ?? ''} is training; cancel or pause it first`.replace('  ', ' '));
     this.#session.assertWritable('train');
-    let settingsFile: string | undefined;
-    let folder: string | undefined;
-    if (settings) {
-      const check = checkSettings(settings);
-      if (!check.ok) throw new ApiError('bad-argument', `training settings: ${check.errors.join('; ')}`);
-      // train() reads settings the way `astromorph train --config` does: through a TOML file.
-      folder = mkdtempSync(join(tmpdir(), 'astromorph-settings-'));
-      settingsFile = join(folder, 'training.toml');
-      writeFileSync(settingsFile, stringify(settings));
-    }
     const controller = new AbortController();
     const active: ActiveRun = { runId: null, controller, pausing: false, done: Promise.resolve() };
     this.#active = active;
     return new Promise<TrainingStart>((resolveStart, rejectStart) => {
       let started = false;
+      // train() validates the form's settings (once) and stores them with the run.
       active.done = train(this.#session, {
-        settingsFile,
+        ...(settings !== null && { settings, settingsSource: 'the training form' }),
         resume: settings === null,
         signal: controller.signal,
         onStart: (s) => {
@@ -104,7 +86,6 @@ export class TrainingControl {
         else this.#events.emit('trainingEnd', { runId: active.runId ?? 0, status: 'failed', error: message, report: null });
       }).finally(() => {
         if (this.#active === active) this.#active = null;
-        if (folder) rmSync(folder, { recursive: true, force: true });
       });
     });
   }

@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { TrainingSettings, TrainingHandle } from '../../../model/index.ts';
+import { parseSettings, readSettingsFile } from '../../../model/settings.ts';
 import type { PreprocessOptions, SampleSourceSpec } from '../../../model/data/index.ts';
 import type { AxisKind, DatasetItem } from '../../../dataset/index.ts';
 import type { EmbeddingRun, LossPoint, Project } from '../../../project/index.ts';
@@ -20,9 +21,13 @@ import type {
 export const CHECKPOINTS_KEPT = 3;
 
 export interface TrainOptions {
-  /** A TOML settings file (validated: unknown keys are errors). */
+  /** A TOML settings file to take the settings from. */
   settingsFile?: string;
-  /** Override the settings file. */
+  /** The settings as given (the app's form), when there is no file. Either way train() validates them, once. */
+  settings?: Record<string, unknown>;
+  /** What to call `settings` in messages (default 'training settings'). */
+  settingsSource?: string;
+  /** Override the settings. */
   epochs?: number;
   backend?: string;
   seed?: number;
@@ -70,6 +75,18 @@ export function channelsFromData(project: Project): number {
 
 /** The model layer (tfjs and its backends) loads on first use, so commands that do not train start fast. */
 const loadModel = () => import('../../../model/index.ts');
+
+/** The overrides given, and which option gave each (so a bad value is blamed on the option, not the file). */
+function overrides(opts: TrainOptions, keys: ('epochs' | 'seed' | 'backend')[]): { values: Record<string, unknown>; from: Record<string, string> } {
+  const values: Record<string, unknown> = {};
+  const from: Record<string, string> = {};
+  for (const k of keys) {
+    if (opts[k] === undefined) continue;
+    values[k] = opts[k];
+    from[k] = `--${k}`;
+  }
+  return { values, from };
+}
 
 /** Validates settings as a usage error (exit 2 in the CLI) that names the file and the bad keys. */
 function settingsOrUsageError<T>(make: () => T): T {
@@ -151,32 +168,30 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
   session.assertWritable('train');
   const project = session.project;
   const started = performance.now();
-  const { readSettingsFile, parseSettings, preprocessFor, selectBackend, startTraining, decodeCheckpoint } = await loadModel();
+  // Settings are checked here, once, where they come in (a file, the app's form, or a stored run, since
+  // a project file may come from elsewhere); from here on they travel typed, and the run stores them.
   let run: EmbeddingRun;
   let settings: TrainingSettings;
   let resumeFrom: Uint8Array | undefined;
   if (opts.resume) {
-    if (opts.settingsFile !== undefined || opts.seed !== undefined) {
+    if (opts.settingsFile !== undefined || opts.settings !== undefined || opts.seed !== undefined) {
       throw new ApiError('bad-argument', '--resume continues a run with its own settings and seed; leave out --config and --seed (--epochs and --backend may change)');
     }
     run = runToResume(project);
-    settings = settingsOrUsageError(() => parseSettings({
-      ...run.config,
-      ...(opts.epochs !== undefined && { epochs: opts.epochs }),
-      ...(opts.backend !== undefined && { backend: opts.backend }),
-    }, `run ${run.id} with options --epochs/--backend`));
+    const given = overrides(opts, ['epochs', 'backend']);
+    settings = settingsOrUsageError(() => parseSettings({ ...run.config, ...given.values }, `run ${run.id}`, given.from));
     resumeFrom = project.checkpoints.latest(run.id)?.weights;
   } else {
-    const base = settingsOrUsageError(() => (opts.settingsFile !== undefined ? readSettingsFile(opts.settingsFile) : {}));
+    const base = opts.settingsFile !== undefined ? settingsOrUsageError(() => readSettingsFile(opts.settingsFile!)) : opts.settings ?? {};
+    const given = overrides(opts, ['epochs', 'seed', 'backend']);
     settings = settingsOrUsageError(() => parseSettings({
       ...base,
       ...(base.channels === undefined && { channels: channelsFromData(project) }),
-      ...(opts.epochs !== undefined && { epochs: opts.epochs }),
-      ...(opts.seed !== undefined && { seed: opts.seed }),
-      ...(opts.backend !== undefined && { backend: opts.backend }),
-    }, 'options --epochs/--backend/--seed')); // the file alone was valid, so a problem here is an option's
+      ...given.values,
+    }, opts.settingsFile ?? opts.settingsSource ?? 'training settings', given.from));
     run = undefined as unknown as EmbeddingRun; // created below, once the backend is known
   }
+  const { preprocessFor, selectBackend, startTraining, decodeCheckpoint } = await loadModel();
   const { layoutProblem } = await import('../../../model/data/index.ts');
   const { spec, skipped: left } = trainingSource(project, preprocessFor(settings), layoutProblem);
   const skipped = left.map((s) => ({ path: resolve(project.folder, s.path), reason: s.reason }));
@@ -231,7 +246,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
     }
   };
   try {
-    handle = startTraining({ config: settings, source: spec, resumeFrom, backend });
+    handle = startTraining({ settings, source: spec, resumeFrom, backend });
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) handle.cancel();
     const h = handle;

@@ -1,6 +1,7 @@
 // Augmentations by name, as written in settings: each name has a zod schema giving the defaults
 // and rejecting unknown or out-of-range parameters with a message naming them.
 import { z } from 'zod';
+import { issueLines } from '../../../base/issues.ts';
 import type { Augmentation } from './augmentation.ts';
 import { AugmentationSequence } from './augmentation-sequence.ts';
 import { BeamBlur } from './beam-blur.ts';
@@ -80,28 +81,41 @@ export const DEFAULT_AUGMENTATIONS: AugmentationSpec[] = [
   { name: 'noise' },
 ];
 
+/**
+ * One entry of the settings' augmentations list: checked against the strict schema its name picks
+ * (an unknown name or parameter is named, with the parameters that augmentation takes), defaults
+ * filled in, so the stored settings say exactly what a run did.
+ */
+export const augmentationSpecSchema = z.unknown().transform((spec, ctx): AugmentationSpec => {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a table { name = "...", ...params }' });
+    return z.NEVER;
+  }
+  const name = (spec as { name?: unknown }).name;
+  if (typeof name !== 'string' || !Object.hasOwn(REGISTRY, name)) {
+    ctx.addIssue({ code: 'custom', path: ['name'], message: `unknown augmentation ${JSON.stringify(name)} (known: ${AUGMENTATION_NAMES.join(', ')})` });
+    return z.NEVER;
+  }
+  const entry = REGISTRY[name as AugmentationName];
+  const parsed = entry.schema.safeParse(spec);
+  if (!parsed.success) {
+    const params = Object.keys(entry.schema.shape).filter((k) => k !== 'name');
+    for (const issue of parsed.error.issues) {
+      const message = issue.code === 'unrecognized_keys'
+        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (${name} takes ${params.join(', ')})`
+        : `${name}: ${issue.message}`;
+      ctx.addIssue({ code: 'custom', path: issue.path, message });
+    }
+    return z.NEVER;
+  }
+  return parsed.data as AugmentationSpec;
+});
+
+export const augmentationListSchema = z.array(augmentationSpecSchema);
+
 /** Validates specs (every problem listed, each naming the augmentation and parameter) and builds the sequence. */
 export function buildAugmentations(specs: AugmentationSpec[]): AugmentationSequence {
-  if (!Array.isArray(specs)) throw new AugmentationSpecError('augmentations must be a list of { name, ...params }');
-  const problems: string[] = [];
-  const steps: Augmentation[] = [];
-  specs.forEach((spec, i) => {
-    const name = spec?.name;
-    if (typeof name !== 'string' || !(name in REGISTRY)) {
-      problems.push(`augmentations[${i}]: unknown augmentation ${JSON.stringify(name)} (known: ${AUGMENTATION_NAMES.join(', ')})`);
-      return;
-    }
-    const entry = REGISTRY[name as AugmentationName];
-    const parsed = entry.schema.safeParse(spec);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const where = issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
-        problems.push(`augmentations[${i}] (${name})${where}: ${issue.message}`);
-      }
-      return;
-    }
-    steps.push((entry.create as (o: unknown) => Augmentation)(parsed.data));
-  });
-  if (problems.length > 0) throw new AugmentationSpecError(problems.join('; '));
-  return new AugmentationSequence(steps);
+  const parsed = augmentationListSchema.safeParse(specs);
+  if (!parsed.success) throw new AugmentationSpecError(issueLines(parsed.error.issues, { root: 'augmentations', prefix: 'augmentations' }).join('; '));
+  return new AugmentationSequence(parsed.data.map((spec) => (REGISTRY[spec.name as AugmentationName].create as (o: unknown) => Augmentation)(spec)));
 }

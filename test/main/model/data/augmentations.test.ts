@@ -215,9 +215,9 @@ describe('augmentations', () => {
     expect(buildAugmentations(DEFAULT_AUGMENTATIONS).steps.map((a) => a.name)).toEqual(DEFAULT_AUGMENTATIONS.map((a) => a.name));
     const bad = () => buildAugmentations([{ name: 'rotation', degree: 3 }, { name: 'colour-jitter' }, { name: 'noise', snr: [100, 10] }, { name: 'flip', p: 2 }]);
     expect(bad).toThrow(AugmentationSpecError);
-    expect(bad).toThrow(/degree/);
+    expect(bad).toThrow(/augmentations\[0\]: unknown key 'degree' \(rotation takes p, degrees, corners\)/);
     expect(bad).toThrow(/colour-jitter/);
-    expect(bad).toThrow(/\(noise\)\.snr/);
-    expect(bad).toThrow(/\(flip\)\.p/);
+    expect(bad).toThrow(/augmentations\[2\]\.snr: noise:/);
+    expect(bad).toThrow(/augmentations\[3\]\.p: flip:/);
   });
 });
