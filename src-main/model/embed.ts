@@ -1,10 +1,10 @@
 // Embeddings of a trained model: the pooled online-encoder output of each image, streamed batch by
 // batch, so memory holds one batch of images and vectors however large the data set.
 import * as tf from '@tensorflow/tfjs-core';
-import { buildEncoder } from './encoders.ts';
-import type { Sequential } from './layers/sequential.ts';
+import { layerFromConfig } from './layers/deserialize.ts';
+import type { Layer } from './layers/layer.ts';
 import { decodeCheckpoint, type Checkpoint } from './serialization.ts';
-import { parseSettings, type TrainingSettings, type TrainingSettingsInput } from './settings.ts';
+import { parseSettings, type TrainingSettings } from './settings.ts';
 import { selectBackend } from './backend.ts';
 import { Rng } from '../base/random.ts';
 import { CheckpointError, ModelError } from './errors.ts';
@@ -43,20 +43,24 @@ export interface Embedding {
 }
 
 /** The online encoder of a checkpoint, ready to embed; dispose() when done. */
-export function loadEncoder(weightsBytes: Uint8Array, settings: TrainingSettings): Sequential {
+export function loadEncoder(weightsBytes: Uint8Array, settings: TrainingSettings): Layer {
   return encoderOf(decodeCheckpoint(weightsBytes, 'weights'), settings);
 }
 
-function encoderOf(ck: Checkpoint, settings: TrainingSettings): Sequential {
-  const encoder = buildEncoder(settings);
+/**
+ * The encoder rebuilt from the architecture the checkpoint stores (not from today's reading of the
+ * settings), its weights loaded; the settings give only the input: image_size x image_size x channels.
+ */
+function encoderOf(ck: Checkpoint, settings: TrainingSettings): Layer {
+  const encoder = layerFromConfig(ck.manifest.architecture?.encoder, 'weights: the stored architecture');
   encoder.build([-1, settings.image_size, settings.image_size, settings.channels], new Rng(settings.seed));
   try {
     tf.tidy(() => {
       for (const w of encoder.weights()) {
         const name = `online/encoder/${w.path}`;
         const v = ck.tensors.get(name);
-        if (v == null) throw new CheckpointError(`weights: no tensor ${name} (the settings do not match the trained architecture?)`);
-        if (v.length !== w.variable.size) throw new CheckpointError(`weights: tensor ${name} has ${v.length} values, the settings' encoder expects ${w.variable.size}`);
+        if (v == null) throw new CheckpointError(`weights: no tensor ${name}, which the stored architecture has`);
+        if (v.length !== w.variable.size) throw new CheckpointError(`weights: tensor ${name} has ${v.length} values, the stored architecture expects ${w.variable.size}`);
         w.variable.assign(tf.tensor(v, w.variable.shape));
       }
     });
@@ -71,10 +75,9 @@ function encoderOf(ck: Checkpoint, settings: TrainingSettings): Sequential {
  * Settings and encoder, decoding the checkpoint once (decoding copies every tensor, optimiser moments
  * and target network included) and not holding on to it while embedding.
  */
-async function prepareEncoder(weightsBytes: Uint8Array, config: TrainingSettingsInput | undefined, backend: string | undefined) {
-  const given = config != null ? parseSettings(config) : undefined;
+async function prepareEncoder(weightsBytes: Uint8Array, given: TrainingSettings | undefined, backend: string | undefined) {
   const ck = decodeCheckpoint(weightsBytes, 'weights');
-  const settings = given ?? parseSettings(ck.manifest.settings);
+  const settings = given ?? parseSettings(ck.manifest.settings, 'the checkpoint\'s settings');
   await selectBackend(backend ?? settings.backend, () => {});
   const mean = ck.tensors.get(STATISTICS.mean), scale = ck.tensors.get(STATISTICS.scale);
   const standard = settings.embed_standardise && mean && scale ? { mean, scale } : undefined;
@@ -83,17 +86,19 @@ async function prepareEncoder(weightsBytes: Uint8Array, config: TrainingSettings
 
 /**
  * Streams the embedding of every image of the source (a SampleSource, or a spec that model-data
- * opens), in index order. `config` defaults to the settings stored in the checkpoint.
+ * opens), in index order. `settings` (validated: the run's stored ones) give the input size and how
+ * embeddings are made; without them, those stored in the checkpoint. The network is the checkpoint's.
  */
 export async function* embed(
   weightsBytes: Uint8Array,
-  config: TrainingSettingsInput | undefined,
+  settings: TrainingSettings | undefined,
   sourceOrSpec: EmbeddableSource | SampleSourceSpec,
   opts: EmbedOptions = {},
 ): AsyncGenerator<Embedding> {
   const source: EmbeddableSource = 'kind' in sourceOrSpec ? openSampleSource(sourceOrSpec) : sourceOrSpec;
-  const { settings, encoder, standard } = await prepareEncoder(weightsBytes, config, opts.backend);
-  const { image_size: s, channels: c } = settings;
+  const prepared = await prepareEncoder(weightsBytes, settings, opts.backend);
+  const { encoder, standard } = prepared;
+  const { image_size: s, channels: c, embed_rotations: turns } = prepared.settings;
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const pixels = s * s * c;
   const input = new Float32Array(batchSize * pixels);
@@ -119,7 +124,6 @@ export async function* embed(
       }
       const n = loaded.length;
       if (n > 0) {
-        const turns = settings.embed_rotations;
         const batch = turns > 1 ? withQuarterTurns(input.subarray(0, n * pixels), n, s, c) : input.subarray(0, n * pixels);
         const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
         const values = (await out.data()) as Float32Array;
@@ -186,7 +190,7 @@ export const STATISTICS_ITEMS = 1024;
  * training set's statistics (as batch normalisation does at inference), similarities spread over
  * [-1, 1] and every dimension counts by what it varies. A dimension that never varies keeps scale 1.
  */
-export function embeddingStatistics(encoder: Sequential, source: EmbeddableSource, settings: TrainingSettings): Map<string, { shape: number[]; values: Float32Array }> {
+export function embeddingStatistics(encoder: Layer, source: EmbeddableSource, settings: TrainingSettings): Map<string, { shape: number[]; values: Float32Array }> {
   const { image_size: s, channels: c } = settings;
   const turns = settings.embed_rotations;
   const count = Math.min(source.length, STATISTICS_ITEMS);

@@ -5,6 +5,7 @@ import { selectBackend } from '../../../src-main/model/backend.ts';
 import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main/model/training-loop.ts';
 import { embed, loadEncoder, withQuarterTurns } from '../../../src-main/model/embed.ts';
 import { createByol } from '../../../src-main/model/byol.ts';
+import { decodeCheckpoint, encodeCheckpoint } from '../../../src-main/model/serialization.ts';
 import { parseSettings } from '../../../src-main/model/settings.ts';
 import { Rng } from '../../../src-main/base/random.ts';
 
@@ -140,9 +141,25 @@ describe('embed', () => {
     expect(source.reads).toBe(10);
   });
 
-  it('rejects images of the wrong size and weights of another architecture', async () => {
+  it('rejects images of the wrong size, and a stored architecture the weights do not fit', async () => {
     const wrong = { length: 1, get: () => ({ data: new Float32Array(64), height: 8, width: 8, channels: 1 }) };
     await expect(embed(weights, settings, wrong).next()).rejects.toThrow(/8x8x1.*16x16x1/);
-    await expect(embed(weights, { ...settings, width: 8 }, sourceOf(1)).next()).rejects.toThrow(/expects/);
+    const { manifest, tensors } = decodeCheckpoint(weights);
+    const reshaped = (architecture: unknown) => encodeCheckpoint({ ...manifest, architecture: architecture as typeof manifest.architecture },
+      new Map([...tensors].map(([name, values]) => [name, { shape: manifest.tensors.find((t) => t.name === name)!.shape, values }])));
+    const encoder = manifest.architecture.encoder as unknown as { config: { layers: { config: Record<string, unknown> }[] } };
+    const wider = structuredClone(encoder);
+    wider.config.layers[0]!.config.filters = 8;
+    await expect(embed(reshaped({ encoder: wider }), settings, sourceOf(1)).next()).rejects.toThrow(/stored architecture expects/);
+    await expect(embed(reshaped({ encoder: { className: 'Lambda', config: { name: 'x' } } }), settings, sourceOf(1)).next()).rejects.toThrow(/Lambda.*not a layer/);
+  });
+
+  it('rebuilds the network from the checkpoint\'s stored architecture, whatever the settings say of it', async () => {
+    const out = async (s: typeof settings) => {
+      const v: Float32Array[] = [];
+      for await (const e of embed(weights, s, sourceOf(3), { batchSize: 3 })) v.push(e.vector);
+      return v;
+    };
+    expect(await out({ ...settings, width: 8, depth: 2 })).toEqual(await out(settings));
   });
 });
