@@ -9,6 +9,8 @@ import { visibleText } from '../../../dataset/index.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import { writeEmbeddingsCsv, type EmbeddedItem } from '../../../export/index.ts';
 import { ApiError } from '../../contract/errors.ts';
+import { storedSettings } from './stored-settings.ts';
+import { preprocessFor } from '../../../model/settings.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { EmbedProgress, EmbedReport, EmbedSkip, ExportFormat, ExportReport } from '../../contract/reports.ts';
 
@@ -53,12 +55,10 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   session.assertWritable('store embeddings');
   const project = session.project;
   const started = performance.now();
-  // Loaded on first use, so commands that do not embed start without tfjs.
-  const { decodeCheckpoint, embed, parseSettings, preprocessFor, selectBackend } = await import('../../../model/index.ts');
-  const { openSampleSource } = await import('../../../model/data/index.ts');
   const run = runWithCheckpoint(project, opts.runId);
   const checkpoint = project.checkpoints.latest(run.id)!;
-  const settings = parseSettings(decodeCheckpoint(checkpoint.weights, `run ${run.id} checkpoint ${checkpoint.id}`).manifest.settings);
+  // The run's stored settings say how its images are prepared; the checkpoint's stored architecture, what network embeds them.
+  const settings = storedSettings(run);
   const skipped: (EmbedSkip & { itemId: number | null })[] = [];
   const items = project.items.list({ status: 'ok' }, (d) => {
     skipped.push({ itemId: d.id, path: d.path === null ? `item ${d.id ?? '?'}` : resolve(project.folder, d.path), reason: d.problem, keptStale: false });
@@ -75,14 +75,6 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
       skipped.push({ itemId: item.id, path: item.absolutePath, reason: e.message.slice(project.path.length + 2), keptStale: false });
     }
   }
-  const backend = await selectBackend(opts.backend ?? run.backend, opts.onWarning ?? (() => {}));
-  opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total: items.length });
-  // Each item is read once, so no sample cache: memory holds one batch whatever the number of items.
-  const source = openSampleSource({
-    kind: 'files',
-    items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })),
-    preprocess: preprocessFor(settings),
-  }, { cacheBytes: 0 });
   const hadVectors = project.embeddings.count(run.id) > 0;
   project.embeddings.beginReplacement(run.id);
   let buffer: { itemId: number; vector: Float32Array }[] = [];
@@ -95,19 +87,36 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
     buffer = [];
   };
   let cancelled = false;
+  let backend = opts.backend ?? run.backend;
   try {
-    for await (const e of embed(checkpoint.weights, settings, source, {
-      batchSize: opts.batchSize, backend, signal: opts.signal,
+    // On a worker thread (tfjs loads there, not here): this thread only stores what comes back.
+    const { embedInWorker } = await import('../../../model/embed-in-worker.ts');
+    await embedInWorker({
+      weights: checkpoint.weights,
+      settings,
+      source: { kind: 'files', items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })), preprocess: preprocessFor(settings) },
+      batchSize: opts.batchSize,
+      backend,
+    }, {
+      signal: opts.signal,
+      onStart: (chosen) => {
+        backend = chosen;
+        opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total: items.length });
+      },
+      onWarning: opts.onWarning,
       onProgress: (done, total) => opts.onProgress?.({ done, total }),
       onUnreadable: (index, error) => {
         const item = files[index]!.item;
-        skipped.push({ itemId: item.id, path: item.absolutePath, reason: visibleText(error instanceof Error ? error.message : String(error)), keptStale: false });
+        skipped.push({ itemId: item.id, path: item.absolutePath, reason: visibleText(error.message), keptStale: false });
       },
-    })) {
-      dim = e.vector.length;
-      buffer.push({ itemId: files[e.index]!.item.id, vector: e.vector });
-      if (buffer.length >= WRITE_BATCH) flush();
-    }
+      onBatch: (embeddings) => {
+        for (const e of embeddings) {
+          dim = e.vector.length;
+          buffer.push({ itemId: files[e.index]!.item.id, vector: e.vector });
+          if (buffer.length >= WRITE_BATCH) flush();
+        }
+      },
+    });
   } catch (e) {
     if (!opts.signal?.aborted) {
       project.embeddings.discardReplacement(run.id);

@@ -3,16 +3,17 @@
 // stored ones.
 import { chooseHdu } from '../../../dataset/index.ts';
 import { HduList } from '../../../fits/index.ts';
-import { embed, parseSettings, preprocessFor } from '../../../model/index.ts';
+import { preprocessFor } from '../../../model/settings.ts';
 import type { EmbeddingRun, Project } from '../../../project/index.ts';
 import { ApiError } from '../../contract/errors.ts';
+import { storedSettings } from './stored-settings.ts';
 
 export async function embedExternalFile(
   project: Project, run: EmbeddingRun, file: string, signal?: AbortSignal,
 ): Promise<{ vector: Float32Array; hdu: number }> {
   const checkpoint = project.checkpoints.latest(run.id);
   if (!checkpoint) throw new ApiError('no-run', `run ${run.id} has no checkpoint to embed ${file} with`);
-  const settings = parseSettings(run.config, `run ${run.id}`);
+  const settings = storedSettings(run);
   const list = HduList.open(file); // a FitsError here names the file and the problem
   let hdu: number;
   try {
@@ -21,8 +22,16 @@ export async function embedExternalFile(
     list.close();
   }
   const preprocess = preprocessFor(settings);
-  for await (const e of embed(checkpoint.weights, settings, { kind: 'files', items: [{ path: file, hdu }], preprocess }, { signal })) {
-    return { vector: e.vector, hdu };
-  }
-  throw new Error(`embedding ${file} produced no vector`);
+  // On a worker thread, as every embedding: tfjs loads there, and only when a file outside the project is the query.
+  const { embedInWorker } = await import('../../../model/embed-in-worker.ts');
+  let vector: Float32Array | undefined;
+  let unreadable: Error | undefined;
+  await embedInWorker({ weights: checkpoint.weights, settings, source: { kind: 'files', items: [{ path: file, hdu }], preprocess } }, {
+    signal,
+    onBatch: (embeddings) => (vector ??= embeddings[0]?.vector),
+    onUnreadable: (_index, error) => (unreadable = error),
+  });
+  if (unreadable) throw unreadable;
+  if (!vector) throw new Error(`embedding ${file} produced no vector`);
+  return { vector, hdu };
 }
