@@ -1,16 +1,30 @@
-// Option values shared by the exploration commands (map, similar, clusters, outliers, tag).
+// Option values shared by the commands: commander parsers that turn a bad value into a usage error
+// (exit 2), with the rules for numbers in base/numbers.ts, which the API's checks use too.
 import { InvalidArgumentError } from 'commander';
 import { relative } from 'node:path';
+import { integerIn, positiveInteger } from '../base/numbers.ts';
 
 export function positiveCount(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
+  const n = positiveInteger(value);
+  if (n === null) throw new InvalidArgumentError('expected a positive integer.');
   return n;
 }
 
 export function integerValue(value: string): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer.');
+  const n = integerIn(value, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (n === null) throw new InvalidArgumentError('expected an integer.');
+  return n;
+}
+
+export function nonNegativeInteger(value: string): number {
+  const n = integerIn(value, 0, 0xffffffff);
+  if (n === null) throw new InvalidArgumentError('expected an integer from 0 to 4294967295.');
+  return n;
+}
+
+export function portNumber(value: string): number {
+  const n = integerIn(value, 0, 65535);
+  if (n === null) throw new InvalidArgumentError('a port is an integer from 0 to 65535');
   return n;
 }
 

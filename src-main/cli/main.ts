@@ -2,8 +2,8 @@
 // failure becomes one line on stderr and a documented exit status (a stack only with ASTROMORPH_DEBUG=1).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ApiError } from '../api/contract/index.ts';
-import { FitsError } from '../fits/index.ts';
+import { ApiError } from '../api/contract/errors.ts';
+import { FitsError } from '../fits/errors.ts';
 import { addCommand } from './commands/add.ts';
 import { initCommand } from './commands/init.ts';
 import { inspectCommand } from './commands/inspect.ts';

@@ -32,3 +32,8 @@ export function formatShape(shape: number[] | null): string {
   if (!shape || shape.length === 0) return '-';
   return shape.join('x');
 }
+
+/** A loss as the training lines print it: 4 decimals (NaN and Infinity as they are). */
+export function formatLoss(loss: number): string {
+  return Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
+}

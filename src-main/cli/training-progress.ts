@@ -4,6 +4,7 @@
 import { SingleBar } from 'cli-progress';
 import type { EmbedProgress, TrainingEpochReport, TrainingProgressReport, TrainingStart } from '../api/contract/index.ts';
 import { formatSeconds } from './scan-progress.ts';
+import { formatLoss } from './table.ts';
 
 const PLAIN_INTERVAL_MS = 5000;
 const BAR_WIDTH = 24;
@@ -17,9 +18,7 @@ export interface TrainingDisplay {
   stop(): void;
 }
 
-export function formatLoss(loss: number): string {
-  return Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
-}
+export { formatLoss };
 
 function describeStart(s: TrainingStart): string {
   const where = s.resumed

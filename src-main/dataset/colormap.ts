@@ -1,7 +1,7 @@
 // Colormaps as 256-entry RGB lookup tables. d3-scale-chromatic carries matplotlib's viridis, magma
 // and inferno as 256-colour ramps (sampled here exactly) and cividis as its published fit.
 // Node-free: the renderer reuses it.
-import { interpolateCividis, interpolateInferno, interpolateMagma, interpolateViridis } from 'd3';
+import { interpolateCividis, interpolateInferno, interpolateMagma, interpolateViridis } from 'd3-scale-chromatic';
 
 export type Colormap = 'gray' | 'viridis' | 'magma' | 'inferno' | 'cividis';
 export const COLORMAPS: readonly Colormap[] = ['gray', 'viridis', 'magma', 'inferno', 'cividis'];

@@ -2,7 +2,7 @@
 // can move with its data); the absolute one is kept as given, for messages and for relinking.
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { relativeTo } from '../dataset/index.ts';
+import { relativeTo } from '../dataset/relative-path.ts';
 import { ProjectError } from './errors.ts';
 import { RowReader } from './untrusted.ts';
 import { relativePathProblem } from './stored-path.ts';

@@ -1,7 +1,7 @@
 // One row per FITS file: where it is, what the scan found, and the searchable header columns.
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { MAX_VISIBLE_TEXT, visibleText } from '../dataset/index.ts';
+import { MAX_VISIBLE_TEXT, visibleText } from '../dataset/visible-text.ts';
 import type { KnownFile } from '../dataset/index.ts';
 import type {
   AxisKind, DatasetItem, HeaderValue, ItemFilter, ItemIssue, ItemRecord, ItemStatus,

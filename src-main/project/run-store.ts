@@ -1,6 +1,6 @@
 // Training runs (EmbeddingRun): the config they were started with and how far they got.
 import type Database from 'better-sqlite3';
-import { visibleText } from '../dataset/index.ts';
+import { visibleText } from '../dataset/visible-text.ts';
 import { RowReader } from './untrusted.ts';
 
 export type RunStatus = 'running' | 'paused' | 'cancelled' | 'failed' | 'done';

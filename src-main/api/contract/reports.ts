@@ -210,3 +210,7 @@ export interface ExportReport {
   dim: number;
   seconds: number;
 }
+
+/** The figures `astromorph figure` draws. */
+export const FIGURE_KINDS = ['map', 'gallery', 'loss', 'sheet'] as const;
+export type FigureKind = (typeof FIGURE_KINDS)[number];

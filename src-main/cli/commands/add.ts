@@ -1,9 +1,8 @@
 // `astromorph add PROJECT DIR...`: scan folders into the project. Unreadable files are data (listed,
 // exit 0); Ctrl-C stops the scan, closes the project cleanly, keeps what was scanned and exits 130.
-import { Command, InvalidArgumentError } from 'commander';
-import { ProjectSession } from '../../api/services/project/project-session.ts';
+import { Command } from 'commander';
+import { positiveCount } from '../explore-options.ts';
 import type { ScanReport } from '../../api/contract/index.ts';
-import { scanProgressDisplay } from '../scan-progress.ts';
 import { reasonWithoutPath } from '../reason.ts';
 import { EXIT_CANCELLED } from '../exit-codes.ts';
 import { stopOnSignals } from '../stop-signals.ts';
@@ -23,7 +22,7 @@ export function addCommand(): Command {
     .option('--json', 'print the summary as JSON: {added, updated, unchanged, failed, missing, cancelled, failures: [{path, error}], linksNotFollowed, itemsInProject, seconds}')
     .option('--follow-links', 'follow symbolic links that lead out of the folders (their targets become readable by the project)')
     .option('--no-progress', 'no progress output on stderr')
-    .option('--workers <n>', 'worker threads reading headers (default: one per core, at most 4)', positiveInteger)
+    .option('--workers <n>', 'worker threads reading headers (default: one per core, at most 4)', positiveCount)
     .addHelpText(
       'after',
       '\nProgress goes to stderr: a bar on a terminal, an occasional line otherwise. Ctrl-C stops the scan\n' +
@@ -31,6 +30,8 @@ export function addCommand(): Command {
         'Example:\n  astromorph add survey.amproj ~/data/hst ~/data/alma',
     )
     .action(async (projectArg: string, dirs: string[], opts: AddOpts) => {
+      const { ProjectSession } = await import('../../api/services/project/project-session.ts');
+      const { scanProgressDisplay } = await import('../scan-progress.ts');
       const workers = opts.workers;
       const session = ProjectSession.open(projectArg);
       const progress = scanProgressDisplay(process.stderr, opts.progress);
@@ -52,12 +53,6 @@ export function addCommand(): Command {
       else process.stdout.write(renderReport(report, session.path) + '\n');
       if (report.cancelled) process.exitCode = EXIT_CANCELLED;
     });
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
-  return n;
 }
 
 function renderReport(r: ScanReport, projectPath: string): string {

@@ -1,9 +1,7 @@
 // `astromorph clusters PROJECT --method kmeans|density`: cluster a run's embeddings and store the
 // labels (they colour maps and filter searches); a stored clustering is reused until --recompute.
 import { Command, Option } from 'commander';
-import { computeClusters } from '../../api/services/exploration/clusters.ts';
 import type { ClusterMethod, ClusteringView, SimilarityMetric } from '../../api/contract/index.ts';
-import { runAnalysisCommand } from '../analysis-run.ts';
 import { displayPath, integerValue, positiveCount } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
 
@@ -38,6 +36,8 @@ export function clustersCommand(): Command {
     .option('--no-progress', 'no progress output on stderr')
     .addHelpText('after', '\nExamples:\n  astromorph clusters survey.amproj --method kmeans --k 6\n  astromorph clusters survey.amproj --method density --min-cluster-size 10')
     .action(async (projectArg: string, opts: ClusterOpts) => {
+      const { computeClusters } = await import('../../api/services/exploration/clusters.ts');
+      const { runAnalysisCommand } = await import('../analysis-run.ts');
       const method: ClusterMethod = opts.method ?? (opts.k !== undefined ? 'kmeans' : 'density');
       await runAnalysisCommand(projectArg, opts, (session, control) => computeClusters(session, {
         method, k: opts.k, minClusterSize: opts.minClusterSize, minSamples: opts.minSamples, metric: opts.metric, seed: opts.seed,

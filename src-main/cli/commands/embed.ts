@@ -3,13 +3,10 @@
 // leaves the old one whole. Ctrl-C stops between batches (exit 130): a run that had vectors keeps
 // them unchanged, a first embedding keeps the vectors written so far.
 import { Command } from 'commander';
-import { ProjectSession } from '../../api/services/project/project-session.ts';
-import { embedItems } from '../../api/services/training/embedding.ts';
 import type { EmbedReport } from '../../api/contract/index.ts';
-import { embeddingProgressDisplay } from '../training-progress.ts';
 import { EXIT_CANCELLED } from '../exit-codes.ts';
 import { stopOnSignals } from '../stop-signals.ts';
-import { positiveInteger } from './train.ts';
+import { positiveCount } from '../explore-options.ts';
 import { reasonWithoutPath } from '../reason.ts';
 
 interface EmbedOpts {
@@ -24,13 +21,16 @@ export function embedCommand(): Command {
   return new Command('embed')
     .description('compute one embedding vector per readable item with a trained run, and store them in the project')
     .argument('<project>', 'project file')
-    .option('--run <id>', 'the training run to use (default: the latest finished run, else the latest with a checkpoint)', positiveInteger)
-    .option('--batch-size <n>', 'images per forward pass (default 64)', positiveInteger)
+    .option('--run <id>', 'the training run to use (default: the latest finished run, else the latest with a checkpoint)', positiveCount)
+    .option('--batch-size <n>', 'images per forward pass (default 64)', positiveCount)
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: the run\'s)')
     .option('--json', 'print the result as JSON: {runId, checkpointId, backend, items, total, dim, cancelled, replaced, stale, skipped, seconds}')
     .option('--no-progress', 'no progress output on stderr')
     .addHelpText('after', '\nExamples:\n  astromorph embed survey.amproj\n  astromorph embed survey.amproj --run 2 --batch-size 128')
     .action(async (projectArg: string, opts: EmbedOpts) => {
+      const { ProjectSession } = await import('../../api/services/project/project-session.ts');
+      const { embedItems } = await import('../../api/services/training/embedding.ts');
+      const { embeddingProgressDisplay } = await import('../training-progress.ts');
       const session = ProjectSession.open(projectArg);
       const display = embeddingProgressDisplay(process.stderr, opts.progress);
       const stop = stopOnSignals(() => display.message('cancelling: the run keeps the vectors it had (a first embedding keeps those written so far)…', true));

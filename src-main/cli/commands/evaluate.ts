@@ -3,10 +3,8 @@
 // of the embeddings; optionally as a figure. Labels come from a CSV (file,label) or from item tags.
 import { extname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ApiError } from '../../api/contract/index.ts';
-import { evaluateRun, readLabelsFile, writeEvaluationFigure } from '../../api/services/exploration/label-evaluation.ts';
+import { ApiError } from '../../api/contract/errors.ts';
 import type { EvaluationView, LabelSource } from '../../api/contract/index.ts';
-import { runAnalysisCommand } from '../analysis-run.ts';
 import { integerValue, positiveCount } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
 
@@ -52,6 +50,8 @@ export function evaluateCommand(): Command {
       + '  astromorph evaluate survey.amproj --labels labels.csv\n  astromorph evaluate survey.amproj --tags class: --figure evaluation.pdf\n'
       + '  astromorph evaluate survey.amproj --labels labels.csv --run 2 --k 5 --json')
     .action(async (projectArg: string, opts: EvaluateOpts) => {
+      const { evaluateRun, readLabelsFile, writeEvaluationFigure } = await import('../../api/services/exploration/label-evaluation.ts');
+      const { runAnalysisCommand } = await import('../analysis-run.ts');
       if (opts.labels === undefined && opts.tags === undefined) throw new ApiError('bad-argument', 'say where the labels come from: --labels FILE.csv or --tags [PREFIX]');
       const labelsFrom: LabelSource = opts.labels !== undefined ? readLabelsFile(opts.labels) : { tagPrefix: opts.tags === true ? undefined : opts.tags };
       let figure: { path: string; format: string } | null = null;

@@ -1,11 +1,8 @@
 // `astromorph export PROJECT embeddings --format csv --out FILE`: a run's embeddings as a table, one
 // row per item: its path relative to the project, header metadata, then emb_0 … emb_{D-1}.
 import { Argument, Command, Option } from 'commander';
-import { ProjectSession } from '../../api/services/project/project-session.ts';
-import { exportEmbeddings } from '../../api/services/training/embedding.ts';
-import { exportEmbeddingTable } from '../../api/services/sharing/table-export.ts';
 import type { ExportFormat, ExportReport } from '../../api/contract/index.ts';
-import { positiveInteger } from './train.ts';
+import { positiveCount } from '../explore-options.ts';
 
 interface ExportOpts {
   format: ExportFormat | 'npy' | 'fits' | 'votable';
@@ -22,11 +19,14 @@ export function exportCommand(): Command {
     .addOption(new Option('--format <format>', 'file format: csv; npy (float32 matrix + a .csv of the rows); fits (binary table); votable')
       .choices(['csv', 'npy', 'fits', 'votable']).default('csv'))
     .requiredOption('--out <file>', 'the file to write (replaced if it exists)')
-    .option('--run <id>', 'the run whose embeddings to export (default: the latest run with embeddings)', positiveInteger)
+    .option('--run <id>', 'the run whose embeddings to export (default: the latest run with embeddings)', positiveCount)
     .option('--json', 'print the result as JSON: {runId, format, path, rows, dim, seconds}')
     .addHelpText('after', '\nColumns: file, hdu, object, ra, dec, restfrq, bunit, bmaj, bmin, bpa, telescope, instrument, shape, bitpix, emb_0 … emb_{D-1}.\n\n' +
       'Example:\n  astromorph export survey.amproj embeddings --format csv --out embeddings.csv')
     .action(async (projectArg: string, _what: 'embeddings', opts: ExportOpts) => {
+      const { ProjectSession } = await import('../../api/services/project/project-session.ts');
+      const { exportEmbeddings } = await import('../../api/services/training/embedding.ts');
+      const { exportEmbeddingTable } = await import('../../api/services/sharing/table-export.ts');
       const session = ProjectSession.open(projectArg);
       let report: ExportReport;
       try {

@@ -2,13 +2,13 @@
 // figures at journal column widths. Options not given are taken from the project, where each figure's
 // settings are stored, so running the same command again reproduces the same figure.
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import { exportFigure, FIGURE_KINDS } from '../../api/services/sharing/figures.ts';
-import { ProjectSession } from '../../api/services/project/project-session.ts';
+import { integerIn } from '../../base/numbers.ts';
+import { FIGURE_KINDS } from '../../api/contract/reports.ts';
 import type { FigureKind, FigureSettingsInput } from '../../api/services/sharing/figures.ts';
 
 function integer(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  const n = integerIn(v, 0, Number.MAX_SAFE_INTEGER);
+  if (n === null) throw new InvalidArgumentError('expected a whole number');
   return n;
 }
 
@@ -63,6 +63,8 @@ export function figureCommand(): Command {
       + '  astromorph figure survey.amproj loss --format png --dpi 600 --out loss.png\n'
       + '  astromorph figure survey.amproj map --out map2.pdf      # same settings as last time')
     .action(async (projectArg: string, kind: FigureKind, opts: FigureOpts) => {
+      const { exportFigure } = await import('../../api/services/sharing/figures.ts');
+      const { ProjectSession } = await import('../../api/services/project/project-session.ts');
       // Under the lock: while another process has the project open, the figure is still made, but its
       // settings are not stored (the project is read-only here).
       const session = ProjectSession.open(projectArg, { lock: true });

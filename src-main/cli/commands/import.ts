@@ -1,7 +1,6 @@
 // `astromorph import PROJECT FILE`: embeddings computed elsewhere (CSV with a file column, or .npy with
 // a CSV beside it) become a new run that map, similar, clusters and outliers can use.
 import { Command } from 'commander';
-import { importEmbeddings, openForWriting } from '../../api/services/sharing/sharing.ts';
 
 export function importCommand(): Command {
   return new Command('import')
@@ -12,7 +11,8 @@ export function importCommand(): Command {
     .option('--json', 'print the result as JSON: {runId, source, rows, imported, dim, unmatched}')
     .addHelpText('after', '\nRows are matched to items by the path stored in the project, the path relative to the table, '
       + 'or a file name only one item has.\n\nExamples:\n  astromorph import survey.amproj theirs.csv\n  astromorph import survey.amproj emb.npy --files emb_meta.csv')
-    .action((projectArg: string, file: string, opts: { files?: string; json?: boolean }) => {
+    .action(async (projectArg: string, file: string, opts: { files?: string; json?: boolean }) => {
+      const { importEmbeddings, openForWriting } = await import('../../api/services/sharing/sharing.ts');
       const project = openForWriting(projectArg, 'import embeddings');
       let report;
       try {

@@ -1,6 +1,5 @@
 // `astromorph inspect FILE`: every HDU with its structure and pixel statistics, then verify issues.
 import { Command } from 'commander';
-import { inspectFile } from '../../api/services/project/inspect.ts';
 import type { FileInspection } from '../../api/contract/index.ts';
 import { formatNumber, formatShape, formatTable } from '../table.ts';
 import { EXIT_ERROR } from '../exit-codes.ts';
@@ -11,7 +10,8 @@ export function inspectCommand(): Command {
     .argument('<file>', 'FITS file (.fits, .fit, .fts, optionally .gz; tile-compressed .fz too)')
     .option('--json', 'print {path, hdus: [{index, name, kind, bitpix, shape, compressed, stats: {finite, nan, infinite, min, max, mean}, error}], issues: [{code, hdu, keyword, fixable, message}]}')
     .addHelpText('after', '\nExamples:\n  astromorph inspect cube.fits\n  astromorph inspect image.fits.gz --json')
-    .action((file: string, opts: { json?: boolean }) => {
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { inspectFile } = await import('../../api/services/project/inspect.ts');
       const report = inspectFile(file);
       process.stdout.write((opts.json ? JSON.stringify(report, null, 2) : renderInspection(report)) + '\n');
       // A damaged HDU inside an otherwise readable file still makes the file unreadable as a whole.

@@ -1,7 +1,6 @@
 // `astromorph ls PROJECT`: the project's dataset items as a table or as JSON.
 import { relative } from 'node:path';
 import { Command, Option } from 'commander';
-import { ProjectSession } from '../../api/services/project/project-session.ts';
 import type { ItemRow, ItemStatus } from '../../api/contract/index.ts';
 import { formatShape, formatTable } from '../table.ts';
 import { reasonWithoutPath } from '../reason.ts';
@@ -15,7 +14,8 @@ export function lsCommand(): Command {
     .addOption(new Option('--status <status>', 'only items with this status').choices(['ok', 'failed', 'missing']))
     .option('--json', `print a JSON array of objects with keys ${LS_JSON_KEYS.join(', ')}`)
     .addHelpText('after', '\nExamples:\n  astromorph ls survey.amproj\n  astromorph ls survey.amproj --status failed --json')
-    .action((projectArg: string, opts: { status?: ItemStatus; json?: boolean }) => {
+    .action(async (projectArg: string, opts: { status?: ItemStatus; json?: boolean }) => {
+      const { ProjectSession } = await import('../../api/services/project/project-session.ts');
       const session = ProjectSession.open(projectArg);
       let rows: ItemRow[];
       try {

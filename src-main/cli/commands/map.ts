@@ -2,9 +2,7 @@
 // project with its parameters and reused until --recompute. PCA prints its explained variance and
 // what PC1 and PC2 follow; every map prints a small character plot of its points.
 import { Command, Option } from 'commander';
-import { computeMap, pcaAxis } from '../../api/services/exploration/maps.ts';
 import type { EmbeddingMapView, MapRequest, PcaAxisView } from '../../api/contract/index.ts';
-import { runAnalysisCommand } from '../analysis-run.ts';
 import { displayPath, finiteNumber, formatValue, positiveCount, integerValue } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
 
@@ -37,6 +35,8 @@ export function mapCommand(): Command {
     .addHelpText('after', '\nCtrl-C stops a t-SNE or UMAP map at once; nothing is stored (exit 130).\n\n' +
       'Examples:\n  astromorph map survey.amproj --method pca\n  astromorph map survey.amproj --method tsne --perplexity 50 --json > map.json')
     .action(async (projectArg: string, opts: MapOpts) => {
+      const { computeMap, pcaAxis } = await import('../../api/services/exploration/maps.ts');
+      const { runAnalysisCommand } = await import('../analysis-run.ts');
       await runAnalysisCommand(projectArg, opts, async (session, control) => {
         const view = await computeMap(session, {
           method: opts.method, runId: opts.run, recompute: opts.recompute, components: opts.components, perplexity: opts.perplexity,

@@ -1,9 +1,7 @@
 // `astromorph model export|import`: the trained encoder as TensorFlow.js files (model.json +
 // weights.bin in a folder), so a collaborator can embed new data with the same network.
 import { Command } from 'commander';
-import { exportModel, importModel, openForWriting } from '../../api/services/sharing/sharing.ts';
-import { ProjectSession } from '../../api/services/project/project-session.ts';
-import { positiveInteger } from './train.ts';
+import { positiveCount } from '../explore-options.ts';
 
 export function modelCommand(): Command {
   const model = new Command('model').description('export or import the trained encoder as tfjs-format files (model.json + weights.bin)');
@@ -11,8 +9,10 @@ export function modelCommand(): Command {
     .description('write a run\'s latest encoder weights to a folder')
     .argument('<project>', 'project file')
     .argument('<dir>', 'folder to write model.json and weights.bin into (created; existing files are not overwritten)')
-    .option('--run <id>', 'the run to export (default: the latest run with a checkpoint)', positiveInteger)
-    .action((projectArg: string, dir: string, opts: { run?: number }) => {
+    .option('--run <id>', 'the run to export (default: the latest run with a checkpoint)', positiveCount)
+    .action(async (projectArg: string, dir: string, opts: { run?: number }) => {
+      const { exportModel } = await import('../../api/services/sharing/sharing.ts');
+      const { ProjectSession } = await import('../../api/services/project/project-session.ts');
       const session = ProjectSession.open(projectArg);
       let out;
       try {
@@ -26,7 +26,8 @@ export function modelCommand(): Command {
     .description('store a model folder as a new run, ready for astromorph embed --run')
     .argument('<project>', 'project file')
     .argument('<dir>', 'folder holding model.json and weights.bin (or the model.json itself)')
-    .action((projectArg: string, dir: string) => {
+    .action(async (projectArg: string, dir: string) => {
+      const { importModel, openForWriting } = await import('../../api/services/sharing/sharing.ts');
       const project = openForWriting(projectArg, 'import a model');
       let out;
       try {

@@ -1,9 +1,7 @@
 // `astromorph outliers PROJECT [--top 50]`: items ranked by anomaly score (mean distance to their k
 // nearest neighbours), strangest first; the scores are stored and reused until --recompute.
 import { Command, Option } from 'commander';
-import { computeOutliers } from '../../api/services/exploration/outliers.ts';
 import type { OutlierView, SimilarityMetric } from '../../api/contract/index.ts';
-import { runAnalysisCommand } from '../analysis-run.ts';
 import { displayPath, formatValue, positiveCount } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
 
@@ -32,6 +30,8 @@ export function outliersCommand(): Command {
     .option('--no-progress', 'no progress output on stderr')
     .addHelpText('after', '\nExample:\n  astromorph outliers survey.amproj --top 20')
     .action(async (projectArg: string, opts: OutlierOpts) => {
+      const { computeOutliers } = await import('../../api/services/exploration/outliers.ts');
+      const { runAnalysisCommand } = await import('../analysis-run.ts');
       await runAnalysisCommand(projectArg, opts, (session, control) => computeOutliers(session, {
         top: opts.top, k: opts.k, metric: opts.metric, runId: opts.run, recompute: opts.recompute,
       }, control), renderOutliers);

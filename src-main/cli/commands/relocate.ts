@@ -1,7 +1,6 @@
 // `astromorph relocate PROJECT DIR`: find the project's data files under DIR by content hash (after
 // the project moved to another machine or the data to another disk) and say which are still missing.
 import { Command } from 'commander';
-import { openForWriting, relocateData } from '../../api/services/sharing/sharing.ts';
 
 export function relocateCommand(): Command {
   return new Command('relocate')
@@ -10,7 +9,8 @@ export function relocateCommand(): Command {
     .argument('<dir>', 'folder to search (recursively; symbolic links are not followed)')
     .option('--json', 'print the result as JSON: {found: [{id, from, to}], missing, present, filesSeen, filesHashed}')
     .addHelpText('after', '\nExample:\n  astromorph relocate survey.amproj /data/alma   # after copying survey.amproj from a colleague')
-    .action((projectArg: string, dir: string, opts: { json?: boolean }) => {
+    .action(async (projectArg: string, dir: string, opts: { json?: boolean }) => {
+      const { openForWriting, relocateData } = await import('../../api/services/sharing/sharing.ts');
       const project = openForWriting(projectArg, 'relocate its data');
       let report;
       try {

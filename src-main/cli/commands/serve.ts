@@ -3,19 +3,11 @@
 // Runs until Ctrl-C; a training run in progress is checkpointed before the project closes.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
-import { createDispatch } from '../../api/transport/dispatch.ts';
-import { DesktopService } from '../../api/services/desktop-service.ts';
-import { EventHub } from '../../api/contract/index.ts';
-import { startHttpServer } from '../../api/transport/http-server.ts';
+import { Command } from 'commander';
+import { portNumber } from '../explore-options.ts';
+import { EventHub } from '../../api/contract/events.ts';
 
 const BUILT_RENDERER = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
-
-function portNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535');
-  return n;
-}
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -25,6 +17,9 @@ export function serveCommand(): Command {
     .option('--renderer <dir>', 'the built renderer to serve', BUILT_RENDERER)
     .addHelpText('after', '\nOpen the printed URL in a browser; it carries the token once.\n\nExamples:\n  astromorph serve survey.amproj\n  astromorph serve survey.amproj --port 8765')
     .action(async (projectArg: string, opts: { port: number; renderer: string }) => {
+      const { createDispatch } = await import('../../api/transport/dispatch.ts');
+      const { DesktopService } = await import('../../api/services/desktop-service.ts');
+      const { startHttpServer } = await import('../../api/transport/http-server.ts');
       const events = new EventHub();
       const service = new DesktopService({ events, host: 'browser' });
       const summary = service.openPath(projectArg);

@@ -2,13 +2,10 @@
 // id) or to any FITS file (embedded on the fly with the run's encoder), optionally among items that
 // pass a metadata, tag or cluster filter.
 import { Command, Option } from 'commander';
-import { ProjectSession } from '../../api/services/project/project-session.ts';
-import { similar } from '../../api/services/exploration/similarity.ts';
 import type { SimilarityMetric, SimilarityView } from '../../api/contract/index.ts';
 import { collectRange, displayPath, formatValue, integerValue, positiveCount } from '../explore-options.ts';
 import type { Range } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
-import { warnIfIncomplete } from '../analysis-run.ts';
 
 interface SimilarOpts {
   k: number;
@@ -49,6 +46,9 @@ export function similarCommand(): Command {
     .addHelpText('after', '\nExamples:\n  astromorph similar survey.amproj data/disk_0001.fits --k 8\n' +
       '  astromorph similar survey.amproj ~/new/target.fits --instrument ALMA --json')
     .action(async (projectArg: string, itemArg: string, opts: SimilarOpts) => {
+      const { ProjectSession } = await import('../../api/services/project/project-session.ts');
+      const { similar } = await import('../../api/services/exploration/similarity.ts');
+      const { warnIfIncomplete } = await import('../analysis-run.ts');
       const session = ProjectSession.open(projectArg);
       let view: SimilarityView;
       try {

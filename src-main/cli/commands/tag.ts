@@ -1,8 +1,6 @@
 // `astromorph tag PROJECT ITEM TAG...`: free-text tags on an item (--remove takes them off). With
 // only an item it lists the item's tags; with neither, every tag and how many items carry it.
 import { Command } from 'commander';
-import { ProjectSession } from '../../api/services/project/project-session.ts';
-import { addTags, itemTags, listTags, removeTags } from '../../api/services/project/tags.ts';
 import { displayPath } from '../explore-options.ts';
 import { formatTable } from '../table.ts';
 
@@ -21,7 +19,9 @@ export function tagCommand(): Command {
     .option('--json', 'print JSON: {itemId, path, tags} for an item, [{tag, count}] for the project')
     .addHelpText('after', '\nExamples:\n  astromorph tag survey.amproj data/disk_0001.fits spiral "two arms"\n' +
       '  astromorph tag survey.amproj data/disk_0001.fits spiral --remove\n  astromorph tag survey.amproj          # every tag with its count')
-    .action((projectArg: string, item: string | undefined, tags: string[], opts: TagOpts) => {
+    .action(async (projectArg: string, item: string | undefined, tags: string[], opts: TagOpts) => {
+      const { ProjectSession } = await import('../../api/services/project/project-session.ts');
+      const { addTags, itemTags, listTags, removeTags } = await import('../../api/services/project/tags.ts');
       const session = ProjectSession.open(projectArg);
       try {
         if (item === undefined) {

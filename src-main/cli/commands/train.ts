@@ -2,13 +2,12 @@
 // file (unknown keys are an error), flags override it; every epoch's checkpoint goes into the project.
 // Ctrl-C stops after the current step, saves a checkpoint there, marks the run cancelled and exits
 // 130; `--resume` continues it (or a run whose process was killed) from its latest checkpoint.
-import { Command, InvalidArgumentError } from 'commander';
-import { ProjectSession } from '../../api/services/project/project-session.ts';
-import { train } from '../../api/services/training/training.ts';
+import { Command } from 'commander';
+import { nonNegativeInteger, positiveCount } from '../explore-options.ts';
 import type { TrainingReport } from '../../api/contract/index.ts';
-import { trainingProgressDisplay, formatLoss } from '../training-progress.ts';
 import { EXIT_CANCELLED } from '../exit-codes.ts';
 import { stopOnSignals } from '../stop-signals.ts';
+import { formatLoss } from '../table.ts';
 
 interface TrainOpts {
   config?: string;
@@ -25,7 +24,7 @@ export function trainCommand(): Command {
     .description('train a self-supervised (BYOL) model on the project\'s readable items; checkpoints are kept in the project')
     .argument('<project>', 'project file')
     .option('--config <settings.toml>', 'training settings (TOML; see README for the keys)')
-    .option('--epochs <n>', 'passes over the data (overrides the settings file)', positiveInteger)
+    .option('--epochs <n>', 'passes over the data (overrides the settings file)', positiveCount)
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (overrides the settings file)')
     .option('--seed <n>', 'random seed for weights, augmentations and batch order', nonNegativeInteger)
     .option('--resume', 'continue the latest unfinished run (cancelled, failed, or killed) from its latest checkpoint')
@@ -38,6 +37,9 @@ export function trainCommand(): Command {
         'Examples:\n  astromorph train survey.amproj --config settings.toml\n  astromorph train survey.amproj --epochs 5 --backend wasm\n  astromorph train survey.amproj --resume',
     )
     .action(async (projectArg: string, opts: TrainOpts) => {
+      const { ProjectSession } = await import('../../api/services/project/project-session.ts');
+      const { train } = await import('../../api/services/training/training.ts');
+      const { trainingProgressDisplay } = await import('../training-progress.ts');
       const session = ProjectSession.open(projectArg);
       const display = trainingProgressDisplay(process.stderr, opts.progress);
       const stop = stopOnSignals(() => display.message('cancelling: finishing the current step and saving a checkpoint…', true));
@@ -76,14 +78,3 @@ function renderReport(r: TrainingReport, projectPath: string): string {
     `embed the items with: astromorph embed ${projectPath} --run ${r.runId}`;
 }
 
-export function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
-  return n;
-}
-
-function nonNegativeInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('expected an integer from 0 to 4294967295.');
-  return n;
-}

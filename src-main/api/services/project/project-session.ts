@@ -2,9 +2,11 @@
 // (a cancellable scan), list items. The caller owns the session and must close() it.
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { describeHolder, Project, trustFolder } from '../../../project/index.ts';
+// Files, not the folders' index.ts: `astromorph ls` loads the project store, not the scanner and the FITS reader.
+import { Project } from '../../../project/project.ts';
+import { describeHolder } from '../../../project/lock.ts';
+import { trustFolder } from '../../../project/trusted-folders.ts';
 import type { LockHolder, OpenOptions } from '../../../project/index.ts';
-import { addFolders } from '../../../dataset/index.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import { ApiError } from '../../contract/errors.ts';
 import { existingProjectPath, newProjectPath } from './project-path.ts';
@@ -88,6 +90,7 @@ export class ProjectSession {
     // The user named these folders here: their files may be read from now on (see trusted-folders.ts).
     for (const f of folders) trustFolder(f);
     const started = performance.now();
+    const { addFolders } = await import('../../../dataset/scan.ts'); // the scanner loads only when a command scans
     const summary = await addFolders(this.project, folders, {
       signal: options.signal,
       workers: options.workers,
