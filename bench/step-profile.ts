@@ -34,7 +34,6 @@ const step = () => {
   tf.dispose([v1, v2]);
 };
 
-const GRADIENT_KERNELS = new Set(['Conv2DBackpropInput', 'Conv2DBackpropFilter']);
 const MOVES = new Set(['Transpose', 'Reshape', 'Slice', 'StridedSlice', 'Concat', 'Pad', 'PadV2', 'Reverse', 'Pack', 'Unpack', 'Identity', 'Tile', 'Cast', 'Fill', 'ZerosLike', 'OnesLike']);
 
 /** The group of a kernel call from its kernel name, the enclosing top-level kernel and the calling source file. */

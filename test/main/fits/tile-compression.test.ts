@@ -13,7 +13,6 @@ import { Header } from '../../../src-main/fits/header.ts';
 import { HduList } from '../../../src-main/fits/hdu-list.ts';
 import { ImageHdu } from '../../../src-main/fits/image-hdu.ts';
 import { readStructure } from '../../../src-main/fits/structure.ts';
-import { writeImageFits } from '../../../src-main/fits/writer.ts';
 import { decompressImage, ditherRandoms, type PixelArray } from '../../../src-main/fits/tile-compression/index.ts';
 import { corpusDir, corpusPresent, loadManifest, sha256OfFloat64, statsOf, type ManifestImage } from './corpus.ts';
 

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { axisKinds, convertSpectral, Header, linearWcs } from '../../../src-main/fits/index.ts';
 import { headerBytes } from './fits-bytes.ts';

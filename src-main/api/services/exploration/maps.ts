@@ -2,6 +2,7 @@
 // read), t-SNE and UMAP (on a worker thread: minutes for large runs, and cancellable). A map is
 // stored with every parameter that made it and reused until someone asks for a new one.
 import { Pca, runAnalysisInWorker } from '../../../analysis/index.ts';
+import { positiveInteger as positiveIntegerIn } from '../../../base/numbers.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import type { MapMethod, Project, StoredMap } from '../../../project/index.ts';
 import { embeddingCoverage, embeddingsOf, embeddingRun, runEmbeddings } from './embedding-run.ts';
@@ -11,7 +12,7 @@ import { ApiError } from '../../contract/errors.ts';
 import { itemLabels } from '../project/item-labels.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type {
-  AnalysisProgress, AxisItem, EmbeddingMapView, MapPoint, MapRequest, MapSummary, PcaAxisView, SimilarityMetric,
+  AxisItem, EmbeddingMapView, MapPoint, MapRequest, MapSummary, PcaAxisView, SimilarityMetric,
 } from '../../contract/exploration.ts';
 
 export const MAP_METHODS: readonly MapMethod[] = ['pca', 'tsne', 'umap'];
@@ -21,8 +22,8 @@ export type { ComputeOptions };
 type Params = Record<string, number | string>;
 
 function positiveInteger(name: string, v: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  const n = v ?? fallback;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new ApiError('bad-argument', `${name} must be an integer from 1 to ${max} (got ${n})`);
+  const n = positiveIntegerIn(v ?? fallback, max);
+  if (n === null) throw new ApiError('bad-argument', `${name} must be an integer from 1 to ${max} (got ${v ?? fallback})`);
   return n;
 }
 
