@@ -1,9 +1,9 @@
-// Checks of numbers given as text or JSON (command-line options, API arguments), with one rule each.
+// Checks of numbers given as text or JSON (command-line options, API arguments), one rule for each.
 
-/** The integer `value` stands for when it is one from `min` to `max`, else null ('12' -> 12; '1.5', '', 'x' -> null). */
+/** The integer `value` stands for when it is one from `min` to `max`, else null. Text must be decimal digits ('12', '-3'; not '1.5', '1e3', '0x10' or ''). */
 export function integerIn(value: number | string, min: number, max: number): number | null {
-  const n = typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value);
-  return Number.isInteger(n) && n >= min && n <= max ? n : null;
+  const n = typeof value === 'number' ? value : /^[+-]?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= min && n <= max ? n : null;
 }
 
 /** The positive integer `value` stands for (at most `max`), else null. */

@@ -8,7 +8,6 @@ import type { Project } from '../../../project/index.ts';
 import { embeddingCoverage } from './embedding-run.ts';
 import type { RunEmbeddings } from './embedding-run.ts';
 import { ApiError } from '../../contract/errors.ts';
-import { embedExternalFile } from '../training/external-embedding.ts';
 import { externalFile, findItem } from '../project/item-ref.ts';
 import { itemLabels, tagsByItem } from '../project/item-labels.ts';
 import { exactIndex, filteredRows, hnswIndex, runVectors } from './search-indexes.ts';
@@ -46,6 +45,8 @@ export async function similar(session: ProjectSession, query: string | number, r
   } else {
     const file = typeof query === 'string' ? externalFile(query) : null;
     if (!file) throw new ApiError('bad-argument', `${JSON.stringify(String(query))} is neither an item of ${project.path} nor a file`);
+    // Only a query from outside the project needs the FITS reader and the model (in a worker).
+    const { embedExternalFile } = await import('../training/external-embedding.ts');
     const external = await embedExternalFile(project, run, file, opts.signal);
     if (external.vector.length !== set.dim) {
       throw new ApiError('no-data', `run ${run.id}'s encoder gives ${external.vector.length} values for ${file}, its stored embeddings have ${set.dim}; re-embed the run`);

@@ -1,7 +1,7 @@
 // The embedding of a FITS file that is not in the dataset, made on the fly with a run's encoder: the
 // run's latest checkpoint and its own preprocessing settings, so the vector is comparable with the
 // stored ones.
-import { chooseHdu } from '../../../dataset/index.ts';
+import { chooseHdu } from '../../../dataset/inspect.ts';
 import { HduList } from '../../../fits/index.ts';
 import { preprocessFor } from '../../../model/settings.ts';
 import type { EmbeddingRun, Project } from '../../../project/index.ts';
