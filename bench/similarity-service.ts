@@ -1,6 +1,6 @@
 // similar() through the service as the desktop app uses it: one long-lived session on a real project
 // file with N items and a 128-d run, queried again and again. The first query reads the run from
-// SQLite and builds the exact index; later ones reuse both (src-main/api/search-indexes.ts), so they
+// SQLite and builds the exact index; later ones reuse both (src-main/api/services/exploration/search-indexes.ts), so they
 // must meet the budget: < 50 ms at 100,000 items and < 500 ms at 1,000,000. Figures vary
 // with machine load; run it on an idle machine.
 //   node bench/similarity-service.ts                   N = 100,000

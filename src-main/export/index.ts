@@ -1,4 +1,5 @@
-// Exports: tables of embeddings (CSV now; .npy, FITS table and VOTable to come) and, later, figures.
+// Exports: tables of embeddings (CSV, .npy, FITS binary table, VOTable) and reading them back, and
+// figures (map, gallery, loss, sheet, evaluation) drawn once as a scene and written as SVG, PDF or PNG.
 export { CsvWriter, csvField, csvTextOf, formatNumber, formatFloat32, type CsvValue } from './csv.ts';
 export { writeEmbeddingsCsv, embeddingColumns, METADATA_COLUMNS, type EmbeddedItem } from './embedding-table.ts';
 export { metadataColumns, embeddingColumn, type TableExtras } from './table-columns.ts';

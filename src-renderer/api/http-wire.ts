@@ -1,4 +1,4 @@
-// Reads the HTTP result envelope written by src-main/api/http-wire.ts: a uint32 LE JSON length, the JSON
+// Reads the HTTP result envelope written by src-main/api/contract/http-wire.ts: a uint32 LE JSON length, the JSON
 // {"value", "blobs": [[type, byteOffset, length], ...]} with typed arrays replaced by {"$blob": i}, then
 // the blobs, 8-byte aligned. Plain JSON results never come here.
 

@@ -1,10 +1,10 @@
 // The viewer's display pipeline: display limits by DS9's scale modes (min/max, zscale, percentile
 // clips), then a stretch and a colormap through the same Node-free display.ts the scan's thumbnails use.
-import { minMaxLimits, percentileLimits, renderRgba, zscaleLimits } from '../../src-main/api/contract/index.ts';
-import type { Colormap, Limits, Stretch } from '../../src-main/api/contract/index.ts';
+import { minMaxLimits, percentileLimits, renderRgba, zscaleLimits } from '../../src-main/api/contract/display.ts';
+import type { Colormap, Limits, Stretch } from '../../src-main/api/contract/display.ts';
 
 export type { Colormap, Limits, Stretch };
-export { COLORMAPS, STRETCHES } from '../../src-main/api/contract/index.ts';
+export { COLORMAPS, STRETCHES } from '../../src-main/api/contract/display.ts';
 
 export type LimitMode = 'minmax' | 'zscale' | '99.5' | '99' | '98' | '95' | '90';
 export const LIMIT_MODES: readonly { mode: LimitMode; label: string }[] = [

@@ -94,7 +94,7 @@ export interface ListFilter {
   status?: ItemStatus;
 }
 
-// ---- Training, embeddings and export (api/training.ts, api/embedding.ts) ----
+// ---- Training, embeddings and export (services/training/training.ts, embedding.ts) ----
 
 /** A training run as `astromorph train` reports it. */
 export interface RunSummary {
@@ -132,7 +132,7 @@ export interface TrainingSkip {
   reason: string;
 }
 
-/** After every step. Epoch and step count from 1. The training loop's own report (api/training.ts
+/** After every step. Epoch and step count from 1. The training loop's own report (services/training/training.ts
  * passes it on as it is) with the run it belongs to; one shape, so the two cannot drift. */
 export interface TrainingProgressReport extends TrainingProgress {
   runId: number;

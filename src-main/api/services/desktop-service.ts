@@ -1,4 +1,4 @@
-// The service behind the desktop UI: one open project and every method of the table in methods.ts.
+// The service behind the desktop UI: one open project and every method of the table in contract/methods.ts.
 // Both hosts mount it: the Electron shell (with native dialogs) and `astromorph serve` (without).
 // Long calls take the caller's AbortSignal; progress goes out through the EventHub.
 import { basename, resolve } from 'node:path';

@@ -10,8 +10,6 @@ import { DesktopService } from '../../../src-main/api/services/desktop-service.t
 import { EventHub, METHOD_NAMES } from '../../../src-main/api/contract/index.ts';
 import { mountIpc } from '../../../src-main/shell/ipc-adapter.ts';
 import type { IpcMount } from '../../../src-main/shell/ipc-adapter.ts';
-import { SORT_KEYS as RENDERER_SORT_KEYS } from '../../../src-renderer/lib/sort-keys.ts';
-import { SORT_KEYS } from '../../../src-main/api/contract/desktop.ts';
 
 type Handler = (event: unknown, message: unknown) => unknown;
 const handlers = new Map<string, Handler>();
@@ -77,10 +75,6 @@ describe('IPC adapter', () => {
   it('forwards events on astromorph:event:<name>', () => {
     events.emit('menuCommand', { command: 'show-map' });
     expect(sent.at(-1)).toEqual(['astromorph:event:menuCommand', { command: 'show-map' }]);
-  });
-
-  it('keeps the renderer sort keys equal to the schema', () => {
-    expect([...RENDERER_SORT_KEYS]).toEqual([...SORT_KEYS]);
   });
 
   it('removes every handler on dispose', () => {

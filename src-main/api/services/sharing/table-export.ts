@@ -1,6 +1,6 @@
 // A run's embeddings with everything computed on them, as .npy (+ metadata CSV), a FITS binary table
 // or a VOTable: item path and header metadata, the latest map's coordinates, cluster labels, outlier
-// scores and tags, then the vector. The item columns are those of the CSV export (embedding.ts).
+// scores and tags, then the vector. The item columns are those of the CSV export (../training/embedding.ts).
 import { dirname, resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { writeEmbeddingsFitsTable, writeEmbeddingsNpy, writeEmbeddingsVotable, type EmbeddedItem, type TableExtras } from '../../../export/index.ts';
