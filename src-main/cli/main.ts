@@ -35,13 +35,13 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-function buildProgram(): Command {
+function buildProgram(settingsTable: string | undefined): Command {
   const program = new Command('astromorph')
     .description('Astromorph: FITS images and cubes into a project, for self-supervised morphology embeddings')
     .version(version, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
-  for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(), embedCommand(), exportCommand(), serveCommand(),
+  for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(settingsTable), embedCommand(), exportCommand(), serveCommand(),
     mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand(), relocateCommand(), importCommand(), modelCommand(), figureCommand(),
     evaluateCommand()]) {
     program.addCommand(command);
@@ -77,7 +77,10 @@ function exitStatusFor(err: unknown): number {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  // `train --help` lists every settings key from the schema: loaded only when help is asked for.
+  const helpAsked = argv.slice(2).some((a) => a === '--help' || a === '-h' || a === 'help');
+  const settingsTable = helpAsked ? (await import('../api/services/training/training.ts')).settingsTable() : undefined;
+  const program = buildProgram(settingsTable);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;

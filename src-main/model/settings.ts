@@ -9,7 +9,7 @@ import { parse as parseToml } from 'smol-toml';
 import { readFileSync } from 'node:fs';
 import { issueLines } from '../base/issues.ts';
 import { SettingsError } from './errors.ts';
-import { augmentationListSchema, DEFAULT_AUGMENTATIONS } from './data/augmentations/registry.ts';
+import { augmentationListSchema, augmentationParameters, DEFAULT_AUGMENTATIONS } from './data/augmentations/registry.ts';
 import type { PreprocessOptions } from './data/sample.ts';
 
 interface KeyMeta {
@@ -95,15 +95,23 @@ export function settingsTable(format: 'text' | 'markdown' = 'text'): string {
     const value = meta.defaultText ?? (def.type === 'default' ? formatDefault(def.defaultValue) : '(unset)');
     return { name, value, meaning: meta.description };
   });
+  const augmentations = augmentationParameters();
   if (format === 'markdown') {
     const cell = (t: string) => t.replaceAll('|', '\\|');
-    return ['| key | default | meaning |', '|-----|---------|---------|', ...rows.map((r) => `| \`${r.name}\` | ${cell(r.value)} | ${cell(r.meaning)} |`)].join('\n');
+    return [
+      '| key | default | meaning |', '|-----|---------|---------|', ...rows.map((r) => `| \`${r.name}\` | ${cell(r.value)} | ${cell(r.meaning)} |`),
+      '', '| augmentation | parameters and their defaults (`p`: the chance it applies to a view) |', '|---|---|',
+      ...augmentations.map((a) => `| \`${a.name}\` | ${cell(a.parameters)} |`),
+    ].join('\n');
   }
   const nameWidth = Math.max(...rows.map((r) => r.name.length)) + 2;
   const valueWidth = Math.max(...rows.map((r) => r.value.length)) + 2;
   const indent = ' '.repeat(nameWidth + valueWidth);
-  return rows.map((r) => wrap(r.meaning, 100 - indent.length)
+  const keys = rows.map((r) => wrap(r.meaning, 100 - indent.length)
     .map((line, i) => (i === 0 ? `${r.name.padEnd(nameWidth)}${r.value.padEnd(valueWidth)}${line}` : `${indent}${line}`)).join('\n')).join('\n');
+  const augmentationWidth = Math.max(...augmentations.map((a) => a.name.length)) + 2;
+  const params = augmentations.map((a) => `${a.name.padEnd(augmentationWidth)}${a.parameters}`).join('\n');
+  return `${keys}\n\nAugmentations and their parameters (p: the chance it applies to a view):\n${params}`;
 }
 
 function formatDefault(v: unknown): string {

@@ -19,11 +19,12 @@ interface TrainOpts {
   progress: boolean;
 }
 
-export function trainCommand(): Command {
+/** `settingsTable`: every settings key with its default and meaning, for the help (given when help is asked for). */
+export function trainCommand(settingsTable?: string): Command {
   return new Command('train')
     .description('train a self-supervised (BYOL) model on the project\'s readable items; checkpoints are kept in the project')
     .argument('<project>', 'project file')
-    .option('--config <settings.toml>', 'training settings (TOML; see README for the keys)')
+    .option('--config <settings.toml>', 'training settings (TOML; the keys are listed below)')
     .option('--epochs <n>', 'passes over the data (overrides the settings file)', positiveCount)
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (overrides the settings file)')
     .option('--seed <n>', 'random seed for weights, augmentations and batch order', nonNegativeInteger)
@@ -34,7 +35,8 @@ export function trainCommand(): Command {
       'after',
       '\nProgress goes to stderr. Ctrl-C stops after the current step and saves a checkpoint (exit 130);\n' +
         '`astromorph train PROJECT --resume` continues from there.\n\n' +
-        'Examples:\n  astromorph train survey.amproj --config settings.toml\n  astromorph train survey.amproj --epochs 5 --backend wasm\n  astromorph train survey.amproj --resume',
+        'Examples:\n  astromorph train survey.amproj --config settings.toml\n  astromorph train survey.amproj --epochs 5 --backend wasm\n  astromorph train survey.amproj --resume' +
+        (settingsTable ? `\n\nSettings keys (the TOML file's; a key left out takes its default):\n${settingsTable}` : ''),
     )
     .action(async (projectArg: string, opts: TrainOpts) => {
       const { ProjectSession } = await import('../../api/services/project/project-session.ts');

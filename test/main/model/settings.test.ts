@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings, parseSettings, representationSize, settingsTable } from '../../../src-main/model/settings.ts';
 import { SettingsError } from '../../../src-main/model/errors.ts';
+import { README, withSettingsTable } from '../../../scripts/update-readme.ts';
 
 describe('training settings', () => {
   it('fills every default, per encoder', () => {
@@ -63,5 +64,11 @@ describe('training settings', () => {
     for (const key of Object.keys(parseSettings({}))) expect(table).toMatch(new RegExp(`^${key} +`, 'm'));
     expect(table).toMatch(/^learning_rate +3e-4 +peak AdamW/m);
     expect(table).toMatch(/^augmentations +rotation, noise +list of/m);
+    expect(table).toMatch(/^rotation +p = 1, degrees = 180, corners = 'crop'$/m);
+  });
+
+  it("README's settings table is the schema's (npm run docs rewrites it)", () => {
+    const readme = readFileSync(README, 'utf8');
+    expect(withSettingsTable(readme)).toBe(readme);
   });
 });

@@ -6,6 +6,9 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { TrainingSettings, TrainingHandle } from '../../../model/index.ts';
 import { parseSettings, readSettingsFile } from '../../../model/settings.ts';
+
+/** Every settings key with its default and meaning (`astromorph train --help`, README), from the schema. */
+export { settingsTable } from '../../../model/settings.ts';
 import type { PreprocessOptions, SampleSourceSpec } from '../../../model/data/index.ts';
 import type { AxisKind, DatasetItem } from '../../../dataset/index.ts';
 import type { EmbeddingRun, LossPoint, Project } from '../../../project/index.ts';

@@ -113,6 +113,18 @@ export const augmentationSpecSchema = z.unknown().transform((spec, ctx): Augment
 
 export const augmentationListSchema = z.array(augmentationSpecSchema);
 
+/** Each augmentation with its parameters and their defaults, as settings write them: `rotation: p = 1, degrees = 180, corners = 'crop'`. */
+export function augmentationParameters(): { name: AugmentationName; parameters: string }[] {
+  const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `[${v.map(show).join(', ')}]` : String(v));
+  return AUGMENTATION_NAMES.map((name) => ({
+    name,
+    parameters: Object.entries(REGISTRY[name].schema.shape)
+      .filter(([key]) => key !== 'name')
+      .map(([key, schema]) => `${key} = ${show((schema as z.ZodType)._zod.def.type === 'default' ? (schema._zod.def as { defaultValue: unknown }).defaultValue : undefined)}`)
+      .join(', '),
+  }));
+}
+
 /** Validates specs (every problem listed, each naming the augmentation and parameter) and builds the sequence. */
 export function buildAugmentations(specs: AugmentationSpec[]): AugmentationSequence {
   const parsed = augmentationListSchema.safeParse(specs);
