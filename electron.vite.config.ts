@@ -11,7 +11,7 @@ export default defineConfig({
         input: { index: resolve('src-main/shell/main.ts') },
         // The core stays as TypeScript sources that Electron's Node (22.18+, type stripping) loads as they are:
         // its worker threads start from `new URL('./x-worker.ts', import.meta.url)`, which bundling would break.
-        external: [/[\\/]src-main[\\/](api|fits|dataset|project|model|analysis|export|synthetic)[\\/]/],
+        external: [/[\\/]src-main[\\/](api|base|fits|dataset|project|model|analysis|export|synthetic)[\\/]/],
         // out/main/index.js reaches them from where it is written, not from src-main/shell/.
         output: { paths: (id: string) => (id.includes('src-main') ? `../../src-main/${id.split(/src-main[\\/]/)[1]}` : id) },
       },
