@@ -1,21 +1,11 @@
-// A small pool of worker threads that inspect FITS files. Each worker holds at most two requests,
-// so it never idles waiting for the main thread. A worker that dies fails its files and is replaced.
+// A small pool of worker threads that inspect FITS files (base/worker-pool.ts). Each worker holds at
+// most two requests, so it never idles waiting for the main thread. A worker that dies fails its files
+// and is replaced.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { WorkerPool } from '../base/worker-pool.ts';
 import { inspectFile } from './inspect.ts';
-import type { ScanReply, ScanRequest } from './scan-protocol.ts';
-
-const PER_WORKER = 2;
-
-interface Pending {
-  req: ScanRequest;
-  resolve: (reply: ScanReply) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  pending: Map<number, Pending>;
-}
+import type { ScanReply } from './scan-protocol.ts';
 
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(os.availableParallelism(), 4));
@@ -23,14 +13,9 @@ export function defaultWorkerCount(): number {
 
 export class ScanPool {
   readonly size: number;
-  readonly #slots: Slot[] = [];
-  readonly #waiting: Pending[] = [];
+  readonly #pool: WorkerPool<ScanReply> | null;
   #seq = 0;
   #closed = false;
-  #deaths = 0;
-  #broken = '';
-
-  readonly #workerUrl: URL | string;
 
   /**
    * size 0 inspects on the calling thread (for debugging; it blocks the event loop per file).
@@ -38,84 +23,41 @@ export class ScanPool {
    */
   constructor(size = defaultWorkerCount(), workerUrl: URL | string = new URL('./scan-worker.ts', import.meta.url)) {
     this.size = size;
-    this.#workerUrl = workerUrl;
-    for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
+    this.#pool = size === 0 ? null : new WorkerPool<ScanReply>({
+      size, perWorker: 2, respawn: true, spawn: () => new Worker(workerUrl), died: (why) => new Error(why),
+    });
   }
 
   /** Number of files sent to workers and not yet answered. */
   get inFlight(): number {
-    return this.#slots.reduce((n, s) => n + s.pending.size, 0) + this.#waiting.length;
+    return this.#pool?.inFlight ?? 0;
   }
 
   inspect(file: string): Promise<ScanReply> {
     if (this.#closed) throw new Error('scan pool is closed');
-    const req: ScanRequest = { seq: ++this.#seq, file };
-    if (this.size === 0) {
+    if (this.#pool === null) {
+      const id = ++this.#seq;
       try {
-        return Promise.resolve({ seq: req.seq, ok: true, inspection: inspectFile(file) });
+        return Promise.resolve({ id, ok: true, inspection: inspectFile(file) });
       } catch (e) {
-        return Promise.resolve({ seq: req.seq, ok: false, error: (e as Error).message ?? String(e) });
+        return Promise.resolve({ id, ok: false, error: (e as Error).message ?? String(e) });
       }
     }
-    if (this.#slots.length === 0) return Promise.resolve({ seq: req.seq, ok: false, error: `${file}: no reader left (${this.#broken})` });
-    return new Promise<ScanReply>((resolve) => {
-      this.#waiting.push({ req, resolve });
-      this.#pump();
-    });
+    const pool = this.#pool;
+    // A file whose reader died is failed with the reason, like an unreadable one: the scan goes on.
+    return pool.request({ file }).catch((e: Error) => ({
+      id: 0, ok: false as const, error: `${file}: ${pool.failure ? 'no reader left' : 'the reader stopped'} (${e.message})`,
+    }));
   }
 
   /** Whether another request would start at once rather than queue. */
   get hasRoom(): boolean {
-    return this.size === 0 || this.#slots.some((s) => s.pending.size < PER_WORKER);
+    return this.#pool?.hasRoom ?? true;
   }
 
   /** Stops the workers; unanswered requests are dropped (their promises never settle). */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#waiting.length = 0;
-    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
-  }
-
-  #pump(): void {
-    for (const slot of this.#slots) {
-      while (slot.pending.size < PER_WORKER && this.#waiting.length > 0) {
-        const p = this.#waiting.shift()!;
-        slot.pending.set(p.req.seq, p);
-        slot.worker.postMessage(p.req);
-      }
-    }
-  }
-
-  #spawn(): Slot {
-    const worker = new Worker(this.#workerUrl);
-    const slot: Slot = { worker, pending: new Map() };
-    worker.on('message', (reply: ScanReply) => {
-      const p = slot.pending.get(reply.seq);
-      if (!p) return;
-      slot.pending.delete(reply.seq);
-      p.resolve(reply);
-      this.#pump();
-    });
-    const fail = (why: string): void => {
-      if (this.#closed) return;
-      for (const p of slot.pending.values()) p.resolve({ seq: p.req.seq, ok: false, error: `${p.req.file}: the reader stopped (${why})` });
-      slot.pending.clear();
-      const i = this.#slots.indexOf(slot);
-      if (i < 0) return; // 'error' and 'exit' both fire for one death
-      // A worker that keeps dying (cannot even load) must not be respawned forever.
-      if (++this.#deaths > 4 * this.size + 8) {
-        this.#slots.splice(i, 1);
-        this.#broken = why;
-        if (this.#slots.length === 0) {
-          for (const p of this.#waiting.splice(0)) p.resolve({ seq: p.req.seq, ok: false, error: `${p.req.file}: no reader left (${why})` });
-        }
-        return;
-      }
-      this.#slots[i] = this.#spawn();
-      this.#pump();
-    };
-    worker.on('error', (e) => fail(e.message));
-    worker.on('exit', (code) => fail(`worker exited with code ${code}`));
-    return slot;
+    await this.#pool?.close();
   }
 }

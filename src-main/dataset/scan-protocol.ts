@@ -1,11 +1,11 @@
-// Messages between a scan and its worker threads.
+// Messages between a scan and its worker threads (base/worker-pool.ts matches replies by id).
 import type { Inspection } from './inspect.ts';
 
 export interface ScanRequest {
-  seq: number;
+  id: number;
   file: string;
 }
 
 export type ScanReply =
-  | { seq: number; ok: true; inspection: Inspection }
-  | { seq: number; ok: false; error: string };
+  | { id: number; ok: true; inspection: Inspection }
+  | { id: number; ok: false; error: string };

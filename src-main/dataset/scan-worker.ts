@@ -11,9 +11,9 @@ port.on('message', (req: ScanRequest) => {
   let reply: ScanReply;
   try {
     const inspection = inspectFile(req.file);
-    reply = { seq: req.seq, ok: true, inspection };
+    reply = { id: req.id, ok: true, inspection };
   } catch (e) {
-    reply = { seq: req.seq, ok: false, error: describeError(e) };
+    reply = { id: req.id, ok: false, error: describeError(e) };
   }
   const transfer = reply.ok && reply.inspection.thumbnail ? [reply.inspection.thumbnail.png.buffer as ArrayBuffer] : [];
   port.postMessage(reply, transfer);

@@ -5,6 +5,7 @@
 // With workers, each batch is split among them by item index (index mod workers): an item is always
 // read by the same worker, so the per-worker caches hold disjoint items and nothing is loaded twice.
 import { Worker } from 'node:worker_threads';
+import { WorkerPool } from '../../base/worker-pool.ts';
 import { buildAugmentations, type AugmentationSpec } from './augmentations/index.ts';
 import type { AugmentationSequence } from './augmentations/augmentation-sequence.ts';
 import { openSampleSource, parseSourceSpec, sourceLength, type SampleSource, type SampleSourceSpec } from './sample-source.ts';
@@ -23,9 +24,6 @@ export interface ViewPairLoaderOptions {
   cacheBytes?: number;
 }
 
-interface Job { resolve: (v: SlotViews) => void; reject: (e: Error) => void; worker: WorkerSlot }
-interface WorkerSlot { worker: Worker; busy: number }
-
 export class ViewPairLoaderError extends Error {
   override readonly name = 'ViewPairLoaderError';
 }
@@ -38,13 +36,11 @@ export class ViewPairLoader {
   readonly #prefetch: number;
   readonly #source: SampleSource | undefined;
   readonly #augment: AugmentationSequence;
-  readonly #workers: WorkerSlot[] = [];
-  readonly #jobs = new Map<number, Job>();
+  readonly #pool: WorkerPool<ViewPairReply> | null = null;
+  readonly #workers: number;
   readonly #ahead = new Map<number, Promise<Batch>>(); // global step -> batch in preparation
   readonly #orders = new Map<number, Int32Array>();
-  #nextJob = 0;
   #waitMs = 0;
-  #failure: Error | undefined;
   #closed = false;
 
   constructor(source: SampleSourceSpec, opts: ViewPairLoaderOptions) {
@@ -59,20 +55,19 @@ export class ViewPairLoader {
     this.seed = opts.seed;
     this.stepsPerEpoch = stepsPerEpoch(this.length, this.batchSize);
     this.#prefetch = workers > 0 ? Math.max(0, opts.prefetch ?? 2 * workers) : 0;
+    this.#workers = workers;
     if (workers === 0) {
       this.#source = openSampleSource(spec, { cacheBytes: opts.cacheBytes, deferStretch: true });
       return;
     }
     const workerData: ViewPairWorkerData = { source: spec, augmentations: opts.augmentations, cacheBytes: opts.cacheBytes };
-    for (let i = 0; i < workers; i++) {
-      const worker = new Worker(new URL('./view-pair-worker.ts', import.meta.url), { workerData });
-      const slot: WorkerSlot = { worker, busy: 0 };
-      worker.unref(); // idle workers must not keep the process alive; ref'd while a job is out
-      worker.on('message', (m: ViewPairReply) => this.#onReply(m));
-      worker.on('error', (e) => this.#fail(new ViewPairLoaderError(`loader worker failed: ${e.message}`)));
-      worker.on('exit', (code) => { if (!this.#closed) this.#fail(new ViewPairLoaderError(`loader worker exited with code ${code}`)); });
-      this.#workers.push(slot);
-    }
+    // A worker holds the items it reads in its cache, so every item goes to the same one (no respawn:
+    // a dead worker fails the loader); idle workers must not keep the process alive.
+    this.#pool = new WorkerPool<ViewPairReply>({
+      size: workers, perWorker: Number.MAX_SAFE_INTEGER, unrefIdle: true,
+      spawn: () => new Worker(new URL('./view-pair-worker.ts', import.meta.url), { workerData }),
+      died: (why) => new ViewPairLoaderError(`loader worker failed: ${why}`),
+    });
   }
 
   /** Cumulative milliseconds the consumer spent waiting in batch() (the data-wait share's numerator). */
@@ -106,11 +101,8 @@ export class ViewPairLoader {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const err = new ViewPairLoaderError('loader closed');
-    for (const job of this.#jobs.values()) job.reject(err);
-    this.#jobs.clear();
     this.#ahead.clear();
-    await Promise.all(this.#workers.map((w) => w.worker.terminate()));
+    await this.#pool?.close(new ViewPairLoaderError('loader closed'));
   }
 
   #order(epoch: number): Int32Array {
@@ -126,7 +118,7 @@ export class ViewPairLoader {
   #start(g: number): Promise<Batch> {
     const epoch = Math.floor(g / this.stepsPerEpoch), step = g % this.stepsPerEpoch;
     const indices = batchIndices(this.#order(epoch), step, this.batchSize);
-    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#pool?.failure) return Promise.reject(this.#pool.failure);
     if (this.#source !== undefined) {
       try {
         return Promise.resolve(makeBatch(this.#source, this.#augment, this.seed, epoch, step, indices));
@@ -134,39 +126,19 @@ export class ViewPairLoader {
         return Promise.reject(e);
       }
     }
-    const W = this.#workers.length;
-    const parts = this.#workers.map((slot, w) => {
+    const W = this.#workers;
+    const parts = Array.from({ length: W }, (_, w) => {
       const slots = indices.map((index, j) => (index % W === w ? j : -1)).filter((j) => j >= 0);
       if (slots.length === 0) return Promise.resolve<SlotViews>({ slots, view1: new Float32Array(0), view2: new Float32Array(0), size: 0, channels: 0 });
-      const id = this.#nextJob++;
-      return new Promise<SlotViews>((resolve, reject) => {
-        this.#jobs.set(id, { resolve, reject, worker: slot });
-        if (slot.busy++ === 0) slot.worker.ref();
-        slot.worker.postMessage({ id, seed: this.seed, epoch, step, slots, indices: slots.map((j) => indices[j]!) } satisfies ViewPairJob);
+      const job: Omit<ViewPairJob, 'id'> = { seed: this.seed, epoch, step, slots, indices: slots.map((j) => indices[j]!) };
+      return this.#pool!.request({ ...job }, { worker: w }).then((m): SlotViews => {
+        if (m.ok) return { slots: m.slots, view1: m.view1, view2: m.view2, size: m.size, channels: m.channels };
+        const e = new Error(m.message);
+        e.name = m.name;
+        throw e;
       });
     });
     return Promise.all(parts).then((p) => assembleBatch(p, indices));
-  }
-
-  #onReply(m: ViewPairReply): void {
-    const job = this.#jobs.get(m.id);
-    if (!job) return;
-    this.#jobs.delete(m.id);
-    if (--job.worker.busy === 0) job.worker.worker.unref();
-    if (m.ok) {
-      job.resolve({ slots: m.slots, view1: m.view1, view2: m.view2, size: m.size, channels: m.channels });
-    } else {
-      const e = new Error(m.message);
-      e.name = m.name;
-      job.reject(e);
-    }
-  }
-
-  #fail(e: Error): void {
-    if (this.#closed) return;
-    this.#failure ??= e;
-    for (const job of this.#jobs.values()) job.reject(e);
-    this.#jobs.clear();
   }
 }
 
