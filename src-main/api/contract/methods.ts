@@ -33,7 +33,7 @@ export interface LossCurve {
 
 export interface SettingsCheck {
   ok: boolean;
-  /** One line per problem, as the TOML loader words them ('batch_size: Too small...'). */
+  /** One line per problem, worded as for a settings file ('batch_size: Too small...'). */
   errors: string[];
   /** The settings with defaults filled in, when ok. */
   settings: Record<string, unknown> | null;
