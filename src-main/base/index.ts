@@ -6,3 +6,5 @@ export { Rng, type RngState } from './random.ts';
 export { deriveSeed, nameSeed } from './derive-seed.ts';
 export { issueLines, issuePath, type SchemaIssue } from './issues.ts';
 export { integerIn, positiveInteger } from './numbers.ts';
+export { postedError, runWorkerJob, type JobMessage, type JobWorker, type PostedError, type WorkerJobOptions } from './worker-job.ts';
+export { WorkerPool, type PoolMessage, type PoolWorker, type WorkerPoolOptions } from './worker-pool.ts';
