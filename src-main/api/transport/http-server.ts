@@ -19,6 +19,8 @@ export const TOKEN_HEADER = 'x-astromorph-token';
 const COOKIE = 'astromorph_token';
 /** Larger bodies get 413: the biggest legitimate request is a tag or export over 200,000 ids. */
 export const MAX_BODY_BYTES = 4 << 20;
+/** How long the rest of an oversized body is read and dropped after the 413, before the connection is cut. */
+const DRAIN_MS = 2000;
 
 const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -133,10 +135,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       body = await readJsonBody(req);
     } catch (e) {
       const tooBig = (e as { tooBig?: boolean }).tooBig === true;
-      // Close an oversized upload only once the 413 has gone out, so the client reads the answer, not a reset.
+      // Answer an oversized upload with 413 and read (and drop) the rest it sends for a moment, so a client
+      // still writing reads the answer rather than a reset; one that goes on longer is cut off.
       if (tooBig) {
         res.setHeader('Connection', 'close');
-        res.on('finish', () => req.destroy());
+        res.on('finish', () => {
+          const cut = setTimeout(() => req.destroy(), DRAIN_MS);
+          req.on('end', () => clearTimeout(cut));
+          req.on('close', () => clearTimeout(cut));
+          req.resume();
+        });
       }
       sendJson(res, tooBig ? 413 : 400, { error: { name: 'HttpError', code: tooBig ? 'too-large' : 'bad-argument', message: (e as Error).message } });
       return;
@@ -246,8 +254,9 @@ function readJsonBody(req: IncomingMessage): Promise<unknown> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
+        // Rejected once; the rest is read and dropped (callApi cuts a client that goes on too long).
+        if (chunks.length > 0) chunks.length = 0;
         fail(Object.assign(new Error(`request body over ${MAX_BODY_BYTES} bytes`), { tooBig: true }));
-        req.pause();
         return;
       }
       chunks.push(c);

@@ -52,9 +52,9 @@ describe('WorkerPool', () => {
 
   it('close(reason) fails the requests not yet answered', async () => {
     const p = pool(1, false);
-    const pending = p.request({ x: 1, delay: 10_000 });
+    const failed = expect(p.request({ x: 1, delay: 10_000 })).rejects.toThrow('closed');
     await p.close(new Error('closed'));
-    await expect(pending).rejects.toThrow('closed');
+    await failed;
   });
 });
 
