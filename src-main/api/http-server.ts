@@ -133,10 +133,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       body = await readJsonBody(req);
     } catch (e) {
       const tooBig = (e as { tooBig?: boolean }).tooBig === true;
-      // Close an oversized upload only once the 413 has gone out, so the client reads the answer, not a reset.
       if (tooBig) {
+        // Answer an oversized upload once the client has sent it (read and thrown away, up to a
+        // bound): a socket closed while the client still writes resets, and the client sees
+        // ECONNRESET instead of the 413. Past the bound the connection is closed after the answer.
+        const drained = await discardBody(req, 4 * MAX_BODY_BYTES, 5000);
         res.setHeader('Connection', 'close');
-        res.on('finish', () => req.destroy());
+        if (!drained) res.on('finish', () => req.destroy());
       }
       sendJson(res, tooBig ? 413 : 400, { error: { name: 'HttpError', code: tooBig ? 'too-large' : 'bad-argument', message: (e as Error).message } });
       return;
@@ -232,6 +235,21 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
     if (k === name) return v.join('=');
   }
   return undefined;
+}
+
+/** Reads and discards the rest of a request body; false when it went past `bytes` or `ms`. */
+function discardBody(req: IncomingMessage, bytes: number, ms: number): Promise<boolean> {
+  return new Promise((done) => {
+    if (req.readableEnded) return done(true);
+    let seen = 0;
+    const finish = (ok: boolean) => { clearTimeout(timer); req.removeListener('data', onData); req.removeListener('end', onEnd); done(ok); };
+    const onData = (c: Buffer) => { seen += c.length; if (seen > bytes) finish(false); };
+    const onEnd = () => finish(true);
+    const timer = setTimeout(() => finish(false), ms);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.resume();
+  });
 }
 
 function readJsonBody(req: IncomingMessage): Promise<unknown> {
