@@ -1,5 +1,11 @@
 // Which tfjs backend computes. Native TensorFlow (GPU, then CPU) when the optional bindings are
-// installed, else WebAssembly (XNNPACK, SIMD), else the pure-JS cpu backend (slow: warned).
+// installed, else WebGPU on a real GPU (Dawn, webgpu/dawn.ts), else WebAssembly (XNNPACK, SIMD),
+// else the pure-JS cpu backend (slow: warned). A software WebGPU adapter (SwiftShader, llvmpipe)
+// is never chosen automatically, only when webgpu is forced.
+//
+// selectBackend returns the name the run records: the backend, and for webgpu its adapter,
+// e.g. 'webgpu (google swiftshader: SwiftShader driver 5.0.0, software)'. Such a name given back
+// as the forced backend (a resumed run, embedding with a run's backend) means its backend.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -12,9 +18,18 @@ import { registerWasmIdentity } from './kernels/identity.ts';
 import { registerWasmConv2D } from './kernels/conv-forward.ts';
 import { ModelError } from './errors.ts';
 import { registerGradients } from './gradients.ts';
+import { registerWebGpuBackend, webGpuAdapter } from './webgpu/dawn.ts';
+import { registerWebGpuKernels } from './webgpu/kernels.ts';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+/** The backend part of a recorded name: 'webgpu (…adapter…)' -> 'webgpu'. */
+export function backendBase(name: string): string {
+  return name.trim().split(/[\s(]/, 1)[0]!;
+}
+
+let lastReason: string | undefined;
 
 let nativeTried = false;
 
@@ -34,14 +49,37 @@ async function loadNative(): Promise<boolean> {
   return tf.findBackendFactory('tensorflow') != null;
 }
 
-async function trySet(name: BackendName): Promise<boolean> {
+/** Registers 'webgpu' when Dawn offers an adapter that may be used (a software one only when forced). */
+async function prepareWebGpu(forced: boolean): Promise<string | undefined> {
+  const probe = await webGpuAdapter(forced);
+  if (!probe.ok) {
+    lastReason = probe.reason;
+    return undefined;
+  }
+  if (probe.state.summary.software && !forced) {
+    lastReason = `only a software adapter (${probe.state.summary.label}); force it with --backend webgpu`;
+    return undefined;
+  }
+  await registerWebGpuBackend(probe.state);
+  return probe.state.summary.label;
+}
+
+let webGpuLabel: string | undefined;
+
+async function trySet(name: BackendName, forced: boolean): Promise<boolean> {
+  lastReason = undefined;
   if (name === 'tensorflow' && !(await loadNative())) return false;
+  if (name === 'webgpu') {
+    webGpuLabel = await prepareWebGpu(forced);
+    if (webGpuLabel == null) return false;
+  }
   if (tf.findBackendFactory(name) == null) return false;
   try {
     const ok = await tf.setBackend(name);
     if (ok) await tf.ready();
     return ok;
-  } catch {
+  } catch (e) {
+    lastReason = (e as Error).message;
     return false;
   }
 }
@@ -50,19 +88,22 @@ async function trySet(name: BackendName): Promise<boolean> {
  * Selects the backend (forced, or the first that initialises in BACKEND_ORDER) and returns its name.
  * A forced backend that cannot start is an error, not a silent fallback.
  */
-export async function selectBackend(forced?: string, warn: (message: string) => void = (m) => console.warn(m)): Promise<BackendName> {
+export async function selectBackend(forced?: string, warn: (message: string) => void = (m) => console.warn(m)): Promise<string> {
   await registerGradients();
   // Production mode skips debug checks; it also silences tfjs's 'install tfjs-node' banner (we warn ourselves).
   tf.env().set('PROD', true);
-  if (forced != null && forced !== '' && forced !== 'auto') {
-    if (!(BACKEND_ORDER as readonly string[]).includes(forced)) {
+  const base = forced == null ? '' : backendBase(forced);
+  if (base !== '' && base !== 'auto') {
+    if (!(BACKEND_ORDER as readonly string[]).includes(base)) {
       throw new ModelError(`unknown backend '${forced}' (expected one of ${BACKEND_ORDER.join(', ')}, or auto)`);
     }
-    if (!(await trySet(forced as BackendName))) throw new ModelError(`backend '${forced}' is not available here`);
+    if (!(await trySet(base as BackendName, true))) {
+      throw new ModelError(`backend '${base}' is not available here${lastReason != null ? `: ${lastReason}` : ''}`);
+    }
   } else {
     let chosen: BackendName | undefined;
     for (const name of BACKEND_ORDER) {
-      if (await trySet(name)) {
+      if (await trySet(name, false)) {
         chosen = name;
         break;
       }
@@ -77,6 +118,10 @@ export async function selectBackend(forced?: string, warn: (message: string) => 
     registerWeightUpdateKernels();
     registerWasmIdentity();
     registerWasmConv2D();
+  }
+  if (name === 'webgpu') {
+    registerWebGpuKernels();
+    return `webgpu (${webGpuLabel})`;
   }
   registerGroupNormKernels(name);
   if (name === 'cpu') warn('astromorph: using the pure-JavaScript cpu backend; training will be slow (install @tensorflow/tfjs-node for speed)');

@@ -12,6 +12,7 @@ import type { GradientPool } from './gradient-pool.ts';
 import type { Batch } from './data/index.ts';
 import type { EpochRank } from './serialization.ts';
 import { spreadOf } from '../base/index.ts';
+import { gpuGuarded } from './webgpu/guard.ts';
 
 /** Rows (view-1 images) at the end of each epoch over which the effective rank is measured. */
 export const RANK_ROWS = 256;
@@ -103,7 +104,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
     epochRanks = [...(ck.manifest.epochRanks ?? epochLosses.map(() => null))];
     epochSum = ck.manifest.epochLossSum;
   }
-  const snapshot = () =>
+  const snapshot = async () =>
     encodeCheckpoint(
       {
         format: 'astromorph-byol',
@@ -119,7 +120,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
         backend: o.backend,
         epochLossSum: epochSum,
       },
-      byol.stateTensors(),
+      await byol.stateTensorsAsync(),
     );
 
   const stepLosses: number[] = [];
@@ -158,12 +159,11 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
           const v1 = tf.tensor4d(b.view1, shape);
           const v2 = tf.tensor4d(b.view2, shape);
           try {
-            if (step >= trackFrom) {
-              const t = byol.trainStep(v1, v2, true);
-              loss = t.loss;
-              repRows.push(t.representation); projRows.push(t.projection); rankRows += b.batchSize;
-            } else {
-              loss = byol.trainStep(v1, v2);
+            const track = step >= trackFrom;
+            const t = await gpuGuarded(() => byol.trainStepAsync(v1, v2, track), { batchSize: s.batch_size, size: b.size, channels: b.channels });
+            loss = t.loss;
+            if (track) {
+              repRows.push(t.representation!); projRows.push(t.projection!); rankRows += b.batchSize;
             }
           } finally {
             tf.dispose([v1, v2]);
@@ -199,11 +199,11 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
       const meanLoss = epochLosses[epochLosses.length - 1]!;
       // Position the checkpoint at the start of the next epoch.
       epoch++;
-      const checkpoint = snapshot();
+      const checkpoint = await snapshot();
       epoch--;
       o.onEpochEnd?.({ epoch: epoch + 1, meanLoss, rank, checkpoint });
     }
-    return { status, epochLosses, checkpoint: snapshot(), stepLosses };
+    return { status, epochLosses, checkpoint: await snapshot(), stepLosses };
   } finally {
     byol.dispose();
   }

@@ -2,7 +2,7 @@
 // ViewPairLoader from the serialisable source spec, runs the loop, and posts progress, epoch
 // checkpoints (transferred, not copied) and the result. Messages in: pause, resume, cancel.
 import { parentPort, workerData } from 'node:worker_threads';
-import { selectBackend } from './backend.ts';
+import { backendBase, selectBackend } from './backend.ts';
 import { runTraining, type BatchLoader, type TrainingControl } from './training-loop.ts';
 import { parseSettings } from './settings.ts';
 import { createGradientPool } from './gradient-pool.ts';
@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     seed: settings.seed,
     workers: data.loaderWorkers,
   });
-  const pool = settings.gradient_workers > 1 ? await createGradientPool(settings, settings.gradient_workers, backend) : undefined;
+  // Gradient workers split a step over CPU cores; a GPU backend computes the whole batch at once.
+  const onGpu = backendBase(backend) === 'webgpu';
+  if (onGpu && settings.gradient_workers > 1) post({ type: 'warning', message: `gradient_workers = ${settings.gradient_workers} ignored on ${backend}: the GPU takes the whole batch` });
+  const pool = settings.gradient_workers > 1 && !onGpu ? await createGradientPool(settings, settings.gradient_workers, backend) : undefined;
   try {
     const result = await runTraining({
       settings,
