@@ -9,6 +9,7 @@ import { selectBackend } from './backend.ts';
 import { Rng } from './rng.ts';
 import { CheckpointError, ModelError } from './errors.ts';
 import { openSampleSource, type SampleSourceSpec } from './data/index.ts';
+import { gpuGuarded } from './webgpu/guard.ts';
 
 /** One preprocessed image (model-data's ImageSample): S x S x C values, HWC order. */
 export interface EmbeddableSample {
@@ -103,9 +104,14 @@ export async function* embed(
       }
       const turns = settings.embed_rotations;
       const batch = turns > 1 ? withQuarterTurns(input.subarray(0, n * pixels), n, s, c) : input.subarray(0, n * pixels);
-      const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
-      const values = (await out.data()) as Float32Array;
-      out.dispose();
+      const values = await gpuGuarded(async () => {
+        const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
+        try {
+          return (await out.data()) as Float32Array;
+        } finally {
+          out.dispose();
+        }
+      }, { batchSize, size: s, channels: c, what: 'embedding batch', setting: 'embedding batch size (--batch-size)' });
       const d = values.length / (n * turns);
       for (let i = 0; i < n; i++) {
         // The mean over the image's quarter turns (rows t*n + i): exact rotations, no resampling.

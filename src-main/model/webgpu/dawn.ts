@@ -5,7 +5,7 @@
 //
 // Dawn prints its own warnings (no Vulkan loader, no driver) from C++ on stderr, so on Linux an
 // automatic choice first checks, without loading Dawn, that a Vulkan loader and a driver manifest
-// exist; a forced one always tries.
+// exist; a forced one needs the loader only.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,7 +119,10 @@ function prepareVulkan(): string | null {
   const manifests = vulkanDriverManifests();
   if (!preload('libvulkan.so.1')) {
     const beside = manifests.map((m) => path.join(path.dirname(m), 'libvulkan.so.1')).find((f) => fs.existsSync(f));
-    if (beside == null || !preload(beside)) return 'no Vulkan loader (libvulkan.so.1; Debian package libvulkan1)';
+    if (beside == null || !preload(beside)) {
+      return 'no Vulkan loader (libvulkan.so.1: Debian package libvulkan1; for the SwiftShader software driver, '
+        + 'set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, from Debian package chromium)';
+    }
   }
   if (manifests.length === 0) return 'no Vulkan driver (no ICD manifest in the loader\'s folders, VK_DRIVER_FILES unset)';
   return null;
@@ -127,7 +130,8 @@ function prepareVulkan(): string | null {
 
 async function openDawn(forced: boolean): Promise<Probe> {
   const why = prepareVulkan();
-  if (why != null && !forced) return { ok: false, reason: why };
+  // Without a loader Dawn has no backend on Linux: don't load it (it would only print warnings).
+  if (why != null && (!forced || why.startsWith('no Vulkan loader'))) return { ok: false, reason: why };
   let dawn: { create(flags: string[]): GpuLike; globals: object };
   try {
     dawn = (await import('webgpu')) as unknown as typeof dawn;
