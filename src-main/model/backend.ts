@@ -20,6 +20,7 @@ import { ModelError } from './errors.ts';
 import { registerGradients } from './gradients.ts';
 import { registerWebGpuBackend, webGpuAdapter } from './webgpu/dawn.ts';
 import { registerWebGpuKernels } from './webgpu/kernels.ts';
+import { dawnInProcess, probeInChild } from './webgpu/child-node.ts';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
@@ -85,32 +86,83 @@ async function trySet(name: BackendName, forced: boolean): Promise<boolean> {
 }
 
 /**
+ * Where Dawn cannot load in this process (Electron's main process: webgpu/child-node.ts), the
+ * adapter a child Node process finds; training on webgpu then runs in such a child (train.ts).
+ */
+async function childWebGpu(forced: boolean): Promise<string | undefined> {
+  const probe = await probeInChild(forced);
+  if (!probe.ok) {
+    lastReason = probe.reason;
+    return undefined;
+  }
+  if (probe.summary.software && !forced) {
+    lastReason = `only a software adapter (${probe.summary.label}); force it with --backend webgpu`;
+    return undefined;
+  }
+  return probe.summary.label;
+}
+
+/**
  * Selects the backend (forced, or the first that initialises in BACKEND_ORDER) and returns its name.
  * A forced backend that cannot start is an error, not a silent fallback.
+ *
+ * Where Dawn cannot load here (dawnInProcess() false), webgpu is chosen on what a child Node process
+ * finds, the name says so ('webgpu (…)': training goes to a child process), and this process
+ * computes on the next backend of the order (warned).
  */
 export async function selectBackend(forced?: string, warn: (message: string) => void = (m) => console.warn(m)): Promise<string> {
   await registerGradients();
   // Production mode skips debug checks; it also silences tfjs's 'install tfjs-node' banner (we warn ourselves).
   tf.env().set('PROD', true);
   const base = forced == null ? '' : backendBase(forced);
+  const viaChild = !dawnInProcess();
+  let childLabel: string | undefined;
   if (base !== '' && base !== 'auto') {
     if (!(BACKEND_ORDER as readonly string[]).includes(base)) {
       throw new ModelError(`unknown backend '${forced}' (expected one of ${BACKEND_ORDER.join(', ')}, or auto)`);
     }
-    if (!(await trySet(base as BackendName, true))) {
+    if (base === 'webgpu' && viaChild) {
+      childLabel = await childWebGpu(true);
+      if (childLabel == null) throw new ModelError(`backend 'webgpu' is not available here${lastReason != null ? `: ${lastReason}` : ''}`);
+      await selectInProcess(BACKEND_ORDER.slice(BACKEND_ORDER.indexOf('webgpu') + 1));
+    } else if (!(await trySet(base as BackendName, true))) {
       throw new ModelError(`backend '${base}' is not available here${lastReason != null ? `: ${lastReason}` : ''}`);
     }
   } else {
-    let chosen: BackendName | undefined;
+    let chosen = false;
     for (const name of BACKEND_ORDER) {
+      if (name === 'webgpu' && viaChild) {
+        childLabel = await childWebGpu(false);
+        if (childLabel == null) continue;
+        await selectInProcess(BACKEND_ORDER.slice(BACKEND_ORDER.indexOf('webgpu') + 1));
+        chosen = true;
+        break;
+      }
       if (await trySet(name, false)) {
-        chosen = name;
+        chosen = true;
         break;
       }
     }
-    if (chosen == null) throw new ModelError('no tfjs backend could be initialised');
+    if (!chosen) throw new ModelError('no tfjs backend could be initialised');
   }
   const name = tf.getBackend() as BackendName;
+  registerKernelsOf(name);
+  if (childLabel != null) {
+    warn(`astromorph: webgpu (${childLabel}) runs training in a child Node process (Dawn does not load in this one); work in this process computes on ${name}`);
+    return `webgpu (${childLabel})`;
+  }
+  if (name === 'webgpu') return `webgpu (${webGpuLabel})`;
+  if (name === 'cpu') warn('astromorph: using the pure-JavaScript cpu backend; training will be slow (install @tensorflow/tfjs-node for speed)');
+  return name;
+}
+
+/** The first of these backends that starts in this process. */
+async function selectInProcess(order: readonly BackendName[]): Promise<void> {
+  for (const name of order) if (await trySet(name, false)) return;
+  throw new ModelError('no tfjs backend could be initialised');
+}
+
+function registerKernelsOf(name: BackendName): void {
   if (name === 'wasm') {
     registerWasmConvGradients();
     registerWasmBatchMatMul();
@@ -119,11 +171,6 @@ export async function selectBackend(forced?: string, warn: (message: string) => 
     registerWasmIdentity();
     registerWasmConv2D();
   }
-  if (name === 'webgpu') {
-    registerWebGpuKernels();
-    return `webgpu (${webGpuLabel})`;
-  }
-  registerGroupNormKernels(name);
-  if (name === 'cpu') warn('astromorph: using the pure-JavaScript cpu backend; training will be slow (install @tensorflow/tfjs-node for speed)');
-  return name;
+  if (name === 'webgpu') registerWebGpuKernels();
+  else registerGroupNormKernels(name);
 }
