@@ -117,16 +117,19 @@ export async function selectBackend(forced?: string, warn: (message: string) => 
   const base = forced == null ? '' : backendBase(forced);
   const viaChild = !dawnInProcess();
   let childLabel: string | undefined;
+  // A recorded name (a run's backend, given back on resume or embed) says where the run was trained.
+  const unavailable = () => new ModelError(`backend '${base}' is not available here${lastReason != null ? `: ${lastReason}` : ''}`
+    + (forced !== base ? ` (the run was trained on ${forced}; choose another backend with --backend)` : ''));
   if (base !== '' && base !== 'auto') {
     if (!(BACKEND_ORDER as readonly string[]).includes(base)) {
       throw new ModelError(`unknown backend '${forced}' (expected one of ${BACKEND_ORDER.join(', ')}, or auto)`);
     }
     if (base === 'webgpu' && viaChild) {
       childLabel = await childWebGpu(true);
-      if (childLabel == null) throw new ModelError(`backend 'webgpu' is not available here${lastReason != null ? `: ${lastReason}` : ''}`);
+      if (childLabel == null) throw unavailable();
       await selectInProcess(BACKEND_ORDER.slice(BACKEND_ORDER.indexOf('webgpu') + 1));
     } else if (!(await trySet(base as BackendName, true))) {
-      throw new ModelError(`backend '${base}' is not available here${lastReason != null ? `: ${lastReason}` : ''}`);
+      throw unavailable();
     }
   } else {
     let chosen = false;
