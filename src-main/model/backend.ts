@@ -4,7 +4,7 @@
 // is never chosen automatically, only when webgpu is forced.
 //
 // selectBackend returns the name the run records: the backend, and for webgpu its adapter,
-// e.g. 'webgpu (google swiftshader: SwiftShader driver 5.0.0, software)'. Such a name given back
+// e.g. 'webgpu (google: SwiftShader driver 5.0.0, software)'. Such a name given back
 // as the forced backend (a resumed run, embedding with a run's backend) means its backend.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
