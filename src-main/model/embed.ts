@@ -9,6 +9,7 @@ import { selectBackend } from './backend.ts';
 import { Rng } from './rng.ts';
 import { CheckpointError, ModelError } from './errors.ts';
 import { openSampleSource, type SampleSourceSpec } from './data/index.ts';
+import { gpuGuarded } from './webgpu/guard.ts';
 
 /** One preprocessed image (model-data's ImageSample): S x S x C values, HWC order. */
 export interface EmbeddableSample {
@@ -121,9 +122,14 @@ export async function* embed(
       if (n > 0) {
         const turns = settings.embed_rotations;
         const batch = turns > 1 ? withQuarterTurns(input.subarray(0, n * pixels), n, s, c) : input.subarray(0, n * pixels);
-        const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
-        const values = (await out.data()) as Float32Array;
-        out.dispose();
+        const values = await gpuGuarded(async () => {
+          const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
+          try {
+            return (await out.data()) as Float32Array;
+          } finally {
+            out.dispose();
+          }
+        }, { batchSize, size: s, channels: c, what: 'embedding batch', setting: 'embedding batch size (--batch-size)' });
         const d = values.length / (n * turns);
         for (let i = 0; i < n; i++) {
           const vector = meanOverTurns(values, n, turns, i, d);
@@ -186,7 +192,7 @@ export const STATISTICS_ITEMS = 1024;
  * training set's statistics (as batch normalisation does at inference), similarities spread over
  * [-1, 1] and every dimension counts by what it varies. A dimension that never varies keeps scale 1.
  */
-export function embeddingStatistics(encoder: Sequential, source: EmbeddableSource, settings: TrainingSettings): Map<string, { shape: number[]; values: Float32Array }> {
+export async function embeddingStatistics(encoder: Sequential, source: EmbeddableSource, settings: TrainingSettings): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
   const { image_size: s, channels: c } = settings;
   const turns = settings.embed_rotations;
   const count = Math.min(source.length, STATISTICS_ITEMS);
@@ -197,7 +203,9 @@ export function embeddingStatistics(encoder: Sequential, source: EmbeddableSourc
     const input = new Float32Array(n * pixels);
     for (let i = 0; i < n; i++) input.set(source.get(Math.floor(((start + i) * source.length) / count)).data, i * pixels);
     const batch = turns > 1 ? withQuarterTurns(input, n, s, c) : input;
-    const values = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])).dataSync() as Float32Array);
+    const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
+    const values = (await out.data()) as Float32Array; // no synchronous read on webgpu
+    out.dispose();
     const d = values.length / (n * turns);
     sum ??= new Float64Array(d); sumSq ??= new Float64Array(d);
     for (let i = 0; i < n; i++) {

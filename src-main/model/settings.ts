@@ -45,7 +45,9 @@
 // seed                    0            fixes weights, augmentations and batch order
 // core_limit              0            CPU cores for data preparation and gradient workers (0 = all)
 // gradient_workers        1            data-parallel gradient workers (>1 splits each batch; see bench/train.ts)
-// backend                 'auto'       'auto' | 'tensorflow' | 'wasm' | 'cpu'
+// backend                 'auto'       'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu' (auto: tensorflow if
+//                                      installed, then webgpu on a real GPU, then wasm; webgpu forced also
+//                                      takes a software adapter such as SwiftShader)
 import { z } from 'zod';
 import { parse as parseToml } from 'smol-toml';
 import { readFileSync } from 'node:fs';
@@ -83,7 +85,7 @@ export const settingsSchema = z
     seed: z.int().min(0).max(0xffffffff).default(0),
     core_limit: z.int().min(0).max(1024).default(0),
     gradient_workers: z.int().min(1).max(64).default(1),
-    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
   })
   .refine((s) => s.clip_percentiles[0] < s.clip_percentiles[1], { message: 'clip_percentiles must be [low, high] with low < high', path: ['clip_percentiles'] })
   .transform((s) => ({

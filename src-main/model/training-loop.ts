@@ -13,6 +13,7 @@ import type { Batch } from './data/index.ts';
 import type { EpochRank } from './serialization.ts';
 import { spreadOf } from '../base/index.ts';
 import { embeddingStatistics, type EmbeddableSource } from './embed.ts';
+import { gpuGuarded } from './webgpu/guard.ts';
 
 /** Rows (view-1 images) at the end of each epoch over which the effective rank is measured. */
 export const RANK_ROWS = 256;
@@ -110,7 +111,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
     epochSum = ck.manifest.epochLossSum;
   }
   let extra = new Map<string, { shape: number[]; values: Float32Array }>();
-  const snapshot = () =>
+  const snapshot = async () =>
     encodeCheckpoint(
       {
         format: 'astromorph-byol',
@@ -126,7 +127,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
         backend: o.backend,
         epochLossSum: epochSum,
       },
-      new Map([...byol.stateTensors(), ...extra]),
+      new Map([...(await byol.stateTensorsAsync()), ...extra]),
     );
 
   const stepLosses: number[] = [];
@@ -165,12 +166,11 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
           const v1 = tf.tensor4d(b.view1, shape);
           const v2 = tf.tensor4d(b.view2, shape);
           try {
-            if (step >= trackFrom) {
-              const t = byol.trainStep(v1, v2, true);
-              loss = t.loss;
-              repRows.push(t.representation); projRows.push(t.projection); rankRows += b.batchSize;
-            } else {
-              loss = byol.trainStep(v1, v2);
+            const track = step >= trackFrom;
+            const t = await gpuGuarded(() => byol.trainStepAsync(v1, v2, track), { batchSize: s.batch_size, size: b.size, channels: b.channels });
+            loss = t.loss;
+            if (track) {
+              repRows.push(t.representation!); projRows.push(t.projection!); rankRows += b.batchSize;
             }
           } finally {
             tf.dispose([v1, v2]);
@@ -204,14 +204,14 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
       epochSum = 0;
       step = 0;
       const meanLoss = epochLosses[epochLosses.length - 1]!;
-      if (epoch === s.epochs - 1 && o.statistics != null) extra = embeddingStatistics(byol.online.encoder, o.statistics, s);
+      if (epoch === s.epochs - 1 && o.statistics != null) extra = await embeddingStatistics(byol.online.encoder, o.statistics, s);
       // Position the checkpoint at the start of the next epoch.
       epoch++;
-      const checkpoint = snapshot();
+      const checkpoint = await snapshot();
       epoch--;
       o.onEpochEnd?.({ epoch: epoch + 1, meanLoss, rank, checkpoint });
     }
-    return { status, epochLosses, checkpoint: snapshot(), stepLosses };
+    return { status, epochLosses, checkpoint: await snapshot(), stepLosses };
   } finally {
     byol.dispose();
   }
