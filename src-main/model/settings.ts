@@ -33,8 +33,9 @@
 //                                      field of view, pixel scale and position in the field drop out;
 //                                      'field': the whole field, aspect kept (extended emission filling
 //                                      the field, or no source above 3 sigma, keeps the field either way)
-// coordinates             'cartesian'  'polar': the framed image resampled onto (radius, azimuth) about its centre
-//                                      before the network (after augmenting): rotations become shifts
+// coordinates             'cartesian'  'polar': the framed image deprojected (its emission's ellipse made a circle)
+//                                      and resampled onto (radius, azimuth) about its centre before the
+//                                      network (after augmenting): rings become rows, rotations shifts
 // cube                    'spectrum'   how a cube becomes C channels: 'spectrum' (a velocity axis from the WCS,
 //                                      centred on the line), 'bin' (planes in C groups) or 'moments'
 // augmentations           (default)    list of { name = '...', ...params } tables; default: rotation and noise
