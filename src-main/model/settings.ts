@@ -33,6 +33,9 @@
 //                                      field of view, pixel scale and position in the field drop out;
 //                                      'field': the whole field, aspect kept (extended emission filling
 //                                      the field, or no source above 3 sigma, keeps the field either way)
+// pooling                 'global'     'azimuthal' (with polar coordinates): the encoder's features averaged over
+//                                      azimuth only, one set per radius band, so the embedding keeps where
+//                                      along the radius a feature is
 // coordinates             'cartesian'  'polar': the framed image deprojected (its emission's ellipse made a circle)
 //                                      and resampled onto (radius, azimuth) about its centre before the
 //                                      network (after augmenting): rings become rows, rotations shifts
@@ -79,6 +82,7 @@ export const settingsSchema = z
     clip_percentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).default([0.5, 99.9]),
     framing: z.enum(['source', 'field']).default('source'),
     coordinates: z.enum(['cartesian', 'polar']).default('cartesian'),
+    pooling: z.enum(['global', 'azimuthal']).default('global'),
     cube: z.enum(['spectrum', 'bin', 'moments']).default('spectrum'),
     augmentations: z.array(augmentation).optional(),
     embed_rotations: z.union([z.literal(1), z.literal(4)]).default(4),
@@ -94,7 +98,8 @@ export const settingsSchema = z
     width: s.width ?? (s.encoder === 'resnet18' ? 64 : 32),
     depth: s.depth ?? (s.encoder === 'resnet18' ? 4 : 5),
   }))
-  .refine((s) => s.encoder !== 'resnet18' || s.depth <= 4, { message: 'resnet18 has at most 4 stages', path: ['depth'] });
+  .refine((s) => s.encoder !== 'resnet18' || s.depth <= 4, { message: 'resnet18 has at most 4 stages', path: ['depth'] })
+  .refine((s) => s.pooling !== 'azimuthal' || s.coordinates === 'polar', { message: "azimuthal pooling needs coordinates = 'polar'", path: ['pooling'] });
 
 export type TrainingSettings = z.output<typeof settingsSchema>;
 export type TrainingSettingsInput = z.input<typeof settingsSchema>;
@@ -138,8 +143,14 @@ export function readSettingsFile(path: string): Record<string, unknown> {
 }
 
 /** The encoder's pooled feature width for these settings. */
-export function encoderOutputWidth(s: Pick<TrainingSettings, 'width' | 'depth'>): number {
-  return s.width * 2 ** (s.depth - 1);
+export function encoderOutputWidth(s: Pick<TrainingSettings, 'width' | 'depth'> & { encoder?: string; pooling?: string; image_size?: number }): number {
+  const channels = s.width * 2 ** (s.depth - 1);
+  if (s.pooling !== 'azimuthal') return channels;
+  // Azimuthal pooling keeps the final rows: the working size halved at every stride-2 step ('same' padding).
+  let rows = s.image_size ?? 64;
+  const halvings = s.encoder === 'resnet18' ? 2 + (s.depth - 1) : s.depth - 1;
+  for (let i = 0; i < halvings; i++) rows = Math.ceil(rows / 2);
+  return rows * channels;
 }
 
 /** Embedding length: representation_size, or the encoder's output width. */

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Byol } from './byol.ts';
 import { Rng } from './rng.ts';
 import { decodeCheckpoint, encodeCheckpoint } from './serialization.ts';
-import type { TrainingSettings } from './settings.ts';
+import { parseSettings, type TrainingSettings } from './settings.ts';
 import { ModelError } from './errors.ts';
 import type { GradientPool } from './gradient-pool.ts';
 import type { Batch } from './data/index.ts';
@@ -83,7 +83,7 @@ export interface TrainingLoopOptions {
   statistics?: EmbeddableSource;
 }
 
-const ARCHITECTURE_KEYS = ['encoder', 'width', 'depth', 'representation_size', 'projection_size', 'projection_hidden_size', 'image_size', 'channels'] as const;
+const ARCHITECTURE_KEYS = ['encoder', 'width', 'depth', 'pooling', 'representation_size', 'projection_size', 'projection_hidden_size', 'image_size', 'channels'] as const;
 
 export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResult> {
   const s = o.settings;
@@ -99,8 +99,10 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
   let epochSum = 0;
   if (o.resumeFrom != null) {
     const ck = decodeCheckpoint(o.resumeFrom, 'resume checkpoint');
+    // Through the schema, so keys added since the checkpoint was written take their defaults.
+    const saved = parseSettings(ck.manifest.settings);
     for (const k of ARCHITECTURE_KEYS) {
-      if (ck.manifest.settings[k] !== s[k]) throw new ModelError(`resume checkpoint has ${k} = ${String(ck.manifest.settings[k])}, the settings say ${String(s[k])}`);
+      if (saved[k] !== s[k]) throw new ModelError(`resume checkpoint has ${k} = ${String(saved[k])}, the settings say ${String(s[k])}`);
     }
     if (ck.manifest.stepsPerEpoch !== stepsPerEpoch) throw new ModelError(`resume checkpoint was trained with ${ck.manifest.stepsPerEpoch} steps per epoch, the data now gives ${stepsPerEpoch}`);
     byol.loadStateTensors(ck.tensors, ck.manifest.globalStep, 'resume checkpoint');

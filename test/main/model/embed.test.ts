@@ -5,7 +5,8 @@ import { selectBackend } from '../../../src-main/model/backend.ts';
 import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main/model/training-loop.ts';
 import { embed, loadEncoder, withQuarterTurns } from '../../../src-main/model/embed.ts';
 import { createByol } from '../../../src-main/model/byol.ts';
-import { parseSettings } from '../../../src-main/model/settings.ts';
+import { AzimuthalPool } from '../../../src-main/model/layers/pooling.ts';
+import { parseSettings, representationSize } from '../../../src-main/model/settings.ts';
 import { Rng } from '../../../src-main/model/rng.ts';
 
 const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 3, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16, epochs: 1, seed: 1 });
@@ -144,5 +145,23 @@ describe('embed', () => {
     const wrong = { length: 1, get: () => ({ data: new Float32Array(64), height: 8, width: 8, channels: 1 }) };
     await expect(embed(weights, settings, wrong).next()).rejects.toThrow(/8x8x1.*16x16x1/);
     await expect(embed(weights, { ...settings, width: 8 }, sourceOf(1)).next()).rejects.toThrow(/expects/);
+  });
+});
+
+describe('azimuthal pooling', () => {
+  it('keeps one set of features per final row: the representation is rows x channels, and a run trains and embeds with it', async () => {
+    const polar = parseSettings({ ...settings, coordinates: 'polar', pooling: 'azimuthal' });
+    // 16 px, depth 3: two stride-2 steps leave 4 rows of 16 channels.
+    expect(representationSize(polar)).toBe(64);
+    expect(() => parseSettings({ ...settings, pooling: 'azimuthal' })).toThrow(/polar/);
+    const trained = (await runTraining({ settings: polar, loader: new NoisePairs(), backend: 'wasm' })).checkpoint;
+    const out: Float32Array[] = [];
+    for await (const e of embed(trained, polar, sourceOf(3))) out.push(e.vector);
+    expect(out.map((v) => v.length)).toEqual([64, 64, 64]);
+    // The layer itself: the mean of each row over its columns, rows kept in order, channels fastest.
+    const x = tf.tensor4d(Float32Array.from({ length: 2 * 3 * 2 }, (_, k) => k), [1, 2, 3, 2]); // rows 2, columns 3, channels 2
+    const pooled = new AzimuthalPool('p').call(x).dataSync();
+    x.dispose();
+    expect(Array.from(pooled)).toEqual([2, 3, 8, 9]); // row 0: columns (0,1)(2,3)(4,5) -> 2, 3; row 1: (6,7)(8,9)(10,11) -> 8, 9
   });
 });
