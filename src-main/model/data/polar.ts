@@ -11,6 +11,13 @@ export interface Orientation { axisRatio: number; angle: number }
 
 /** Axis ratios below this (about 72 degrees) are not taken at face value: nearly edge-on, or not a disk. */
 export const MIN_AXIS_RATIO = 0.3;
+/**
+ * Only brightness above this share of the peak traces the ellipse, weighted by how far above: noise
+ * and sky stay out (at a fifth of the peak, the stretched noise made most ellipses round). Chosen on
+ * the survey benchmark's tuning seed with the hand-made profile: kNN 70.4 % at 0.2, 82.1 % at 0.5
+ * and 0.65, 81.3 % at 0.75 (framing at 1.25 radii).
+ */
+export const ORIENTATION_LEVEL = 0.5;
 
 /**
  * The emission's orientation: flux-weighted second moments about the frame's centre of the pixels
@@ -29,10 +36,11 @@ export function orientationOf(s: ImageSample): Orientation {
     v[i] = t;
     if (t > peak) peak = t;
   }
+  const floor = ORIENTATION_LEVEL * peak;
   let w = 0, xx = 0, yy = 0, xy = 0;
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    const t = v[y * W + x]!;
-    if (!(t > 0.2 * peak)) continue;
+    const t = v[y * W + x]! - floor;
+    if (!(t > 0)) continue;
     const dx = x - cx, dy = y - cy;
     w += t; xx += t * dx * dx; yy += t * dy * dy; xy += t * dx * dy;
   }
