@@ -20,7 +20,7 @@ import { csvParse } from 'd3-dsv';
 import { evaluateLabels, type LabelEvaluation } from '../src-main/analysis/index.ts';
 import { symmetricEigen } from '../src-main/analysis/symmetric-eigen.ts';
 import { DEFAULT_PREPROCESS, loadSample } from '../src-main/model/data/index.ts';
-import { toPolar } from '../src-main/model/data/polar.ts';
+import { polarProfile, toPolar } from '../src-main/model/data/polar.ts';
 import { embed, parseSettings, loadSettings, preprocessFor } from '../src-main/model/index.ts';
 import { Project } from '../src-main/project/index.ts';
 import { writeSurveyDataset, type SurveyRanges } from '../src-main/synthetic/index.ts';
@@ -100,29 +100,6 @@ function principalComponents(vectors: ArrayLike<number>[], k: number): Float32Ar
   return Array.from({ length: n }, (_, i) => Float32Array.from({ length: k }, (_, c) => u[i * n + c]! * Math.sqrt(Math.max(0, values[c]!))));
 }
 
-/**
- * A hand-made descriptor, the kind an astronomer would compute: on (radius, azimuth) axes, each
- * radius's mean brightness (the radial profile) and the amplitudes of its azimuthal Fourier modes
- * m = 1..4 (lopsidedness, two arms, ...), which do not change when the source turns. Summed over channels.
- */
-function polarProfile(sample: { data: Float32Array; width: number; height: number; channels: number }): Float32Array {
-  const S = sample.width, C = sample.channels, M = 4;
-  const out = new Float32Array(S * (1 + M));
-  for (let row = 0; row < S; row++) {
-    let mean = 0;
-    const re = new Float64Array(M), im = new Float64Array(M);
-    for (let col = 0; col < S; col++) {
-      let v = 0;
-      for (let c = 0; c < C; c++) v += sample.data[(row * S + col) * C + c]!;
-      mean += v / S;
-      for (let m = 1; m <= M; m++) { const a = (2 * Math.PI * m * col) / S; re[m - 1]! += (v * Math.cos(a)) / S; im[m - 1]! += (v * Math.sin(a)) / S; }
-    }
-    out[row] = mean;
-    for (let m = 0; m < M; m++) out[S + row * M + m] = Math.hypot(re[m]!, im[m]!);
-  }
-  return out;
-}
-
 const results: Record<string, LabelEvaluation[]> = {};
 const record = (name: string, e: LabelEvaluation) => { (results[name] ??= []).push(e); console.log(summary(name, e)); };
 
@@ -164,8 +141,8 @@ for (const dataSeed of list(args['data-seeds']!)) {
     record('raw pixels', evaluateLabels(pixels, names));
     record('pixels + PCA(50)', evaluateLabels(principalComponents(pixels, 50), names));
     const framed = labels.map((l) => loadSample(l.file, 0, { ...pre, framing: 'source', coordinates: 'cartesian' }));
-    record('polar profile (no learning)', evaluateLabels(framed.map((f) => polarProfile(toPolar(f))), names));
-    record('deprojected polar profile', evaluateLabels(framed.map((f) => polarProfile(toPolar(f, true))), names));
+    record('polar profile (no learning)', evaluateLabels(framed.map((f) => polarProfile(toPolar(f), true)), names));
+    record('deprojected polar profile', evaluateLabels(framed.map((f) => polarProfile(f)), names));
   }
   if (args['no-train']) continue;
   for (const trainSeed of list(args['train-seeds']!)) {

@@ -44,6 +44,9 @@
 // augmentations           (default)    list of { name = '...', ...params } tables; default: rotation and noise
 //                                      (what earned its place in bench/quality.ts's ablation)
 // embed_rotations         4            embeddings averaged over the image's 4 quarter turns (1: as it is)
+// embed_profile           false        embeddings end with the deprojected polar profile (radial profile and
+//                                      azimuthal Fourier amplitudes m = 1..4, model/data/polar.ts), standardised,
+//                                      weighted to carry as much as the network's part
 // embed_standardise       true         embeddings standardised with the mean and spread of the training
 //                                      images' embeddings (kept with the final checkpoint)
 // seed                    0            fixes weights, augmentations and batch order
@@ -87,6 +90,7 @@ export const settingsSchema = z
     augmentations: z.array(augmentation).optional(),
     embed_rotations: z.union([z.literal(1), z.literal(4)]).default(4),
     embed_standardise: z.boolean().default(true),
+    embed_profile: z.boolean().default(false),
     seed: z.int().min(0).max(0xffffffff).default(0),
     core_limit: z.int().min(0).max(1024).default(0),
     gradient_workers: z.int().min(1).max(64).default(1),

@@ -93,3 +93,35 @@ export function toPolar(s: ImageSample, deproject = false): ImageSample {
   }
   return { ...s, data, mask, width: S, height: S };
 }
+
+/** Azimuthal Fourier modes in the profile descriptor: m = 1 (lopsided, crescent, binary) to 4. */
+export const PROFILE_MODES = 4;
+
+/**
+ * A hand-made morphology descriptor, the kind an astronomer computes: on deprojected (radius,
+ * azimuth) axes, each radius's mean brightness (the radial profile) and the amplitudes of its
+ * azimuthal Fourier modes m = 1..PROFILE_MODES, which do not change when the source turns. Channels
+ * summed. `sample` is a working image (cartesian, framed); S x (1 + PROFILE_MODES) values.
+ */
+export function polarProfile(sample: ImageSample, alreadyPolar = false): Float32Array {
+  const p = alreadyPolar ? sample : toPolar(sample, true);
+  const S = p.width, C = p.channels, M = PROFILE_MODES;
+  const out = new Float32Array(S * (1 + M));
+  const re = new Float64Array(M), im = new Float64Array(M);
+  for (let row = 0; row < S; row++) {
+    let mean = 0;
+    re.fill(0); im.fill(0);
+    for (let col = 0; col < S; col++) {
+      let v = 0;
+      for (let c = 0; c < C; c++) v += p.data[(row * S + col) * C + c]!;
+      mean += v / S;
+      for (let m = 1; m <= M; m++) {
+        const a = (2 * Math.PI * m * col) / S;
+        re[m - 1]! += (v * Math.cos(a)) / S; im[m - 1]! += (v * Math.sin(a)) / S;
+      }
+    }
+    out[row] = mean;
+    for (let m = 0; m < M; m++) out[S + row * M + m] = Math.hypot(re[m]!, im[m]!);
+  }
+  return out;
+}

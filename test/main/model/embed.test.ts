@@ -6,6 +6,7 @@ import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main
 import { embed, loadEncoder, withQuarterTurns } from '../../../src-main/model/embed.ts';
 import { createByol } from '../../../src-main/model/byol.ts';
 import { AzimuthalPool } from '../../../src-main/model/layers/pooling.ts';
+import { PROFILE_MODES, polarProfile } from '../../../src-main/model/data/polar.ts';
 import { parseSettings, representationSize } from '../../../src-main/model/settings.ts';
 import { Rng } from '../../../src-main/model/rng.ts';
 
@@ -123,6 +124,25 @@ describe('embed', () => {
     const plain: Float32Array[] = [];
     for await (const e of embed(weights, settings, images, { batchSize: 16 })) plain.push(e.vector);
     expect(plain.every((v) => v.every((x) => x >= 0))).toBe(true);
+  });
+
+  it('embed_profile appends the deprojected polar profile, standardised, weighted like the network part', async () => {
+    const images = sourceOf(24);
+    const withProfile = { ...settings, embed_profile: true };
+    const trained = (await runTraining({ settings: withProfile, loader: new NoisePairs(), backend: 'wasm', statistics: images })).checkpoint;
+    const plain: Float32Array[] = [], joined: Float32Array[] = [];
+    for await (const e of embed(trained, { ...withProfile, embed_profile: false, embed_standardise: false }, images)) plain.push(e.vector);
+    for await (const e of embed(trained, withProfile, images)) joined.push(e.vector);
+    const d = plain[0]!.length, p = 16 * (1 + PROFILE_MODES);
+    expect(joined[0]!.length).toBe(d + p);
+    // Each block's squared length over the set: the profile block, weighted by sqrt(d / p), carries as much as the network's.
+    const energy = (from: number, to: number) => joined.reduce((a, v) => a + v.subarray(from, to).reduce((b, x) => b + x * x, 0), 0);
+    const varied = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => joined.some((v) => Math.abs(v[from + j]!) > 1e-6)).filter(Boolean).length;
+    expect(energy(d, d + p) / varied(d, d + p) * p / d).toBeCloseTo(energy(0, d) / varied(0, d), 0);
+    // The profile part is the descriptor of the image, standardised: same ordering of items on its first value.
+    const profiles = Array.from({ length: 24 }, (_, i) => polarProfile({ ...images.get(i), mask: new Uint8Array(256).fill(1) })[0]!);
+    const order = (xs: number[]) => xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+    expect(order(joined.map((v) => v[d]!))).toEqual(order(profiles));
   });
 
   it('reads the source lazily and stops on abort', async () => {
