@@ -20,6 +20,7 @@ import { csvParse } from 'd3-dsv';
 import { evaluateLabels, type LabelEvaluation } from '../src-main/analysis/index.ts';
 import { symmetricEigen } from '../src-main/base/symmetric-eigen.ts';
 import { DEFAULT_PREPROCESS, loadSample } from '../src-main/model/data/index.ts';
+import { polarProfile, toPolar } from '../src-main/model/data/polar.ts';
 import { embed, parseSettings, loadSettings, preprocessFor } from '../src-main/model/index.ts';
 import { Project } from '../src-main/project/index.ts';
 import { writeSurveyDataset, type SurveyRanges } from '../src-main/synthetic/index.ts';
@@ -139,6 +140,9 @@ for (const dataSeed of list(args['data-seeds']!)) {
     const pixels = labels.map((l) => loadSample(l.file, 0, pre).data);
     record('raw pixels', evaluateLabels(pixels, names));
     record('pixels + PCA(50)', evaluateLabels(principalComponents(pixels, 50), names));
+    const framed = labels.map((l) => loadSample(l.file, 0, { ...pre, framing: 'source', coordinates: 'cartesian' }));
+    record('polar profile (no learning)', evaluateLabels(framed.map((f) => polarProfile(toPolar(f), true)), names));
+    record('deprojected polar profile', evaluateLabels(framed.map((f) => polarProfile(f)), names));
   }
   if (args['no-train']) continue;
   for (const trainSeed of list(args['train-seeds']!)) {

@@ -1,9 +1,11 @@
-"""One BYOL training step in PyTorch (CPU), the same architecture and step as src-main/model:
+"""One BYOL training step in PyTorch (CPU, or CUDA with --device cuda), the same architecture and step as src-main/model:
 group-normalised small CNN or ResNet-18-like encoder, projector/predictor MLPs with layer norm,
 symmetric 2 - 2cos loss, AdamW (no decay on biases/norms), EMA target. Prints images/s as JSON.
 
 usage: /usr/bin/python3 bench/torch/byol_step.py --encoder resnet18 --width 64 --depth 4 \
-         --size 64 --batch 32 --channels 1 --threads 2 --steps 3
+         --size 64 --batch 32 --channels 1 --threads 2 --steps 3 [--device cuda] [--infer-batch 64]
+On CUDA every step ends with loss.item() (a device sync), as the tfjs step reads its loss back;
+the inference batches are synchronised before the clock stops.
 """
 import argparse
 import copy
@@ -82,12 +84,18 @@ def main():
     ap.add_argument('--proj', type=int, default=256)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--steps', type=int, default=3)
+    ap.add_argument('--device', default='cpu')
+    ap.add_argument('--infer-batch', type=int, default=64)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    dev = torch.device(a.device)
+    sync = (lambda: torch.cuda.synchronize()) if dev.type == 'cuda' else (lambda: None)
     torch.manual_seed(0)
     enc, rep = encoder(a.encoder, a.width, a.depth, a.channels)
     online = nn.Sequential(enc, head(rep, a.hidden, a.proj))
     predictor = head(a.proj, a.hidden, a.proj)
+    online.to(dev)
+    predictor.to(dev)
     target = copy.deepcopy(online)
     for p in target.parameters():
         p.requires_grad_(False)
@@ -95,8 +103,8 @@ def main():
     decay = [p for n, p in params if p.ndim > 1]
     no_decay = [p for n, p in params if p.ndim <= 1]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 1e-4}, {'params': no_decay, 'weight_decay': 0}], lr=3e-4)
-    v1 = torch.randn(a.batch, a.channels, a.size, a.size)
-    v2 = torch.randn(a.batch, a.channels, a.size, a.size)
+    v1 = torch.randn(a.batch, a.channels, a.size, a.size, device=dev)
+    v2 = torch.randn(a.batch, a.channels, a.size, a.size, device=dev)
 
     def step(k, total):
         both = torch.cat([v1, v2])
@@ -114,23 +122,29 @@ def main():
                 pt.mul_(tau).add_(po, alpha=1 - tau)
         return loss.item()
 
+    t0 = time.perf_counter()
     step(0, 100)  # warm-up
+    first = time.perf_counter() - t0
     t0 = time.perf_counter()
     for k in range(a.steps):
         step(k + 1, 100)
     dt = (time.perf_counter() - t0) / a.steps
     online.eval()
     with torch.no_grad():
-        x = torch.randn(64, a.channels, a.size, a.size)
+        x = torch.randn(a.infer_batch, a.channels, a.size, a.size, device=dev)
         enc(x)
+        sync()
         t0 = time.perf_counter()
         for _ in range(3):
             enc(x)
-        inf = 3 * 64 / (time.perf_counter() - t0)
+        sync()
+        inf = 3 * a.infer_batch / (time.perf_counter() - t0)
     print(json.dumps({
-        'framework': f'pytorch {torch.__version__}', 'threads': a.threads, 'encoder': a.encoder,
-        'ms_per_step': dt * 1000, 'train_images_per_s': a.batch / dt, 'infer_images_per_s': inf,
+        'framework': f'pytorch {torch.__version__}', 'device': str(dev) if dev.type != 'cuda' else torch.cuda.get_device_name(dev),
+        'threads': a.threads, 'encoder': a.encoder, 'batch': a.batch, 'size': a.size,
+        'first_step_ms': first * 1000, 'ms_per_step': dt * 1000, 'train_images_per_s': a.batch / dt, 'infer_images_per_s': inf,
         'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        'peak_gpu_mb': torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else 0,
     }))
 
 

@@ -9,7 +9,8 @@ export interface JobWorker {
   postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
   // One signature that each of Worker.on's overloads fits.
   on(event: 'message' | 'error' | 'exit', listener: (value: any) => void): unknown;
-  terminate(): Promise<number>;
+  /** A worker thread's returns a promise; a child process dressed as a worker (webgpu in Electron) may return nothing. */
+  terminate(): unknown;
 }
 
 /** An error as it crosses postMessage (its class does not): the name, the message and any own string or number fields (a code). */
@@ -51,7 +52,7 @@ export function runWorkerJob<E, R>(worker: JobWorker, opts: WorkerJobOptions<E>)
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       fn();
-      void worker.terminate();
+      void Promise.resolve(worker.terminate()).catch(() => {});
     };
     const onAbort = () => settle(() => reject(signal!.reason));
     if (signal?.aborted) {

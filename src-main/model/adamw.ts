@@ -80,6 +80,12 @@ export class AdamW {
     return { step: this.step, m: this.#m.map((t) => t.dataSync() as Float32Array), v: this.#v.map((t) => t.dataSync() as Float32Array) };
   }
 
+  /** getState read asynchronously (any backend, webgpu included). */
+  async getStateAsync(): Promise<AdamWState> {
+    const read = (ts: tf.Variable[]) => Promise.all(ts.map(async (t) => (await t.data()) as Float32Array));
+    return { step: this.step, m: await read(this.#m), v: await read(this.#v) };
+  }
+
   setState(s: AdamWState): void {
     if (s.m.length !== this.#m.length || s.v.length !== this.#v.length) throw new Error(`optimiser state has ${s.m.length} moments for ${this.#m.length} weights`);
     this.step = s.step;

@@ -156,6 +156,25 @@ export class Byol {
     }
   }
 
+  /**
+   * trainStep reading the results asynchronously: the webgpu backend has no synchronous read in
+   * Node (tfjs-backend-webgpu reads synchronously through an OffscreenCanvas), and on the others it
+   * costs nothing more.
+   */
+  async trainStepAsync(view1: tf.Tensor4D, view2: tf.Tensor4D, track = false): Promise<{ loss: number; representation?: Float32Array; projection?: Float32Array }> {
+    const { loss, grads, tracked } = this.gradients(view1, view2, track);
+    try {
+      this.applyGradients(grads);
+      const value = (await loss.data())[0]!;
+      if (!tracked) return { loss: value };
+      return { loss: value, representation: (await tracked.representation.data()) as Float32Array, projection: (await tracked.projection.data()) as Float32Array };
+    } finally {
+      loss.dispose();
+      tf.dispose(grads);
+      if (tracked) tf.dispose([tracked.representation, tracked.projection]);
+    }
+  }
+
   updateTarget(tau: number): void {
     const ow = this.onlineWeights();
     const fused = hasWeightUpdateKernels();
@@ -176,6 +195,18 @@ export class Byol {
     const out = new Map<string, { shape: number[]; values: Float32Array }>();
     for (const w of this.allWeights()) out.set(w.path, { shape: w.variable.shape, values: w.variable.dataSync() as Float32Array });
     const opt = this.optimizer.getState();
+    this.optimizer.weights.forEach((w, i) => {
+      out.set(`optimizer/m/${w.path}`, { shape: w.variable.shape, values: opt.m[i]! });
+      out.set(`optimizer/v/${w.path}`, { shape: w.variable.shape, values: opt.v[i]! });
+    });
+    return out;
+  }
+
+  /** stateTensors read asynchronously (any backend, webgpu included). */
+  async stateTensorsAsync(): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
+    const out = new Map<string, { shape: number[]; values: Float32Array }>();
+    for (const w of this.allWeights()) out.set(w.path, { shape: w.variable.shape, values: (await w.variable.data()) as Float32Array });
+    const opt = await this.optimizer.getStateAsync();
     this.optimizer.weights.forEach((w, i) => {
       out.set(`optimizer/m/${w.path}`, { shape: w.variable.shape, values: opt.m[i]! });
       out.set(`optimizer/v/${w.path}`, { shape: w.variable.shape, values: opt.v[i]! });

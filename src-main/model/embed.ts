@@ -9,6 +9,8 @@ import { selectBackend } from './backend.ts';
 import { Rng } from '../base/random.ts';
 import { CheckpointError, ModelError } from './errors.ts';
 import { openSampleSource, type SampleSourceSpec } from './data/index.ts';
+import { polarProfile } from './data/polar.ts';
+import { gpuGuarded } from './webgpu/guard.ts';
 
 /** One preprocessed image (model-data's ImageSample): S x S x C values, HWC order. */
 export interface EmbeddableSample {
@@ -16,6 +18,8 @@ export interface EmbeddableSample {
   height: number;
   width: number;
   channels: number;
+  /** H*W, 1 = valid pixel (absent: all valid). */
+  mask?: Uint8Array;
 }
 
 /** Random access to preprocessed images (model-data's SampleSource). */
@@ -107,6 +111,7 @@ export async function* embed(
       opts.signal?.throwIfAborted();
       const end = Math.min(start + batchSize, source.length);
       const loaded: number[] = [];
+      const samples: EmbeddableSample[] = [];
       for (let index = start; index < end; index++) {
         let sample: EmbeddableSample;
         try {
@@ -121,17 +126,22 @@ export async function* embed(
         }
         input.set(sample.data, loaded.length * pixels);
         loaded.push(index);
+        samples.push(sample);
       }
       const n = loaded.length;
       if (n > 0) {
         const batch = turns > 1 ? withQuarterTurns(input.subarray(0, n * pixels), n, s, c) : input.subarray(0, n * pixels);
-        const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
-        const values = (await out.data()) as Float32Array;
-        out.dispose();
+        const values = await gpuGuarded(async () => {
+          const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
+          try {
+            return (await out.data()) as Float32Array;
+          } finally {
+            out.dispose();
+          }
+        }, { batchSize, size: s, channels: c, what: 'embedding batch', setting: 'embedding batch size (--batch-size)' });
         const d = values.length / (n * turns);
         for (let i = 0; i < n; i++) {
-          const vector = meanOverTurns(values, n, turns, i, d);
-          if (standard) for (let j = 0; j < d; j++) vector[j] = (vector[j]! - standard.mean[j]!) / standard.scale[j]!;
+          const vector = finishVector(meanOverTurns(values, n, turns, i, d), prepared.settings, () => samples[i]!, standard);
           yield { index: loaded[i]!, vector };
         }
       }
@@ -190,7 +200,7 @@ export const STATISTICS_ITEMS = 1024;
  * training set's statistics (as batch normalisation does at inference), similarities spread over
  * [-1, 1] and every dimension counts by what it varies. A dimension that never varies keeps scale 1.
  */
-export function embeddingStatistics(encoder: Layer, source: EmbeddableSource, settings: TrainingSettings): Map<string, { shape: number[]; values: Float32Array }> {
+export async function embeddingStatistics(encoder: Layer, source: EmbeddableSource, settings: TrainingSettings): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
   const { image_size: s, channels: c } = settings;
   const turns = settings.embed_rotations;
   const count = Math.min(source.length, STATISTICS_ITEMS);
@@ -199,14 +209,17 @@ export function embeddingStatistics(encoder: Layer, source: EmbeddableSource, se
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
     const input = new Float32Array(n * pixels);
-    for (let i = 0; i < n; i++) input.set(source.get(Math.floor(((start + i) * source.length) / count)).data, i * pixels);
+    const samples = Array.from({ length: n }, (_, i) => source.get(Math.floor(((start + i) * source.length) / count)));
+    samples.forEach((sample, i) => input.set(sample.data, i * pixels));
     const batch = turns > 1 ? withQuarterTurns(input, n, s, c) : input;
-    const values = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])).dataSync() as Float32Array);
+    const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
+    const values = (await out.data()) as Float32Array; // no synchronous read on webgpu
+    out.dispose();
     const d = values.length / (n * turns);
-    sum ??= new Float64Array(d); sumSq ??= new Float64Array(d);
     for (let i = 0; i < n; i++) {
-      const v = meanOverTurns(values, n, turns, i, d);
-      for (let j = 0; j < d; j++) { sum[j]! += v[j]!; sumSq[j]! += v[j]! * v[j]!; }
+      const v = finishVector(meanOverTurns(values, n, turns, i, d), settings, () => samples[i]!, undefined);
+      sum ??= new Float64Array(v.length); sumSq ??= new Float64Array(v.length);
+      for (let j = 0; j < v.length; j++) { sum[j]! += v[j]!; sumSq[j]! += v[j]! * v[j]!; }
     }
   }
   const d = sum!.length;
@@ -216,4 +229,30 @@ export function embeddingStatistics(encoder: Layer, source: EmbeddableSource, se
     return sd > 1e-6 ? sd : 1;
   });
   return new Map([[STATISTICS.mean, { shape: [d], values: mean }], [STATISTICS.scale, { shape: [d], values: scale }]]);
+}
+
+/**
+ * The embedding of one image from its pooled features: the profile descriptor appended when the
+ * settings ask (embed_profile), then standardised with the training statistics when given; the
+ * descriptor's block is then weighted by sqrt(network dims / descriptor dims), so the two parts
+ * weigh alike in a cosine similarity whatever their lengths.
+ */
+function finishVector(features: Float32Array, settings: TrainingSettings, sample: () => EmbeddableSample,
+  standard: { mean: Float32Array; scale: Float32Array } | undefined): Float32Array {
+  let v = features;
+  if (settings.embed_profile) {
+    const s = sample();
+    const profile = polarProfile({ ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) }, settings.coordinates === 'polar');
+    v = new Float32Array(features.length + profile.length);
+    v.set(features); v.set(profile, features.length);
+  }
+  if (standard) {
+    if (standard.mean.length !== v.length) throw new ModelError(`the run's embedding statistics have ${standard.mean.length} values, its embeddings ${v.length}`);
+    for (let j = 0; j < v.length; j++) v[j] = (v[j]! - standard.mean[j]!) / standard.scale[j]!;
+    if (settings.embed_profile) {
+      const weight = Math.sqrt(features.length / (v.length - features.length));
+      for (let j = features.length; j < v.length; j++) v[j]! *= weight;
+    }
+  }
+  return v;
 }

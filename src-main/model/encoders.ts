@@ -5,7 +5,7 @@
 import { Sequential } from './layers/sequential.ts';
 import { ConvBlock } from './layers/conv-block.ts';
 import { ResidualBlock } from './layers/residual-block.ts';
-import { GlobalAveragePool, MaxPool } from './layers/pooling.ts';
+import { AzimuthalPool, GlobalAveragePool, MaxPool } from './layers/pooling.ts';
 import { Dense } from './layers/dense.ts';
 import type { Layer } from './layers/layer.ts';
 import { encoderOutputWidth } from './settings.ts';
@@ -15,6 +15,9 @@ export interface EncoderConfig {
   width: number;
   depth: number;
   representation_size?: number | undefined;
+  /** 'azimuthal' (polar input): mean over azimuth only, radius kept; 'global' (default): mean over the image. */
+  pooling?: 'global' | 'azimuthal';
+  image_size?: number;
 }
 
 export function buildEncoder(c: EncoderConfig, name = 'encoder'): Sequential {
@@ -32,7 +35,7 @@ export function buildEncoder(c: EncoderConfig, name = 'encoder'): Sequential {
       layers.push(new ResidualBlock({ name: `stage${s + 1}_block1`, filters }));
     }
   }
-  layers.push(new GlobalAveragePool('pool'));
+  layers.push(c.pooling === 'azimuthal' ? new AzimuthalPool('pool') : new GlobalAveragePool('pool'));
   const pooled = encoderOutputWidth(c);
   if (c.representation_size != null && c.representation_size !== pooled) {
     layers.push(new Dense({ name: 'representation', units: c.representation_size }));

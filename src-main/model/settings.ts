@@ -59,19 +59,28 @@ const KEYS = {
     "'source': a square window centred on the emission and scaled to it, so field of view, pixel scale and position in the field " +
     "drop out; 'field': the whole field, aspect kept (extended emission filling the field, or no source above 3 sigma, keeps the field either way)"),
   coordinates: key(z.enum(['cartesian', 'polar']).default('cartesian'),
-    "'polar': the framed image resampled onto (radius, azimuth) about its centre before the network (after augmenting): rotations become shifts"),
+    "'polar': the framed image deprojected (its emission's ellipse made a circle) and resampled onto (radius, azimuth) about its centre " +
+    'before the network (after augmenting): rings become rows, rotations shifts'),
+  pooling: key(z.enum(['global', 'azimuthal']).default('global'),
+    "'azimuthal' (with polar coordinates): the encoder's features averaged over azimuth only, one set per radius band, so the embedding " +
+    'keeps where along the radius a feature is'),
   cube: key(z.enum(['spectrum', 'bin', 'moments']).default('spectrum'),
     "how a cube becomes C channels: 'spectrum' (a velocity axis from the WCS, centred on the line), 'bin' (planes in C groups) or 'moments'"),
   augmentations: key(augmentationListSchema.prefault(DEFAULT_AUGMENTATIONS),
     "list of { name = '...', ...params } tables, each checked against that augmentation's parameters (src-main/model/data/augmentations/registry.ts); " +
     "default: rotation and noise (what earned its place in bench/quality.ts's ablation)", DEFAULT_AUGMENTATIONS.map((a) => a.name).join(', ')),
   embed_rotations: key(z.union([z.literal(1), z.literal(4)]).default(4), "embeddings averaged over the image's 4 quarter turns (1: as it is)"),
+  embed_profile: key(z.boolean().default(false),
+    'embeddings end with the deprojected polar profile (radial profile and azimuthal Fourier amplitudes m = 1..4, model/data/polar.ts), ' +
+    "standardised, weighted to carry as much as the network's part"),
   embed_standardise: key(z.boolean().default(true),
     "embeddings standardised with the mean and spread of the training images' embeddings (kept with the final checkpoint)"),
   seed: key(z.int().min(0).max(0xffffffff).default(0), 'fixes weights, augmentations and batch order'),
   core_limit: key(z.int().min(0).max(1024).default(0), 'CPU cores for data preparation and gradient workers (0 = all)'),
   gradient_workers: key(z.int().min(1).max(64).default(1), 'data-parallel gradient workers (>1 splits each batch; see bench/train.ts)'),
-  backend: key(z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'), "'auto' | 'tensorflow' | 'wasm' | 'cpu'"),
+  backend: key(z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
+    "'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu' (auto: tensorflow if installed, then webgpu on a real GPU, then wasm; " +
+    'webgpu forced also takes a software adapter such as SwiftShader)'),
 };
 
 export const settingsSchema = z
@@ -82,7 +91,8 @@ export const settingsSchema = z
     width: s.width ?? (s.encoder === 'resnet18' ? 64 : 32),
     depth: s.depth ?? (s.encoder === 'resnet18' ? 4 : 5),
   }))
-  .refine((s) => s.encoder !== 'resnet18' || s.depth <= 4, { message: 'resnet18 has at most 4 stages', path: ['depth'] });
+  .refine((s) => s.encoder !== 'resnet18' || s.depth <= 4, { message: 'resnet18 has at most 4 stages', path: ['depth'] })
+  .refine((s) => s.pooling !== 'azimuthal' || s.coordinates === 'polar', { message: "azimuthal pooling needs coordinates = 'polar'", path: ['pooling'] });
 
 export type TrainingSettings = z.output<typeof settingsSchema>;
 export type TrainingSettingsInput = z.input<typeof settingsSchema>;
@@ -179,8 +189,14 @@ export function loadSettings(path: string): TrainingSettings {
 }
 
 /** The encoder's pooled feature width for these settings. */
-export function encoderOutputWidth(s: Pick<TrainingSettings, 'width' | 'depth'>): number {
-  return s.width * 2 ** (s.depth - 1);
+export function encoderOutputWidth(s: Pick<TrainingSettings, 'width' | 'depth'> & { encoder?: string; pooling?: string; image_size?: number }): number {
+  const channels = s.width * 2 ** (s.depth - 1);
+  if (s.pooling !== 'azimuthal') return channels;
+  // Azimuthal pooling keeps the final rows: the working size halved at every stride-2 step ('same' padding).
+  let rows = s.image_size ?? 64;
+  const halvings = s.encoder === 'resnet18' ? 2 + (s.depth - 1) : s.depth - 1;
+  for (let i = 0; i < halvings; i++) rows = Math.ceil(rows / 2);
+  return rows * channels;
 }
 
 /** Embedding length: representation_size, or the encoder's output width. */

@@ -1,12 +1,18 @@
 // Starts a training run in a worker thread so the app and CLI stay responsive; the handle relays
-// the worker's events and turns pause/resume/cancel into messages.
+// the worker's events and turns pause/resume/cancel into messages. On webgpu where Dawn cannot load
+// in this process (Electron's main process, webgpu/child-node.ts) the same entry runs in a child
+// Node process instead, with the same messages over IPC.
 import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { backendBase } from './backend.ts';
+import { childEnv, childNode, dawnInProcess } from './webgpu/child-node.ts';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { TrainingSettings } from './settings.ts';
 import type { EpochEnd, TrainingProgress, TrainingResult } from './training-loop.ts';
 import { ModelError, SettingsError, CheckpointError } from './errors.ts';
-import { runWorkerJob, type JobMessage, type PostedError } from '../base/worker-job.ts';
+import { runWorkerJob, type JobMessage, type JobWorker, type PostedError } from '../base/worker-job.ts';
 
 import type { SampleSourceSpec } from './data/index.ts';
 export type { SampleSourceSpec };
@@ -19,6 +25,12 @@ export interface StartTrainingOptions {
   resumeFrom?: Uint8Array;
   /** Overrides config.backend. */
   backend?: string;
+  /**
+   * Where the run computes: 'thread' (a worker thread) or 'process' (a child Node process). Default:
+   * 'process' for webgpu where Dawn cannot load in this process, else 'thread'; the variable
+   * ASTROMORPH_TRAINING_ISOLATION overrides the default.
+   */
+  isolation?: 'thread' | 'process';
 }
 
 /** The loop's end-of-epoch report, relayed from the worker. */
@@ -74,7 +86,10 @@ export function startTraining(opts: StartTrainingOptions): TrainingHandle {
     // Leave one core for the training thread itself.
     loaderWorkers: Math.max(1, cores - settings.gradient_workers),
   };
-  const worker = new Worker(new URL('./training-worker.ts', import.meta.url), { workerData: data });
+  const env = process.env.ASTROMORPH_TRAINING_ISOLATION;
+  const isolation = opts.isolation ?? (env === 'thread' || env === 'process' ? env
+    : backendBase(opts.backend ?? settings.backend) === 'webgpu' && !dawnInProcess() ? 'process' : 'thread');
+  const worker = isolation === 'process' ? childRunner(data) : threadRunner(data);
   const emitter = new EventEmitter<TrainingEvents>();
   const done = runWorkerJob<TrainingWorkerEvent, TrainingResult>(worker, {
     onEvent: (e) => {
@@ -92,4 +107,40 @@ export function startTraining(opts: StartTrainingOptions): TrainingHandle {
     done,
   });
   return handle;
+}
+
+/** The part of a Worker the handle uses: a worker thread, or a child process dressed as one. */
+interface Runner extends JobWorker {
+  postMessage(m: TrainingCommand): void;
+}
+
+const ENTRY = new URL('./training-worker.ts', import.meta.url);
+
+function threadRunner(data: TrainingWorkerData): Runner {
+  const w = new Worker(ENTRY, { workerData: data });
+  return {
+    on: (event: string, f: (...a: any[]) => void) => void w.on(event, f),
+    postMessage: (m) => w.postMessage(m),
+    terminate: () => void w.terminate(),
+  };
+}
+
+function childRunner(data: TrainingWorkerData): Runner {
+  const child = fork(fileURLToPath(ENTRY), [], {
+    execPath: childNode(),
+    execArgv: [],
+    env: childEnv(),
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  child.send({ type: 'init', data });
+  return {
+    on: (event: string, f: (...a: any[]) => void) => void child.on(event, f),
+    postMessage: (m) => {
+      if (child.connected) child.send(m);
+    },
+    terminate: () => {
+      if (child.exitCode == null) child.kill();
+    },
+  };
 }

@@ -6,13 +6,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Byol } from './byol.ts';
 import { Rng } from '../base/random.ts';
 import { decodeCheckpoint, encodeCheckpoint } from './serialization.ts';
-import type { TrainingSettings } from './settings.ts';
+import { parseSettings, type TrainingSettings } from './settings.ts';
 import { ModelError } from './errors.ts';
 import type { GradientPool } from './gradient-pool.ts';
 import type { Batch } from './data/index.ts';
 import type { EpochRank } from './serialization.ts';
 import { spreadOf } from '../base/index.ts';
 import { embeddingStatistics, type EmbeddableSource } from './embed.ts';
+import { gpuGuarded } from './webgpu/guard.ts';
 
 /** Rows (view-1 images) at the end of each epoch over which the effective rank is measured. */
 export const RANK_ROWS = 256;
@@ -82,7 +83,7 @@ export interface TrainingLoopOptions {
   statistics?: EmbeddableSource;
 }
 
-const ARCHITECTURE_KEYS = ['encoder', 'width', 'depth', 'representation_size', 'projection_size', 'projection_hidden_size', 'image_size', 'channels'] as const;
+const ARCHITECTURE_KEYS = ['encoder', 'width', 'depth', 'pooling', 'representation_size', 'projection_size', 'projection_hidden_size', 'image_size', 'channels'] as const;
 
 export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResult> {
   const s = o.settings;
@@ -98,8 +99,10 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
   let epochSum = 0;
   if (o.resumeFrom != null) {
     const ck = decodeCheckpoint(o.resumeFrom, 'resume checkpoint');
+    // Through the schema, so keys added since the checkpoint was written take their defaults.
+    const saved = parseSettings(ck.manifest.settings);
     for (const k of ARCHITECTURE_KEYS) {
-      if (ck.manifest.settings[k] !== s[k]) throw new ModelError(`resume checkpoint has ${k} = ${String(ck.manifest.settings[k])}, the settings say ${String(s[k])}`);
+      if (saved[k] !== s[k]) throw new ModelError(`resume checkpoint has ${k} = ${String(saved[k])}, the settings say ${String(s[k])}`);
     }
     if (ck.manifest.stepsPerEpoch !== stepsPerEpoch) throw new ModelError(`resume checkpoint was trained with ${ck.manifest.stepsPerEpoch} steps per epoch, the data now gives ${stepsPerEpoch}`);
     byol.loadStateTensors(ck.tensors, ck.manifest.globalStep, 'resume checkpoint');
@@ -110,7 +113,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
     epochSum = ck.manifest.epochLossSum;
   }
   let extra = new Map<string, { shape: number[]; values: Float32Array }>();
-  const snapshot = () =>
+  const snapshot = async () =>
     encodeCheckpoint(
       {
         format: 'astromorph-byol',
@@ -126,7 +129,7 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
         backend: o.backend,
         epochLossSum: epochSum,
       },
-      new Map([...byol.stateTensors(), ...extra]),
+      new Map([...(await byol.stateTensorsAsync()), ...extra]),
     );
 
   const stepLosses: number[] = [];
@@ -165,12 +168,11 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
           const v1 = tf.tensor4d(b.view1, shape);
           const v2 = tf.tensor4d(b.view2, shape);
           try {
-            if (step >= trackFrom) {
-              const t = byol.trainStep(v1, v2, true);
-              loss = t.loss;
-              repRows.push(t.representation); projRows.push(t.projection); rankRows += b.batchSize;
-            } else {
-              loss = byol.trainStep(v1, v2);
+            const track = step >= trackFrom;
+            const t = await gpuGuarded(() => byol.trainStepAsync(v1, v2, track), { batchSize: s.batch_size, size: b.size, channels: b.channels });
+            loss = t.loss;
+            if (track) {
+              repRows.push(t.representation!); projRows.push(t.projection!); rankRows += b.batchSize;
             }
           } finally {
             tf.dispose([v1, v2]);
@@ -204,14 +206,14 @@ export async function runTraining(o: TrainingLoopOptions): Promise<TrainingResul
       epochSum = 0;
       step = 0;
       const meanLoss = epochLosses[epochLosses.length - 1]!;
-      if (epoch === s.epochs - 1 && o.statistics != null) extra = embeddingStatistics(byol.online.encoder, o.statistics, s);
+      if (epoch === s.epochs - 1 && o.statistics != null) extra = await embeddingStatistics(byol.online.encoder, o.statistics, s);
       // Position the checkpoint at the start of the next epoch.
       epoch++;
-      const checkpoint = snapshot();
+      const checkpoint = await snapshot();
       epoch--;
       o.onEpochEnd?.({ epoch: epoch + 1, meanLoss, rank, checkpoint });
     }
-    return { status, epochLosses, checkpoint: snapshot(), stepLosses };
+    return { status, epochLosses, checkpoint: await snapshot(), stepLosses };
   } finally {
     byol.dispose();
   }

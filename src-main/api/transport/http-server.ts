@@ -19,8 +19,6 @@ export const TOKEN_HEADER = 'x-astromorph-token';
 const COOKIE = 'astromorph_token';
 /** Larger bodies get 413: the biggest legitimate request is a tag or export over 200,000 ids. */
 export const MAX_BODY_BYTES = 4 << 20;
-/** How long the rest of an oversized body is read and dropped after the 413, before the connection is cut. */
-const DRAIN_MS = 2000;
 
 const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -135,16 +133,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       body = await readJsonBody(req);
     } catch (e) {
       const tooBig = (e as { tooBig?: boolean }).tooBig === true;
-      // Answer an oversized upload with 413 and read (and drop) the rest it sends for a moment, so a client
-      // still writing reads the answer rather than a reset; one that goes on longer is cut off.
       if (tooBig) {
+        // Answer an oversized upload once the client has sent it (read and thrown away, up to a
+        // bound): a socket closed while the client still writes resets, and the client sees
+        // ECONNRESET instead of the 413. Past the bound the connection is closed after the answer.
+        const drained = await discardBody(req, 4 * MAX_BODY_BYTES, 5000);
         res.setHeader('Connection', 'close');
-        res.on('finish', () => {
-          const cut = setTimeout(() => req.destroy(), DRAIN_MS);
-          req.on('end', () => clearTimeout(cut));
-          req.on('close', () => clearTimeout(cut));
-          req.resume();
-        });
+        if (!drained) res.on('finish', () => req.destroy());
       }
       sendJson(res, tooBig ? 413 : 400, { error: { name: 'HttpError', code: tooBig ? 'too-large' : 'bad-argument', message: (e as Error).message } });
       return;
@@ -242,6 +237,21 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
+/** Reads and discards the rest of a request body; false when it went past `bytes` or `ms`. */
+function discardBody(req: IncomingMessage, bytes: number, ms: number): Promise<boolean> {
+  return new Promise((done) => {
+    if (req.readableEnded) return done(true);
+    let seen = 0;
+    const finish = (ok: boolean) => { clearTimeout(timer); req.removeListener('data', onData); req.removeListener('end', onEnd); done(ok); };
+    const onData = (c: Buffer) => { seen += c.length; if (seen > bytes) finish(false); };
+    const onEnd = () => finish(true);
+    const timer = setTimeout(() => finish(false), ms);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.resume();
+  });
+}
+
 function readJsonBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((done, fail) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -254,9 +264,8 @@ function readJsonBody(req: IncomingMessage): Promise<unknown> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
-        // Rejected once; the rest is read and dropped (callApi cuts a client that goes on too long).
-        if (chunks.length > 0) chunks.length = 0;
         fail(Object.assign(new Error(`request body over ${MAX_BODY_BYTES} bytes`), { tooBig: true }));
+        req.pause();
         return;
       }
       chunks.push(c);

@@ -26,16 +26,17 @@ export function trainCommand(settingsTable?: string): Command {
     .argument('<project>', 'project file')
     .option('--config <settings.toml>', 'training settings (TOML; the keys are listed below)')
     .option('--epochs <n>', 'passes over the data (overrides the settings file)', positiveCount)
-    .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (overrides the settings file)')
+    .option('--backend <name>', 'tfjs backend: auto, tensorflow, webgpu, wasm or cpu (overrides the settings file); auto takes webgpu only on a real GPU, --backend webgpu also a software adapter')
     .option('--seed <n>', 'random seed for weights, augmentations and batch order', nonNegativeInteger)
     .option('--resume', 'continue the latest unfinished run (cancelled, failed, or killed) from its latest checkpoint')
-    .option('--json', 'print the result as JSON: {runId, status, resumed, backend, epochsDone, stepsDone, epochLosses, checkpointId, skipped, seconds}')
+    .option('--json', 'print the result as JSON: {runId, status, resumed, backend, epochsDone, stepsDone, epochLosses, checkpointId, skipped, seconds}; backend names the GPU adapter on webgpu')
     .option('--no-progress', 'no progress bar or periodic lines on stderr (epoch lines are still printed)')
     .addHelpText(
       'after',
       '\nProgress goes to stderr. Ctrl-C stops after the current step and saves a checkpoint (exit 130);\n' +
         '`astromorph train PROJECT --resume` continues from there.\n\n' +
-        'Examples:\n  astromorph train survey.amproj --config settings.toml\n  astromorph train survey.amproj --epochs 5 --backend wasm\n  astromorph train survey.amproj --resume' +
+        'The backend is printed first (on webgpu with its adapter, e.g. "webgpu (nvidia hopper: …)") and recorded in the run.\n\n' +
+        'Examples:\n  astromorph train survey.amproj --config settings.toml\n  astromorph train survey.amproj --epochs 5 --backend wasm\n  astromorph train survey.amproj --epochs 5 --backend webgpu\n  astromorph train survey.amproj --resume' +
         (settingsTable ? `\n\nSettings keys (the TOML file's; a key left out takes its default):\n${settingsTable}` : ''),
     )
     .action(async (projectArg: string, opts: TrainOpts) => {

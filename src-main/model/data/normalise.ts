@@ -116,5 +116,5 @@ export function finishStretch(sample: ImageSample): ImageSample {
     for (let c = 0; c < C; c++) data[i * C + c] = c < stretched ? applyStretch(linear[i * C + c]!, stretch) : linear[i * C + c]!;
   }
   const { pendingStretch: _done, ...rest } = sample;
-  return pending.coordinates === 'polar' ? toPolar({ ...rest, data }) : { ...rest, data };
+  return pending.coordinates === 'polar' ? toPolar({ ...rest, data }, true) : { ...rest, data };
 }

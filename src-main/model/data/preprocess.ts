@@ -70,7 +70,7 @@ function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<numbe
     sample.pendingStretch = { normalisation: opts.normalisation, clipPercentiles: opts.clipPercentiles, ...(polar && { coordinates: 'polar' as const }) };
     return sample;
   }
-  return polar ? toPolar(sample) : sample;
+  return polar ? toPolar(sample, true) : sample;
 }
 
 /** values in FITS C order (NAXIS1 fastest), shape in FITS order (NAXIS1 first). */

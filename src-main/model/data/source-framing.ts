@@ -10,8 +10,13 @@
 // nothing above 3 sigma.
 import { skyLevel } from './normalise.ts';
 
-/** Window half-width in units of the 90 %-flux radius. */
-export const FRAME_RADII = 2;
+/**
+ * Window half-width in units of the 90 %-flux radius. Tighter windows spend the working pixels on
+ * the source: on the survey benchmark's tuning seed (480 disks) kNN on raw preprocessed pixels went
+ * from 39.8 % at 2 radii to 52.9 % at 1.25, the deprojected polar profile from 74.6 % to 82.1 %
+ * (1.5: 81.7 %; 1.0 cut into the emission: 77.1 %).
+ */
+export const FRAME_RADII = 1.25;
 /**
  * Frames are found on a grid up to this many times finer than the working size (no finer than the
  * image itself), then averaged down, so zooming into a window keeps the resolution the data has.

@@ -11,7 +11,7 @@ import { Conv2D } from './conv2d.ts';
 import { Dense } from './dense.ts';
 import { GroupNorm } from './group-norm.ts';
 import type { Layer, LayerConfig } from './layer.ts';
-import { GlobalAveragePool, MaxPool } from './pooling.ts';
+import { AzimuthalPool, GlobalAveragePool, MaxPool } from './pooling.ts';
 import { ProjectionHead } from './projection-head.ts';
 import { ResidualBlock } from './residual-block.ts';
 import { Sequential } from './sequential.ts';
@@ -42,6 +42,10 @@ const CLASSES: Record<string, { config: z.ZodType; build: (c: never) => Layer }>
   GlobalAveragePool: {
     config: z.strictObject({ name }),
     build: (c: { name: string }) => new GlobalAveragePool(c.name),
+  },
+  AzimuthalPool: {
+    config: z.strictObject({ name }),
+    build: (c: { name: string }) => new AzimuthalPool(c.name),
   },
   Dense: {
     config: z.strictObject({ name, units: size, useBias: z.boolean() }),

@@ -16,6 +16,26 @@ export class GlobalAveragePool extends Layer {
   }
 }
 
+/**
+ * Mean over the columns only, keeping the rows: on (radius, azimuth) input the pooled features are
+ * exactly unchanged by a shift in azimuth (a rotation on the sky) yet keep at which radius they
+ * are (a ring at half the disk's radius is not one at its edge). Output: rows x channels values.
+ */
+export class AzimuthalPool extends Layer {
+  get className(): string {
+    return 'AzimuthalPool';
+  }
+
+  call(x: tf.Tensor): tf.Tensor {
+    const [b, h, , c] = x.shape as [number, number, number, number];
+    return tf.reshape(tf.mean(x, 2), [b, h * c]);
+  }
+
+  computeOutputShape(s: number[]): number[] {
+    return [s[0]!, s[1]! * s[3]!];
+  }
+}
+
 export interface MaxPoolArgs {
   name: string;
   poolSize: number;

@@ -87,7 +87,7 @@ describe('astromorph train, embed, export', () => {
     const res = cli(['train', 'survey', '--config', 'settings.toml', '--epochs', '3', '--seed', '5'], dir);
     expect(res.status, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/^training run 1 on 16 items, 3 epochs; backend: wasm$/m);
-    expect(res.stderr).toMatch(/^epoch 3\/3 done: mean loss \d+\.\d+, effective rank [\d.]+ \(projection [\d.]+\) \(checkpoint \d+ saved\)$/m);
+    expect(res.stderr).toMatch(/^epoch 3\/3 done: mean loss \d+\.\d+, effective rank \d+\.\d \(projection \d+\.\d\) \(checkpoint \d+ saved\)$/m);
     expect(res.stdout).toMatch(/^run 1 finished 3 epochs \(12 steps\) on wasm/m);
     withProject('survey', (p) => {
       const [run, ...others] = p.runs.list();

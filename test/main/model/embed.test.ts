@@ -6,7 +6,9 @@ import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main
 import { embed, loadEncoder, withQuarterTurns } from '../../../src-main/model/embed.ts';
 import { createByol } from '../../../src-main/model/byol.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src-main/model/serialization.ts';
-import { parseSettings } from '../../../src-main/model/settings.ts';
+import { AzimuthalPool } from '../../../src-main/model/layers/pooling.ts';
+import { PROFILE_MODES, polarProfile } from '../../../src-main/model/data/polar.ts';
+import { parseSettings, representationSize } from '../../../src-main/model/settings.ts';
 import { Rng } from '../../../src-main/base/random.ts';
 
 const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 3, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16, epochs: 1, seed: 1 });
@@ -125,6 +127,25 @@ describe('embed', () => {
     expect(plain.every((v) => v.every((x) => x >= 0))).toBe(true);
   });
 
+  it('embed_profile appends the deprojected polar profile, standardised, weighted like the network part', async () => {
+    const images = sourceOf(24);
+    const withProfile = { ...settings, embed_profile: true };
+    const trained = (await runTraining({ settings: withProfile, loader: new NoisePairs(), backend: 'wasm', statistics: images })).checkpoint;
+    const plain: Float32Array[] = [], joined: Float32Array[] = [];
+    for await (const e of embed(trained, { ...withProfile, embed_profile: false, embed_standardise: false }, images)) plain.push(e.vector);
+    for await (const e of embed(trained, withProfile, images)) joined.push(e.vector);
+    const d = plain[0]!.length, p = 16 * (1 + PROFILE_MODES);
+    expect(joined[0]!.length).toBe(d + p);
+    // Each block's squared length over the set: the profile block, weighted by sqrt(d / p), carries as much as the network's.
+    const energy = (from: number, to: number) => joined.reduce((a, v) => a + v.subarray(from, to).reduce((b, x) => b + x * x, 0), 0);
+    const varied = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => joined.some((v) => Math.abs(v[from + j]!) > 1e-6)).filter(Boolean).length;
+    expect(energy(d, d + p) / varied(d, d + p) * p / d).toBeCloseTo(energy(0, d) / varied(0, d), 0);
+    // The profile part is the descriptor of the image, standardised: same ordering of items on its first value.
+    const profiles = Array.from({ length: 24 }, (_, i) => polarProfile({ ...images.get(i), mask: new Uint8Array(256).fill(1) })[0]!);
+    const order = (xs: number[]) => xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+    expect(order(joined.map((v) => v[d]!))).toEqual(order(profiles));
+  });
+
   it('reads the source lazily and stops on abort', async () => {
     const source = sourceOf(50);
     const ctl = new AbortController();
@@ -161,5 +182,23 @@ describe('embed', () => {
       return v;
     };
     expect(await out({ ...settings, width: 8, depth: 2 })).toEqual(await out(settings));
+  });
+});
+
+describe('azimuthal pooling', () => {
+  it('keeps one set of features per final row: the representation is rows x channels, and a run trains and embeds with it', async () => {
+    const polar = parseSettings({ ...settings, coordinates: 'polar', pooling: 'azimuthal' });
+    // 16 px, depth 3: two stride-2 steps leave 4 rows of 16 channels.
+    expect(representationSize(polar)).toBe(64);
+    expect(() => parseSettings({ ...settings, pooling: 'azimuthal' })).toThrow(/polar/);
+    const trained = (await runTraining({ settings: polar, loader: new NoisePairs(), backend: 'wasm' })).checkpoint;
+    const out: Float32Array[] = [];
+    for await (const e of embed(trained, polar, sourceOf(3))) out.push(e.vector);
+    expect(out.map((v) => v.length)).toEqual([64, 64, 64]);
+    // The layer itself: the mean of each row over its columns, rows kept in order, channels fastest.
+    const x = tf.tensor4d(Float32Array.from({ length: 2 * 3 * 2 }, (_, k) => k), [1, 2, 3, 2]); // rows 2, columns 3, channels 2
+    const pooled = new AzimuthalPool('p').call(x).dataSync();
+    x.dispose();
+    expect(Array.from(pooled)).toEqual([2, 3, 8, 9]); // row 0: columns (0,1)(2,3)(4,5) -> 2, 3; row 1: (6,7)(8,9)(10,11) -> 8, 9
   });
 });

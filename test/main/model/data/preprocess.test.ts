@@ -7,6 +7,7 @@ import { ASINH_SOFTENING, finishStretch, skyLevel } from '../../../../src-main/m
 import { loadSample, preprocess } from '../../../../src-main/model/data/preprocess.ts';
 import { PlaneResampler } from '../../../../src-main/model/data/resample.ts';
 import { DEFAULT_PREPROCESS, type PreprocessOptions } from '../../../../src-main/model/data/sample.ts';
+import { orientationOf } from '../../../../src-main/model/data/polar.ts';
 import { Rng } from '../../../../src-main/base/random.ts';
 import { renderSyntheticItem } from '../../../../src-main/synthetic/index.ts';
 
@@ -178,24 +179,33 @@ describe('preprocess', () => {
     expect(binned('shifted.fits').indexOf(Math.max(...binned('shifted.fits')))).not.toBe(binned('vrad.fits').indexOf(Math.max(...binned('vrad.fits'))));
   });
 
-  it('polar coordinates: a centred ring is one bright row at its radius; a quarter turn shifts the columns by S/4', () => {
-    const S = 32, ring = new Float32Array(S * S), half = (S - 1) / 2;
-    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
-      const r = Math.hypot(x - half, y - half), a = Math.atan2(y - half, x - half);
-      ring[y * S + x] = Math.exp(-0.5 * ((r - 8) / 1.2) ** 2) * (1 + 0.5 * Math.cos(a)); // brighter at azimuth 0
+  it('polar coordinates: an inclined ring, deprojected, is one bright row at its radius, whatever its orientation', () => {
+    const S = 48, half = (S - 1) / 2;
+    // A ring of radius 12 seen at cos i = 0.5, major axis at 30 degrees, brighter on one side.
+    const ring = (pa: number) => {
+      const a = new Float32Array(S * S), c = Math.cos(pa), sn = Math.sin(pa);
+      for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+        const dx = x - half, dy = y - half, u = dx * c + dy * sn, w = (-dx * sn + dy * c) / 0.5;
+        a[y * S + x] = Math.exp(-0.5 * ((Math.hypot(u, w) - 12) / 1.5) ** 2) * (1 + 0.3 * Math.cos(Math.atan2(w, u)));
+      }
+      return a;
+    };
+    const polar = (img: Float32Array) => preprocess(img, [S, S], opts({ size: S, normalisation: 'minmax', coordinates: 'polar' }));
+    const s = polar(ring(Math.PI / 6));
+    // Row i samples radius (i + 0.5) / S * S / 2 along the major axis: radius 12 is row 23.5, in every column.
+    for (const col of [0, 6, 12, 18, 24, 30, 36, 42]) {
+      const column = Array.from({ length: S }, (_, row) => s.data[row * S + col]!);
+      expect(Math.abs(column.indexOf(Math.max(...column)) - 23.5), `column ${col}`).toBeLessThanOrEqual(1.5);
     }
-    const s = preprocess(ring, [S, S], opts({ size: S, normalisation: 'minmax', coordinates: 'polar' }));
-    const rowMean = (row: number) => Array.from({ length: S }, (_, c) => s.data[row * S + c]!).reduce((a, b) => a + b, 0) / S;
-    const means = Array.from({ length: S }, (_, row) => rowMean(row));
-    // Row i samples radius (i + 0.5) / S * S / 2: radius 8 is row 15.5.
-    expect(Math.abs(means.indexOf(Math.max(...means)) - 15.5)).toBeLessThanOrEqual(0.5);
-    expect(s.data[15 * S + 0]).toBeGreaterThan(s.data[15 * S + S / 2]! * 2); // azimuth 0 brighter than 180
-    const turned = new Float32Array(S * S);
-    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) turned[y * S + x] = ring[x * S + (S - 1 - y)]!;
-    const t = preprocess(turned, [S, S], opts({ size: S, normalisation: 'minmax', coordinates: 'polar' }));
-    for (const row of [10, 15, 20]) for (let c = 0; c < S; c++) {
-      expect(t.data[row * S + c]).toBeCloseTo(s.data[row * S + ((c + S / 4) % S)]!, 4); // turned -90 degrees
-    }
+    // Turned by 90 degrees: the same polar image, azimuth counted from the major axis (which has two ends).
+    const t = polar(ring(Math.PI / 6 + Math.PI / 2));
+    const diff = (shift: number) => {
+      let d = 0;
+      for (let row = 16; row < 32; row++) for (let c = 0; c < S; c++) d = Math.max(d, Math.abs(t.data[row * S + ((c + shift) % S)]! - s.data[row * S + c]!));
+      return d;
+    };
+    expect(Math.min(diff(0), diff(S / 2))).toBeLessThan(0.08);
+    expect(orientationOf(preprocess(ring(Math.PI / 6), [S, S], opts({ size: S, normalisation: 'minmax' }))).axisRatio).toBeCloseTo(0.5, 1);
   });
 
   it('reduces a cube to moment maps: moment 1 follows the velocity gradient', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { preprocess } from '../../../../src-main/model/data/preprocess.ts';
 import { DEFAULT_PREPROCESS, type ImageSample } from '../../../../src-main/model/data/sample.ts';
-import { findSourceWindow } from '../../../../src-main/model/data/source-framing.ts';
+import { FRAME_RADII, findSourceWindow } from '../../../../src-main/model/data/source-framing.ts';
 import { Rng } from '../../../../src-main/base/random.ts';
 import { renderObject, sampleObject, sampleObservation, withFieldOfView, withPixelScale } from '../../../../src-main/synthetic/index.ts';
 
@@ -50,8 +50,8 @@ describe('source framing', () => {
     const win = findSourceWindow(blob(128, 128, 40, 90, 4, 0.01), new Uint8Array(128 * 128).fill(1), 128, field)!;
     expect(win.cx).toBeCloseTo(40, 0);
     expect(win.cy).toBeCloseTo(90, 0);
-    // 90 % of a 2-D Gaussian's flux lies within 2.146 sigma; the window's half-width is twice that.
-    expect(win.half / (2 * 2.146 * 4)).toBeCloseTo(1, 1);
+    // 90 % of a 2-D Gaussian's flux lies within 2.146 sigma; the window's half-width is FRAME_RADII times that.
+    expect(win.half / (FRAME_RADII * 2.146 * 4)).toBeCloseTo(1, 1);
     const s = framed(blob(128, 128, 40, 90, 4, 0.01), [128, 128]);
     let peak = 0;
     for (let i = 1; i < s.data.length; i++) if (s.data[i]! > s.data[peak]!) peak = i;
