@@ -78,6 +78,7 @@ export const AUGMENTATION_NAMES = Object.keys(REGISTRY) as AugmentationName[];
 export const DEFAULT_AUGMENTATIONS: AugmentationSpec[] = [
   { name: 'rotation' },
   { name: 'noise' },
+  { name: 'inclination' },
 ];
 
 /** Validates specs (every problem listed, each naming the augmentation and parameter) and builds the sequence. */
