@@ -10,6 +10,8 @@ import type { FitsIssue } from './issues.ts';
 
 export const BLOCK = 2880;
 export const VALID_BITPIX = new Set([8, 16, 32, 64, -32, -64]);
+/** The FITS standard's largest NAXIS (and ZNAXIS, WCSAXES): every loop over axes a header declares stops here. */
+export const MAX_NAXIS = 999;
 /** No real header comes near this (360,000 cards); beyond it a file is garbage after a SIMPLE card. */
 export const MAX_HEADER_BLOCKS = 10_000;
 
@@ -134,8 +136,8 @@ function readOne(file: FitsFile, headerOffset: number, index: number, issues: Fi
 
   const naxis = value('NAXIS');
   if (naxis === undefined) return stop('bad-header', 'NAXIS is missing');
-  if (typeof naxis !== 'number' || !Number.isInteger(naxis) || naxis < 0 || naxis > 999) {
-    return stop('bad-naxis', `NAXIS = ${String(naxis)} is not an integer from 0 to 999`);
+  if (typeof naxis !== 'number' || !Number.isInteger(naxis) || naxis < 0 || naxis > MAX_NAXIS) {
+    return stop('bad-naxis', `NAXIS = ${String(naxis)} is not an integer from 0 to ${MAX_NAXIS}`);
   }
   const sizes: bigint[] = [];
   for (let n = 1; n <= naxis; n++) {
