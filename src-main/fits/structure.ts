@@ -1,6 +1,7 @@
 // The fast structural pass (astropy _BasicHeader): only SIMPLE/XTENSION/BITPIX/NAXISn/PCOUNT/GCOUNT/GROUPS are parsed,
 // so HDUs are sized and skipped without reading their data. Every size is checked against the file size before
-// anyone allocates for it.
+// anyone allocates for it. A .gz is asked only for the bytes up to each declared end (file.available), so it is
+// inflated as far as its HDUs declare and one header block beyond, not to the end of whatever follows them.
 
 import { parseValueField } from './card.ts';
 import type { CardValue } from './card.ts';
@@ -40,10 +41,18 @@ const STRUCTURAL = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d{0,3}|PCOUNT|GCOUNT|GROUPS)$
 /** Walks the file HDU by HDU. Throws FitsError when the primary HDU is unusable; later damage ends the list. */
 export function readStructure(file: FitsFile, issues: FitsIssue[]): HduLayout[] {
   const layouts: HduLayout[] = [];
-  if (file.size === 0) throw new FitsError('not-fits', file.path, 'file is empty');
+  if (file.available(1) === 0) throw new FitsError('not-fits', file.path, 'file is empty');
   let offset = 0;
-  for (let index = 0; offset < file.size; index++) {
-    const layout = readOne(file, offset, index, issues);
+  for (let index = 0; file.available(offset + 1) > offset; index++) {
+    let layout: HduLayout | undefined;
+    try {
+      layout = readOne(file, offset, index, issues);
+    } catch (e) {
+      // A .gz damaged after its last whole HDU: the HDUs before it stand, the damage is an issue.
+      if (index === 0 || !(e instanceof FitsError) || e.code !== 'corrupt-gzip') throw e;
+      issues.push({ code: 'corrupt-gzip', hdu: index - 1, fixable: false, message: e.message });
+      break;
+    }
     if (layout === undefined) break;
     layouts.push(layout);
     if (layout.error) {
@@ -53,7 +62,7 @@ export function readStructure(file: FitsFile, issues: FitsIssue[]): HduLayout[] 
     }
     const end = layout.dataOffset + layout.dataBytes;
     const padded = layout.dataOffset + Math.ceil(layout.dataBytes / BLOCK) * BLOCK;
-    if (padded > file.size) {
+    if (file.available(padded) < padded) {
       issues.push({ code: 'missing-padding', hdu: index, fixable: true, message: `data of HDU ${index} is not padded to a multiple of 2880 bytes at end of file` });
     }
     offset = Math.max(end, padded);
@@ -80,7 +89,12 @@ function readOne(file: FitsFile, headerOffset: number, index: number, issues: Fi
         throw fail('not-fits', 'not a FITS file: it does not start with a SIMPLE card');
       }
       if (index > 0 && !(first === 'XTENSION' && s.slice(8, 10) === '= ')) {
-        issues.push({ code: 'trailing-bytes', hdu: index - 1, fixable: true, message: `${file.size - headerOffset} bytes after the last HDU are not a FITS extension (ignored)` });
+        // A .gz is not inflated to its end to count them: what follows may be gigabytes of zeros.
+        const size = file.knownSize;
+        const message = size === undefined
+          ? `what follows the last HDU (from byte ${headerOffset} of the inflated data) is not a FITS extension (ignored)`
+          : `${size - headerOffset} bytes after the last HDU are not a FITS extension (ignored)`;
+        issues.push({ code: 'trailing-bytes', hdu: index - 1, fixable: true, message });
         return undefined;
       }
     }
@@ -175,8 +189,10 @@ function readOne(file: FitsFile, headerOffset: number, index: number, issues: Fi
   }
   layout.naxis = sizes.map(Number);
   layout.dataBytes = Number(declared);
-  if (dataOffset + layout.dataBytes > file.size) {
-    const have = Math.max(0, file.size - dataOffset);
+  const end = dataOffset + layout.dataBytes;
+  const available = file.available(end);
+  if (available < end) {
+    const have = Math.max(0, available - dataOffset);
     return stop('truncated', `data declared as ${layout.dataBytes} bytes but the file holds only ${have} bytes after the header`);
   }
   return layout;
