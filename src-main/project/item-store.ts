@@ -46,6 +46,7 @@ export class ItemStore {
   readonly #byPath: Database.Statement<[string], ItemRow>;
   readonly #counts: Database.Statement<[], { status: unknown; n: number }>;
   readonly #move: Database.Statement<[string, number, number]>;
+  readonly #unknown: Database.Statement<[string], { id: unknown }>;
 
   constructor(db: Database.Database, file: string) {
     this.#db = db;
@@ -73,6 +74,7 @@ export class ItemStore {
     this.#counts = db.prepare('SELECT status, count(*) AS n FROM items GROUP BY status');
     this.#move = db.prepare(`UPDATE items SET path = ?, dataset_id = ?, status = CASE status WHEN 'missing' THEN 'ok' ELSE status END
       WHERE id = ?`);
+    this.#unknown = db.prepare('SELECT DISTINCT value AS id FROM json_each(?) WHERE value NOT IN (SELECT id FROM items) ORDER BY value');
   }
 
   /**
@@ -120,6 +122,12 @@ export class ItemStore {
   /** Points an item at its file's new place (relocation): a relative path inside data folder datasetId. */
   moveTo(id: number, relativePath: string, datasetId: number): void {
     this.#move.run(relativePath, datasetId, id);
+  }
+
+  /** The ids (ascending, once each) that name no item: one query, however many ids are asked about. */
+  unknownIds(ids: readonly number[]): number[] {
+    if (ids.length === 0) return [];
+    return this.#unknown.all(JSON.stringify(ids)).map((row) => Number(row.id));
   }
 
   markMissing(ids: readonly number[]): void {
