@@ -121,6 +121,7 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
   const jobs: Job[] = [];
   const seen = new Set<string>();
   const toMarkMissing: number[] = [];
+  const toMarkUnreadable: { id: number; reason: string }[] = [];
   let walked = 0;
   for (const [i, root] of roots.entries()) {
     const walk = await walkFitsFiles(root, {
@@ -136,7 +137,7 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
     const known = knownRoots.get(root);
     if (known === undefined && walk.files.length === 0) {
       // Nothing to add: not recorded, and (the caller's part) not trusted. An unreadable root is listed as a failure.
-      if (!walk.cancelled && !walk.unreadable.includes(root)) summary.noFitsFiles.push(root);
+      if (!walk.cancelled && !walk.unreadable.some((u) => u.path === root)) summary.noFitsFiles.push(root);
       if (walk.cancelled) {
         summary.cancelled = true;
         break;
@@ -163,12 +164,19 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
       }
       jobs.push({ found, rel, datasetId: datasetIds[i], known: k });
     }
-    const unreadable = walk.unreadable.map((d) => relativeTo(project.folder, d));
+    const unreadable = walk.unreadable.map((u) => ({ ...u, rel: relativeTo(project.folder, u.path) }));
     // Under a link not followed, files are not gone either: they were left alone.
     const leftAlone = walk.notFollowed.map((d) => relativeTo(project.folder, d));
     for (const [rel, k] of items) {
       if (seen.has(rel) || k.status === 'missing') continue;
-      if (unreadable.some((d) => rel.startsWith(`${d}/`))) continue; // unknown, not gone
+      // Under a folder that cannot be read now the file is not gone, but it cannot be read either: the item
+      // says so, and keeps what the last scan learnt (shape, header, thumbnail, embedding) until it can.
+      const blocked = unreadable.find((u) => rel.startsWith(`${u.rel}/`));
+      if (blocked) {
+        toMarkUnreadable.push({ id: k.id, reason: `cannot read folder ${blocked.path}: ${visibleText(blocked.reason)}; `
+          + 'the item is kept as it was scanned: add the folder again once it can be read' });
+        continue;
+      }
       if (leftAlone.some((d) => rel === d || rel.startsWith(`${d}/`))) continue;
       toMarkMissing.push(k.id);
     }
@@ -178,6 +186,9 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
   if (!summary.cancelled && toMarkMissing.length > 0) {
     project.transaction(() => project.items.markMissing(toMarkMissing));
     summary.missing = toMarkMissing.length;
+  }
+  if (!summary.cancelled && toMarkUnreadable.length > 0) {
+    project.transaction(() => toMarkUnreadable.forEach((u) => project.items.markUnreadable(u.id, u.reason)));
   }
 
   const read = !summary.cancelled && jobs.length > 0 ? await readFiles(project, jobs, summary, opts, progress) : 0;
