@@ -58,7 +58,8 @@ export class ProjectSession {
     const holder = this.project.lockedBy;
     if (!holder) return;
     throw new ApiError('read-only', `${basename(this.path)} is open in another process (${describeHolder(holder)}): `
-      + `opened read-only, so it cannot ${action}; close it there first`);
+      + `opened read-only, so it cannot ${action}; close it there first (if no astromorph has it open, \`astromorph unlock `
+      + `${basename(this.path)}\` removes the lock)`);
   }
 
   get project(): Project {
