@@ -65,7 +65,7 @@ export class FitsFile {
    * for the bytes they need instead.
    */
   get size(): number {
-    return this.#gzip ? this.#gzip.fill(Number.MAX_SAFE_INTEGER) : this.#size;
+    return this.#gzip ? this.#gzip.size() : this.#size;
   }
 
   /**
@@ -196,15 +196,22 @@ class GzipPrefix {
     this.#ended = true;
   }
 
+  /** The whole stream's inflated size (inflating it all, up to the cap). */
+  size(): number {
+    if (!this.#ended) this.#inflateTo(this.#max + 1);
+    if (this.#out.length > this.#max) throw new FitsError('too-large', this.#path, `gzip inflates beyond the ${this.#max}-byte limit`);
+    return this.#out.length;
+  }
+
   /** Inflates until `end` bytes are held or the stream ends; returns min(end, bytes the stream holds). */
   fill(end: number): number {
-    const want = Math.min(end, this.#max + 1);
-    if (want > this.#out.length && !this.#ended) {
-      // Grow geometrically, so reading a large file in steps costs a small multiple of reading it once.
-      this.#inflateTo(Math.min(Math.max(want, 2 * this.#out.length, MIN_STEP), this.#max + 1));
+    if (end > this.#max && !(this.#ended && this.#out.length < end)) {
+      // Asked for bytes past the cap (a header declaring terabytes): refused without inflating toward them.
+      throw new FitsError('too-large', this.#path, `reading up to byte ${end} of the inflated data: beyond the ${this.#max} bytes a .gz may inflate to`);
     }
-    if (end > this.#max && this.#out.length > this.#max) {
-      throw new FitsError('too-large', this.#path, `gzip inflates beyond the ${this.#max}-byte limit`);
+    if (end > this.#out.length && !this.#ended) {
+      // Grow geometrically, so reading a large file in steps costs a small multiple of reading it once.
+      this.#inflateTo(Math.min(Math.max(end, 2 * this.#out.length, MIN_STEP), this.#max + 1));
     }
     if (end > this.#out.length && this.#damage !== undefined) {
       throw new FitsError('corrupt-gzip', this.#path,

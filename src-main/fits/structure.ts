@@ -48,8 +48,9 @@ export function readStructure(file: FitsFile, issues: FitsIssue[]): HduLayout[] 
     try {
       layout = readOne(file, offset, index, issues);
     } catch (e) {
-      // A .gz damaged after its last whole HDU: the HDUs before it stand, the damage is an issue.
-      if (index === 0 || !(e instanceof FitsError) || e.code !== 'corrupt-gzip') throw e;
+      // A .gz damaged (or inflating past its cap) after its last whole HDU: the HDUs before it stand, the
+      // damage is an issue.
+      if (index === 0 || !(e instanceof FitsError) || (e.code !== 'corrupt-gzip' && e.code !== 'too-large')) throw e;
       issues.push({ code: 'corrupt-gzip', hdu: index - 1, fixable: false, message: e.message });
       break;
     }
@@ -62,7 +63,7 @@ export function readStructure(file: FitsFile, issues: FitsIssue[]): HduLayout[] 
     }
     const end = layout.dataOffset + layout.dataBytes;
     const padded = layout.dataOffset + Math.ceil(layout.dataBytes / BLOCK) * BLOCK;
-    if (file.available(padded) < padded) {
+    if (paddingAvailable(file, padded) < padded) {
       issues.push({ code: 'missing-padding', hdu: index, fixable: true, message: `data of HDU ${index} is not padded to a multiple of 2880 bytes at end of file` });
     }
     offset = Math.max(end, padded);
@@ -97,6 +98,11 @@ function readOne(file: FitsFile, headerOffset: number, index: number, issues: Fi
         issues.push({ code: 'trailing-bytes', hdu: index - 1, fixable: true, message });
         return undefined;
       }
+    }
+    if (offset > headerOffset && !looksLikeHeader(s)) {
+      // No END yet, and this block is binary (data, zeros of a gzip bomb): the header ran into it. Stopping here
+      // spares reading and keeping MAX_HEADER_BLOCKS blocks of garbage for the same verdict.
+      return broken(index, headerOffset, text, fail('bad-header', `header has no END card before binary data at byte ${offset}`));
     }
     for (let i = 0; i + 80 <= s.length; i += 80) {
       const key = s.slice(i, i + 8).toUpperCase().trimEnd();
@@ -190,12 +196,40 @@ function readOne(file: FitsFile, headerOffset: number, index: number, issues: Fi
   layout.naxis = sizes.map(Number);
   layout.dataBytes = Number(declared);
   const end = dataOffset + layout.dataBytes;
-  const available = file.available(end);
+  let available: number;
+  try {
+    available = file.available(end);
+  } catch (e) {
+    // a .gz whose data would inflate past the cap, or is damaged before its declared end
+    if (!(e instanceof FitsError) || (e.code !== 'too-large' && e.code !== 'corrupt-gzip')) throw e;
+    const problem = e.message.startsWith(`${file.path}: `) ? e.message.slice(file.path.length + 2) : e.message;
+    return stop(e.code, `data declared as ${layout.dataBytes} bytes: ${problem}`);
+  }
   if (available < end) {
     const have = Math.max(0, available - dataOffset);
     return stop('truncated', `data declared as ${layout.dataBytes} bytes but the file holds only ${have} bytes after the header`);
   }
   return layout;
+}
+
+/** Whether a header block (after the first) holds at least one record with a plausible keyword: letters, digits,
+ * '-', '_' or blanks in columns 1-8 (astropy tolerates lowercase too). A block of binary data has none. */
+function looksLikeHeader(block: string): boolean {
+  for (let i = 0; i + 80 <= block.length; i += 80) {
+    if (/^[A-Za-z0-9_ -]{8}$/.test(block.slice(i, i + 8))) return true;
+  }
+  return false;
+}
+
+/** file.available for the padding warning; where a .gz cannot say (damaged, past its cap) the next header's read
+ * reports that, so no warning here. */
+function paddingAvailable(file: FitsFile, end: number): number {
+  try {
+    return file.available(end);
+  } catch (e) {
+    if (e instanceof FitsError) return end;
+    throw e;
+  }
 }
 
 function broken(index: number, headerOffset: number, headerText: string, error: FitsError): HduLayout {

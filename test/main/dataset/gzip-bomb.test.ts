@@ -51,6 +51,23 @@ describe('a small .gz that inflates to 2 GiB after its image', () => {
     }
   });
 
+  it('a header declaring more than a .gz may inflate to is refused at once, without inflating toward it', () => {
+    const claim = path.join(dir, 'claim.fits.gz');
+    const header = Buffer.from(encodeImageFits(new Float32Array(4), [2, 2])).subarray(0, 2880).toString('latin1')
+      .replace(/NAXIS1  = +2/, `NAXIS1  = ${'100000'.padStart(20)}`).replace(/NAXIS2  = +2/, `NAXIS2  = ${'100000'.padStart(20)}`);
+    fs.writeFileSync(claim, Buffer.concat([gzipSync(Buffer.from(header, 'latin1')), ...Array.from({ length: 4 }, () => gzipSync(Buffer.alloc(ZERO_MEMBER), { level: 9 }))]));
+    const started = performance.now();
+    let err: unknown;
+    try {
+      HduList.open(claim).close();
+    } catch (e) {
+      err = e;
+    }
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect((err as { code?: string }).code).toBe('too-large');
+    expect((err as Error).message).toMatch(/claim\.fits\.gz \[HDU 0\]: data declared as 40000000000 bytes: reading up to byte 40000002880 of the inflated data: beyond the 2147483648 bytes a \.gz may inflate to$/);
+  });
+
   it('reader, inspect and a two-worker scan into a real project stay under 400 MB and read the image', () => {
     const data = path.join(dir, 'data');
     const files = ['a.fits.gz', 'b.fits.gz'].map((f) => path.join(data, f));
