@@ -13,6 +13,7 @@ import type { EventHub } from './events.ts';
 import { readImageInfo, readImagePlane } from './image-planes.ts';
 import { ItemCatalogue } from './item-catalogue.ts';
 import { ProjectSession } from './project-session.ts';
+import { tagItemIds } from './tags.ts';
 import { checkSettings, TrainingControl } from './training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from './methods.ts';
 import type { DatasetItem } from '../dataset/index.ts';
@@ -174,14 +175,7 @@ export class DesktopService implements ApiService {
 
   async tagItems(args: ParsedArgs<'tagItems'>): Promise<ProjectSummary> {
     const open = this.#require();
-    open.session.assertWritable('tag items');
-    const project = open.session.project;
-    project.transaction(() => {
-      for (const id of args.ids) {
-        if (args.remove) project.tags.remove(id, args.tag);
-        else project.tags.add(id, args.tag);
-      }
-    });
+    tagItemIds(open.session, args.ids, args.tag, args.remove);
     open.catalogue.invalidate();
     return this.#summaryAndNotify();
   }

@@ -6,6 +6,8 @@ export { inspectFile, pixelStats } from './inspect.ts';
 export { ProjectSession } from './project-session.ts';
 export type { AddOptions } from './project-session.ts';
 export { PROJECT_EXTENSION, existingProjectPath, newProjectPath } from './project-path.ts';
+export { unlockProject } from './unlock.ts';
+export type { UnlockReport } from './unlock.ts';
 export { train, listRuns, runSummary, trainingSource, CHECKPOINTS_KEPT } from './training.ts';
 export type { TrainOptions } from './training.ts';
 export { embedItems, exportEmbeddings } from './embedding.ts';
