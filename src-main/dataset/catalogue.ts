@@ -24,6 +24,8 @@ export interface Catalogue {
     /** Insert or update by path; returns the item id. */
     save(record: ItemRecord): number;
     markMissing(ids: readonly number[]): void;
+    /** Status 'failed' with this reason, everything else kept (its folder cannot be read now). */
+    markUnreadable(id: number, reason: string): void;
   };
   readonly thumbnails: {
     put(itemId: number, thumbnail: Thumbnail): void;

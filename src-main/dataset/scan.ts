@@ -56,6 +56,13 @@ export interface ScanSummary {
   linksNotFollowed: string[];
   /** Real files and folders outside the scanned folders that followLinks reached. */
   linksFollowed: string[];
+  /** Folders given in which at least one FITS file was found (the ones a caller may trust). */
+  foundIn: string[];
+  /**
+   * Folders given, new to the project, in which no FITS file was found: not recorded as data folders (a
+   * folder like /etc is not a dataset), so nothing under them is ever read.
+   */
+  noFitsFiles: string[];
 }
 
 interface Job {
@@ -76,7 +83,10 @@ const BATCH_MS = 250;
 const PROGRESS_MS = 50;
 
 function emptySummary(): ScanSummary {
-  return { added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: false, failures: [], linksNotFollowed: [], linksFollowed: [] };
+  return {
+    added: 0, updated: 0, unchanged: 0, failed: 0, missing: 0, cancelled: false, failures: [], linksNotFollowed: [], linksFollowed: [],
+    foundIn: [], noFitsFiles: [],
+  };
 }
 
 export async function addFolders(project: Catalogue, dirs: string[], opts: ScanOptions = {}): Promise<ScanSummary> {
@@ -94,7 +104,9 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
       throw new DatasetError(root, 'is on another drive than the project file; item paths must be relative to the project');
     }
   }
-  const datasetIds = project.transaction(() => roots.map((root) => project.datasets.add(root)));
+  // A folder becomes a data folder of the project once FITS files are found in it (or if it is one already).
+  const knownRoots = new Map(project.datasets.list().map((d) => [d.absoluteRoot, d.id]));
+  const datasetIds: number[] = [];
 
   let lastProgress = 0;
   const progress = (p: ScanProgress, force = false): void => {
@@ -109,6 +121,7 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
   const jobs: Job[] = [];
   const seen = new Set<string>();
   const toMarkMissing: number[] = [];
+  const toMarkUnreadable: { id: number; reason: string }[] = [];
   let walked = 0;
   for (const [i, root] of roots.entries()) {
     const walk = await walkFitsFiles(root, {
@@ -120,17 +133,30 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
     summary.failures.push(...walk.failures.map((f) => ({ path: f.path, error: visibleText(f.error) })));
     summary.linksNotFollowed.push(...walk.notFollowed);
     summary.linksFollowed.push(...walk.followed);
+    if (walk.files.length > 0) summary.foundIn.push(root);
+    const known = knownRoots.get(root);
+    if (known === undefined && walk.files.length === 0) {
+      // Nothing to add: not recorded, and (the caller's part) not trusted. An unreadable root is listed as a failure.
+      if (!walk.cancelled && !walk.unreadable.some((u) => u.path === root)) summary.noFitsFiles.push(root);
+      if (walk.cancelled) {
+        summary.cancelled = true;
+        break;
+      }
+      continue;
+    }
+    datasetIds[i] = known ?? project.transaction(() => project.datasets.add(root));
+    knownRoots.set(root, datasetIds[i]);
     if (walk.cancelled) {
       summary.cancelled = true;
       break;
     }
     const relRoot = relativeTo(project.folder, root);
-    const known = project.items.knownUnder(relRoot);
+    const items = project.items.knownUnder(relRoot);
     for (const found of walk.files.sort((a, b) => (a.absolutePath < b.absolutePath ? -1 : 1))) {
       const rel = relativeTo(project.folder, found.absolutePath);
       if (seen.has(rel)) continue; // nested folders given twice
       seen.add(rel);
-      const k = known.get(rel);
+      const k = items.get(rel);
       // Failed files are always retried: the failure may have been ours (a reader that crashed, or lacked a codec).
       if (k && k.status === 'ok' && k.size === found.size && k.mtimeMs === found.mtimeMs) {
         summary.unchanged++;
@@ -138,12 +164,19 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
       }
       jobs.push({ found, rel, datasetId: datasetIds[i], known: k });
     }
-    const unreadable = walk.unreadable.map((d) => relativeTo(project.folder, d));
+    const unreadable = walk.unreadable.map((u) => ({ ...u, rel: relativeTo(project.folder, u.path) }));
     // Under a link not followed, files are not gone either: they were left alone.
     const leftAlone = walk.notFollowed.map((d) => relativeTo(project.folder, d));
-    for (const [rel, k] of known) {
+    for (const [rel, k] of items) {
       if (seen.has(rel) || k.status === 'missing') continue;
-      if (unreadable.some((d) => rel.startsWith(`${d}/`))) continue; // unknown, not gone
+      // Under a folder that cannot be read now the file is not gone, but it cannot be read either: the item
+      // says so, and keeps what the last scan learnt (shape, header, thumbnail, embedding) until it can.
+      const blocked = unreadable.find((u) => rel.startsWith(`${u.rel}/`));
+      if (blocked) {
+        toMarkUnreadable.push({ id: k.id, reason: `cannot read folder ${blocked.path}: ${visibleText(blocked.reason)}; `
+          + 'the item is kept as it was scanned: add the folder again once it can be read' });
+        continue;
+      }
       if (leftAlone.some((d) => rel === d || rel.startsWith(`${d}/`))) continue;
       toMarkMissing.push(k.id);
     }
@@ -154,10 +187,13 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
     project.transaction(() => project.items.markMissing(toMarkMissing));
     summary.missing = toMarkMissing.length;
   }
+  if (!summary.cancelled && toMarkUnreadable.length > 0) {
+    project.transaction(() => toMarkUnreadable.forEach((u) => project.items.markUnreadable(u.id, u.reason)));
+  }
 
   const read = !summary.cancelled && jobs.length > 0 ? await readFiles(project, jobs, summary, opts, progress) : 0;
   summary.failed = summary.failures.length;
-  if (!summary.cancelled) project.transaction(() => datasetIds.forEach((id) => project.datasets.markScanned(id)));
+  if (!summary.cancelled) project.transaction(() => datasetIds.forEach((id) => { if (id !== undefined) project.datasets.markScanned(id); }));
   progress({ phase: 'read', done: read, total: jobs.length, failed: summary.failed }, true);
   return summary;
 }

@@ -13,23 +13,31 @@ export const MAX_THUMBNAIL_PLANE_PIXELS = 2 ** 26;
 /** Cubes with more planes than this are averaged over evenly spaced planes (a preview, not a moment map). */
 export const MAX_THUMBNAIL_PLANES = 256;
 
-/** Indices of the planes to average: every plane, but only the first Stokes (I for a standard cube). */
+/**
+ * Indices of the planes to average: every plane, but only the first Stokes (I for a standard cube), at most
+ * MAX_THUMBNAIL_PLANES of them evenly spaced. Computed without listing every plane: a compressed header may
+ * claim 2^28 planes of one pixel.
+ */
 export function thumbnailPlanes(shape: number[], kinds: AxisKind[]): number[] {
   const extra = shape.slice(2);
+  // the kept planes are those at index 0 along every Stokes axis: count them over the other axes
+  const free = extra.map((n, a) => (kinds[a + 2] === 'stokes' ? 1 : n));
+  const count = free.reduce((a, b) => a * b, 1);
+  const take = Math.min(count, MAX_THUMBNAIL_PLANES);
   const planes: number[] = [];
-  const total = extra.reduce((a, b) => a * b, 1);
-  for (let p = 0; p < total; p++) {
-    let rest = p;
-    let keep = true;
+  for (let i = 0; i < take; i++) {
+    // the k-th kept plane, in plane order (axis 3 fastest), and its index among all planes
+    let k = count <= MAX_THUMBNAIL_PLANES ? i : Math.floor((i * count) / MAX_THUMBNAIL_PLANES);
+    let plane = 0;
+    let stride = 1;
     for (let a = 0; a < extra.length; a++) {
-      const index = rest % extra[a];
-      rest = Math.floor(rest / extra[a]);
-      if (kinds[a + 2] === 'stokes' && index !== 0) keep = false;
+      plane += (k % free[a]) * stride;
+      k = Math.floor(k / free[a]);
+      stride *= extra[a];
     }
-    if (keep) planes.push(p);
+    planes.push(plane);
   }
-  if (planes.length <= MAX_THUMBNAIL_PLANES) return planes;
-  return Array.from({ length: MAX_THUMBNAIL_PLANES }, (_, i) => planes[Math.floor((i * planes.length) / MAX_THUMBNAIL_PLANES)]);
+  return planes;
 }
 
 /** Mean over planes, then area-average into a w×h grid; NaN where no finite value fell. */

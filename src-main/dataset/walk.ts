@@ -25,8 +25,8 @@ export interface WalkResult {
   files: FoundFile[];
   /** Folders and files that could not be read, with the reason. */
   failures: { path: string; error: string }[];
-  /** Folders whose contents are unknown: items under them must not be marked missing. */
-  unreadable: string[];
+  /** Folders whose contents are unknown, with the reason: items under them must not be marked missing. */
+  unreadable: { path: string; reason: string }[];
   /** Links leading out of the root's real tree, left alone (without followLinks). */
   notFollowed: string[];
   /** Real paths outside the root's real tree that followLinks reached through a link. */
@@ -48,7 +48,7 @@ export async function walkFitsFiles(root: string, opts: WalkOptions = {}): Promi
     realRoot = await fs.realpath(root);
   } catch (e) {
     result.failures.push({ path: root, error: `cannot read folder: ${(e as Error).message}` });
-    result.unreadable.push(root);
+    result.unreadable.push({ path: root, reason: (e as Error).message });
     return result;
   }
   const visited = new Set<string>();
@@ -69,7 +69,7 @@ export async function walkFitsFiles(root: string, opts: WalkOptions = {}): Promi
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (e) {
       result.failures.push({ path: dir, error: `cannot read folder: ${(e as Error).message}` });
-      result.unreadable.push(dir);
+      result.unreadable.push({ path: dir, reason: (e as Error).message });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

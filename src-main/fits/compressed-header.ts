@@ -4,13 +4,16 @@
 import { Card, formatCard } from './card.ts';
 import type { CardValue } from './card.ts';
 import { Header } from './header.ts';
+import { MAX_NAXIS } from './structure.ts';
 
 const TABLE_ONLY = /^(XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|THEAP|EXTEND|T(TYPE|FORM|UNIT|SCAL|ZERO|NULL|DISP|DIM|BCOL)\d+|ZIMAGE|ZCMPTYPE|ZBITPIX|ZNAXIS\d*|ZTILE\d+|ZNAME\d+|ZVAL\d+|ZQUANTIZ|ZMASKCMP|ZSIMPLE|ZTENSION|ZEXTEND|ZBLOCKED|ZPCOUNT|ZGCOUNT|ZHECKSUM|ZDATASUM|CHECKSUM|DATASUM)$/;
 
 export function imageHeaderFromCompressed(table: Header): Header {
   const comment = (key: string): string => table.card(key)?.comment ?? '';
   const get = (key: string, fallback: CardValue): CardValue => table.get(key) ?? fallback;
-  const naxis = Number(table.get('ZNAXIS') ?? 0);
+  const znaxis = table.get('ZNAXIS');
+  // hduKind has checked ZNAXIS for a compressed HDU; bounded here too, since the loop below runs that often
+  const naxis = typeof znaxis === 'number' && Number.isInteger(znaxis) && znaxis >= 0 && znaxis <= MAX_NAXIS ? znaxis : 0;
   const cards: Card[] = [];
   const add = (key: string, value: CardValue, from: string) => cards.push(new Card(formatCard(key, value, comment(from))));
   // fpack of a primary array writes ZSIMPLE: the image then reads back as a primary header.

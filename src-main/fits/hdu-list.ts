@@ -32,7 +32,10 @@ export class HduList {
     this.#structureIssues = issues;
   }
 
-  /** Reads the headers only; a .gz file (detected by its magic bytes) is inflated in memory, size-capped. */
+  /**
+   * Reads the headers only; a .gz file (detected by its magic bytes) is inflated in memory as far as its HDUs
+   * declare (plus a header block), never to the end of a stream that goes on past them; size-capped.
+   */
   static open(path: string, opts: FitsFileOptions = {}): HduList {
     const file = FitsFile.open(path, opts);
     try {
@@ -52,6 +55,11 @@ export class HduList {
 
   get gzipped(): boolean {
     return this.#file.gzipped;
+  }
+
+  /** For a .gz: how many inflated bytes are held (reading inflates only as far as it reads); 0 otherwise. */
+  get inflatedBytes(): number {
+    return this.#file.inflatedBytes;
   }
 
   hdu(index: number): Hdu {

@@ -11,6 +11,7 @@ export type { Hdu } from './hdu-list.ts';
 export { ImageHdu } from './image-hdu.ts';
 export { TableHdu, CorruptHdu } from './other-hdus.ts';
 export { hduKind } from './hdu-kind.ts';
+export { MAX_NAXIS } from './structure.ts';
 export type { HduKind } from './hdu-kind.ts';
 export { applyScaling } from './scaling.ts';
 export type { Scaling } from './scaling.ts';

@@ -1,6 +1,7 @@
 // The fast structural pass (astropy _BasicHeader): only SIMPLE/XTENSION/BITPIX/NAXISn/PCOUNT/GCOUNT/GROUPS are parsed,
 // so HDUs are sized and skipped without reading their data. Every size is checked against the file size before
-// anyone allocates for it.
+// anyone allocates for it. A .gz is asked only for the bytes up to each declared end (file.available), so it is
+// inflated as far as its HDUs declare and one header block beyond, not to the end of whatever follows them.
 
 import { parseValueField } from './card.ts';
 import type { CardValue } from './card.ts';
@@ -10,6 +11,8 @@ import type { FitsIssue } from './issues.ts';
 
 export const BLOCK = 2880;
 export const VALID_BITPIX = new Set([8, 16, 32, 64, -32, -64]);
+/** The FITS standard's largest NAXIS (and ZNAXIS, WCSAXES): every loop over axes a header declares stops here. */
+export const MAX_NAXIS = 999;
 /** No real header comes near this (360,000 cards); beyond it a file is garbage after a SIMPLE card. */
 export const MAX_HEADER_BLOCKS = 10_000;
 
@@ -38,10 +41,19 @@ const STRUCTURAL = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d{0,3}|PCOUNT|GCOUNT|GROUPS)$
 /** Walks the file HDU by HDU. Throws FitsError when the primary HDU is unusable; later damage ends the list. */
 export function readStructure(file: FitsFile, issues: FitsIssue[]): HduLayout[] {
   const layouts: HduLayout[] = [];
-  if (file.size === 0) throw new FitsError('not-fits', file.path, 'file is empty');
+  if (file.available(1) === 0) throw new FitsError('not-fits', file.path, 'file is empty');
   let offset = 0;
-  for (let index = 0; offset < file.size; index++) {
-    const layout = readOne(file, offset, index, issues);
+  for (let index = 0; file.available(offset + 1) > offset; index++) {
+    let layout: HduLayout | undefined;
+    try {
+      layout = readOne(file, offset, index, issues);
+    } catch (e) {
+      // A .gz damaged (or inflating past its cap) after its last whole HDU: the HDUs before it stand, the
+      // damage is an issue.
+      if (index === 0 || !(e instanceof FitsError) || (e.code !== 'corrupt-gzip' && e.code !== 'too-large')) throw e;
+      issues.push({ code: 'corrupt-gzip', hdu: index - 1, fixable: false, message: e.message });
+      break;
+    }
     if (layout === undefined) break;
     layouts.push(layout);
     if (layout.error) {
@@ -51,7 +63,7 @@ export function readStructure(file: FitsFile, issues: FitsIssue[]): HduLayout[] 
     }
     const end = layout.dataOffset + layout.dataBytes;
     const padded = layout.dataOffset + Math.ceil(layout.dataBytes / BLOCK) * BLOCK;
-    if (padded > file.size) {
+    if (paddingAvailable(file, padded) < padded) {
       issues.push({ code: 'missing-padding', hdu: index, fixable: true, message: `data of HDU ${index} is not padded to a multiple of 2880 bytes at end of file` });
     }
     offset = Math.max(end, padded);
@@ -78,9 +90,19 @@ function readOne(file: FitsFile, headerOffset: number, index: number, issues: Fi
         throw fail('not-fits', 'not a FITS file: it does not start with a SIMPLE card');
       }
       if (index > 0 && !(first === 'XTENSION' && s.slice(8, 10) === '= ')) {
-        issues.push({ code: 'trailing-bytes', hdu: index - 1, fixable: true, message: `${file.size - headerOffset} bytes after the last HDU are not a FITS extension (ignored)` });
+        // A .gz is not inflated to its end to count them: what follows may be gigabytes of zeros.
+        const size = file.knownSize;
+        const message = size === undefined
+          ? `what follows the last HDU (from byte ${headerOffset} of the inflated data) is not a FITS extension (ignored)`
+          : `${size - headerOffset} bytes after the last HDU are not a FITS extension (ignored)`;
+        issues.push({ code: 'trailing-bytes', hdu: index - 1, fixable: true, message });
         return undefined;
       }
+    }
+    if (offset > headerOffset && !looksLikeHeader(s)) {
+      // No END yet, and this block is binary (data, zeros of a gzip bomb): the header ran into it. Stopping here
+      // spares reading and keeping MAX_HEADER_BLOCKS blocks of garbage for the same verdict.
+      return broken(index, headerOffset, text, fail('bad-header', `header has no END card before binary data at byte ${offset}`));
     }
     for (let i = 0; i + 80 <= s.length; i += 80) {
       const key = s.slice(i, i + 8).toUpperCase().trimEnd();
@@ -134,8 +156,8 @@ function readOne(file: FitsFile, headerOffset: number, index: number, issues: Fi
 
   const naxis = value('NAXIS');
   if (naxis === undefined) return stop('bad-header', 'NAXIS is missing');
-  if (typeof naxis !== 'number' || !Number.isInteger(naxis) || naxis < 0 || naxis > 999) {
-    return stop('bad-naxis', `NAXIS = ${String(naxis)} is not an integer from 0 to 999`);
+  if (typeof naxis !== 'number' || !Number.isInteger(naxis) || naxis < 0 || naxis > MAX_NAXIS) {
+    return stop('bad-naxis', `NAXIS = ${String(naxis)} is not an integer from 0 to ${MAX_NAXIS}`);
   }
   const sizes: bigint[] = [];
   for (let n = 1; n <= naxis; n++) {
@@ -173,11 +195,41 @@ function readOne(file: FitsFile, headerOffset: number, index: number, issues: Fi
   }
   layout.naxis = sizes.map(Number);
   layout.dataBytes = Number(declared);
-  if (dataOffset + layout.dataBytes > file.size) {
-    const have = Math.max(0, file.size - dataOffset);
+  const end = dataOffset + layout.dataBytes;
+  let available: number;
+  try {
+    available = file.available(end);
+  } catch (e) {
+    // a .gz whose data would inflate past the cap, or is damaged before its declared end
+    if (!(e instanceof FitsError) || (e.code !== 'too-large' && e.code !== 'corrupt-gzip')) throw e;
+    const problem = e.message.startsWith(`${file.path}: `) ? e.message.slice(file.path.length + 2) : e.message;
+    return stop(e.code, `data declared as ${layout.dataBytes} bytes: ${problem}`);
+  }
+  if (available < end) {
+    const have = Math.max(0, available - dataOffset);
     return stop('truncated', `data declared as ${layout.dataBytes} bytes but the file holds only ${have} bytes after the header`);
   }
   return layout;
+}
+
+/** Whether a header block (after the first) holds at least one record with a plausible keyword: letters, digits,
+ * '-', '_' or blanks in columns 1-8 (astropy tolerates lowercase too). A block of binary data has none. */
+function looksLikeHeader(block: string): boolean {
+  for (let i = 0; i + 80 <= block.length; i += 80) {
+    if (/^[A-Za-z0-9_ -]{8}$/.test(block.slice(i, i + 8))) return true;
+  }
+  return false;
+}
+
+/** file.available for the padding warning; where a .gz cannot say (damaged, past its cap) the next header's read
+ * reports that, so no warning here. */
+function paddingAvailable(file: FitsFile, end: number): number {
+  try {
+    return file.available(end);
+  } catch (e) {
+    if (e instanceof FitsError) return end;
+    throw e;
+  }
 }
 
 function broken(index: number, headerOffset: number, headerText: string, error: FitsError): HduLayout {

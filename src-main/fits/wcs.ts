@@ -2,7 +2,12 @@
 // PC times CDELT (or CROTA2). No sky projection: spatial axes get intermediate world coordinates, which is what a
 // thumbnail label or a spectral axis needs. Spectral values convert between frequency, velocity and wavelength.
 
+import { MAX_NAXIS } from './structure.ts';
+
 export type AxisKind = 'spatial' | 'spectral' | 'stokes' | 'other';
+
+/** Linear WCS is read for at most this many axes (CDi_j lookups grow as its square). */
+const MAX_WCS_AXES = 99;
 
 /** Anything with keyword lookup: a Header, or a plain record in tests. */
 export interface HeaderLike {
@@ -176,9 +181,14 @@ export function linearWcs(header: HeaderLike): LinearWcs {
     const v = header.get(key);
     return typeof v === 'string' ? v.trim() : '';
   };
+  // Axis counts come from the header: one beyond the standard's 999 is ignored, and the matrix loops (n x n
+  // lookups) stop at MAX_WCS_AXES, far beyond any real WCS.
+  const axisCount = (v: number) => Number.isInteger(v) && v >= 0 && v <= MAX_NAXIS;
   let n = num('WCSAXES', NaN);
-  if (!Number.isInteger(n) || n < 0) n = num('ZNAXIS', NaN);
-  if (!Number.isInteger(n) || n < 0) n = num('NAXIS', 0);
+  if (!axisCount(n)) n = num('ZNAXIS', NaN);
+  if (!axisCount(n)) n = num('NAXIS', 0);
+  if (!axisCount(n)) n = 0;
+  n = Math.min(n, MAX_WCS_AXES);
   const axes: WcsAxis[] = [];
   for (let i = 1; i <= n; i++) {
     const ctype = str(`CTYPE${i}`);

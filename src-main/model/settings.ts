@@ -26,12 +26,12 @@ function key<T extends z.ZodType>(schema: T, description: string, defaultText?: 
 }
 
 const KEYS = {
-  epochs: key(z.int().min(1).max(100000).default(10), 'passes over the data set'),
+  epochs: key(z.int().min(1).max(100000).default(40), 'passes over the data set'),
   batch_size: key(z.int().min(2).max(4096).default(32), 'images per step (each gives two augmented views)'),
-  learning_rate: key(z.number().positive().max(1).default(3e-4),
+  learning_rate: key(z.number().positive().max(1).default(3e-3),
     "peak AdamW learning rate (after warm-up; cosine decay to 0). astromorph's Adam default is 5e-6; AdamW with warm-up tolerates more"),
   weight_decay: key(z.number().min(0).max(1).default(1e-4), 'decoupled (AdamW) weight decay on kernels; none on biases and normalisation'),
-  warmup_epochs: key(z.number().min(0).default(1), 'linear learning-rate warm-up length (may be fractional, or 0)'),
+  warmup_epochs: key(z.number().min(0).default(2), 'linear learning-rate warm-up length (may be fractional, or 0)'),
   moving_average_decay: key(z.number().min(0).lt(1).default(0.99), 'base EMA rate tau of the target network; cosine schedule to 1 (BYOL)'),
   representation_size: key(z.int().min(1).max(65536).optional(),
     "embedding length; if set and unlike the encoder's output width, a linear layer maps the pooled features to it", '(encoder)'),
@@ -41,12 +41,12 @@ const KEYS = {
     "projector / predictor normalisation: 'batch' (BYOL paper; per view, batch statistics, none kept) or 'layer' (batch-independent; " +
     "BYOL collapsed with it on bench/quality.ts). With 'batch', gradient_workers > 1 normalise each worker's share of the batch on " +
     'its own, so the step differs slightly'),
-  encoder: key(z.enum(['resnet18', 'small-cnn']).default('resnet18'), "'resnet18' (ResNet-18-like, basic blocks) or 'small-cnn'"),
+  encoder: key(z.enum(['resnet18', 'small-cnn']).default('small-cnn'), "'resnet18' (ResNet-18-like, basic blocks) or 'small-cnn'"),
   width: key(z.int().min(1).max(1024).optional(), 'channels of the first stage (resnet18 | small-cnn); doubled per stage', '64 | 32'),
   depth: key(z.int().min(1).max(6).optional(),
     'stages (resnet18: 2 residual blocks each; small-cnn: one conv each; 5 convs see 33 px, enough for a ring; 3 see only 9 px and pool texture)',
     '4 | 5'),
-  image_size: key(z.int().min(8).max(1024).default(64), 'working size S: images are S x S'),
+  image_size: key(z.int().min(8).max(1024).default(48), 'working size S: images are S x S'),
   channels: key(z.int().min(1).max(256).default(1),
     "C: input channels. Unset: 1 for images; for a project of line cubes, 8 (or each cube's plane count if fewer), chosen when a run starts",
     '(data)'),
@@ -58,19 +58,19 @@ const KEYS = {
   framing: key(z.enum(['source', 'field']).default('source'),
     "'source': a square window centred on the emission and scaled to it, so field of view, pixel scale and position in the field " +
     "drop out; 'field': the whole field, aspect kept (extended emission filling the field, or no source above 3 sigma, keeps the field either way)"),
-  coordinates: key(z.enum(['cartesian', 'polar']).default('cartesian'),
+  coordinates: key(z.enum(['cartesian', 'polar']).default('polar'),
     "'polar': the framed image deprojected (its emission's ellipse made a circle) and resampled onto (radius, azimuth) about its centre " +
     'before the network (after augmenting): rings become rows, rotations shifts'),
-  pooling: key(z.enum(['global', 'azimuthal']).default('global'),
+  pooling: key(z.enum(['global', 'azimuthal']).optional(),
     "'azimuthal' (with polar coordinates): the encoder's features averaged over azimuth only, one set per radius band, so the embedding " +
-    'keeps where along the radius a feature is'),
+    "keeps where along the radius a feature is; 'global': averaged over the whole image", 'azimuthal | global'),
   cube: key(z.enum(['spectrum', 'bin', 'moments']).default('spectrum'),
     "how a cube becomes C channels: 'spectrum' (a velocity axis from the WCS, centred on the line), 'bin' (planes in C groups) or 'moments'"),
   augmentations: key(augmentationListSchema.prefault(DEFAULT_AUGMENTATIONS),
     "list of { name = '...', ...params } tables, each checked against that augmentation's parameters (src-main/model/data/augmentations/registry.ts); " +
     "default: rotation and noise (what earned its place in bench/quality.ts's ablation)", DEFAULT_AUGMENTATIONS.map((a) => a.name).join(', ')),
   embed_rotations: key(z.union([z.literal(1), z.literal(4)]).default(4), "embeddings averaged over the image's 4 quarter turns (1: as it is)"),
-  embed_profile: key(z.boolean().default(false),
+  embed_profile: key(z.boolean().default(true),
     'embeddings end with the deprojected polar profile (radial profile and azimuthal Fourier amplitudes m = 1..4, model/data/polar.ts), ' +
     "standardised, weighted to carry as much as the network's part"),
   embed_standardise: key(z.boolean().default(true),
@@ -90,6 +90,7 @@ export const settingsSchema = z
     ...s,
     width: s.width ?? (s.encoder === 'resnet18' ? 64 : 32),
     depth: s.depth ?? (s.encoder === 'resnet18' ? 4 : 5),
+    pooling: s.pooling ?? (s.coordinates === 'polar' ? 'azimuthal' as const : 'global' as const),
   }))
   .refine((s) => s.encoder !== 'resnet18' || s.depth <= 4, { message: 'resnet18 has at most 4 stages', path: ['depth'] })
   .refine((s) => s.pooling !== 'azimuthal' || s.coordinates === 'polar', { message: "azimuthal pooling needs coordinates = 'polar'", path: ['pooling'] });

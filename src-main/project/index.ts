@@ -1,8 +1,8 @@
 // The project file (.amproj): open/create/close and its typed stores.
 export { Project, PROJECT_EXTENSION, SCHEMA_VERSION } from './project.ts';
 export type { OpenOptions } from './project.ts';
-export { ProjectLock, lockPath, describeHolder } from './lock.ts';
-export type { LockHolder } from './lock.ts';
+export { ProjectLock, lockPath, describeHolder, lockStatus, looksLikeAstromorph, removeLock } from './lock.ts';
+export type { LockHolder, LockState, LockStatus } from './lock.ts';
 export { backupPath } from './backup.ts';
 export { relocate } from './relocate.ts';
 export type { RelocateReport, RelocateProgress } from './relocate.ts';

@@ -46,6 +46,8 @@ export class ItemStore {
   readonly #byPath: Database.Statement<[string], ItemRow>;
   readonly #counts: Database.Statement<[], { status: unknown; n: number }>;
   readonly #move: Database.Statement<[string, number, number]>;
+  readonly #unknown: Database.Statement<[string], { id: unknown }>;
+  readonly #unreadable: Database.Statement<[string, number, number]>;
 
   constructor(db: Database.Database, file: string) {
     this.#db = db;
@@ -73,6 +75,8 @@ export class ItemStore {
     this.#counts = db.prepare('SELECT status, count(*) AS n FROM items GROUP BY status');
     this.#move = db.prepare(`UPDATE items SET path = ?, dataset_id = ?, status = CASE status WHEN 'missing' THEN 'ok' ELSE status END
       WHERE id = ?`);
+    this.#unreadable = db.prepare("UPDATE items SET status = 'failed', error = ?, scanned_at = ? WHERE id = ?");
+    this.#unknown = db.prepare('SELECT DISTINCT value AS id FROM json_each(?) WHERE value NOT IN (SELECT id FROM items) ORDER BY value');
   }
 
   /**
@@ -120,6 +124,18 @@ export class ItemStore {
   /** Points an item at its file's new place (relocation): a relative path inside data folder datasetId. */
   moveTo(id: number, relativePath: string, datasetId: number): void {
     this.#move.run(relativePath, datasetId, id);
+  }
+
+  /** The ids (ascending, once each) that name no item: one query, however many ids are asked about. */
+  unknownIds(ids: readonly number[]): number[] {
+    if (ids.length === 0) return [];
+    return this.#unknown.all(JSON.stringify(ids)).map((row) => Number(row.id));
+  }
+
+  /** The item's file cannot be read now (its folder cannot): status 'failed' with the reason; shape, header,
+   * thumbnail and embeddings stay, and the next scan that can read it makes it 'ok' again. */
+  markUnreadable(id: number, reason: string): void {
+    this.#unreadable.run(visibleText(reason, MAX_VISIBLE_TEXT), Date.now(), id);
   }
 
   markMissing(ids: readonly number[]): void {

@@ -85,6 +85,11 @@ export interface ScanReport {
   failures: ScanFailure[];
   /** Links leading out of the scanned folders' real trees, not followed (add --follow-links to follow them). */
   linksNotFollowed: string[];
+  /**
+   * Folders given that hold no FITS file (and were not data folders of the project): nothing was added from
+   * them, and they were neither recorded nor trusted. A caller shows them: an add that found nothing did nothing.
+   */
+  noFitsFiles: string[];
   /** Items in the project after the scan (kept ones included when cancelled). */
   itemsInProject: number;
   seconds: number;

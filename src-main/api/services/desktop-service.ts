@@ -13,6 +13,7 @@ import type { EventHub } from '../contract/events.ts';
 import { readImageInfo, readImagePlane } from './project/image-planes.ts';
 import { ItemCatalogue } from './project/item-catalogue.ts';
 import { ProjectSession } from './project/project-session.ts';
+import { tagItemIds } from './project/tags.ts';
 import { checkSettings, TrainingControl } from './training/training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from '../contract/methods.ts';
 import type { DatasetItem } from '../../dataset/index.ts';
@@ -174,14 +175,7 @@ export class DesktopService implements ApiService {
 
   async tagItems(args: ParsedArgs<'tagItems'>): Promise<ProjectSummary> {
     const open = this.#require();
-    open.session.assertWritable('tag items');
-    const project = open.session.project;
-    project.transaction(() => {
-      for (const id of args.ids) {
-        if (args.remove) project.tags.remove(id, args.tag);
-        else project.tags.add(id, args.tag);
-      }
-    });
+    tagItemIds(open.session, args.ids, args.tag, args.remove);
     open.catalogue.invalidate();
     return this.#summaryAndNotify();
   }

@@ -29,7 +29,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const STATUS_OF_CODE: Record<string, number> = {
-  'bad-argument': 400, 'not-a-folder': 400, 'no-project': 409, 'project-exists': 409, 'run-busy': 409, 'no-data': 409,
+  'bad-argument': 400, 'not-a-folder': 400, 'no-project': 409, 'project-exists': 409, 'run-busy': 409, 'no-data': 409, 'read-only': 409,
   'no-run': 404, cancelled: 499,
 };
 

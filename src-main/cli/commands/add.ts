@@ -1,10 +1,11 @@
 // `astromorph add PROJECT DIR...`: scan folders into the project. Unreadable files are data (listed,
 // exit 0); Ctrl-C stops the scan, closes the project cleanly, keeps what was scanned and exits 130.
+import { basename } from 'node:path';
 import { Command } from 'commander';
 import { positiveCount } from '../explore-options.ts';
 import type { ScanReport } from '../../api/contract/index.ts';
 import { reasonWithoutPath } from '../reason.ts';
-import { EXIT_CANCELLED } from '../exit-codes.ts';
+import { EXIT_CANCELLED, EXIT_ERROR } from '../exit-codes.ts';
 import { stopOnSignals } from '../stop-signals.ts';
 
 interface AddOpts {
@@ -19,7 +20,7 @@ export function addCommand(): Command {
     .description('scan folders (recursively) for FITS files and add them to the project; re-adding updates changed files')
     .argument('<project>', 'project file')
     .argument('<dir...>', 'folders to scan')
-    .option('--json', 'print the summary as JSON: {added, updated, unchanged, failed, missing, cancelled, failures: [{path, error}], linksNotFollowed, itemsInProject, seconds}')
+    .option('--json', 'print the summary as JSON: {added, updated, unchanged, failed, missing, cancelled, failures: [{path, error}], linksNotFollowed, noFitsFiles, itemsInProject, seconds}')
     .option('--follow-links', 'follow symbolic links that lead out of the folders (their targets become readable by the project)')
     .option('--no-progress', 'no progress output on stderr')
     .option('--workers <n>', 'worker threads reading headers (default: one per core, at most 4)', positiveCount)
@@ -51,7 +52,13 @@ export function addCommand(): Command {
       }
       if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else process.stdout.write(renderReport(report, session.path) + '\n');
+      for (const dir of report.noFitsFiles) {
+        process.stderr.write(`astromorph: no FITS files found in ${dir}: nothing was added from it, and it was neither recorded in `
+          + `${basename(session.path)} nor trusted\n`);
+      }
       if (report.cancelled) process.exitCode = EXIT_CANCELLED;
+      // Every folder named held nothing to add: the command did nothing, and says so in its status too.
+      else if (report.noFitsFiles.length === dirs.length) process.exitCode = EXIT_ERROR;
     });
 }
 

@@ -79,6 +79,7 @@ export function figureCommand(): Command {
       } finally {
         session.close();
       }
+      for (const note of report.ignoredStoredSettings) process.stderr.write(`astromorph: ignored stored figure settings: ${note}\n`);
       if (opts.json) {
         process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         return;

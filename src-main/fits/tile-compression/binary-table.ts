@@ -18,6 +18,8 @@ export interface Column {
   readonly repeat: number;
   /** for P/Q columns: the element type of the array in the heap */
   readonly elementType?: string;
+  /** the TFORMn card that declared it, for messages: "TFORM2 = '1PB(120)'" */
+  readonly card: string;
 }
 
 /** A variable-length array cell, resolved to absolute positions in the data area. */
@@ -79,7 +81,7 @@ export class BinaryTable {
       } else {
         width = repeat * ELEMENT_BYTES[type];
       }
-      columns.push({ name, offset, type, repeat, elementType });
+      columns.push({ name, offset, type, repeat, elementType, card: `TFORM${n} = '${form.trim()}'` });
       offset += width;
     }
     if (offset > this.rowBytes) {
@@ -88,8 +90,12 @@ export class BinaryTable {
     this.columns = columns;
   }
 
+  /** The column with this TTYPE; a column whose TFORM holds no element (repeat 0) is a bad header, since every
+   * read of it would fall outside the row. */
   column(name: string): Column | undefined {
-    return this.columns.find((c) => c.name === name);
+    const column = this.columns.find((c) => c.name === name);
+    if (column && column.repeat < 1) this.fail('bad-header', `the ${name} column (${column.card}) holds no element`);
+    return column;
   }
 
   /** A numeric scalar cell (first element of the field) as a JS number. */

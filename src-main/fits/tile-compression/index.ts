@@ -5,6 +5,8 @@ import { FitsError } from '../errors.ts';
 import { BinaryTable, type Column, type HeaderLookup, type HeapSlice } from './binary-table.ts';
 import { dequantize, type TileScaling } from './dequantize.ts';
 import { readParameters, type CompressionParameters } from './parameters.ts';
+import { decodeHcompress, hcompressShape } from './hcompress.ts';
+import { decodePlio } from './plio.ts';
 import { decodeRice } from './rice.ts';
 import { TileGrid, type PixelArray } from './tile-grid.ts';
 import { inflateTile, samplesFromBytes, samplesFromColumn, type TileSamples } from './tile-samples.ts';
@@ -59,8 +61,19 @@ export function decompressImage(header: HeaderLookup, data: Uint8Array, file: st
       if (!found) fail('corrupt-data', `tile ${t + 1} has no data in any column`);
       ({ column, slice } = found!);
     }
-    const pixels = grid.extent(t).pixels;
-    if (pixels > MAX_PIXELS_PER_BYTE * slice.byteLength + 1024) {
+    const { pixels, size } = grid.extent(t);
+    if (column === compressed && params.algorithm === 'hcompress') {
+      // A constant tile is 26 bytes whatever its size: the stream's own dimensions are checked instead.
+      const shape = hcompressShape(table.bytes(slice));
+      if (typeof shape === 'string') fail('corrupt-data', `tile ${t + 1}: ${shape}`);
+      const { rows, columns } = shape as { rows: number; columns: number };
+      if (columns !== size[0] || rows * columns !== pixels) {
+        fail('corrupt-data', `tile ${t + 1}: the HCOMPRESS stream says ${rows} rows of ${columns} pixels, the tile is ${size.join(' x ')}`);
+      }
+    } else if (column === compressed && params.algorithm === 'plio') {
+      // a line-list word covers at most 4095 pixels
+      if (pixels > 2048 * slice.byteLength + 4096) fail('corrupt-data', `tile ${t + 1} claims ${pixels} pixels from only ${slice.byteLength} bytes`);
+    } else if (pixels > MAX_PIXELS_PER_BYTE * slice.byteLength + 1024) {
       fail('corrupt-data', `tile ${t + 1} claims ${pixels} pixels from only ${slice.byteLength} bytes`);
     }
     sources.push({ slice, column });
@@ -68,7 +81,7 @@ export function decompressImage(header: HeaderLookup, data: Uint8Array, file: st
 
   const values = allocate(params.bitpix, params.pixels);
   const tileValues = allocate(params.bitpix, grid.maxTilePixels);
-  const riceOut = params.algorithm === 'rice' ? new Int32Array(grid.maxTilePixels) : undefined;
+  const riceOut = params.algorithm === 'rice' || params.algorithm === 'plio' ? new Int32Array(grid.maxTilePixels) : undefined;
   let integerBlank: number | undefined;
 
   for (let t = 0; t < grid.tileCount; t++) {
@@ -147,6 +160,22 @@ function decodeTile(bytes: Uint8Array, n: number, params: CompressionParameters,
     case 'gzip1':
     case 'gzip2':
       return inflateTile(bytes, n, params.algorithm === 'gzip2', wideAs, params.bitpix === 64);
+    case 'hcompress': {
+      // int32 values, as CFITSIO's fits_hdecompress gives them (quantised ones for a float image)
+      const tile = decodeHcompress(bytes, n, params.smooth);
+      if (typeof tile === 'string') return tile;
+      return { kind: 'int', width: 4, values: tile.values };
+    }
+    case 'plio': {
+      // 16-bit big-endian words in the heap (a 1PI column)
+      if (bytes.length % 2 !== 0) return `PLIO line list of ${bytes.length} bytes is not whole 16-bit words`;
+      const words = new Int16Array(bytes.length / 2);
+      for (let i = 0; i < words.length; i++) words[i] = (bytes[2 * i]! << 8) | bytes[2 * i + 1]!;
+      const out = riceOut!;
+      const problem = decodePlio(words, out, n);
+      if (problem) return problem;
+      return { kind: 'int', width: 4, values: out.subarray(0, n) };
+    }
     case 'none':
       return samplesFromBytes(bytes, n, false, wideAs, params.bitpix === 64);
   }

@@ -5,7 +5,7 @@ import { FitsError } from '../errors.ts';
 import type { HeaderLookup } from './binary-table.ts';
 import type { Quantization } from './dequantize.ts';
 
-export type Algorithm = 'rice' | 'gzip1' | 'gzip2' | 'none';
+export type Algorithm = 'rice' | 'gzip1' | 'gzip2' | 'hcompress' | 'plio' | 'none';
 
 export interface CompressionParameters {
   readonly bitpix: 8 | 16 | 32 | 64 | -32 | -64;
@@ -19,12 +19,17 @@ export interface CompressionParameters {
   readonly quantization: Quantization;
   readonly ditherSeed: number;
   readonly pixels: number;
+  /** HCOMPRESS_1: smooth the coefficients while inverting (ZNAME2 = 'SMOOTH', ZVAL2 != 0) */
+  readonly smooth: boolean;
 }
+
+/** An HCOMPRESS tile is decoded in float64 (8 bytes a pixel, and 4 more for its values): at most this many pixels. */
+export const MAX_HCOMPRESS_TILE_PIXELS = 2 ** 26;
 
 /** Largest decompressed image accepted, in bytes; beyond it we refuse rather than try to allocate. */
 export const MAX_IMAGE_BYTES = 2 ** 32;
 
-const UNSUPPORTED = new Set(['PLIO_1', 'HCOMPRESS_1', 'BZIP2_1']);
+const UNSUPPORTED = new Set(['BZIP2_1']);
 
 export function readParameters(header: HeaderLookup, file: string, hdu: number): CompressionParameters {
   const fail = (code: 'bad-header' | 'bad-bitpix' | 'bad-naxis' | 'unsupported' | 'too-large', problem: string): never => {
@@ -49,6 +54,8 @@ export function readParameters(header: HeaderLookup, file: string, hdu: number):
     cmptype === 'RICE_1' || cmptype === 'RICE_ONE' ? 'rice'
     : cmptype === 'GZIP_1' ? 'gzip1'
     : cmptype === 'GZIP_2' ? 'gzip2'
+    : cmptype === 'HCOMPRESS_1' ? 'hcompress'
+    : cmptype === 'PLIO_1' ? 'plio'
     : cmptype === 'NOCOMPRESS' ? 'none'
     : undefined;
   if (algorithm === undefined) return fail('unsupported', `unknown tile compression ZCMPTYPE = '${cmptype}'`);
@@ -96,6 +103,23 @@ export function readParameters(header: HeaderLookup, file: string, hdu: number):
     if (bytePix !== 1 && bytePix !== 2 && bytePix !== 4) return fail('bad-header', `RICE_1 BYTEPIX = ${bytePix} is not 1, 2 or 4`);
   }
 
+  // HCOMPRESS parameters (SCALE travels in each tile's stream; SMOOTH only here), as CFITSIO reads them.
+  let smooth = false;
+  if (algorithm === 'hcompress') {
+    if (bitpix === 64) return fail('unsupported', 'HCOMPRESS_1 of 64-bit integer images is not supported (CFITSIO does not write it)');
+    if (shape.length < 2 || tile.slice(2).some((t) => t !== 1)) {
+      return fail('bad-header', `HCOMPRESS_1 needs 2-D tiles, not ZTILEn = ${tile.join(', ')}`);
+    }
+    const tilePixels = Math.min(tile[0]!, shape[0]!) * Math.min(tile[1]!, shape[1]!);
+    if (tilePixels > MAX_HCOMPRESS_TILE_PIXELS) {
+      return fail('unsupported', `HCOMPRESS_1 tiles of ${tilePixels} pixels are larger than the ${MAX_HCOMPRESS_TILE_PIXELS} this reader decodes`);
+    }
+    for (let k = 1; k <= 2; k++) {
+      if (text(`ZNAME${k}`) === 'SMOOTH') smooth = (integer(`ZVAL${k}`) ?? 0) !== 0;
+    }
+  }
+  if (algorithm === 'plio' && bitpix === 64) return fail('unsupported', 'PLIO_1 of 64-bit integer images is not supported');
+
   const zquantiz = text('ZQUANTIZ');
   const quantization: Quantization =
     zquantiz === 'NONE' ? 'none'
@@ -104,5 +128,5 @@ export function readParameters(header: HeaderLookup, file: string, hdu: number):
     : 'no-dither'; // NO_DITHER, or files from before 2009 without ZQUANTIZ
   const ditherSeed = integer('ZDITHER0') ?? 1;
 
-  return { bitpix, shape, tile, algorithm, blockSize, bytePix: bytePix as 1 | 2 | 4, quantization, ditherSeed, pixels };
+  return { bitpix, shape, tile, algorithm, blockSize, bytePix: bytePix as 1 | 2 | 4, quantization, ditherSeed, pixels, smooth };
 }

@@ -132,6 +132,9 @@ export class AppState {
       });
       try {
         const report = await this.api.call('addFolders', { folders: [chosen] }, { signal: task.signal });
+        if (report.noFitsFiles.length > 0) {
+          this.report('Scan', new Error(`No FITS files found in ${report.noFitsFiles.join(', ')}: nothing was added, and the folder was neither recorded nor trusted`));
+        }
         if (report.failed > 0) this.report('Scan', new Error(`${report.failed} file(s) could not be read; filter by status "failed" to see why`));
       } finally {
         off();

@@ -125,6 +125,23 @@ describe('HTTP transport', () => {
     expect((await raw('GET', '/api/project', auth())).status).toBe(405);
   });
 
+  it('tagging ids that name no item is a 400 naming a few of them and how many, and tags nothing', async () => {
+    const page = (await call('queryItems', { limit: 2 })).value as { items: { id: number }[] };
+    const real = page.items.map((i) => i.id);
+    const unknown = Array.from({ length: 199_998 }, (_, i) => 1_000_000 + i);
+    const r = await call('tagItems', { ids: [...real, ...unknown], tag: 'merger' });
+    expect(r.status, JSON.stringify(r.error)).toBe(400);
+    expect(r.error!.code).toBe('bad-argument');
+    expect(r.error!.message).toMatch(/^199998 of the 200000 ids name no item of survey\.amproj: 1000000, 1000001, 1000002, 1000003, 1000004 and 199993 more; nothing was tagged$/);
+    // nothing half-done: the real items did not get the tag either
+    expect((await call('queryItems', { tag: 'merger' })).value).toMatchObject({ total: 0 });
+    const untag = await call('tagItems', { ids: [1_500_000], tag: 'merger', remove: true });
+    expect(untag.status).toBe(400);
+    expect(untag.error!.message).toMatch(/^1 of the 1 ids names no item of survey\.amproj: 1500000; nothing was untagged$/);
+    expect((await call('tagItems', { ids: real, tag: 'merger' })).status).toBe(200);
+    expect((await call('queryItems', { tag: 'merger' })).value).toMatchObject({ total: 2 });
+  });
+
   it('pages items sorted and filtered', async () => {
     const r = (await call('queryItems', { search: 'ring', sort: 'path', descending: true, limit: 5 })).value as { total: number; items: { path: string }[] };
     // 10 ring + 10 multi-ring among the 60 disks.

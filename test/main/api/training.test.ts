@@ -14,7 +14,7 @@ import { writeSurveyDataset, writeSyntheticDataset } from '../../../src-main/syn
 import { channelsFromData } from '../../../src-main/api/services/training/training.ts';
 
 const TINY = {
-  encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16,
+  encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, coordinates: 'cartesian', embed_profile: false, batch_size: 4, projection_size: 8, projection_hidden_size: 16,
   learning_rate: 3e-3, backend: 'wasm', core_limit: 2, epochs: 2,
 } as const;
 

@@ -14,7 +14,7 @@ import { writeSyntheticDataset } from '../../../src-main/synthetic/index.ts';
 import { cli, cliProcess, hasStackTrace } from './run-cli.ts';
 
 const TINY = {
-  encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16,
+  encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, coordinates: 'cartesian', embed_profile: false, batch_size: 4, projection_size: 8, projection_hidden_size: 16,
   learning_rate: 3e-3, backend: 'wasm', core_limit: 1, epochs: 1,
 } as const;
 const N = 24;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeImageFits } from '../../../src-main/fits/index.ts';
 import { Rng } from '../../../src-main/base/random.ts';
+import { concat, emptyPrimary, float32Data, headerBytes } from '../fits/fits-bytes.ts';
 import { cli, hasStackTrace } from './run-cli.ts';
 
 let dir: string;
@@ -122,5 +123,48 @@ describe('astromorph inspect', () => {
     const usage = cli(['inspect']);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/missing required argument/);
+  });
+});
+
+// Header values drive loops and allocations; a crafted card must give a one-line error naming the file
+// and the card, quickly and in little memory (the heap is capped at 256 MB so a runaway loop fails fast).
+describe('astromorph inspect on headers that claim absurd sizes', () => {
+  const capped = { NODE_OPTIONS: '--max-old-space-size=256' };
+  const write = (name: string, bytes: Uint8Array): string => {
+    const file = join(dir, name);
+    writeFileSync(file, bytes);
+    return file;
+  };
+  const image = (): Uint8Array => concat(
+    headerBytes([['SIMPLE', true], ['BITPIX', -32], ['NAXIS', 2], ['NAXIS1', 4], ['NAXIS2', 3], ['EXTEND', true]]),
+    float32Data(Array.from({ length: 12 }, (_, i) => i)),
+  );
+
+  it('an extension with NAXIS = 1000000000 is reported as corrupt, naming the file and the card', () => {
+    const file = write('naxis-1e9.fits', concat(image(), headerBytes([
+      ['XTENSION', 'IMAGE'], ['BITPIX', 16], ['NAXIS', 1000000000], ['NAXIS1', 10], ['PCOUNT', 0], ['GCOUNT', 1],
+    ])));
+    const started = performance.now();
+    const res = cli(['inspect', file, '--json'], undefined, capped);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(res.status, res.stderr).toBe(1);
+    const report = JSON.parse(res.stdout);
+    expect(report.hdus[0]).toMatchObject({ kind: 'image', shape: [4, 3], error: null });
+    expect(report.hdus[1]).toMatchObject({ index: 1, kind: 'corrupt', shape: [] });
+    expect(report.hdus[1].error).toContain(file);
+    expect(report.hdus[1].error).toContain('NAXIS = 1000000000');
+    expect(res.stderr).toContain('NAXIS = 1000000000');
+    expect(hasStackTrace(res.stderr)).toBe(false);
+  });
+
+  it('a table whose NAXIS is a huge integer beyond 2^53 lists no shape and no loop over it', () => {
+    const file = write('naxis-bigint.fits', concat(emptyPrimary(), headerBytes([
+      ['XTENSION', 'BINTABLE'], ['BITPIX', 8], ['NAXIS', 99999999999999999999n], ['PCOUNT', 0], ['GCOUNT', 1], ['TFIELDS', 0],
+    ])));
+    const res = cli(['inspect', file, '--json'], undefined, capped);
+    expect(res.status, res.stderr).toBe(1);
+    const report = JSON.parse(res.stdout);
+    expect(report.hdus[1]).toMatchObject({ kind: 'corrupt', shape: [] });
+    expect(report.hdus[1].error).toMatch(/NAXIS = 99999999999999999999 is not an integer from 0 to 999/);
   });
 });

@@ -63,7 +63,7 @@ describe('a project another process has open', () => {
   it('reads, refuses changes with one line naming the holder, and writes again after the holder closes', async () => {
     const holder = await startHolder();
     try {
-      const held = new RegExp(`^astromorph: survey\\.amproj is open in another process \\(process ${holder.pid} on ${hostname().replace(/[.]/g, '\\.')}, since \\S+Z\\): opened read-only, so it cannot (tag items|add folders); close it there first\\n$`);
+      const held = new RegExp(`^astromorph: survey\\.amproj is open in another process \\(process ${holder.pid} on ${hostname().replace(/[.]/g, '\\.')}, since \\S+Z\\): opened read-only, so it cannot (tag items|add folders); close it there first \\(if no astromorph has it open, \`astromorph unlock survey\\.amproj\` removes the lock\\)\\n$`);
       const tag = cli(['tag', project, '1', 'spiral'], dir);
       expect(tag.status).toBe(1);
       expect(tag.stderr).toMatch(held);

@@ -274,7 +274,7 @@ describe('addFolders', () => {
   });
 
   // Root reads any folder, so as root (CI) the real CLI runs as `nobody` through setpriv.
-  it('reports a folder it may not read, and keeps its items rather than marking them missing', () => {
+  it('reports a folder it may not read; its items say so (failed, with the reason) and keep their data', () => {
     fs.chmodSync(dir, 0o755);
     const root = path.join(dir, 'data');
     const projDir = path.join(dir, 'proj');
@@ -297,10 +297,52 @@ describe('addFolders', () => {
       expect(s).toMatchObject({ unchanged: 1, missing: 0, failed: 1 });
       expect(s.failures[0].path).toBe(path.join(root, 'locked'));
       expect(s.failures[0].error).toMatch(/EACCES|permission/i);
-      const items = JSON.parse(asUser(['ls', project, '--json']).stdout) as Array<{ path: string; status: string }>;
-      expect(items.find((i) => i.path.endsWith('locked/a.fits'))!.status).toBe('ok');
+      type Row = { path: string; status: string; error: string | null; shape: number[] | null };
+      const items = JSON.parse(asUser(['ls', project, '--json']).stdout) as Row[];
+      const locked = items.find((i) => i.path.endsWith('locked/a.fits'))!;
+      expect(locked.status).toBe('failed');
+      expect(locked.error).toMatch(new RegExp(`^cannot read folder ${path.join(root, 'locked')}: .*(EACCES|permission denied).*; `
+        + 'the item is kept as it was scanned: add the folder again once it can be read$'));
+      // nothing deleted: what the earlier scan learnt stays, and the other file is untouched
+      expect(locked.shape).toEqual([8, 8]);
+      expect(items.find((i) => i.path.endsWith('/b.fits'))).toMatchObject({ status: 'ok', error: null });
     } finally {
       fs.chmodSync(path.join(root, 'locked'), 0o755);
+    }
+    // readable again: the next add reads it again and it is ok
+    const back = asUser(['add', project, root, '--json', '--no-progress']);
+    expect(JSON.parse(back.stdout)).toMatchObject({ updated: 1, unchanged: 1, failed: 0 });
+    const after = JSON.parse(asUser(['ls', project, '--json']).stdout) as Array<{ path: string; status: string; error: string | null }>;
+    expect(after.find((i) => i.path.endsWith('locked/a.fits'))).toMatchObject({ status: 'ok', error: null });
+  });
+
+  it('a whole data folder that became unreadable marks all its items failed, keeping what was scanned', () => {
+    fs.chmodSync(dir, 0o755);
+    const root = path.join(dir, 'data');
+    const projDir = path.join(dir, 'proj');
+    fs.mkdirSync(path.join(root, 'sub'), { recursive: true });
+    fs.mkdirSync(projDir, { mode: 0o777 });
+    fs.chmodSync(projDir, 0o777);
+    writeImageFits(path.join(root, 'a.fits'), gaussianImage(8, 8, 4, 4, 2), [8, 8]);
+    writeImageFits(path.join(root, 'sub/b.fits'), gaussianImage(8, 8, 4, 4, 2), [8, 8]);
+    const project = path.join(projDir, 'p.amproj');
+    const asUser = (args: string[]): CliResult => (process.getuid?.() === 0 ? cliAsNobody(args, projDir, path.join(projDir, 'config')) : cli(args, projDir));
+    expect(asUser(['init', project]).status).toBe(0);
+    expect(JSON.parse(asUser(['add', project, root, '--json', '--no-progress']).stdout)).toMatchObject({ added: 2 });
+    fs.chmodSync(root, 0o000);
+    try {
+      const again = asUser(['add', project, root, '--json', '--no-progress']);
+      expect(again.status, again.stderr).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, missing: 0, failed: 1, noFitsFiles: [] });
+      const items = JSON.parse(asUser(['ls', project, '--json']).stdout) as Array<{ status: string; error: string | null; shape: number[] | null }>;
+      expect(items).toHaveLength(2);
+      for (const item of items) {
+        expect(item.status).toBe('failed');
+        expect(item.error).toMatch(new RegExp(`^cannot read folder ${root}: `));
+        expect(item.shape).toEqual([8, 8]);
+      }
+    } finally {
+      fs.chmodSync(root, 0o755);
     }
   });
 

@@ -104,6 +104,38 @@ describe('astromorph figure', () => {
   }, 60_000);
 });
 
+describe('figure settings a project carries', () => {
+  // A project from someone else can store any figure settings; each is held to the command line's limits, and
+  // a PNG's pixels are capped, so `figure` cannot be made to allocate gigabytes (dpi 2400 x 20 in: 48000 px wide).
+  it('out-of-range stored settings are ignored with a warning; the figure is made at the defaults', () => {
+    const crafted = path.join(dir, 'crafted.amproj');
+    fs.copyFileSync(file, crafted);
+    const p = Project.open(crafted);
+    p.settings.set('figure.loss', { format: 'png', dpi: 2400, width: 20 });
+    p.close();
+    const r = cli(['figure', crafted, 'loss', '--out', path.join(dir, 'crafted.png'), '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^astromorph: ignored stored figure settings: dpi 2400, width 20 \(a PNG 20 in wide at 2400 dpi would be 48000 px wide, more than 20000\)\n$/);
+    const report = JSON.parse(r.stdout);
+    expect(report.settings).toMatchObject({ format: 'png', dpi: 300, width: 'single' });
+    expect(pngSize(fs.readFileSync(path.join(dir, 'crafted.png')))).toEqual({ width: 1005, height: report.pixels.height });
+    // stored again as made: the next run is quiet
+    const again = cli(['figure', crafted, 'loss', '--out', path.join(dir, 'crafted2.png')]);
+    expect(again.stderr).toBe('');
+  }, 60_000);
+
+  it('the same limits on the command line are a usage error naming them, before anything is drawn', () => {
+    const wide = cli(['figure', file, 'loss', '--format', 'png', '--dpi', '2400', '--width', '20', '--out', path.join(dir, 'wide.png')]);
+    expect(wide.status).toBe(2);
+    expect(wide.stderr).toMatch(/a PNG 20 in wide at 2400 dpi would be 48000 px wide, more than 20000/);
+    // 20000 px wide passes the width rule, but the map is 0.7 times as tall: over 100 megapixels in all
+    const tall = cli(['figure', file, 'map', '--format', 'png', '--dpi', '1000', '--width', '20', '--out', path.join(dir, 'tall.png')]);
+    expect(tall.status).toBe(2);
+    expect(tall.stderr).toMatch(/^astromorph: a 20000 x \d+ px PNG \(\d+ megapixels\) is more than the 100 megapixels a figure may have: lower --dpi \(at most \d+ for this figure at this width\) or --width\n$/);
+    expect(fs.existsSync(path.join(dir, 'wide.png')) || fs.existsSync(path.join(dir, 'tall.png'))).toBe(false);
+  }, 60_000);
+});
+
 describe('embedding tables from a project', () => {
   it.skipIf(!astropy)('carry the map, clusters, outlier scores and tags; astropy reads the FITS table and VOTable, numpy the .npy', async () => {
     const { exportEmbeddingTable } = await import('../../../src-main/api/services/sharing/table-export.ts');

@@ -185,5 +185,31 @@ describe('hand-built compressed tables', () => {
     expect((err as FitsError).code).toBe('corrupt-data');
     expect((err as FitsError).message).toContain('odd.fits [HDU 1]');
   });
-});
 
+  it('columns that hold no element (TFORM 0P, 0D) are a bad header naming the card, not an out-of-range read', () => {
+    const failure = (header: { get(k: string): Value | undefined }, data: Uint8Array): FitsError => {
+      try { decompressImage(header, data, 'empty-columns.fits', 1); } catch (e) {
+        expect(e).toBeInstanceOf(FitsError);
+        return e as FitsError;
+      }
+      throw new Error('expected a FitsError');
+    };
+    // rows of zero bytes: a million tiles that the (empty) data area cannot hold, and no descriptor at all
+    const keys = new Map<string, Value>([
+      ['NAXIS1', 0], ['NAXIS2', 1_000_000], ['PCOUNT', 0], ['TFIELDS', 1], ['TTYPE1', 'COMPRESSED_DATA'], ['TFORM1', '0PB'],
+      ['ZIMAGE', true], ['ZCMPTYPE', 'GZIP_1'], ['ZBITPIX', 16], ['ZNAXIS', 2], ['ZNAXIS1', 10], ['ZNAXIS2', 1_000_000],
+      ['ZTILE1', 10], ['ZTILE2', 1],
+    ]);
+    const err = failure({ get: (k) => keys.get(k) }, new Uint8Array(0));
+    expect(err.code).toBe('bad-header');
+    expect(err.message).toMatch(/empty-columns\.fits \[HDU 1\]: .*TFORM1 = '0PB'/);
+
+    const t = table([gzipSync(bigEndian([7, 8], 4))], { ZCMPTYPE: 'GZIP_1', ZBITPIX: -32, ZNAXIS: 1, ZNAXIS1: 2, ZQUANTIZ: 'NO_DITHER' }, {
+      ZSCALE: { form: 'D', values: [1] },
+    });
+    t.cards.set('TFORM2', '0D');
+    const zscale = failure({ get: (k) => t.cards.get(k) }, t.data);
+    expect(zscale.code).toBe('bad-header');
+    expect(zscale.message).toContain("TFORM2 = '0D'");
+  });
+});

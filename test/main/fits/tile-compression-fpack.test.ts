@@ -106,6 +106,15 @@ function cases(): Case[] {
   const f64 = Float64Array.from(sky(70, 50, 9), (v) => v * 1.0000001);
   const cube = new Float32Array(40 * 30 * 5);
   for (let p = 0; p < 5; p++) cube.set(sky(40, 30, 100 + p).map((v) => v + 100 * p), p * 1200);
+  // masks for PLIO_1: runs of non-negative values below 2^24
+  const mask16 = new Int16Array(70 * 45);
+  for (let y = 0; y < 45; y++) for (let x = 0; x < 70; x++) mask16[y * 70 + x] = (x > y && x < 2 * y) ? 3 : (y % 9 === 0 ? 4095 + y : (x * y) % 17 === 0 ? 1 : 0);
+  const mask32 = new Int32Array(300 * 20);
+  for (let x = 5; x < 200; x++) mask32[3 * 300 + x] = 2 ** 24 - 1;
+  for (let x = 0; x < 300; x++) { mask32[4 * 300 + x] = 12345; mask32[5 * 300 + x] = x % 3 === 0 ? x * 1000 : 0; }
+  mask32[6 * 300 + 7] = 4096 * 4096 - 2;
+  // a smooth int16 image, for lossy HCOMPRESS (the scale divides the transform's coefficients)
+  const smooth16 = Int16Array.from(sky(70, 50, 12), (v) => Math.round(v * 10));
   const constantRows = sky(60, 40, 11);
   for (let x = 0; x < 60; x++) { constantRows[5 * 60 + x] = 3.5; constantRows[6 * 60 + x] = -1; }
 
@@ -166,6 +175,37 @@ function cases(): Case[] {
       lossless: false, expectHeader: { ZNAXIS: 3, ZTILE3: 1 }, check: (v, b, o) => closeToOriginal(v, b, o) },
     { name: '3-D int16 cube in 16x16x2 tiles', data: Int16Array.from(cube, (x) => Math.round(x)), shape: [40, 30, 5],
       fpack: ['-r', '-t', '16,16,2'], lossless: true, expectHeader: { ZTILE3: 2 }, check: lossless },
+    // HCOMPRESS_1: the H-transform's bit planes, lossless at scale 0, lossy at -s N
+    { name: 'int16 HCOMPRESS_1 lossless (16-row tiles, the last one short)', data: int16Blank, shape: [64, 50], fpack: ['-h'],
+      lossless: true, expectHeader: { ZCMPTYPE: 'HCOMPRESS_1', ZVAL1: 0 }, check: lossless },
+    { name: 'int16 HCOMPRESS_1 in 17x13 tiles (odd sides, partial edge tiles)', data: int16Blank, shape: [64, 50],
+      fpack: ['-h', '-t', '17,13'], lossless: true, expectHeader: { ZTILE1: 17, ZTILE2: 13 }, check: lossless },
+    { name: 'int32 HCOMPRESS_1 lossless with INT32 min/max and 2^30 (the 64-bit transform)', data: int32, shape: [96, 70],
+      fpack: ['-h'], lossless: true, expectHeader: { ZCMPTYPE: 'HCOMPRESS_1', ZBITPIX: 32 }, check: lossless },
+    { name: 'uint8 HCOMPRESS_1 whole-image tile', data: bytes, shape: [80, 60], fpack: ['-h', '-w'], lossless: true,
+      expectHeader: { ZTILE2: 60 }, check: lossless },
+    { name: 'int16 HCOMPRESS_1 lossy, scale 4', data: smooth16, shape: [70, 50], fpack: ['-h', '-s', '4'], lossless: false,
+      expectHeader: { ZVAL1: 4 }, check: (v, _b, o) => {
+        // lossy (-s 4 is relative to the noise, sigma 50 here), but the mean error stays below the noise
+        let sum = 0;
+        for (let i = 0; i < v.length; i++) sum += Math.abs((v[i] as number) - o[i]);
+        expect(sum).toBeGreaterThan(0);
+        expect(sum / v.length).toBeLessThan(50);
+      } },
+    { name: 'int16 HCOMPRESS_1 lossy, scale 25 in 32x32 tiles', data: smooth16, shape: [70, 50], fpack: ['-h', '-s', '25', '-t', '32,32'],
+      lossless: false, expectHeader: { ZVAL1: 25 } },
+    { name: 'float32 HCOMPRESS_1 quantised q=4 (SUBTRACTIVE_DITHER_1)', data: f32, shape: [120, 90], fpack: ['-h', '-q', '4'],
+      lossless: false, expectHeader: { ZCMPTYPE: 'HCOMPRESS_1', ZQUANTIZ: 'SUBTRACTIVE_DITHER_1' }, check: closeToOriginal },
+    { name: 'float32 HCOMPRESS_1 lossy -s 2.5 (relative to the noise) with NaNs', data: f32nan, shape: [120, 90],
+      fpack: ['-h', '-s', '2.5'], lossless: false },
+    { name: '3-D int16 cube HCOMPRESS_1 tiled per plane', data: Int16Array.from(cube, (x) => Math.round(x)), shape: [40, 30, 5],
+      fpack: ['-h', '-t', '40,30,1'], lossless: true, expectHeader: { ZTILE3: 1 }, check: lossless },
+    // PLIO_1: IRAF line lists, for masks of non-negative integers below 2^24
+    { name: 'int16 mask PLIO_1', data: mask16, shape: [70, 45], fpack: ['-p'], lossless: true,
+      expectHeader: { ZCMPTYPE: 'PLIO_1' }, check: lossless },
+    { name: 'int32 mask PLIO_1 with values up to 2^24 - 1 and long runs', data: mask32, shape: [300, 20], fpack: ['-p'], lossless: true,
+      expectHeader: { ZCMPTYPE: 'PLIO_1', ZBITPIX: 32 }, check: lossless },
+    { name: 'uint8 PLIO_1', data: bytes, shape: [80, 60], fpack: ['-p'], lossless: true, check: lossless },
   ];
 }
 
@@ -203,6 +243,40 @@ describe.skipIf(!haveCfitsio)('files compressed with fpack', () => {
   });
 });
 
+describe.skipIf(!haveCfitsio)('HCOMPRESS_1 with SMOOTH = 1', () => {
+  it('smooths the coefficients while inverting, as funpack does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fits-fpack-smooth-'));
+    try {
+      const r = seeded(77);
+      const img = Int16Array.from({ length: 90 * 64 }, (_, i) => Math.round(800 * Math.exp(-(((i % 90) - 40) ** 2 + (Math.floor(i / 90) - 30) ** 2) / 200) + 20 * gaussian(r)));
+      const input = path.join(dir, 'in.fits');
+      writeImageFits(input, img, [90, 64]);
+      const packed = path.join(dir, 'in.fits.fz');
+      execFileSync('fpack', ['-C', '-h', '-s', '12', '-O', packed, input], { stdio: 'pipe' });
+      // fpack never writes SMOOTH = 1; readers honour it, so set it in the header (same width, same place)
+      const bytes = fs.readFileSync(packed);
+      const at = bytes.indexOf('ZVAL2   =');
+      expect(bytes.subarray(at - 80, at).toString('latin1')).toMatch(/^ZNAME2  = 'SMOOTH  '/);
+      bytes.write(`ZVAL2   = ${'1'.padStart(20)}`.padEnd(80), at, 'latin1');
+      const smoothed = path.join(dir, 'smoothed.fits.fz');
+      fs.writeFileSync(smoothed, bytes);
+      const read = (file: string) => {
+        const list = HduList.open(file);
+        try { return list.primaryImage().readRaw(); } finally { list.close(); }
+      };
+      for (const [file, out] of [[packed, 'plain.fits'], [smoothed, 'smooth.fits']]) {
+        execFileSync('funpack', ['-C', '-O', path.join(dir, out), file], { stdio: 'pipe' });
+        const { mismatches, first } = sameValues(read(file), read(path.join(dir, out)));
+        expect(mismatches, `${out}: first mismatch at ${first}`).toBe(0);
+      }
+      // and the smoothing changed something: the test would pass vacuously otherwise
+      expect(sameValues(read(packed), read(smoothed)).mismatches).toBeGreaterThan(100);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(!haveCfitsio)('compressed images through HduList', () => {
   it('ImageHdu.read() of a compressed int16 image turns its BLANK pixels into NaN', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fits-fpack-list-'));
@@ -230,6 +304,8 @@ describe.skipIf(!haveCfitsio)('damaged compressed data', () => {
   let dir = '';
   let rice: { header: Header; data: Uint8Array; file: string };
   let gzip: { header: Header; data: Uint8Array; file: string };
+  let hcompress: { header: Header; data: Uint8Array; file: string };
+  let plio: { header: Header; data: Uint8Array; file: string };
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fits-fpack-bad-'));
     const r = seeded(99);
@@ -243,6 +319,11 @@ describe.skipIf(!haveCfitsio)('damaged compressed data', () => {
     };
     rice = make(['-r'], 'rice.fz');
     gzip = make(['-g1', '-t', '32,16'], 'gzip.fz');
+    hcompress = make(['-h', '-t', '32,16'], 'hcompress.fz');
+    const maskInput = path.join(dir, 'mask.fits');
+    writeImageFits(maskInput, new Int32Array(64 * 48).map((_, i) => ((i * 7) % 13 < 4 ? (i % 5) * 1000 : 0)), [64, 48]);
+    execFileSync('fpack', ['-C', '-p', '-O', path.join(dir, 'plio.fz'), maskInput], { stdio: 'pipe' });
+    plio = { ...bintable(path.join(dir, 'plio.fz')), file: path.join(dir, 'plio.fz') };
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -259,7 +340,7 @@ describe.skipIf(!haveCfitsio)('damaged compressed data', () => {
   it('random byte damage anywhere in the data decodes or fails with a FitsError, never anything else', () => {
     const r = seeded(5);
     let failures = 0;
-    for (const target of [rice, gzip]) {
+    for (const target of [rice, gzip, hcompress, plio]) {
       const tableBytes = (target.header.get('NAXIS1') as number) * (target.header.get('NAXIS2') as number);
       for (let trial = 0; trial < 300; trial++) {
         const data = target.data.slice();
@@ -278,7 +359,7 @@ describe.skipIf(!haveCfitsio)('damaged compressed data', () => {
       }
     }
     // some damage must have been noticed, or this test would pass on a decoder that never checks anything
-    expect(failures).toBeGreaterThan(100);
+    expect(failures).toBeGreaterThan(200);
   });
 
   it('a heap shorter than PCOUNT says truncated', () => {
@@ -328,13 +409,21 @@ describe.skipIf(!haveCfitsio)('damaged compressed data', () => {
     expect(err.message).toMatch(/rows/);
   });
 
-  it('PLIO_1 and HCOMPRESS_1 are unsupported; a missing ZCMPTYPE is a bad header', () => {
-    for (const algorithm of ['PLIO_1', 'HCOMPRESS_1']) {
-      const err = failure(() => decompressImage(withKeys(rice.header, { ZCMPTYPE: algorithm }), rice.data, rice.file, 1));
-      expect(err.code).toBe('unsupported');
-      expect(err.message).toContain(`${algorithm} tile compression is not supported`);
-    }
+  it('BZIP2_1 is unsupported; a missing ZCMPTYPE is a bad header; Rice bytes read as HCOMPRESS or PLIO are corrupt data', () => {
+    const err = failure(() => decompressImage(withKeys(rice.header, { ZCMPTYPE: 'BZIP2_1' }), rice.data, rice.file, 1));
+    expect(err.code).toBe('unsupported');
+    expect(err.message).toContain('BZIP2_1 tile compression is not supported');
     expect(failure(() => decompressImage(withKeys(rice.header, { ZCMPTYPE: undefined }), rice.data, rice.file, 1)).code).toBe('bad-header');
+    const asHcompress = failure(() => decompressImage(withKeys(rice.header, { ZCMPTYPE: 'HCOMPRESS_1', ZTILE2: 1 }), rice.data, rice.file, 1));
+    expect(asHcompress.code).toBe('corrupt-data');
+    expect(asHcompress.message).toMatch(/tile 1: compressed tile does not start with the HCOMPRESS code 0xDD99/);
+    // HCOMPRESS tiles are 2-D; a 64-bit HCOMPRESS image is not something CFITSIO writes
+    expect(failure(() => decompressImage(withKeys(hcompress.header, { ZTILE1: 64 * 48, ZNAXIS: 1, ZNAXIS1: 64 * 48 }), hcompress.data, hcompress.file, 1)).code).toBe('bad-header');
+    expect(failure(() => decompressImage(withKeys(hcompress.header, { ZBITPIX: 64 }), hcompress.data, hcompress.file, 1)).code).toBe('unsupported');
+    // a tile whose stream states other dimensions than ZTILEn is refused before anything is allocated
+    const wrongTile = failure(() => decompressImage(withKeys(hcompress.header, { ZTILE1: 64, ZTILE2: 8 }), hcompress.data, hcompress.file, 1));
+    expect(wrongTile.code).toBe('corrupt-data');
+    expect(wrongTile.message).toMatch(/tile 1: the HCOMPRESS stream says 16 rows of 32 pixels, the tile is 64 x 8/);
   });
 
   it('Rice BLOCKSIZE/BYTEPIX are found by ZNAMEn in any order, or positionally without names', () => {

@@ -11,7 +11,7 @@ import { PROFILE_MODES, polarProfile } from '../../../src-main/model/data/polar.
 import { parseSettings, representationSize } from '../../../src-main/model/settings.ts';
 import { Rng } from '../../../src-main/base/random.ts';
 
-const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 3, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16, epochs: 1, seed: 1 });
+const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 3, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16, epochs: 1, seed: 1, coordinates: 'cartesian', embed_profile: false });
 
 class NoisePairs implements BatchLoader {
   readonly stepsPerEpoch = 2;

@@ -9,10 +9,15 @@ import { README, withSettingsTable } from '../../../scripts/update-readme.ts';
 describe('training settings', () => {
   it('fills every default, per encoder', () => {
     const s = parseSettings({});
-    expect(s).toMatchObject({ epochs: 10, batch_size: 32, encoder: 'resnet18', width: 64, depth: 4, moving_average_decay: 0.99 });
-    expect(representationSize(s)).toBe(512);
-    const c = parseSettings({ encoder: 'small-cnn' });
-    expect([c.width, c.depth]).toEqual([32, 5]);
+    expect(s).toMatchObject({
+      epochs: 40, batch_size: 32, encoder: 'small-cnn', width: 32, depth: 5, image_size: 48, moving_average_decay: 0.99,
+      coordinates: 'polar', pooling: 'azimuthal', embed_rotations: 4, embed_standardise: true, embed_profile: true, cube: 'spectrum',
+    });
+    // Azimuthal pooling keeps the 3 final rows (48 -> 24 -> 12 -> 6 -> 3) of 512 channels.
+    expect(representationSize(s)).toBe(3 * 512);
+    const r = parseSettings({ encoder: 'resnet18', coordinates: 'cartesian' });
+    expect([r.width, r.depth, r.pooling]).toEqual([64, 4, 'global']);
+    expect(representationSize(r)).toBe(512);
     expect(representationSize(parseSettings({ representation_size: 100 }))).toBe(100);
   });
 

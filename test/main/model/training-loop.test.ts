@@ -7,7 +7,7 @@ import { decodeCheckpoint, type EpochRank } from '../../../src-main/model/serial
 import { BlobPairs } from './blob-pairs.ts';
 
 const settings = (extra: Record<string, unknown> = {}) =>
-  parseSettings({ encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, batch_size: 6, projection_size: 8, projection_hidden_size: 16, learning_rate: 3e-3, epochs: 2, warmup_epochs: 0.5, seed: 3, ...extra });
+  parseSettings({ encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, coordinates: 'cartesian', embed_profile: false, batch_size: 6, projection_size: 8, projection_hidden_size: 16, learning_rate: 3e-3, epochs: 2, warmup_epochs: 0.5, seed: 3, ...extra });
 const loader = () => new BlobPairs({ steps: 3, size: 16, batchSize: 6, seed: 5 });
 
 describe('training loop', () => {

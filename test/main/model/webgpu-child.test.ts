@@ -14,7 +14,7 @@ import { haveSwiftShader } from './webgpu-support.ts';
 const swiftShader = haveSwiftShader();
 
 const config = {
-  encoder: 'small-cnn' as const, width: 4, depth: 2, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16,
+  encoder: 'small-cnn' as const, width: 4, depth: 2, image_size: 16, coordinates: 'cartesian' as const, embed_profile: false, batch_size: 4, projection_size: 8, projection_hidden_size: 16,
   epochs: 1, learning_rate: 3e-3, seed: 9, backend: 'webgpu' as const, core_limit: 2,
 };
 const settings = parseSettings(config);

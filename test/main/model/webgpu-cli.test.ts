@@ -17,6 +17,8 @@ const SETTINGS = `encoder = "small-cnn"
 width = 4
 depth = 2
 image_size = 16
+coordinates = "cartesian"
+embed_profile = false
 batch_size = 4
 projection_size = 8
 projection_hidden_size = 16

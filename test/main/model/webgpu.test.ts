@@ -140,7 +140,7 @@ describe.skipIf(!swiftShader)('webgpu backend on SwiftShader', () => {
   });
 
   it('trains with the losses of the same run on wasm, and checkpoints move between the two', async () => {
-    const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, batch_size: 6, projection_size: 8, projection_hidden_size: 16, learning_rate: 3e-3, epochs: 2, warmup_epochs: 0.5, seed: 3 });
+    const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 2, image_size: 16, coordinates: 'cartesian', embed_profile: false, batch_size: 6, projection_size: 8, projection_hidden_size: 16, learning_rate: 3e-3, epochs: 2, warmup_epochs: 0.5, seed: 3 });
     const loader = () => new BlobPairs({ steps: 3, size: 16, batchSize: 6, seed: 5 });
     const train = async (backend: string, resumeFrom?: Uint8Array) => {
       const name = await selectBackend(backend);

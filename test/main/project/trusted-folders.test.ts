@@ -155,4 +155,49 @@ describe('reading item data', () => {
     expect(e.code).toBe('untrusted-folder');
     expect(e.message).toContain('data folder ../data recorded in survey.amproj');
   });
+
+  it('an add that finds no FITS file says so, records nothing and trusts nothing; the trust list grows only by a real add', async () => {
+    // a folder like /etc: files, a subfolder, no FITS file anywhere
+    const etc = path.join(base, 'etc');
+    fs.mkdirSync(path.join(etc, 'ssh'), { recursive: true });
+    fs.writeFileSync(path.join(etc, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    fs.writeFileSync(path.join(etc, 'ssh', 'sshd_config'), 'PermitRootLogin no\n');
+    const file = path.join(base, 'p', 'survey.amproj');
+    fs.mkdirSync(path.dirname(file));
+    const env = { ASTROMORPH_CONFIG_DIR: config };
+    expect(cli(['init', file], undefined, env).status).toBe(0);
+
+    const alone = cli(['add', '--no-progress', '--json', file, etc], undefined, env);
+    expect(alone.status).toBe(1);
+    expect(alone.stderr).toBe(`astromorph: no FITS files found in ${etc}: nothing was added from it, and it was neither recorded in survey.amproj nor trusted\n`);
+    expect(JSON.parse(alone.stdout)).toMatchObject({ added: 0, failed: 0, noFitsFiles: [etc], itemsInProject: 0 });
+    expect(fs.existsSync(trustListPath())).toBe(false);
+    let p = Project.open(file);
+    expect(p.datasets.list()).toEqual([]);
+    p.close();
+
+    // Named with a real data folder: that one is added and trusted, the empty one still is not.
+    writeFits(path.join(base, 'data', 'a.fits'), 3);
+    const both = cli(['add', '--no-progress', file, etc, path.join(base, 'data')], undefined, env);
+    expect(both.status, both.stderr).toBe(0);
+    expect(both.stderr).toContain(`no FITS files found in ${etc}`);
+    expect(both.stdout).toMatch(/^added 1, /);
+    expect(trustedFolders()).toEqual([path.join(base, 'data')]);
+    p = Project.open(file);
+    expect(p.datasets.list().map((d) => d.root)).toEqual(['../data']);
+    p.close();
+
+    // The desktop app's Add folder reports it in the same field, for the page to show.
+    const { DesktopService } = await import('../../../src-main/api/services/desktop-service.ts');
+    const { EventHub } = await import('../../../src-main/api/contract/events.ts');
+    const service = new DesktopService({ events: new EventHub(), host: 'browser' });
+    try {
+      service.openPath(file);
+      const report = await service.addFolders({ folders: [etc] }, { signal: new AbortController().signal });
+      expect(report).toMatchObject({ added: 0, noFitsFiles: [etc] });
+      expect(trustedFolders()).toEqual([path.join(base, 'data')]);
+    } finally {
+      await service.close();
+    }
+  });
 });

@@ -56,12 +56,15 @@ function celestial(wcs: Wcs): CelestialWcs | null {
   };
 }
 
-/** The world value of axis 3 for each plane (then the plane index for further axes). */
+/** Planes labelled, at most: a compressed header may claim 2^28 planes; the viewer shows no label past these. */
+export const MAX_PLANE_LABELS = 65536;
+
+/** The world value of axis 3 for each plane (then the plane index for further axes), for the first MAX_PLANE_LABELS. */
 function planeLabels(wcs: Wcs, shape: number[]): string[] {
   const planes = shape.slice(2).reduce((x, y) => x * y, 1);
   if (shape.length < 3 || planes <= 1) return [];
   const axis3 = wcs.axes[2];
-  return Array.from({ length: planes }, (_, p) => {
+  return Array.from({ length: Math.min(planes, MAX_PLANE_LABELS) }, (_, p) => {
     const index = p % shape[2];
     if (!axis3 || !axis3.ctype) return `plane ${p + 1}`;
     const value = wcs.axisValue(2, index);

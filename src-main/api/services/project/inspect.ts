@@ -1,6 +1,6 @@
 // `inspect`: every HDU of one file with its structure and pixel statistics, like astropy's fitsinfo
 // plus a data summary. Cubes are read one 2-D plane at a time so memory stays bounded by a plane.
-import { FitsError, HduList } from '../../../fits/index.ts';
+import { FitsError, HduList, MAX_NAXIS } from '../../../fits/index.ts';
 import type { FileInspection, FitsIssueSummary, HduSummary, PixelStats } from '../../contract/reports.ts';
 
 /** Throws FitsError when the file cannot be opened at all; damage inside one HDU is reported in that HDU's `error`. */
@@ -49,11 +49,17 @@ function summarise(list: HduList, index: number): HduSummary {
     }
     return summary;
   }
-  // Tables and corrupt HDUs: whatever structure their header states.
+  // Tables and corrupt HDUs: whatever structure their header states, when NAXIS is one the standard allows
+  // (a corrupt HDU's NAXIS may be 1000000000; its error names the card).
   const header = hdu.header;
-  const naxis = Number(header.get('NAXIS') ?? 0);
+  const naxis = header.get('NAXIS');
   const shape: number[] = [];
-  for (let axis = 1; axis <= naxis && Number.isFinite(naxis); axis++) shape.push(Number(header.get(`NAXIS${axis}`) ?? 0));
+  if (typeof naxis === 'number' && Number.isInteger(naxis) && naxis >= 0 && naxis <= MAX_NAXIS) {
+    for (let axis = 1; axis <= naxis; axis++) {
+      const n = header.get(`NAXIS${axis}`);
+      shape.push(typeof n === 'number' ? n : typeof n === 'bigint' ? Number(n) : 0);
+    }
+  }
   const bitpix = header.get('BITPIX');
   return {
     index,

@@ -60,7 +60,8 @@ export class ProjectSession {
     const holder = this.project.lockedBy;
     if (!holder) return;
     throw new ApiError('read-only', `${basename(this.path)} is open in another process (${describeHolder(holder)}): `
-      + `opened read-only, so it cannot ${action}; close it there first`);
+      + `opened read-only, so it cannot ${action}; close it there first (if no astromorph has it open, \`astromorph unlock `
+      + `${basename(this.path)}\` removes the lock)`);
   }
 
   get project(): Project {
@@ -87,8 +88,6 @@ export class ProjectSession {
       if (!isDir) throw new ApiError('not-a-folder', `${dir} is not a folder`);
       return abs;
     });
-    // The user named these folders here: their files may be read from now on (see trusted-folders.ts).
-    for (const f of folders) trustFolder(f);
     const started = performance.now();
     const { addFolders } = await import('../../../dataset/scan.ts'); // the scanner loads only when a command scans
     const summary = await addFolders(this.project, folders, {
@@ -99,6 +98,9 @@ export class ProjectSession {
         ? (p) => options.onProgress!({ phase: p.phase, done: p.done, total: p.total, failed: p.failed, path: p.current ?? null })
         : undefined,
     });
+    // The user named these folders here, and they hold FITS files: their files may be read from now on (see
+    // trusted-folders.ts). A folder without any (/etc) is neither trusted nor recorded: the report says so.
+    for (const f of summary.foundIn) trustFolder(f);
     // Following links out of the folders was asked for here: what they reach may be read from now on.
     for (const target of summary.linksFollowed) trustFolder(target);
     return {
@@ -110,6 +112,7 @@ export class ProjectSession {
       cancelled: summary.cancelled,
       failures: summary.failures.map((f) => ({ path: f.path, error: f.error })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       linksNotFollowed: summary.linksNotFollowed,
+      noFitsFiles: summary.noFitsFiles,
       itemsInProject: Object.values(this.project.items.countByStatus()).reduce((a, b) => a + b, 0),
       seconds: (performance.now() - started) / 1000,
     };

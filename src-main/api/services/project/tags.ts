@@ -1,4 +1,5 @@
 // Free-text tags on items ('merger', 'artefact', 'ring?'): they colour maps and narrow searches.
+import { basename } from 'node:path';
 import { requireItem } from './item-ref.ts';
 import { ApiError } from '../../contract/errors.ts';
 import type { ProjectSession } from './project-session.ts';
@@ -34,6 +35,31 @@ export function removeTags(session: ProjectSession, item: string | number, tags:
 export function itemTags(session: ProjectSession, item: string | number): ItemTags {
   const it = requireItem(session.project, item);
   return { itemId: it.id, path: it.absolutePath, tags: session.project.tags.forItem(it.id) };
+}
+
+/**
+ * Adds (or removes) one tag on many items by id, in one transaction. Ids that name no item are refused before
+ * anything changes: ApiError 'bad-argument' naming the first few and how many (a page sending stale ids gets an
+ * answer it can show, not a foreign-key failure from the database).
+ */
+export function tagItemIds(session: ProjectSession, ids: readonly number[], tag: string, remove = false): void {
+  const project = session.project;
+  session.assertWritable(remove ? 'untag items' : 'tag items');
+  const [clean] = checkTags([tag]);
+  const unknown = project.items.unknownIds(ids);
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, 5).join(', ');
+    const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
+    const total = new Set(ids).size;
+    throw new ApiError('bad-argument', `${unknown.length} of the ${total} ids ${unknown.length === 1 ? 'names' : 'name'} no item of `
+      + `${basename(project.path)}: ${shown}${more}; nothing was ${remove ? 'untagged' : 'tagged'}`);
+  }
+  project.transaction(() => {
+    for (const id of ids) {
+      if (remove) project.tags.remove(id, clean);
+      else project.tags.add(id, clean);
+    }
+  });
 }
 
 /** Every tag in the project with how many items carry it. */

@@ -3,12 +3,11 @@
 // (setting 'figure.<kind>'), and a later export without options makes the same figure again.
 import path from 'node:path';
 import { z } from 'zod';
-import { issueLines } from '../../../base/issues.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import { COLORMAPS, STRETCHES } from '../../../dataset/index.ts';
 import {
   buildGalleryFigure, buildLossFigure, buildMapFigure, buildSheetFigure, DEFAULT_THUMBNAIL_STYLE, FIGURE_FORMATS, figureWidthInches,
-  recolourStored, thumbnailFromFits, writeFigure,
+  pixelSize, recolourStored, thumbnailFromFits, writeFigure,
   type FigureThumb, type MapColouring, type Scene, type ThumbnailStyle,
 } from '../../../export/index.ts';
 import type { Project } from '../../../project/index.ts';
@@ -23,7 +22,12 @@ import { FIGURE_KINDS, type FigureKind } from '../../contract/reports.ts';
 
 export { FIGURE_KINDS, type FigureKind };
 
-export const figureSettingsSchema = z.strictObject({
+/** A PNG figure is at most this many pixels wide (20 in at 1000 dpi, double column at 2857 dpi). */
+export const MAX_PNG_SIDE = 20_000;
+/** ... and this many pixels in all: resvg holds about 8 bytes a pixel while rendering (100 Mpx: 0.8 GB). */
+export const MAX_PNG_PIXELS = 100_000_000;
+
+const figureSettingsObject = z.strictObject({
   format: z.enum(FIGURE_FORMATS as unknown as ['svg', 'pdf', 'png']).default('pdf'),
   dpi: z.number().int().min(30).max(2400).default(300),
   width: z.union([z.enum(['single', 'double']), z.number().min(1).max(20)]).default('single'),
@@ -47,6 +51,19 @@ export const figureSettingsSchema = z.strictObject({
   imageColormap: z.enum(COLORMAPS as unknown as ['gray', 'viridis', 'magma', 'inferno', 'cividis']).default(DEFAULT_THUMBNAIL_STYLE.colormap),
   limits: z.enum(['percentile', 'zscale', 'minmax']).default(DEFAULT_THUMBNAIL_STYLE.limits),
 });
+
+/** The settings' own limits plus the PNG width rule; the same for options typed now and settings a project stores. */
+export const figureSettingsSchema = figureSettingsObject.superRefine((s, ctx) => {
+  if (s.format !== 'png') return;
+  const inches = figureWidthInches(s.width);
+  const px = Math.round(inches * s.dpi);
+  if (px > MAX_PNG_SIDE) {
+    ctx.addIssue({
+      code: 'custom', path: ['dpi'],
+      message: `a PNG ${inches} in wide at ${s.dpi} dpi would be ${px} px wide, more than ${MAX_PNG_SIDE}`,
+    });
+  }
+});
 export type FigureSettings = z.output<typeof figureSettingsSchema>;
 export type FigureSettingsInput = z.input<typeof figureSettingsSchema>;
 
@@ -54,17 +71,41 @@ const settingsKey = (kind: FigureKind) => `figure.${kind}`;
 
 /** The settings to use: those stored for this kind, overridden by `changes`. */
 export function figureSettings(project: Project, kind: FigureKind, changes: FigureSettingsInput = {}): FigureSettings {
+  return resolveFigureSettings(project, kind, changes).settings;
+}
+
+/**
+ * The settings to use, and the stored ones left out. Stored settings come from the project file, which may come
+ * from anyone: each is held to the limits of the options typed now, and one that breaks them (or that, with
+ * another, makes a PNG too wide) is dropped, not obeyed, with a note saying so. The options given now are never
+ * dropped: their problems are a usage error.
+ */
+export function resolveFigureSettings(project: Project, kind: FigureKind, changes: FigureSettingsInput = {}): { settings: FigureSettings; ignored: string[] } {
   const stored = project.settings.get(settingsKey(kind));
-  const base = stored !== null && typeof stored === 'object' && !Array.isArray(stored) ? stored as Record<string, unknown> : {};
-  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-  const parsed = figureSettingsSchema.safeParse({ ...base, ...defined });
-  if (!parsed.success) {
-    // A stored setting from elsewhere that no longer parses is dropped rather than blocking the export.
-    const fresh = figureSettingsSchema.safeParse(defined);
-    if (!fresh.success) throw new ApiError('bad-argument', `figure settings: ${issueLines(fresh.error.issues, { root: '(settings)' }).join('; ')}`);
-    return fresh.data;
+  const base: Record<string, unknown> = stored !== null && typeof stored === 'object' && !Array.isArray(stored) ? { ...stored as Record<string, unknown> } : {};
+  const defined: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  const ignored: string[] = [];
+  const reasons: string[] = [];
+  for (;;) {
+    const parsed = figureSettingsSchema.safeParse({ ...base, ...defined });
+    if (parsed.success) {
+      return { settings: parsed.data, ignored: ignored.length ? [`${ignored.join(', ')}${reasons.length ? ` (${reasons.join('; ')})` : ''}`] : [] };
+    }
+    const named = new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')));
+    // The PNG width rule is about dpi and width together: either may be the stored one to drop.
+    if (named.has('dpi')) named.add('width');
+    // Unknown keys (a strict object) are named in the issue, not its path.
+    for (const i of parsed.error.issues) if (i.code === 'unrecognized_keys') for (const k of i.keys) named.add(k);
+    const blame = [...named].filter((k) => k in base && !(k in defined));
+    if (blame.length === 0) {
+      throw new ApiError('bad-argument', parsed.error.issues.map((i) => (i.code === 'custom' ? i.message : `${i.path.join('.') || 'figure settings'}: ${i.message}`)).join('; '));
+    }
+    for (const k of blame) {
+      ignored.push(`${k} ${typeof base[k] === 'string' ? base[k] : JSON.stringify(base[k])}`);
+      delete base[k];
+    }
+    for (const i of parsed.error.issues) if (i.code === 'custom') reasons.push(i.message);
   }
-  return parsed.data;
 }
 
 export interface FigureReport {
@@ -77,14 +118,17 @@ export interface FigureReport {
   pixels: { width: number; height: number } | null;
   settings: FigureSettings;
   settingsStored: boolean;
+  /** Stored settings that were out of range and left out (said on stderr by the CLI). */
+  ignoredStoredSettings: string[];
 }
 
 /** Builds the figure, writes it to `out`, and stores the settings in the project. */
 export async function exportFigure(session: ProjectSession, kind: FigureKind, out: string, changes: FigureSettingsInput = {}): Promise<FigureReport> {
   const project = session.project;
-  const settings = figureSettings(project, kind, changes);
+  const { settings, ignored } = resolveFigureSettings(project, kind, changes);
   const widthIn = figureWidthInches(settings.width);
   const scene = await buildFigure(session, kind, settings, widthIn);
+  if (settings.format === 'png') checkPngSize(scene, settings.dpi);
   const file = path.resolve(out);
   await writeFigure(file, scene, settings.format, settings.dpi);
   let settingsStored = true;
@@ -97,8 +141,17 @@ export async function exportFigure(session: ProjectSession, kind: FigureKind, ou
   return {
     kind, path: file, format: settings.format, widthInches: widthIn, heightInches: heightIn,
     pixels: settings.format === 'png' ? { width: Math.round(widthIn * settings.dpi), height: Math.round(heightIn * settings.dpi) } : null,
-    settings, settingsStored,
+    settings, settingsStored, ignoredStoredSettings: ignored,
   };
+}
+
+/** Refuses a PNG over MAX_PNG_PIXELS before it is drawn (its height is known only once the figure is built). */
+function checkPngSize(scene: Scene, dpi: number): void {
+  const { width, height } = pixelSize(scene, dpi);
+  if (width * height <= MAX_PNG_PIXELS) return;
+  const fits = Math.floor(dpi * Math.sqrt(MAX_PNG_PIXELS / (width * height)));
+  throw new ApiError('bad-argument', `a ${width} x ${height} px PNG (${Math.round((width * height) / 1e6)} megapixels) is more than the `
+    + `${MAX_PNG_PIXELS / 1e6} megapixels a figure may have: lower --dpi (at most ${fits} for this figure at this width) or --width`);
 }
 
 export async function buildFigure(session: ProjectSession, kind: FigureKind, s: FigureSettings, widthIn: number): Promise<Scene> {

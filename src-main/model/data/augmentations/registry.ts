@@ -79,6 +79,7 @@ export const AUGMENTATION_NAMES = Object.keys(REGISTRY) as AugmentationName[];
 export const DEFAULT_AUGMENTATIONS: AugmentationSpec[] = [
   { name: 'rotation' },
   { name: 'noise' },
+  { name: 'inclination' },
 ];
 
 /**
