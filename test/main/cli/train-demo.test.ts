@@ -17,7 +17,8 @@ describe('npm run demo: train, embed, export', () => {
     expect(res.status, res.stdout + res.stderr).toBe(0);
     expect(res.stdout).toMatch(/^\$ astromorph train .*sample\.amproj --config scripts\/demo-settings\.toml$/m);
     expect(res.stdout).toMatch(/^run 1 finished 5 epochs \(20 steps\) on \w+/m);
-    expect(res.stdout).toMatch(/^embedded 64 items with run 1: 256 values each/m);
+    const dim = Number(/^embedded 64 items with run 1: (\d+) values each/m.exec(res.stdout)?.[1]);
+    expect(dim).toBeGreaterThan(0);
     expect(res.stdout).toMatch(new RegExp(`embeddings table.*: +${join(dir, 'embeddings.csv').replaceAll('/', '\\/')}$`, 'm'));
     const p = Project.open(join(dir, 'sample.amproj'));
     try {
@@ -32,6 +33,6 @@ describe('npm run demo: train, embed, export', () => {
     const lines = readFileSync(join(dir, 'embeddings.csv'), 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(65);
     expect(lines[0]!.startsWith('file,')).toBe(true);
-    expect(lines[0]!.endsWith(',emb_254,emb_255')).toBe(true);
+    expect(lines[0]!.endsWith(`,emb_${dim - 2},emb_${dim - 1}`)).toBe(true);
   });
 });

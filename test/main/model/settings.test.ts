@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings, parseSettings, representationSize, settingsTable } from '../../../src-main/model/settings.ts';
 import { SettingsError } from '../../../src-main/model/errors.ts';
+import { DEFAULT_AUGMENTATIONS } from '../../../src-main/model/data/augmentations/registry.ts';
 import { README, withSettingsTable } from '../../../scripts/update-readme.ts';
 
 describe('training settings', () => {
@@ -59,7 +60,7 @@ describe('training settings', () => {
       .toThrow(/augmentations\[0\]: unknown key 'degree' \(rotation takes p, degrees, corners\)/);
     expect(() => parseSettings({ augmentations: [{ name: 'rotation' }, { name: 'warp' }] })).toThrow(/augmentations\[1\]\.name: unknown augmentation "warp"/);
     expect(() => parseSettings({ augmentations: [{ name: 'noise', snr: [0, 10] }] })).toThrow(/augmentations\[0\]\.snr/);
-    expect(parseSettings({}).augmentations.map((a) => a.name)).toEqual(['rotation', 'noise']);
+    expect(parseSettings({}).augmentations.map((a) => a.name)).toEqual(DEFAULT_AUGMENTATIONS.map((a) => a.name));
     expect(parseSettings({ augmentations: [{ name: 'rotation', degrees: 90 }] }).augmentations).toEqual([{ name: 'rotation', p: 1, degrees: 90, corners: 'crop' }]);
   });
 
@@ -67,8 +68,8 @@ describe('training settings', () => {
     expect(() => parseSettings({ backend: 'gpu' }, 'train.toml', { backend: '--backend' })).toThrow(/train\.toml: .*backend: .*\(given by --backend\)/);
     const table = settingsTable();
     for (const key of Object.keys(parseSettings({}))) expect(table).toMatch(new RegExp(`^${key} +`, 'm'));
-    expect(table).toMatch(/^learning_rate +3e-4 +peak AdamW/m);
-    expect(table).toMatch(/^augmentations +rotation, noise +list of/m);
+    expect(table).toMatch(/^learning_rate +3e-3 +peak AdamW/m);
+    expect(table).toMatch(new RegExp(`^augmentations +${DEFAULT_AUGMENTATIONS.map((a) => a.name).join(', ')} +list of`, 'm'));
     expect(table).toMatch(/^rotation +p = 1, degrees = 180, corners = 'crop'$/m);
   });
 

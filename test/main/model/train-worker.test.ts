@@ -8,7 +8,7 @@ import type { TrainingProgress } from '../../../src-main/model/training-loop.ts'
 
 const config = {
   encoder: 'small-cnn' as const, width: 4, depth: 2, image_size: 16, batch_size: 8, projection_size: 8, projection_hidden_size: 16,
-  epochs: 2, learning_rate: 3e-3, seed: 9, backend: 'wasm' as const, core_limit: 2,
+  epochs: 2, learning_rate: 3e-3, seed: 9, backend: 'wasm' as const, core_limit: 2, coordinates: 'cartesian' as const, embed_profile: false,
 };
 const settings = parseSettings(config);
 const source = { kind: 'synthetic' as const, n: 24, seed: 4, size: 16 };

@@ -34,7 +34,7 @@ beforeAll(async () => {
   const p = Project.create(file);
   await addFolders(p, [path.join(dir, 'home', 'data')], { workers: 1 });
   await selectBackend('wasm');
-  const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 3, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16, epochs: 1, seed: 5 });
+  const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 3, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16, epochs: 1, seed: 5, coordinates: 'cartesian', embed_profile: false });
   const { checkpoint } = await runTraining({ settings, loader: new NoisePairs(), backend: 'wasm' });
   const run = p.runs.create({ config: settings as unknown as Record<string, unknown>, backend: 'wasm', seed: 5 });
   p.checkpoints.save({ runId: run.id, epoch: 1, step: 1, weights: checkpoint, rng: null });
