@@ -102,7 +102,8 @@ export async function* embed(
   const source: EmbeddableSource = 'kind' in sourceOrSpec ? openSampleSource(sourceOrSpec) : sourceOrSpec;
   const prepared = await prepareEncoder(weightsBytes, settings, opts.backend);
   const { encoder, standard } = prepared;
-  const { image_size: s, channels: c, embed_rotations: turns } = prepared.settings;
+  const { image_size: s, channels: c } = prepared.settings;
+  const turns = quarterTurns(prepared.settings);
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const pixels = s * s * c;
   const input = new Float32Array(batchSize * pixels);
@@ -178,6 +179,15 @@ export function withQuarterTurns(images: Float32Array, n: number, s: number, c: 
   return out;
 }
 
+/**
+ * How many quarter turns an embedding averages over. Only images on the sky's axes are turned: a
+ * polar image turned by 90 degrees would swap radius and azimuth (a turn on the sky is a shift of
+ * its columns there, which azimuthal pooling, and the azimuth counted from the major axis, absorb).
+ */
+export function quarterTurns(settings: Pick<TrainingSettings, 'embed_rotations' | 'coordinates'>): number {
+  return settings.coordinates === 'polar' ? 1 : settings.embed_rotations;
+}
+
 /** Row i's mean over its quarter turns (rows t*n + i of values): exact rotations, no resampling. */
 function meanOverTurns(values: Float32Array, n: number, turns: number, i: number, d: number): Float32Array {
   const vector = new Float32Array(d);
@@ -202,7 +212,7 @@ export const STATISTICS_ITEMS = 1024;
  */
 export async function embeddingStatistics(encoder: Layer, source: EmbeddableSource, settings: TrainingSettings): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
   const { image_size: s, channels: c } = settings;
-  const turns = settings.embed_rotations;
+  const turns = quarterTurns(settings);
   const count = Math.min(source.length, STATISTICS_ITEMS);
   const pixels = s * s * c, batchSize = 32;
   let sum: Float64Array | undefined, sumSq: Float64Array | undefined;

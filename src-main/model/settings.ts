@@ -68,8 +68,8 @@ const KEYS = {
     "how a cube becomes C channels: 'spectrum' (a velocity axis from the WCS, centred on the line), 'bin' (planes in C groups) or 'moments'"),
   augmentations: key(augmentationListSchema.prefault(DEFAULT_AUGMENTATIONS),
     "list of { name = '...', ...params } tables, each checked against that augmentation's parameters (src-main/model/data/augmentations/registry.ts); " +
-    'default: the list in the default column (registry.ts says what earned each its place)', DEFAULT_AUGMENTATIONS.map((a) => a.name).join(', ')),
-  embed_rotations: key(z.union([z.literal(1), z.literal(4)]).default(4), "embeddings averaged over the image's 4 quarter turns (1: as it is)"),
+    "default: rotation, noise and inclination (bench/morphology.ts)", DEFAULT_AUGMENTATIONS.map((a) => a.name).join(', ')),
+  embed_rotations: key(z.union([z.literal(1), z.literal(4)]).default(4), "cartesian coordinates: embeddings averaged over the image's 4 quarter turns (1: as it is); polar images are not turned (a turn is a shift in azimuth there)"),
   embed_profile: key(z.boolean().default(true),
     'embeddings end with the deprojected polar profile (radial profile and azimuthal Fourier amplitudes m = 1..4, model/data/polar.ts), ' +
     "standardised, weighted to carry as much as the network's part"),

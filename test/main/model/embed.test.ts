@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../src-main/model/backend.ts';
 import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main/model/training-loop.ts';
-import { embed, loadEncoder, withQuarterTurns } from '../../../src-main/model/embed.ts';
+import { embed, loadEncoder, quarterTurns, withQuarterTurns } from '../../../src-main/model/embed.ts';
 import { createByol } from '../../../src-main/model/byol.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src-main/model/serialization.ts';
 import { AzimuthalPool } from '../../../src-main/model/layers/pooling.ts';
@@ -195,6 +195,13 @@ describe('azimuthal pooling', () => {
     const out: Float32Array[] = [];
     for await (const e of embed(trained, polar, sourceOf(3))) out.push(e.vector);
     expect(out.map((v) => v.length)).toEqual([64, 64, 64]);
+    // A polar image is not turned (that would swap radius and azimuth): the vector is the encoder's own.
+    expect(quarterTurns(polar)).toBe(1);
+    expect(quarterTurns({ ...polar, coordinates: 'cartesian' })).toBe(4);
+    const direct = loadEncoder(trained, polar);
+    const one = tf.tidy(() => direct.call(tf.tensor4d(sourceOf(3).get(1).data, [1, 16, 16, 1]))).dataSync();
+    direct.dispose();
+    for (let k = 0; k < 64; k++) expect(out[1]![k]).toBeCloseTo(one[k]!, 5);
     // The layer itself: the mean of each row over its columns, rows kept in order, channels fastest.
     const x = tf.tensor4d(Float32Array.from({ length: 2 * 3 * 2 }, (_, k) => k), [1, 2, 3, 2]); // rows 2, columns 3, channels 2
     const pooled = new AzimuthalPool('p').call(x).dataSync();
