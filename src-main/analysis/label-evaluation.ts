@@ -5,9 +5,9 @@
 // reflect the metric the app searches with; the probe asks whether the classes are linearly readable
 // at all. Pure and Node-free, so the renderer or a worker may run it too.
 import { AnalysisError } from './errors.ts';
-import { dot, rowDots } from './row-dots.ts';
+import { dot, rowDots } from '../base/row-dots.ts';
+import { effectiveRankOf, participationRatioOf, varianceSpectrum } from '../base/effective-rank.ts';
 import { Rng } from '../base/random.ts';
-import { symmetricEigenvalues } from '../base/symmetric-eigenvalues.ts';
 
 export interface LabelEvaluationOptions {
   /** Neighbours voting in kNN and counted by precision@k (lowered to n - 1 for tiny sets). Default 10. */
@@ -424,65 +424,4 @@ function maxAbs(v: Float64Array): number {
   let m = 0;
   for (let t = 0; t < v.length; t++) m = Math.max(m, Math.abs(v[t]));
   return m;
-}
-
-// ---- spectrum ----
-
-/**
- * Eigenvalues of the mean-centred vectors' scatter matrix (the squared singular values), largest
- * first, from whichever Gram matrix is smaller: d x d (columns' dot products) or n x n (rows'), of
- * which only the lower triangle is filled (all symmetricEigenvalues reads).
- * Values below rounding (relative to the largest) are set to 0, so rank-deficient data reads as such.
- */
-function varianceSpectrum(vectors: readonly ArrayLike<number>[], d: number): Float64Array {
-  const n = vectors.length;
-  const mean = new Float64Array(d);
-  for (const v of vectors) for (let t = 0; t < d; t++) mean[t] += v[t];
-  for (let t = 0; t < d; t++) mean[t] /= n;
-  const byColumn = d <= n;
-  const m = byColumn ? d : n;
-  const len = byColumn ? n : d;
-  // Centred data laid out so each Gram entry is one contiguous dot product.
-  const c = new Float64Array(n * d);
-  vectors.forEach((v, i) => {
-    for (let t = 0; t < d; t++) c[byColumn ? t * n + i : i * d + t] = v[t] - mean[t];
-  });
-  const gram = new Float64Array(m * m);
-  const block = new Float64Array(BLOCK * BLOCK);
-  for (let ab = 0; ab < m; ab += BLOCK) {
-    const aEnd = Math.min(m, ab + BLOCK);
-    for (let bb = 0; bb <= ab; bb += BLOCK) {
-      const bEnd = Math.min(m, bb + BLOCK);
-      rowDots(c, ab, aEnd, c, bb, bEnd, len, block);
-      for (let a = ab; a < aEnd; a++) {
-        for (let b = bb; b < bEnd && b <= a; b++) gram[a * m + b] = block[(a - ab) * (bEnd - bb) + b - bb];
-      }
-    }
-  }
-  const values = symmetricEigenvalues(gram, m);
-  const floor = Math.max(0, values[0]) * m * Number.EPSILON * 16;
-  for (let i = 0; i < m; i++) if (values[i] <= floor) values[i] = 0;
-  return values;
-}
-
-function effectiveRankOf(variances: Float64Array): number {
-  let total = 0;
-  for (const v of variances) total += Math.sqrt(v);
-  if (total === 0) return 0;
-  let entropy = 0;
-  for (const v of variances) {
-    const p = Math.sqrt(v) / total;
-    if (p > 0) entropy -= p * Math.log(p);
-  }
-  return Math.exp(entropy);
-}
-
-function participationRatioOf(variances: Float64Array): number {
-  let sum = 0;
-  let squares = 0;
-  for (const v of variances) {
-    sum += v;
-    squares += v * v;
-  }
-  return squares > 0 ? (sum * sum) / squares : 0;
 }

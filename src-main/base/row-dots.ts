@@ -1,4 +1,4 @@
-// Dot products between blocks of rows, the inner loop of every dense product in label-evaluation.ts.
+// Dot products between blocks of rows, the inner loop of dense products (label evaluation, spectra).
 // A 2 x 4 tile of rows shares each loaded value among 4 or 2 multiply-adds: about twice the speed of
 // one dot product at a time in V8 (about 2 vs 0.7 GMAC/s on one core). Float64Array only: one array
 // type keeps V8's code for these loops monomorphic (mixing in Float32Array made them markedly slower).
