@@ -3,7 +3,7 @@
 // (setting 'figure.<kind>'), and a later export without options makes the same figure again.
 import path from 'node:path';
 import { z } from 'zod';
-import type { DatasetItem } from '../../../dataset/index.ts';
+import type { Colormap, DatasetItem } from '../../../dataset/index.ts';
 import { COLORMAPS, STRETCHES } from '../../../dataset/index.ts';
 import {
   buildGalleryFigure, buildLossFigure, buildMapFigure, buildSheetFigure, DEFAULT_THUMBNAIL_STYLE, FIGURE_FORMATS, figureWidthInches,
@@ -48,7 +48,7 @@ const figureSettingsObject = z.strictObject({
   limit: z.number().int().min(1).max(1000).default(24),
   /** Thumbnails: the stretch, colormap and limits the user chose. */
   stretch: z.enum(STRETCHES as unknown as ['linear', 'sqrt', 'log', 'asinh']).default(DEFAULT_THUMBNAIL_STYLE.stretch),
-  imageColormap: z.enum(COLORMAPS as unknown as ['gray', 'viridis', 'magma', 'inferno', 'cividis']).default(DEFAULT_THUMBNAIL_STYLE.colormap),
+  imageColormap: z.enum(COLORMAPS as unknown as [Colormap, ...Colormap[]]).default(DEFAULT_THUMBNAIL_STYLE.colormap),
   limits: z.enum(['percentile', 'zscale', 'minmax']).default(DEFAULT_THUMBNAIL_STYLE.limits),
 });
 
