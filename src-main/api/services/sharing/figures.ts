@@ -169,7 +169,7 @@ export async function buildFigure(session: ProjectSession, kind: FigureKind, s: 
         query: { label: path.basename(query.path), thumb: thumbOf(query) },
         neighbours: view.neighbours.map((nb) => {
           const item = project.items.get(nb.itemId);
-          return { label: path.basename(item?.path ?? nb.path), thumb: thumbOf(item), distance: nb.distance };
+          return { label: path.basename(item?.path ?? nb.path), thumb: thumbOf(item), distance: nb.distance, centred: nb.centred };
         }),
         metric: view.metric,
       }, widthIn);
