@@ -87,6 +87,22 @@ describe('figures', () => {
       session.close();
     }
   });
+
+  it('puts thumbnails at the points by default when nothing colours them, as a paper would', async () => {
+    const { buildFigure, figureSettingsSchema } = await import('../../../src-main/api/services/sharing/figures.ts');
+    const session = ProjectSession.open(file);
+    try {
+      // Fresh default settings (exportFigure would reuse those stored by the tests above).
+      const images = async (colourBy: 'none' | 'cluster') => (await buildFigure(session, 'map', figureSettingsSchema.parse({ colourBy }), 3.35))
+        .items.filter((p) => p.kind === 'image').length;
+      const bare = await images('none');
+      expect(bare).toBeGreaterThanOrEqual(8);
+      expect(bare).toBeLessThanOrEqual(20);
+      expect(await images('cluster')).toBe(0);
+    } finally {
+      session.close();
+    }
+  });
 });
 
 describe('astromorph figure', () => {

@@ -39,8 +39,11 @@ const figureSettingsObject = z.strictObject({
   colourBy: z.enum(['cluster', 'tag', 'outlier', 'none']).optional(),
   /** map: colour scale for values (outlier scores). */
   colormap: z.enum(['viridis', 'cividis']).default('viridis'),
-  /** map: at most this many thumbnails on the map (0 = points only). */
-  thumbnails: z.number().int().min(0).max(500).default(0),
+  /**
+   * map: at most this many thumbnails on the map (0 = points only). Default as in a paper: 20 when the
+   * points are not coloured (bare dots say nothing), none when a legend explains the colours.
+   */
+  thumbnails: z.number().int().min(0).max(500).optional(),
   /** gallery: the query item (path or id); default the first item of the run. */
   query: z.string().max(4096).optional(),
   k: z.number().int().min(1).max(100).default(11),
@@ -192,6 +195,9 @@ export async function buildFigure(session: ProjectSession, kind: FigureKind, s: 
   }
 }
 
+/** Thumbnails on a map figure whose points have no colours (see `thumbnails`). */
+export const DEFAULT_MAP_THUMBNAILS = 20;
+
 function mapFigure(project: Project, s: FigureSettings, widthIn: number, thumbOf: (item: DatasetItem | undefined) => FigureThumb | null): Scene {
   const run = embeddingRun(project, s.run);
   const info = s.method ? project.maps.list(run.id).filter((m) => m.method === s.method).at(-1) : project.maps.list(run.id).at(-1);
@@ -230,7 +236,7 @@ function mapFigure(project: Project, s: FigureSettings, widthIn: number, thumbOf
     ? [` (${(ratio[0]! * 100).toFixed(1)}% of variance)`, ` (${(ratio[1]! * 100).toFixed(1)}% of variance)`] : undefined;
   return buildMapFigure({
     x, y, axisName: names[map.method] ?? map.method, axisUnits: units, colouring,
-    thumbnail: (i) => thumbOf(project.items.get(map.itemIds[i]!)), maxThumbnails: s.thumbnails,
+    thumbnail: (i) => thumbOf(project.items.get(map.itemIds[i]!)), maxThumbnails: s.thumbnails ?? (colouring.kind === 'none' ? DEFAULT_MAP_THUMBNAILS : 0),
   }, widthIn);
 }
 
