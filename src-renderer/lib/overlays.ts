@@ -89,8 +89,29 @@ function openLines(ring: [number, number][], w: number, h: number): Polyline[] {
   return lines;
 }
 
-/** Contour lines of a width x height plane (FITS order, row 0 at the bottom) at each level. */
-export function isolines(values: ArrayLike<number>, width: number, height: number, levels: readonly number[]): { level: number; lines: Polyline[] }[] {
+/**
+ * Contour lines of a width x height plane (FITS order, row 0 at the bottom) at each level. A plane
+ * larger than `maxSide` is block-averaged first (contours need no more detail than the screen shows,
+ * and marching squares over 4 M pixels per level would stall the page); lines come back in the
+ * plane's units either way.
+ */
+export function isolines(values: ArrayLike<number>, width: number, height: number, levels: readonly number[], maxSide = 768): { level: number; lines: Polyline[] }[] {
+  const step = Math.max(1, Math.ceil(Math.max(width, height) / maxSide));
+  if (step > 1) {
+    const w = Math.ceil(width / step), h = Math.ceil(height / step);
+    const sum = new Float64Array(w * h), count = new Uint32Array(w * h);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const v = values[y * width + x];
+        if (!Number.isFinite(v)) continue;
+        const o = Math.floor(y / step) * w + Math.floor(x / step);
+        sum[o] += v;
+        count[o]++;
+      }
+    }
+    const reduced = Float64Array.from(sum, (s, i) => (count[i] ? s / count[i] : Number.NaN));
+    return isolines(reduced, w, h, levels, maxSide).map(({ level, lines }) => ({ level, lines: lines.map((l) => l.map(([x, y]) => [x * step, y * step] as [number, number])) }));
+  }
   let low = Infinity;
   for (let i = 0; i < values.length; i++) if (values[i] < low) low = values[i];
   // Blank pixels count as below every level, so contours close around them.

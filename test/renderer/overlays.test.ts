@@ -51,6 +51,16 @@ describe('contour lines', () => {
     for (const [x, y] of lines[0]) expect(Math.hypot(x - 25.5, y - 10.5)).toBeCloseTo(r50, 0);
   });
 
+  it('block-averages a plane larger than the screen needs, and draws in the plane\'s units', () => {
+    const w = 400, h = 300;
+    const img = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) img[y * w + x] = 100 * Math.exp(-((x - 250) ** 2 + (y - 100) ** 2) / (2 * 40 ** 2));
+    const [{ lines }] = isolines(img, w, h, [50], 100);
+    const r50 = 40 * Math.sqrt(2 * Math.log(2));
+    const radii = lines.flat().map(([x, y]) => Math.hypot(x - 250.5, y - 100.5));
+    for (const r of radii) expect(Math.abs(r - r50)).toBeLessThan(3);
+  });
+
   it('leaves contours open at the image border instead of tracing the edge', () => {
     const w = 20, h = 10;
     const ramp = Float32Array.from({ length: w * h }, (_, i) => i % w);
