@@ -142,10 +142,20 @@ describe('the image viewer at 1024 x 700', () => {
       await expect.poll(canvasHash, SLOW).not.toBe(h);
     }
     expect(await text('contour-note')).toMatch(/sky .* · σ .* · levels .*,/);
-    const h = await canvasHash();
+    let h = await canvasHash();
+    await page.getByTestId('contour-mode').selectOption('value');
+    await page.getByTestId('contour-levels').fill('1e-4 2e-4');
+    await expect.poll(() => text('contour-note'), SLOW).toContain('levels 1.0000e-4, 2.0000e-4');
+    await expect.poll(canvasHash, SLOW).not.toBe(h);
+    await page.getByTestId('contour-levels').fill('3 lots');
+    await expect.poll(() => text('contour-note'), SLOW).toBe('the contour level "lots" is not a number');
+    await page.getByTestId('contour-mode').selectOption('sigma');
+    h = await canvasHash();
     await page.getByTestId('contour-levels').fill('3 6');
     await expect.poll(canvasHash, SLOW).not.toBe(h);
-    await page.mouse.move(1, 1);
+    // The readout in the screenshot: a pixel on the emission.
+    await page.mouse.move(...(await pixelCentre(20, 20, 48, 48)));
+    await expect.poll(() => text('readout'), SLOW).toMatch(/image 20\.\d 20\.\d/);
     const shot = await screenshot(page, '7-viewer-1024x700');
     expect(statSync(shot).size).toBeGreaterThan(30_000);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-png').click()]);
