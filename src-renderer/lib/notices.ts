@@ -21,7 +21,8 @@ const FIELD_NAMES: Record<string, string> = {
   epochs: 'the number of epochs',
 };
 
-const ZOD_PHRASE = /Invalid input|Too small|Too big|Invalid option|expected .+, received|Unrecognized key/;
+// zod's own phrases only, so a service's sentence that happens to say 'expected' is left alone.
+const ZOD_PHRASE = /Invalid input: expected \w+, received \w+|Too small: expected|Too big: expected|Invalid option: expected one of|Unrecognized key/;
 
 function fieldName(path: string): string {
   const last = path.split('.').at(-1)!.replace(/\[\d+\]$/, '');

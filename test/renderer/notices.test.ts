@@ -14,5 +14,6 @@ describe('failures in words', () => {
   it('leaves sentences from the services as they are', () => {
     expect(inWords('/no/such/folder is not a folder')).toBe('/no/such/folder is not a folder');
     expect(inWords('Scan: 3 file(s) could not be read')).toBe('Scan: 3 file(s) could not be read');
+    expect(inWords('import: row 3: expected 8 values, received 7')).toBe('import: row 3: expected 8 values, received 7');
   });
 });

@@ -55,7 +55,7 @@ export function figureCommand(): Command {
     .addOption(new Option('--method <method>', 'map: which stored map (default the latest)').choices(['pca', 'tsne', 'umap']))
     .addOption(new Option('--color-by <what>', 'map: colour points by cluster, tag or outlier score').choices(['cluster', 'tag', 'outlier', 'none']))
     .addOption(new Option('--colormap <name>', 'map: colour scale for outlier scores').choices(['viridis', 'cividis']))
-    .option('--thumbnails <n>', 'map: show up to n thumbnails at well-separated points (0 = none)', integer)
+    .option('--thumbnails <n>', 'map: show up to n thumbnails at well-separated points (0 = none; default 20 when nothing colours the points, else 0)', integer)
     .option('--query <item>', 'gallery: the query item (path or id)')
     .option('--k <n>', 'gallery: number of neighbours', integer)
     .option('--limit <n>', 'sheet: number of items', integer)
