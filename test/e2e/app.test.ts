@@ -177,6 +177,12 @@ describe('astromorph serve in Chromium', () => {
     expect(scores.every((v) => v >= -1 && v <= 1)).toBe(true);
     expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(Math.max(...cosines) - Math.min(...cosines));
     expect(await page.getByTestId('similar-legend').textContent()).toContain("subtracting the run's mean");
+    // An emptied k waits for a number, saying so in place, instead of a failed call ("k: Invalid input").
+    await page.getByTestId('similar-k').fill('');
+    await expect.poll(() => page.getByTestId('k-problem').count(), SLOW).toBe(1);
+    expect(await page.getByTestId('error').count()).toBe(0);
+    await page.getByTestId('similar-k').fill('24');
+    await expect.poll(() => page.getByTestId('k-problem').count(), SLOW).toBe(0);
     const first = await page.getByTestId('similar-query').textContent();
     const next = (await page.locator('[data-testid=match] .nm').first().textContent())!;
     await page.getByTestId('match').first().click();
