@@ -14,8 +14,12 @@ export interface GalleryInput {
   metric: string;
 }
 
-export const GALLERY_LEGEND = 'Number under each image: its rank, then its cosine similarity to the query after subtracting '
-  + "the run's mean embedding (1 = alike, 0 = unrelated)";
+/** The legend under the gallery: what the rank and the number under each image are. */
+export function galleryLegend(metric: string): string {
+  const by = metric === 'cosine' ? 'cosine similarity' : `${metric} distance`;
+  return `Under each image: its rank by ${by} to the query, then its cosine similarity to the query after subtracting `
+    + "the run's mean embedding (1 = alike, 0 = unrelated).";
+}
 
 export function buildGalleryFigure(input: GalleryInput, widthIn: number): Scene {
   const width = widthIn * 72;
@@ -27,8 +31,7 @@ export function buildGalleryFigure(input: GalleryInput, widthIn: number): Scene 
     })),
   ];
   const { items, bottom } = drawGrid(cells, width, 4, columnsFor(widthIn, cells.length));
-  const ranking = input.metric === 'cosine' ? '' : ` Ranked by ${input.metric} distance.`;
-  const legend = wrapText(`${GALLERY_LEGEND}.${ranking}`, STYLE.legendFont, width - 8, 3);
+  const legend = wrapText(galleryLegend(input.metric), STYLE.legendFont, width - 8, 3);
   legend.forEach((line, k) => items.push({ kind: 'text', x: 4, y: bottom + (k + 1) * (STYLE.legendFont + 2), text: line, size: STYLE.legendFont, color: STYLE.muted }));
   return { width, height: bottom + legend.length * (STYLE.legendFont + 2) + 6, title: `Images most similar to ${input.query.label}`, background: STYLE.background, items };
 }

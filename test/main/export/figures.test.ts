@@ -242,7 +242,7 @@ describe('astromorph export --format npy|fits|votable', () => {
 
 describe('gallery captions', () => {
   it('fit their cells at the default size: short rank lines, long names wrapped, a legend naming the measure', async () => {
-    const { buildGalleryFigure, GALLERY_LEGEND } = await import('../../../src-main/export/figure-gallery.ts');
+    const { buildGalleryFigure, galleryLegend } = await import('../../../src-main/export/figure-gallery.ts');
     const { textWidth } = await import('../../../src-main/export/figure-scene.ts');
     const { columnsFor } = await import('../../../src-main/export/figure-grid.ts');
     const neighbours = Array.from({ length: 12 }, (_, i) => ({
@@ -259,7 +259,8 @@ describe('gallery captions', () => {
     // The long names wrap onto a second line rather than losing their ends.
     expect(texts.some((t) => t.text.endsWith('band6.fits'))).toBe(true);
     const legend = texts.filter((t) => t.y > scene.height - 30).map((t) => t.text).join(' ');
-    expect(legend).toContain(GALLERY_LEGEND.slice(0, 40));
+    expect(legend).toContain(galleryLegend('cosine').slice(0, 40));
+    expect(legend).toContain('rank by cosine similarity');
     expect(legend).toMatch(/mean embedding/);
   });
 });
