@@ -244,8 +244,9 @@ export async function embeddingStatistics(encoder: Layer, source: EmbeddableSour
 /**
  * The embedding of one image from its pooled features: the descriptor's blocks appended when the
  * settings ask (embed_profile), then standardised with the training statistics when given; each
- * descriptor block is then weighted so that the descriptor as a whole weighs as much as the
- * network's part in a cosine similarity, its blocks alike, whatever their lengths.
+ * descriptor block is then weighted to weigh as much as the network's part in a cosine similarity,
+ * whatever their lengths. Tuning seed 101, disks, kNN: network alone 77.9 %, descriptor alone 87.9 %,
+ * network and each block alike 87.7 %, network as heavy as the two blocks together 86.3 %.
  */
 function finishVector(features: Float32Array, settings: TrainingSettings, sample: () => EmbeddableSample,
   standard: { mean: Float32Array; scale: Float32Array } | undefined): Float32Array {
@@ -264,7 +265,7 @@ function finishVector(features: Float32Array, settings: TrainingSettings, sample
     for (let j = 0; j < v.length; j++) v[j] = (v[j]! - standard.mean[j]!) / standard.scale[j]!;
     let o = features.length;
     for (const b of blocks) {
-      const weight = Math.sqrt(features.length / (blocks.length * b.length));
+      const weight = Math.sqrt(features.length / b.length);
       for (let j = o; j < o + b.length; j++) v[j]! *= weight;
       o += b.length;
     }

@@ -71,7 +71,7 @@ const KEYS = {
     "default: rotation, noise and inclination (bench/morphology.ts)", DEFAULT_AUGMENTATIONS.map((a) => a.name).join(', ')),
   embed_rotations: key(z.union([z.literal(1), z.literal(4)]).default(4), "cartesian coordinates: embeddings averaged over the image's 4 quarter turns (1: as it is); polar images are not turned (a turn is a shift in azimuth there)"),
   embed_profile: key(z.preprocess((v) => (v === true ? 'radial' : v === false ? 'none' : v), z.enum(['morphology', 'radial', 'none'])).default('morphology'),
-    "embeddings end with a hand-made descriptor of the deprojected source (model/data/descriptor.ts), standardised, weighted to carry " +
+    "embeddings end with a hand-made descriptor of the deprojected source (model/data/descriptor.ts), standardised, each block weighted to carry " +
     "as much as the network's part: 'morphology' (images: radial profile, azimuthal modes m = 1..4 and radial structure; cubes: per-channel " +
     "profiles and line shapes in 4 radius bands), 'radial' (the profile alone; true in runs made before), 'none' (false)"),
   embed_standardise: key(z.boolean().default(true),

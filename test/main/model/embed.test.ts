@@ -152,7 +152,7 @@ describe('embed', () => {
     expect(order(joined.map((v) => v[d]!))).toEqual(order(profiles));
   });
 
-  it("embed_profile 'morphology' (the default) appends the descriptor's blocks, together as heavy as the network part, alike", async () => {
+  it("embed_profile 'morphology' (the default) appends the descriptor's blocks, each as heavy as the network part", async () => {
     const images = sourceOf(24);
     const withDescriptor = { ...settings, embed_profile: 'morphology' as const };
     const trained = (await runTraining({ settings: withDescriptor, loader: new NoisePairs(), backend: 'wasm', statistics: images })).checkpoint;
@@ -162,8 +162,8 @@ describe('embed', () => {
     const [profile, structure] = descriptorLengths(16, 1, 'morphology') as [number, number];
     expect(joined[0]!.length).toBe(d + profile + structure);
     const network = blockEnergy(joined, 0, d);
-    expect(2 * blockEnergy(joined, d, d + profile) * profile / d).toBeCloseTo(network, 0);
-    expect(2 * blockEnergy(joined, d + profile, d + profile + structure) * structure / d).toBeCloseTo(network, 0);
+    expect(blockEnergy(joined, d, d + profile) * profile / d).toBeCloseTo(network, 0);
+    expect(blockEnergy(joined, d + profile, d + profile + structure) * structure / d).toBeCloseTo(network, 0);
   });
 
   it('reads the source lazily and stops on abort', async () => {
