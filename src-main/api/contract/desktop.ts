@@ -167,6 +167,6 @@ export interface MapProgress {
 }
 
 /** A menu command the shell forwards to the page. */
-export type MenuCommand = 'add-folder' | 'export' | 'show-dataset' | 'show-training' | 'show-map' | 'show-similar';
+export type MenuCommand = 'add-folder' | 'export' | 'compact' | 'show-dataset' | 'show-training' | 'show-map' | 'show-similar';
 
 export type { ScanProgress };

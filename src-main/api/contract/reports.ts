@@ -99,6 +99,32 @@ export interface ListFilter {
   status?: ItemStatus;
 }
 
+/** The project file's size and what takes it (`astromorph ls`, the app's dataset view). */
+export interface ProjectStorageView {
+  /** The .amproj file and its write-ahead log, on disk now. */
+  fileBytes: number;
+  /** Free pages inside the file: compacting (VACUUM) gives them back. */
+  freeBytes: number;
+  /** Bytes of each table with its indexes, largest first. */
+  tables: { table: string; bytes: number }[];
+  /** Checkpoints holding full training state (both networks and optimiser moments: the run can resume). */
+  trainingStateBytes: number;
+  /** Encoder-only checkpoints: what finished runs embed with. */
+  encoderWeightsBytes: number;
+  /** Runs whose training state is kept so they can resume. */
+  resumableRuns: number[];
+}
+
+/** What `astromorph compact` did. */
+export interface CompactReport {
+  /** Runs cut down to the encoder they embed with. */
+  compacted: number[];
+  /** Resumable runs left whole (compact --drop-resumable cuts them down too). */
+  keptResumable: number[];
+  before: ProjectStorageView;
+  after: ProjectStorageView;
+}
+
 // ---- Training, embeddings and export (services/training/training.ts, embedding.ts) ----
 
 /** A training run as `astromorph train` reports it. */
