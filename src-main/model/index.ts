@@ -13,4 +13,5 @@ export { embed, loadEncoder, type Embedding, type EmbedOptions, type EmbeddableS
 export {
   encodeCheckpoint, decodeCheckpoint, encoderOnlyCheckpoint, isResumableCheckpoint, type Checkpoint, type CheckpointManifest,
 } from './serialization.ts';
+export { fromAstromorphSettings, readAstromorphSettings, type AstromorphKey, type AstromorphSettings } from './astromorph-settings.ts';
 export { encodeModelFiles, decodeModelFiles, writeModelFiles, readModelFiles, MODEL_JSON, WEIGHTS_BIN, type ModelJson } from './model-file.ts';

@@ -115,6 +115,9 @@ export interface ProjectStorageView {
   resumableRuns: number[];
 }
 
+/** One key of astromorph's (Python) settings file and what became of it here (`astromorph import-settings`). */
+export type { AstromorphKey } from '../../model/index.ts';
+
 /** What `astromorph compact` did. */
 export interface CompactReport {
   /** Runs cut down to the encoder they embed with. */
