@@ -21,7 +21,14 @@ export interface ProjectStorage {
    * Checkpoint bytes by kind: full training state (both networks and the optimiser moments: a run
    * can resume from it) and encoder-only weights (what a finished run embeds with).
    */
-  checkpoints: { trainingState: number; encoderWeights: number; resumableRuns: number[] };
+  checkpoints: {
+    trainingState: number;
+    encoderWeights: number;
+    /** Runs with checkpoints that hold full training state. */
+    trainingStateRuns: number[];
+    /** Of those, the runs not finished: they can resume (compact drops their state only when asked). */
+    resumableRuns: number[];
+  };
 }
 
 /** Sizes from SQLite's dbstat table, mapped from each b-tree (index or table) to its table. */
@@ -38,18 +45,20 @@ export function projectStorage(db: Database.Database, file: string): ProjectStor
   }
   const tables = [...bytes].map(([table, b]) => ({ table, bytes: b })).sort((a, b) => b.bytes - a.bytes || a.table.localeCompare(b.table));
   // length() reads the stored size without loading the blob.
-  const rows = db.prepare('SELECT run_id, length(weights) + coalesce(length(optimiser), 0) AS bytes, meta FROM checkpoints')
-    .all() as { run_id: number; bytes: number; meta: string }[];
-  const checkpoints = { trainingState: 0, encoderWeights: 0, resumableRuns: [] as number[] };
-  const resumable = new Set<number>();
+  const rows = db.prepare(`SELECT c.run_id, r.status, length(c.weights) + coalesce(length(c.optimiser), 0) AS bytes, c.meta
+    FROM checkpoints c JOIN runs r ON r.id = c.run_id`).all() as { run_id: number; status: unknown; bytes: number; meta: string }[];
+  const checkpoints = { trainingState: 0, encoderWeights: 0, trainingStateRuns: [] as number[], resumableRuns: [] as number[] };
+  const withState = new Map<number, boolean>();
   for (const r of rows) {
     if (encoderOnlyMeta(r.meta)) checkpoints.encoderWeights += r.bytes;
     else {
       checkpoints.trainingState += r.bytes;
-      resumable.add(r.run_id);
+      withState.set(r.run_id, r.status !== 'done');
     }
   }
-  checkpoints.resumableRuns = [...resumable].sort((a, b) => a - b);
+  const runs = [...withState.keys()].sort((a, b) => a - b);
+  checkpoints.trainingStateRuns = runs;
+  checkpoints.resumableRuns = runs.filter((id) => withState.get(id));
   const size = (p: string) => fs.statSync(p, { throwIfNoEntry: false })?.size ?? 0;
   return { fileBytes: size(file), walBytes: size(`${file}-wal`), freeBytes: freePages * pageSize, tables, checkpoints };
 }

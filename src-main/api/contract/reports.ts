@@ -111,7 +111,9 @@ export interface ProjectStorageView {
   trainingStateBytes: number;
   /** Encoder-only checkpoints: what finished runs embed with. */
   encoderWeightsBytes: number;
-  /** Runs whose training state is kept so they can resume. */
+  /** Runs whose checkpoints hold full training state (finished ones lose it on compacting). */
+  trainingStateRuns: number[];
+  /** Of those, the unfinished runs: they can resume (compact drops their state only with dropResumable). */
   resumableRuns: number[];
 }
 

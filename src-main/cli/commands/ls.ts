@@ -48,7 +48,8 @@ export function lsCommand(): Command {
 function renderStorage(path: string, s: ProjectStorageView): string {
   const table = formatTable([{ title: 'TABLE' }, { title: 'BYTES', align: 'right' }, { title: 'SIZE', align: 'right' }],
     [...s.tables.map((t) => [t.table, String(t.bytes), formatBytes(t.bytes)]), ['(free pages)', String(s.freeBytes), formatBytes(s.freeBytes)]]);
-  const runs = s.resumableRuns.length > 0 ? ` (resumable run${s.resumableRuns.length > 1 ? 's' : ''} ${s.resumableRuns.join(', ')})` : '';
+  const resumable = s.resumableRuns.length > 0 ? `, resumable: ${s.resumableRuns.join(', ')}` : '';
+  const runs = s.trainingStateRuns.length > 0 ? ` (run${s.trainingStateRuns.length > 1 ? 's' : ''} ${s.trainingStateRuns.join(', ')}${resumable})` : '';
   const lines = [table, `checkpoints: training state ${formatBytes(s.trainingStateBytes)}${runs}, encoder weights ${formatBytes(s.encoderWeightsBytes)}`,
     storageLine(basename(path), s)];
   const hint = compactHint(path, s);

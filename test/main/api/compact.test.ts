@@ -61,7 +61,7 @@ describe('compacting a project', () => {
       // The training set's embedding statistics (the final epoch's) stay: embeddings standardise with them.
       expect([...decodeCheckpoint(kept).tensors.keys()]).toEqual(expect.arrayContaining(['embedding/mean', 'embedding/scale']));
       const storage = session.storage();
-      expect(storage).toMatchObject({ trainingStateBytes: 0, resumableRuns: [] });
+      expect(storage).toMatchObject({ trainingStateBytes: 0, trainingStateRuns: [], resumableRuns: [] });
       expect(storage.encoderWeightsBytes).toBeGreaterThan(0);
       expect(storage.freeBytes).toBeLessThan(storage.fileBytes / 10);
       expect(storage.tables.map((t) => t.table)).toEqual(expect.arrayContaining(['items', 'thumbnails', 'checkpoints', 'losses']));
@@ -84,7 +84,7 @@ describe('compacting a project', () => {
       const p = session.project;
       expect(p.checkpoints.list(report.runId)).toHaveLength(3);
       const before = session.storage();
-      expect(before.resumableRuns).toEqual([report.runId]);
+      expect(before).toMatchObject({ trainingStateRuns: [report.runId], resumableRuns: [report.runId] });
       const plain = compactProject(p);
       expect(plain.compacted).toEqual([]);
       expect(plain.keptResumable).toEqual([report.runId]);

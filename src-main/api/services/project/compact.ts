@@ -61,6 +61,6 @@ export function storageView(s: ReturnType<Project['storage']>): ProjectStorageVi
   return {
     fileBytes: s.fileBytes + s.walBytes, freeBytes: s.freeBytes, tables: s.tables,
     trainingStateBytes: s.checkpoints.trainingState, encoderWeightsBytes: s.checkpoints.encoderWeights,
-    resumableRuns: s.checkpoints.resumableRuns,
+    trainingStateRuns: s.checkpoints.trainingStateRuns, resumableRuns: s.checkpoints.resumableRuns,
   };
 }
