@@ -67,6 +67,8 @@ export interface ThumbnailBytes {
   id: number;
   /** PNG bytes; null when the item has no thumbnail (failed or missing). */
   png: Uint8Array | null;
+  /** With maskNoise: the peak above the noise in units of its sigma (brighter drawn on top); else absent. */
+  brightness?: number;
 }
 
 export interface HeaderCardRow {

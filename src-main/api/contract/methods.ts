@@ -74,7 +74,8 @@ export const METHODS = {
     offset: z.int().min(0).default(0),
     limit: z.int().min(1).max(5000).default(500),
   })),
-  thumbnails: method<ThumbnailBytes[]>()(z.strictObject({ ids: z.array(id).max(500) })),
+  /** maskNoise: the noise made transparent (the paper's Figure 2), with each thumbnail's brightness. */
+  thumbnails: method<ThumbnailBytes[]>()(z.strictObject({ ids: z.array(id).max(500), maskNoise: z.boolean().default(false) })),
   imageInfo: method<ImageInfo>()(z.strictObject({ id })),
   imagePlane: method<ImagePlane>()(z.strictObject({ id, plane: z.int().min(0).default(0), maxSide: z.int().min(16).max(8192).default(1024) })),
 

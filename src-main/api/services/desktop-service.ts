@@ -19,7 +19,7 @@ import { checkSettings, TrainingControl } from './training/training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from '../contract/methods.ts';
 import type { DatasetItem } from '../../dataset/index.ts';
 import { describeHolder } from '../../project/index.ts';
-import { csvField } from '../../export/index.ts';
+import { csvField, DEFAULT_NOISE_SIGMAS, recolourStored } from '../../export/index.ts';
 import type { CompactReport, EmbedReport, ExportReport, ProjectStorageView, ScanReport, TrainingStart } from '../contract/reports.ts';
 import type {
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
@@ -175,7 +175,12 @@ export class DesktopService implements ApiService {
 
   async thumbnails(args: ParsedArgs<'thumbnails'>): Promise<ThumbnailBytes[]> {
     const store = this.#require().session.project.thumbnails;
-    return args.ids.map((id) => ({ id, png: store.get(id)?.png ?? null }));
+    return args.ids.map((id) => {
+      const stored = store.get(id);
+      if (!stored || !args.maskNoise) return { id, png: stored?.png ?? null };
+      const masked = recolourStored(stored, 'gray', DEFAULT_NOISE_SIGMAS);
+      return { id, png: masked.png, brightness: masked.brightness ?? 0 };
+    });
   }
 
   async imageInfo(args: ParsedArgs<'imageInfo'>): Promise<ImageInfo> {
