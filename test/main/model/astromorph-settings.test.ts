@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fromAstromorphSettings, readAstromorphSettings } from '../../../src-main/model/astromorph-settings.ts';
 import { SettingsError } from '../../../src-main/model/errors.ts';
 import { loadSettings } from '../../../src-main/model/settings.ts';
+import { Project } from '../../../src-main/project/index.ts';
+import { writeSyntheticDataset } from '../../../src-main/synthetic/index.ts';
 import { cli } from '../cli/run-cli.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-astromorph-settings-'));
@@ -92,4 +94,24 @@ describe("astromorph's settings file", () => {
     expect(both.status).toBe(2);
     expect(both.stderr).toMatch(/either --config or --astromorph-settings/);
   });
+
+  it('train --astromorph-settings trains with the mapped settings, the mapping on stderr', () => {
+    writeSyntheticDataset(path.join(dir, 'disks'), { n: 8, seed: 4 });
+    expect(cli(['init', path.join(dir, 'p')]).status).toBe(0);
+    expect(cli(['add', path.join(dir, 'p'), path.join(dir, 'disks')]).status).toBe(0);
+    const file = path.join(dir, 'small.toml');
+    fs.writeFileSync(file, 'datafile = "files.txt"\nnetwork_name = "astro_morphology_model"\nepochs = 1\nbatch_size = 4\n'
+      + 'core_limit = 2\n[byol_settings]\nprojection_size = 8\nprojection_hidden_size = 16\nuse_momentum = true\n');
+    const res = cli(['train', path.join(dir, 'p'), '--astromorph-settings', file, '--backend', 'wasm', '--no-progress', '--json']);
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/network_name\s+"astro_morphology_model"\s+encoder\s/);
+    expect(res.stderr).toMatch(/datafile\s+"files\.txt"\s+\(none\)\s+the data are the project's items/);
+    expect(JSON.parse(res.stdout)).toMatchObject({ status: 'done', epochsDone: 1, stepsDone: 2 });
+    const p = Project.open(path.join(dir, 'p.amproj'));
+    try {
+      expect(p.runs.list()[0]!.config).toMatchObject({ encoder: 'small-cnn', epochs: 1, batch_size: 4, projection_size: 8, projection_hidden_size: 16, core_limit: 2 });
+    } finally {
+      p.close();
+    }
+  }, 120_000);
 });
