@@ -52,7 +52,7 @@ describe('sharing from the command line', () => {
     const runId = Number(/as run (\d+)/.exec(i.stdout)![1]);
     const p = Project.open(file);
     try {
-      expect(p.checkpoints.latest(runId)).not.toBeNull();
+      expect(p.checkpoints.latest(runId)!.meta).toMatchObject({ encoderOnly: true }); // counted as encoder weights, not training state
       expect(p.runs.get(runId)!.config).toMatchObject({ image_size: 16, encoder: 'small-cnn' });
     } finally {
       p.close();

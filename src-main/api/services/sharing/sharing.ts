@@ -112,7 +112,8 @@ export function importModel(project: Project, folder: string): { runId: number }
   const runId = project.transaction(() => {
     const run = project.runs.create({ config: manifest.settings as unknown as Record<string, unknown>, backend: manifest.backend, seed: manifest.settings.seed });
     project.checkpoints.save({ runId: run.id, epoch: manifest.epoch, step: manifest.globalStep, weights: bytes, rng: manifest.rngState,
-      meta: { imported: path.basename(path.resolve(folder)) } });
+      // A model folder holds the encoder alone (model-file.ts): it embeds, and there is nothing to resume from.
+      meta: { imported: path.basename(path.resolve(folder)), encoderOnly: true } });
     project.runs.setStatus(run.id, 'done');
     return run.id;
   });
