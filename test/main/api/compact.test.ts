@@ -2,8 +2,9 @@
 // resume keeps its full state until compact --drop-resumable; compacting shrinks the file and every
 // use of a finished run (embed, similar, a file outside the project, figures, export, model export)
 // still works from the copy.
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src-main/api/contract/index.ts';
@@ -71,7 +72,7 @@ describe('compacting a project', () => {
     }
   });
 
-  it('a cancelled run keeps its full training state through a plain compact, and stays resumable', async () => {
+  it('a cancelled run keeps its full training state through a plain compact; a run paused by a live process even when asked', async () => {
     const session = ProjectSession.open(file);
     try {
       const controller = new AbortController();
@@ -91,6 +92,21 @@ describe('compacting a project', () => {
       expect(p.checkpoints.list(report.runId)).toHaveLength(3);
       expect(isResumableCheckpoint(p.checkpoints.latest(report.runId)!.weights)).toBe(true);
       expect(plain.after.trainingStateBytes).toBe(before.trainingStateBytes);
+      // Paused by a process that is still alive: left whole even when asked to drop resumable state.
+      const other = spawn('sleep', ['30']);
+      await new Promise((r) => other.once('spawn', r));
+      try {
+        p.runs.setStatus(report.runId, 'paused');
+        p.settings.set(`training.process.${report.runId}`, { pid: other.pid, host: hostname(), since: Date.now() });
+        const asked = compactProject(p, { dropResumable: true });
+        expect(asked.compacted).toEqual([]);
+        expect(asked.keptResumable).toEqual([report.runId]);
+        expect(isResumableCheckpoint(p.checkpoints.latest(report.runId)!.weights)).toBe(true);
+      } finally {
+        other.kill('SIGKILL');
+        p.settings.set(`training.process.${report.runId}`, undefined);
+        p.runs.setStatus(report.runId, 'cancelled');
+      }
     } finally {
       session.close();
     }
