@@ -21,6 +21,8 @@ import { importCommand } from './commands/import.ts';
 import { modelCommand } from './commands/model.ts';
 import { relocateCommand } from './commands/relocate.ts';
 import { unlockCommand } from './commands/unlock.ts';
+import { compactCommand } from './commands/compact.ts';
+import { importSettingsCommand } from './commands/import-settings.ts';
 import { figureCommand } from './commands/figure.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
@@ -44,7 +46,7 @@ function buildProgram(settingsTable: string | undefined): Command {
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
   for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(settingsTable), embedCommand(), exportCommand(), serveCommand(),
     mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand(), relocateCommand(), importCommand(), modelCommand(), figureCommand(),
-    evaluateCommand(), unlockCommand()]) {
+    evaluateCommand(), unlockCommand(), compactCommand(), importSettingsCommand()]) {
     program.addCommand(command);
   }
   // Commander exits 1 on a usage error by default; throwing instead lets every command, subcommands

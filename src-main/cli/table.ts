@@ -37,3 +37,9 @@ export function formatShape(shape: number[] | null): string {
 export function formatLoss(loss: number): string {
   return Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
 }
+
+/** Bytes in decimal megabytes (as file managers show them), one decimal; small sizes in kB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 100_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}

@@ -27,6 +27,12 @@ export interface MapFigureInput {
   thumbnail?: (index: number) => FigureThumb | null;
   /** At most this many thumbnails (0 = none). */
   maxThumbnails?: number;
+  /**
+   * 'separated' (default): thumbnails at well-separated points, framed in the point's colour.
+   * 'every' (the paper's Figure 2): a thumbnail at every point (up to maxThumbnails), unframed and
+   * free to overlap, the brighter (FigureThumb.brightness) drawn over the fainter.
+   */
+  thumbnailLayout?: 'separated' | 'every';
 }
 
 const MAX_CATEGORIES = OKABE_ITO.length - 1; // the last colour (black) is kept for "other"
@@ -85,19 +91,47 @@ export function buildMapFigure(input: MapFigureInput, widthIn: number): Scene {
   const [ux, uy] = input.axisUnits ?? [' (arbitrary units)', ' (arbitrary units)'];
   items.push(...drawAxes(axes, `${input.axisName} 1${ux}`, `${input.axisName} 2${uy}`));
 
+  // The paper's layout: every point's thumbnail (those points then need no dot), the faintest first.
+  const maxThumbs = input.maxThumbnails ?? 0;
+  const every: { i: number; cx: number; cy: number; t: FigureThumb }[] = [];
+  if (input.thumbnail && maxThumbs > 0 && input.thumbnailLayout === 'every') {
+    for (let i = 0; i < n && every.length < maxThumbs; i++) {
+      const cx = axes.x(input.x[i]!);
+      const cy = axes.y(input.y[i]!);
+      if (!Number.isFinite(cx) || !Number.isFinite(cy)) continue;
+      const t = input.thumbnail(i);
+      if (t) every.push({ i, cx, cy, t });
+    }
+    // Stable: equal brightness keeps the map's order.
+    every.sort((a, b) => (a.t.brightness ?? 0) - (b.t.brightness ?? 0));
+  }
+  const asThumbnail = new Set(every.map((e) => e.i));
+
   // Points: small, so thousands stay readable; noise under labelled points.
   const r = Math.max(0.7, Math.min(2.2, 60 / Math.sqrt(Math.max(1, n))));
   const order = [...Array(n).keys()].sort((a, b) => Number(colourOf[b] === NEUTRAL) - Number(colourOf[a] === NEUTRAL));
   for (const i of order) {
+    if (asThumbnail.has(i)) continue;
     const x = input.x[i]!;
     const y = input.y[i]!;
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     items.push({ kind: 'circle', cx: axes.x(x), cy: axes.y(y), r, fill: colourOf[i]! });
   }
 
-  // Thumbnails at points taken first come first served, skipping any that would overlap one already placed.
-  const maxThumbs = input.maxThumbnails ?? 0;
-  if (input.thumbnail && maxThumbs > 0) {
+  if (every.length > 0) {
+    // Smaller than separated ones: they overlap, and the masked noise lets the fainter show through.
+    const size = Math.max(10, Math.min(28, plotWidth / 12));
+    for (const { cx, cy, t } of every) {
+      const s = Math.max(t.width, t.height);
+      const w = (size * t.width) / s;
+      const h = (size * t.height) / s;
+      // Kept inside the plot: a thumbnail at the edge moves in rather than spilling over the axes.
+      const x = Math.min(Math.max(cx - w / 2, box.x), box.x + box.width - w);
+      const y = Math.min(Math.max(cy - h / 2, box.y), box.y + box.height - h);
+      items.push({ kind: 'image', x, y, width: w, height: h, png: t.png, pixelated: true });
+    }
+  } else if (input.thumbnail && maxThumbs > 0 && input.thumbnailLayout !== 'every') {
+    // Thumbnails at points taken first come first served, skipping any that would overlap one already placed.
     const size = Math.max(14, Math.min(36, plotWidth / 8));
     const placedAt: number[] = [];
     let placed = 0;

@@ -1,10 +1,12 @@
 // Embeddings computed elsewhere (astromorph in Python, another network) read into rows that can be
 // matched to a project's items: a CSV with a 'file' column and emb_0 … emb_{D-1} (or, failing those,
 // every numeric column), or an (N, D) .npy with a CSV beside it whose 'file' column names the rows.
+// astromorph's own export (pipeline_02_inference.py, export_to_csv) is read as it is: ';'-separated,
+// pandas' unnamed index column first, the file in 'filename' (or 'filepath'), vectors in emb_dim_0 ….
 // d3-dsv parses the CSV (RFC 4180 quoting); the .npy reader is ours (npy.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { csvParseRows } from 'd3-dsv';
+import { csvParseRows, dsvFormat } from 'd3-dsv';
 import { METADATA_COLUMNS } from './embedding-table.ts';
 import { metadataCsvPath } from './embeddings-npy.ts';
 import { decodeNpy } from './npy.ts';
@@ -16,6 +18,8 @@ export interface ImportedEmbeddings {
   files: string[];
   /** The 'hdu' column when there is one. */
   hdus: (number | null)[];
+  /** astromorph's 'cluster' column (its k-means labels) when there is one, one per row. */
+  clusters: number[] | null;
   dim: number;
   /** files.length × dim values, row-major. */
   vectors: Float32Array;
@@ -32,7 +36,12 @@ export class ImportError extends Error {
 
 const MAX_BYTES = 4 * 2 ** 30;
 const MAX_DIM = 65536;
-const NOT_VECTOR = new Set<string>(['file', ...METADATA_COLUMNS, 'tags', 'cluster', 'outlier_score']);
+const NOT_VECTOR = new Set<string>(['file', ...METADATA_COLUMNS, 'tags', 'cluster', 'outlier_score', '', 'filename', 'filepath',
+  'right ascension', 'declination', 'rest freq', 'cluster_label']);
+// The column naming each row's file: ours, then astromorph's.
+const FILE_COLUMNS = ['file', 'filename', 'filepath'];
+/** emb_3 (ours) or emb_dim_3 (astromorph's): the component index, or -1. */
+const vectorIndex = (h: string) => Number(/^emb_(?:dim_)?(\d+)$/.exec(h)?.[1] ?? -1);
 
 /** Reads a .csv, or a .npy with its metadata CSV (x.npy + x.csv, or `filesCsv`). */
 export function readEmbeddingsFile(file: string, opts: { filesCsv?: string } = {}): ImportedEmbeddings {
@@ -42,10 +51,12 @@ export function readEmbeddingsFile(file: string, opts: { filesCsv?: string } = {
   if (/\.npy$/i.test(file)) return readNpyWithCsv(file, opts.filesCsv ?? metadataCsvPath(file));
   const rows = parseCsv(file);
   const header = rows[0]!;
-  const fileCol = header.indexOf('file');
+  const fileCol = FILE_COLUMNS.map((c) => header.indexOf(c)).find((i) => i >= 0) ?? -1;
   const hduCol = header.indexOf('hdu');
-  let vectorCols = header.map((h, i) => [h, i] as const).filter(([h]) => /^emb_\d+$/.test(h))
-    .sort((a, b) => Number(a[0].slice(4)) - Number(b[0].slice(4))).map(([, i]) => i);
+  let vectorCols = header.map((h, i) => [vectorIndex(h), i] as const).filter(([k]) => k >= 0)
+    .sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+  const seen = vectorCols.map((c) => vectorIndex(header[c]!));
+  if (seen.some((k, i) => k !== i)) throw new ImportError(file, `embedding columns must run emb_0 … emb_${seen.length - 1} without gaps or repeats`);
   if (vectorCols.length === 0) {
     // No emb_ columns: every column that is not metadata and holds numbers in every row.
     vectorCols = header.map((h, i) => [h, i] as const)
@@ -65,7 +76,14 @@ export function readEmbeddingsFile(file: string, opts: { filesCsv?: string } = {
       vectors[r * dim + k] = v;
     });
   }
-  return { source: file, files: filesOf(rows, fileCol, file), hdus: hdusOf(rows, hduCol, file), dim, vectors };
+  return { source: file, files: filesOf(rows, fileCol, file), hdus: hdusOf(rows, hduCol, file), dim, vectors, clusters: clustersOf(rows, header.indexOf('cluster')) };
+}
+
+/** astromorph's k-means labels, when every row has a small non-negative integer; otherwise none. */
+function clustersOf(rows: string[][], col: number): number[] | null {
+  if (col < 0) return null;
+  const labels = rows.slice(1).map((r) => Number(r[col] ?? ''));
+  return labels.every((l) => Number.isInteger(l) && l >= 0 && l < 100_000) ? labels : null;
 }
 
 function readNpyWithCsv(file: string, csv: string): ImportedEmbeddings {
@@ -79,17 +97,22 @@ function readNpyWithCsv(file: string, csv: string): ImportedEmbeddings {
   const vectors = Float32Array.from(npy.data);
   const bad = vectors.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new ImportError(file, `row ${Math.floor(bad / dim)}: value ${vectors[bad]} is not finite`);
-  return { source: file, files: filesOf(rows, rows[0]!.indexOf('file'), csv), hdus: hdusOf(rows, rows[0]!.indexOf('hdu'), csv), dim, vectors };
+  const fileCol = FILE_COLUMNS.map((c) => rows[0]!.indexOf(c)).find((i) => i >= 0) ?? -1;
+  return { source: file, files: filesOf(rows, fileCol, csv), hdus: hdusOf(rows, rows[0]!.indexOf('hdu'), csv), dim, vectors, clusters: null };
 }
 
 function parseCsv(file: string): string[][] {
-  const rows = csvParseRows(fs.readFileSync(file, 'utf8').replace(/^\ufeff/, ''));
+  const text = fs.readFileSync(file, 'utf8').replace(/^\ufeff/, '');
+  // astromorph writes with pandas' sep=';': a header with more semicolons than commas is read that way.
+  const head = text.split('\n', 1)[0]!;
+  const semicolons = head.split(';').length, commas = head.split(',').length;
+  const rows = semicolons > commas ? dsvFormat(';').parseRows(text) : csvParseRows(text);
   if (rows.length < 2) throw new ImportError(file, 'no rows after the header');
   return rows;
 }
 
 function filesOf(rows: string[][], col: number, source: string): string[] {
-  if (col < 0) throw new ImportError(source, "no 'file' column to match rows to the project's items");
+  if (col < 0) throw new ImportError(source, "no 'file' (or astromorph's 'filename') column to match rows to the project's items");
   return rows.slice(1).map((r, i) => {
     const f = r[col] ?? '';
     if (f === '' || f.includes('\0') || f.length > 4096) throw new ImportError(source, `row ${i + 2}: bad file name ${JSON.stringify(f.slice(0, 60))}`);

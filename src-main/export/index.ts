@@ -14,6 +14,7 @@ export { renderPdf } from './pdf.ts';
 export { renderPng, pixelSize } from './png.ts';
 export { COLUMN_WIDTHS, figureWidthInches, OKABE_ITO, STYLE, type WidthPreset } from './figure-style.ts';
 export { thumbnailFromFits, recolourStored, DEFAULT_THUMBNAIL_STYLE, type FigureThumb, type ThumbnailStyle } from './figure-thumbnail.ts';
+export { fitNoise, maskBelow, DEFAULT_NOISE_SIGMAS, type NoiseFit } from './noise-mask.ts';
 export { buildMapFigure, type MapFigureInput, type MapColouring } from './figure-map.ts';
 export { buildLossFigure, type LossCurve } from './figure-loss.ts';
 export { buildGalleryFigure, type GalleryInput } from './figure-gallery.ts';

@@ -10,5 +10,8 @@ export { buildEncoder, type EncoderConfig } from './encoders.ts';
 export { startTraining, type StartTrainingOptions, type TrainingHandle, type TrainingEpochEvent, type SampleSourceSpec } from './train.ts';
 export { runTraining, type TrainingProgress, type TrainingResult, type BatchLoader, type ViewBatch } from './training-loop.ts';
 export { embed, loadEncoder, type Embedding, type EmbedOptions, type EmbeddableSource, type EmbeddableSample } from './embed.ts';
-export { encodeCheckpoint, decodeCheckpoint, type Checkpoint, type CheckpointManifest } from './serialization.ts';
+export {
+  encodeCheckpoint, decodeCheckpoint, encoderOnlyCheckpoint, isResumableCheckpoint, type Checkpoint, type CheckpointManifest,
+} from './serialization.ts';
+export { fromAstromorphSettings, readAstromorphSettings, type AstromorphKey, type AstromorphSettings } from './astromorph-settings.ts';
 export { encodeModelFiles, decodeModelFiles, writeModelFiles, readModelFiles, MODEL_JSON, WEIGHTS_BIN, type ModelJson } from './model-file.ts';

@@ -1,7 +1,8 @@
 // The trained network as files a collaborator can take away: TensorFlow.js's layout, a folder with
 // model.json (topology, settings, weightsManifest) and weights.bin (float32 little-endian, in manifest
 // order). tf.io reads the weights with decodeWeights; Astromorph rebuilds the encoder from the settings.
-// Only the online encoder goes in: it is all that embedding needs.
+// Only the online encoder goes in, with the training set's embedding statistics when the run kept
+// them (embeddings are standardised with them): all that embedding needs.
 // Files from elsewhere are untrusted: every name, shape and byte count is checked before use, and only
 // weights.bin beside model.json is ever read.
 import fs from 'node:fs';
@@ -13,6 +14,8 @@ import { parseSettings } from './settings.ts';
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 const ENCODER_PREFIX = 'online/encoder/';
+const STATISTICS = new Set(['embedding/mean', 'embedding/scale']);
+const embeds = (name: string) => name.startsWith(ENCODER_PREFIX) || STATISTICS.has(name);
 const MAX_WEIGHTS = 2 ** 31; // bytes
 
 interface WeightSpec {
@@ -36,11 +39,11 @@ export function encodeModelFiles(checkpoint: Uint8Array, generatedBy = 'Astromor
   const specs: WeightSpec[] = [];
   const parts: Float32Array[] = [];
   for (const e of manifest.tensors) {
-    if (!e.name.startsWith(ENCODER_PREFIX)) continue;
+    if (!embeds(e.name)) continue;
     specs.push({ name: e.name, shape: e.shape, dtype: 'float32' });
     parts.push(tensors.get(e.name)!);
   }
-  if (specs.length === 0) throw new CheckpointError('checkpoint: it holds no online encoder weights');
+  if (!specs.some((w) => w.name.startsWith(ENCODER_PREFIX))) throw new CheckpointError('checkpoint: it holds no online encoder weights');
   const total = parts.reduce((a, p) => a + p.length, 0);
   const weights = new Uint8Array(total * 4);
   const view = new DataView(weights.buffer);
@@ -138,7 +141,7 @@ export function decodeModelFiles(text: string, bin: Uint8Array, source = MODEL_J
   let offset = 0;
   const view = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
   for (const s of specs) {
-    if (typeof s?.name !== 'string' || !s.name.startsWith(ENCODER_PREFIX) || s.name.length > 512 || tensors.has(s.name)) {
+    if (typeof s?.name !== 'string' || !embeds(s.name) || s.name.length > 512 || tensors.has(s.name)) {
       throw new CheckpointError(`${source}: bad or repeated weight name ${JSON.stringify(s?.name)}`);
     }
     if (s.dtype !== 'float32') throw new CheckpointError(`${source}: weight ${s.name} has dtype ${String(s.dtype)}, only float32 is supported`);

@@ -116,3 +116,27 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
   }
   return { manifest, tensors };
 }
+
+// What embedding reads: the online encoder and the training set's embedding statistics (embed.ts).
+const EMBEDDING_PREFIXES = ['online/encoder/', 'embedding/'];
+const embeds = (name: string) => EMBEDDING_PREFIXES.some((p) => name.startsWith(p));
+
+/**
+ * The checkpoint cut down to what embedding needs: the online encoder's tensors and architecture and
+ * the embedding statistics, with the manifest's position, losses and ranks. The projector, predictor,
+ * target network and optimiser moments (about nine tenths of the bytes) are dropped, so training
+ * cannot resume from it.
+ */
+export function encoderOnlyCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Uint8Array {
+  const { manifest, tensors } = decodeCheckpoint(bytes, source);
+  const kept = new Map<string, { shape: number[]; values: Float32Array }>();
+  for (const e of manifest.tensors) if (embeds(e.name)) kept.set(e.name, { shape: e.shape, values: tensors.get(e.name)! });
+  if (![...kept.keys()].some((n) => n.startsWith(EMBEDDING_PREFIXES[0]!))) throw new CheckpointError(`${source}: it holds no online encoder weights`);
+  const { tensors: _all, architecture, ...rest } = manifest;
+  return encodeCheckpoint({ ...rest, architecture: { encoder: architecture.encoder } }, kept);
+}
+
+/** True when the checkpoint holds more than embedding needs (training can resume from it). */
+export function isResumableCheckpoint(bytes: Uint8Array, source = 'checkpoint'): boolean {
+  return decodeCheckpoint(bytes, source).manifest.tensors.some((e) => !embeds(e.name));
+}

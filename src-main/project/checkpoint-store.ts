@@ -38,6 +38,7 @@ export class CheckpointStore {
   readonly #get: Database.Statement<[number], CheckpointRow>;
   readonly #list: Database.Statement<[number], CheckpointRow>;
   readonly #prune: Database.Statement<[number, number, number]>;
+  readonly #keepEncoder: (runId: number, id: number, weights: Uint8Array) => void;
 
   constructor(db: Database.Database, file: string) {
     this.#file = file;
@@ -56,6 +57,16 @@ export class CheckpointStore {
     this.#list = db.prepare('SELECT id, run_id, epoch, step, created_at, meta FROM checkpoints WHERE run_id = ? ORDER BY step, id');
     this.#prune = db.prepare(`DELETE FROM checkpoints WHERE run_id = ? AND id NOT IN
       (SELECT id FROM checkpoints WHERE run_id = ? ORDER BY step DESC, id DESC LIMIT ?)`);
+    const others = db.prepare<[number, number]>('DELETE FROM checkpoints WHERE run_id = ? AND id <> ?');
+    const meta = db.prepare<[number], { meta: string }>('SELECT meta FROM checkpoints WHERE id = ?');
+    const strip = db.prepare<[Uint8Array, string, number]>('UPDATE checkpoints SET weights = ?, optimiser = NULL, meta = ? WHERE id = ?');
+    this.#keepEncoder = db.transaction((runId: number, id: number, weights: Uint8Array) => {
+      const row = meta.get(id);
+      if (!row) return;
+      const old = new RowReader(this.#file, 'checkpoints', id).jsonObject('meta', row.meta);
+      others.run(runId, id);
+      strip.run(weights, JSON.stringify({ ...old, encoderOnly: true }), id);
+    });
   }
 
   /** Saves a checkpoint and the run's epochs/steps done, atomically; returns its id. */
@@ -81,6 +92,14 @@ export class CheckpointStore {
   /** Keeps only the newest `keep` checkpoints of a run. */
   prune(runId: number, keep: number): void {
     this.#prune.run(runId, runId, keep);
+  }
+
+  /**
+   * Keeps only checkpoint `id` of the run, its bytes replaced by `weights` (the encoder alone) and its
+   * meta marked encoderOnly: the run still embeds, but can no longer resume.
+   */
+  keepEncoderOnly(runId: number, id: number, weights: Uint8Array): void {
+    this.#keepEncoder(runId, id, weights);
   }
 
   #toInfo(row: CheckpointRow, r: RowReader): CheckpointInfo {

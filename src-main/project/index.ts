@@ -1,6 +1,7 @@
 // The project file (.amproj): open/create/close and its typed stores.
 export { Project, PROJECT_EXTENSION, SCHEMA_VERSION } from './project.ts';
 export type { OpenOptions } from './project.ts';
+export type { ProjectStorage, TableSize } from './storage.ts';
 export { ProjectLock, lockPath, describeHolder, lockStatus, looksLikeAstromorph, removeLock } from './lock.ts';
 export type { LockHolder, LockState, LockStatus } from './lock.ts';
 export { backupPath } from './backup.ts';

@@ -20,6 +20,7 @@ import { Settings } from './settings.ts';
 import { TagStore } from './tag-store.ts';
 import { ThumbnailStore } from './thumbnail-store.ts';
 import { backupBeforeMigration } from './backup.ts';
+import { projectStorage, type ProjectStorage } from './storage.ts';
 import { describeHolder, ProjectLock, type LockHolder } from './lock.ts';
 
 export interface OpenOptions {
@@ -213,6 +214,21 @@ export class Project {
   /** SQLite's integrity_check: ['ok'] for a sound file, otherwise the problems found. */
   integrityCheck(): string[] {
     return (this.#db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  }
+
+  /** The file's size and what takes it (tables, checkpoint kinds, free pages). */
+  storage(): ProjectStorage {
+    return projectStorage(this.#db, this.path);
+  }
+
+  /**
+   * Rewrites the file without its free pages (SQLite's VACUUM) and folds the WAL back in, so the
+   * .amproj on disk shrinks to what it holds. Needs a writable project and no open transaction.
+   */
+  vacuum(): void {
+    this.assertWritable('compact the project file');
+    this.#db.exec('VACUUM');
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** Checkpoints the WAL into the .amproj file and closes it; calling it twice is harmless. */

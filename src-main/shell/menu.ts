@@ -1,4 +1,4 @@
-// The application menu: File (New, Open, Open Recent, Add Data Folder, Export), View (the four views),
+// The application menu: File (New, Open, Open Recent, Add Data Folder, Export, Compact), View (the four views),
 // Help. Items call back into main.ts; none of them touches the project directly.
 import { Menu } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
@@ -29,6 +29,7 @@ export function buildMenu(actions: MenuActions, recent: string[], hasProject: bo
         { type: 'separator' },
         { label: 'Add Data Folder…', accelerator: 'CmdOrCtrl+Shift+A', enabled: hasProject, click: () => actions.command('add-folder') },
         { label: 'Export Selection…', accelerator: 'CmdOrCtrl+E', enabled: hasProject, click: () => actions.command('export') },
+        { label: 'Compact Project File…', enabled: hasProject, click: () => actions.command('compact') },
         { type: 'separator' },
         mac ? { role: 'close' } : { role: 'quit' },
       ],

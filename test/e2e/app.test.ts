@@ -118,6 +118,10 @@ describe('astromorph serve in Chromium', () => {
     expect((lossPath ?? '').split('L').length).toBeGreaterThanOrEqual(10);
     await expect.poll(() => page.getByTestId('runs').textContent(), SLOW).toMatch(/done\s*3\/3/);
     await screenshot(page, '2-training');
+    // The finished run kept only its encoder: the status bar's size says what takes the file, and Compact runs.
+    await expect.poll(() => page.getByTestId('project-size').getAttribute('title'), SLOW).toMatch(/training state \(resumable\): 0\.0 kB/);
+    await page.getByTestId('compact-project').click();
+    await expect.poll(() => page.getByTestId('project-size').getAttribute('title'), SLOW).toMatch(/free pages: 0\.0 kB/);
   });
 
   it('embeds the run and maps it; a lasso selects points that can be tagged and exported', async () => {
@@ -125,6 +129,11 @@ describe('astromorph serve in Chromium', () => {
     // A finished embedding switches to the map, which computes PCA for the newest run.
     await page.getByTestId('scatter').waitFor({ timeout: 60_000 });
     await expect.poll(() => canvasForeground(page, '[data-testid=scatter]'), { timeout: 30_000 }).toBeGreaterThan(200);
+    // Figure 2's thumbnails: the noise masked, then back.
+    await page.getByTestId('mask-noise').click();
+    await expect.poll(() => page.getByTestId('mask-noise').getAttribute('class'), SLOW).toMatch(/\bon\b/);
+    await expect.poll(() => canvasForeground(page, '[data-testid=scatter]'), { timeout: 30_000 }).toBeGreaterThan(200);
+    await page.getByTestId('mask-noise').click();
     await page.getByTestId('lasso-tool').click();
     const box = (await page.getByTestId('scatter').boundingBox())!;
     // A big loop around the centre of the map: the fitted points spread over the whole canvas.

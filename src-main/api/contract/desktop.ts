@@ -67,6 +67,8 @@ export interface ThumbnailBytes {
   id: number;
   /** PNG bytes; null when the item has no thumbnail (failed or missing). */
   png: Uint8Array | null;
+  /** With maskNoise: the peak above the noise in units of its sigma (brighter drawn on top); else absent. */
+  brightness?: number;
 }
 
 export interface HeaderCardRow {
@@ -169,6 +171,6 @@ export interface MapProgress {
 }
 
 /** A menu command the shell forwards to the page. */
-export type MenuCommand = 'add-folder' | 'export' | 'show-dataset' | 'show-training' | 'show-map' | 'show-similar';
+export type MenuCommand = 'add-folder' | 'export' | 'compact' | 'show-dataset' | 'show-training' | 'show-map' | 'show-similar';
 
 export type { ScanProgress };

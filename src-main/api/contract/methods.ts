@@ -2,7 +2,7 @@
 // at the boundary and the type it resolves to. Both transports (Electron IPC, HTTP) and the renderer's
 // client are typed from this one table. zod is Node-free, so the renderer can `import type` it.
 import { z } from 'zod';
-import type { EmbedReport, ExportReport, RunSummary, ScanReport, TrainingStart } from './reports.ts';
+import type { CompactReport, EmbedReport, ExportReport, ProjectStorageView, RunSummary, ScanReport, TrainingStart } from './reports.ts';
 import type {
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData,
   ProjectSummary, SimilarityResult, ThumbnailBytes,
@@ -60,6 +60,10 @@ export const METHODS = {
   chooseFolder: method<string | null>()(z.strictObject({})),
   chooseProjectFile: method<string | null>()(z.strictObject({ create: z.boolean() })),
   addFolders: method<ScanReport>()(z.strictObject({ folders: z.array(path).min(1).max(100) })),
+  /** The project file's size and what takes it. */
+  projectStorage: method<ProjectStorageView>()(z.strictObject({})),
+  /** Finished runs keep only their encoder (resumable ones too when dropResumable), then VACUUM. */
+  compactProject: method<CompactReport>()(z.strictObject({ dropResumable: z.boolean().default(false) })),
 
   queryItems: method<ItemPage>()(z.strictObject({
     status: z.array(status).max(3).optional(),
@@ -70,7 +74,8 @@ export const METHODS = {
     offset: z.int().min(0).default(0),
     limit: z.int().min(1).max(5000).default(500),
   })),
-  thumbnails: method<ThumbnailBytes[]>()(z.strictObject({ ids: z.array(id).max(500) })),
+  /** maskNoise: the noise made transparent (the paper's Figure 2), with each thumbnail's brightness. */
+  thumbnails: method<ThumbnailBytes[]>()(z.strictObject({ ids: z.array(id).max(500), maskNoise: z.boolean().default(false) })),
   imageInfo: method<ImageInfo>()(z.strictObject({ id })),
   imagePlane: method<ImagePlane>()(z.strictObject({ id, plane: z.int().min(0).default(0), maxSide: z.int().min(16).max(8192).default(1024) })),
 

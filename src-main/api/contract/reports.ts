@@ -99,6 +99,37 @@ export interface ListFilter {
   status?: ItemStatus;
 }
 
+/** The project file's size and what takes it (`astromorph ls`, the app's dataset view). */
+export interface ProjectStorageView {
+  /** The .amproj file and its write-ahead log, on disk now. */
+  fileBytes: number;
+  /** Free pages inside the file: compacting (VACUUM) gives them back. */
+  freeBytes: number;
+  /** Bytes of each table with its indexes, largest first. */
+  tables: { table: string; bytes: number }[];
+  /** Checkpoints holding full training state (both networks and optimiser moments: the run can resume). */
+  trainingStateBytes: number;
+  /** Encoder-only checkpoints: what finished runs embed with. */
+  encoderWeightsBytes: number;
+  /** Runs whose checkpoints hold full training state (finished ones lose it on compacting). */
+  trainingStateRuns: number[];
+  /** Of those, the unfinished runs: they can resume (compact drops their state only with dropResumable). */
+  resumableRuns: number[];
+}
+
+/** One key of astromorph's (Python) settings file and what became of it here (`astromorph import-settings`). */
+export type { AstromorphKey } from '../../model/index.ts';
+
+/** What `astromorph compact` did. */
+export interface CompactReport {
+  /** Runs cut down to the encoder they embed with. */
+  compacted: number[];
+  /** Resumable runs left whole (compact --drop-resumable cuts them down too). */
+  keptResumable: number[];
+  before: ProjectStorageView;
+  after: ProjectStorageView;
+}
+
 // ---- Training, embeddings and export (services/training/training.ts, embedding.ts) ----
 
 /** A training run as `astromorph train` reports it. */

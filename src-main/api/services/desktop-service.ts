@@ -13,13 +13,14 @@ import type { EventHub } from '../contract/events.ts';
 import { readImageInfo, readImagePlane } from './project/image-planes.ts';
 import { ItemCatalogue } from './project/item-catalogue.ts';
 import { ProjectSession } from './project/project-session.ts';
+import { compactProject } from './project/compact.ts';
 import { tagItemIds } from './project/tags.ts';
 import { checkSettings, TrainingControl } from './training/training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from '../contract/methods.ts';
 import type { DatasetItem } from '../../dataset/index.ts';
 import { describeHolder } from '../../project/index.ts';
-import { csvField } from '../../export/index.ts';
-import type { EmbedReport, ExportReport, ScanReport, TrainingStart } from '../contract/reports.ts';
+import { csvField, DEFAULT_NOISE_SIGMAS, recolourStored } from '../../export/index.ts';
+import type { CompactReport, EmbedReport, ExportReport, ProjectStorageView, ScanReport, TrainingStart } from '../contract/reports.ts';
 import type {
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
   SimilarityResult, ThumbnailBytes,
@@ -136,6 +137,18 @@ export class DesktopService implements ApiService {
     return this.createPath(args.path);
   }
 
+  async projectStorage(): Promise<ProjectStorageView> {
+    return this.#require().session.storage();
+  }
+
+  async compactProject(args: ParsedArgs<'compactProject'>): Promise<CompactReport> {
+    const { session, training } = this.#require();
+    session.assertWritable('compact the project');
+    // The run training in this process is claimed by this same process, so compact could not tell it is live.
+    if (training.busy) throw new ApiError('run-busy', 'a training run is in progress; let it finish, pause or cancel it before compacting');
+    return compactProject(session.project, { dropResumable: args.dropResumable });
+  }
+
   async chooseFolder(): Promise<string | null> {
     return this.#dialogs ? this.#dialogs.chooseFolder() : null;
   }
@@ -162,7 +175,12 @@ export class DesktopService implements ApiService {
 
   async thumbnails(args: ParsedArgs<'thumbnails'>): Promise<ThumbnailBytes[]> {
     const store = this.#require().session.project.thumbnails;
-    return args.ids.map((id) => ({ id, png: store.get(id)?.png ?? null }));
+    return args.ids.map((id) => {
+      const stored = store.get(id);
+      if (!stored || !args.maskNoise) return { id, png: stored?.png ?? null };
+      const masked = recolourStored(stored, 'gray', DEFAULT_NOISE_SIGMAS);
+      return { id, png: masked.png, brightness: masked.brightness ?? 0 };
+    });
   }
 
   async imageInfo(args: ParsedArgs<'imageInfo'>): Promise<ImageInfo> {

@@ -33,6 +33,9 @@ interface FigureOpts {
   colorBy?: 'cluster' | 'tag' | 'outlier' | 'none';
   colormap?: 'viridis' | 'cividis';
   thumbnails?: number;
+  style?: 'standard' | 'paper';
+  maskNoise?: boolean;
+  noiseSigmas?: number;
   query?: string;
   k?: number;
   limit?: number;
@@ -55,7 +58,13 @@ export function figureCommand(): Command {
     .addOption(new Option('--method <method>', 'map: which stored map (default the latest)').choices(['pca', 'tsne', 'umap']))
     .addOption(new Option('--color-by <what>', 'map: colour points by cluster, tag or outlier score').choices(['cluster', 'tag', 'outlier', 'none']))
     .addOption(new Option('--colormap <name>', 'map: colour scale for outlier scores').choices(['viridis', 'cividis']))
-    .option('--thumbnails <n>', 'map: show up to n thumbnails at well-separated points (0 = none; default 20 when nothing colours the points, else 0)', integer)
+    .option('--thumbnails <n>', 'map: show up to n thumbnails at well-separated points (0 = none; default 20 when nothing colours the points, else 0; paper style: at every point, default 500)', integer)
+    .addOption(new Option('--style <style>', "map: 'paper' is the astromorph paper's Figure 2: a noise-masked thumbnail at every point, "
+      + 'brighter sources on top').choices(['standard', 'paper']))
+    .option('--mask-noise', 'thumbnails: pixels below the noise (a Gaussian fitted to the core of each image\'s pixel distribution) '
+      + 'are transparent (default: on in the paper style)')
+    .option('--no-mask-noise', 'thumbnails: keep the noise')
+    .option('--noise-sigmas <k>', 'thumbnails: the noise threshold is the fitted mean + k sigma (default 3)', Number)
     .option('--query <item>', 'gallery: the query item (path or id)')
     .option('--k <n>', 'gallery: number of neighbours', integer)
     .option('--limit <n>', 'sheet: number of items', integer)
@@ -65,6 +74,7 @@ export function figureCommand(): Command {
     .option('--json', 'print the result as JSON: {kind, path, format, widthInches, heightInches, pixels, settings, settingsStored}')
     .addHelpText('after', '\nExamples:\n  astromorph figure survey.amproj map --format pdf --out map.pdf --width double --thumbnails 30\n'
       + '  astromorph figure survey.amproj loss --format png --dpi 600 --out loss.png\n'
+      + '  astromorph figure survey.amproj map --style paper --method tsne --out figure2.pdf   # the paper\'s Figure 2\n'
       + '  astromorph figure survey.amproj map --out map2.pdf      # same settings as last time')
     .action(async (projectArg: string, kind: FigureKind, opts: FigureOpts) => {
       const { exportFigure } = await import('../../api/services/sharing/figures.ts');
@@ -74,7 +84,8 @@ export function figureCommand(): Command {
       const session = ProjectSession.open(projectArg, { lock: true });
       const changes: FigureSettingsInput = {
         format: opts.format, dpi: opts.dpi, width: opts.width, run: opts.run, method: opts.method, colourBy: opts.colorBy,
-        colormap: opts.colormap, thumbnails: opts.thumbnails, query: opts.query, k: opts.k, limit: opts.limit,
+        colormap: opts.colormap, thumbnails: opts.thumbnails, style: opts.style, maskNoise: opts.maskNoise, noiseSigmas: opts.noiseSigmas,
+        query: opts.query, k: opts.k, limit: opts.limit,
         stretch: opts.stretch, imageColormap: opts.imageColormap, limits: opts.limits,
       };
       let report;

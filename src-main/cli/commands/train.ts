@@ -8,9 +8,11 @@ import type { TrainingReport } from '../../api/contract/index.ts';
 import { EXIT_CANCELLED } from '../exit-codes.ts';
 import { stopOnSignals } from '../stop-signals.ts';
 import { formatLoss } from '../table.ts';
+import { ApiError } from '../../api/contract/errors.ts';
 
 interface TrainOpts {
   config?: string;
+  astromorphSettings?: string;
   epochs?: number;
   backend?: string;
   resume?: boolean;
@@ -25,6 +27,7 @@ export function trainCommand(settingsTable?: string): Command {
     .description('train a self-supervised (BYOL) model on the project\'s readable items; checkpoints are kept in the project')
     .argument('<project>', 'project file')
     .option('--config <settings.toml>', 'training settings (TOML; the keys are listed below)')
+    .option('--astromorph-settings <file.toml>', "astromorph's (Python) settings file instead: its keys are mapped to ours and listed on stderr (see import-settings)")
     .option('--epochs <n>', 'passes over the data (overrides the settings file)', positiveCount)
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, webgpu, wasm or cpu (overrides the settings file); auto takes webgpu only on a real GPU, --backend webgpu also a software adapter')
     .option('--seed <n>', 'random seed for weights, augmentations and batch order', nonNegativeInteger)
@@ -43,6 +46,15 @@ export function trainCommand(settingsTable?: string): Command {
       const { ProjectSession } = await import('../../api/services/project/project-session.ts');
       const { train } = await import('../../api/services/training/training.ts');
       const { trainingProgressDisplay } = await import('../training-progress.ts');
+      let given: { settings: Record<string, unknown>; settingsSource: string } | undefined;
+      if (opts.astromorphSettings !== undefined) {
+        if (opts.config !== undefined) throw new ApiError('bad-argument', 'give either --config or --astromorph-settings, not both');
+        const { importAstromorphSettings } = await import('../../api/services/training/astromorph-settings.ts');
+        const { astromorphKeysTable } = await import('../astromorph-settings.ts');
+        const mapped = importAstromorphSettings(opts.astromorphSettings);
+        process.stderr.write(`astromorph settings ${opts.astromorphSettings}, mapped:\n${astromorphKeysTable(mapped.keys)}\n`);
+        given = { settings: mapped.given, settingsSource: opts.astromorphSettings };
+      }
       const session = ProjectSession.open(projectArg);
       const display = trainingProgressDisplay(process.stderr, opts.progress);
       const stop = stopOnSignals(() => display.message('cancelling: finishing the current step and saving a checkpoint…', true));
@@ -50,6 +62,7 @@ export function trainCommand(settingsTable?: string): Command {
       try {
         report = await train(session, {
           settingsFile: opts.config,
+          ...given,
           epochs: opts.epochs,
           backend: opts.backend,
           seed: opts.seed,

@@ -8,15 +8,24 @@ const KEEP = 3000;
 
 export class ThumbnailCache {
   readonly #api: ApiClient;
+  readonly #maskNoise: boolean;
   readonly #urls = new Map<number, string | null>();
+  readonly #brightness = new Map<number, number>();
   readonly #wanted = new Set<number>();
   readonly #inFlight = new Set<number>();
   #scheduled = false;
   /** Bumped when a batch lands; url() reads it so components re-render. */
   #version = $state(0);
 
-  constructor(api: ApiClient) {
+  /** maskNoise: thumbnails with the noise transparent (the paper's Figure 2), each with its brightness. */
+  constructor(api: ApiClient, maskNoise = false) {
     this.#api = api;
+    this.#maskNoise = maskNoise;
+  }
+
+  /** With maskNoise: the peak above the noise in sigmas, once fetched (0 before). */
+  brightness(id: number): number {
+    return this.#brightness.get(id) ?? 0;
   }
 
   /** The thumbnail's URL, null when the item has none, undefined while loading. */
@@ -51,8 +60,9 @@ export class ThumbnailCache {
     if (this.#wanted.size > 0) this.#schedule();
     if (ids.length === 0) return;
     try {
-      const got = await this.#api.call('thumbnails', { ids });
-      for (const { id, png } of got) {
+      const got = await this.#api.call('thumbnails', { ids, maskNoise: this.#maskNoise });
+      for (const { id, png, brightness } of got) {
+        if (brightness !== undefined) this.#brightness.set(id, brightness);
         this.#urls.set(id, png ? URL.createObjectURL(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' })) : null);
       }
       this.#evict();

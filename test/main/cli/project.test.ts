@@ -83,7 +83,9 @@ describe('astromorph init / add / ls', () => {
     expect(lines[0]).toMatch(/^PATH\s+STATUS\s+SHAPE\s+BITPIX\s+OBJECT\s+ERROR$/);
     expect(table.stdout).toMatch(/data\/nested\/galaxy2\.fits\s+ok\s+32x24\s+-32\s+Arp 220/);
     expect(table.stdout).toMatch(/data\/broken\.fits\s+failed\s+-\s+-\s+\S/);
-    expect(lines.at(-1)).toBe('4 items: 3 ok, 1 failed, 0 missing');
+    expect(lines.at(-2)).toBe('4 items: 3 ok, 1 failed, 0 missing');
+    // Then the file's size and what takes it.
+    expect(lines.at(-1)).toMatch(/^survey\.amproj: \d+\.\d (kB|MB): .*items \d+\.\d (kB|MB)/);
   });
 
   it('a file removed from disk shows as missing after the next add', () => {

@@ -85,7 +85,7 @@ function trainUntil(args: string[], when: RegExp, at: (child: ReturnType<typeof 
 }
 
 describe('astromorph train, embed, export', () => {
-  it('train: a run with the settings and backend used, pruned checkpoints, and a falling loss', () => {
+  it('train: a run with the settings and backend used, its encoder kept, and a falling loss', () => {
     const res = cli(['train', 'survey', '--config', 'settings.toml', '--epochs', '3', '--seed', '5'], dir);
     expect(res.status, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/^training run 1 on 16 items, 3 epochs; backend: wasm$/m);
@@ -96,8 +96,10 @@ describe('astromorph train, embed, export', () => {
       expect(others).toEqual([]);
       expect(run).toMatchObject({ id: 1, status: 'done', backend: 'wasm', seed: 5, epochsDone: 3, stepsDone: 12 });
       expect(run!.config).toMatchObject({ epochs: 3, seed: 5, encoder: 'small-cnn', image_size: 16, width: 4 });
+      // One per epoch (at most 3 kept) while it could resume; finished, only the last, cut down to the encoder.
       const checkpoints = p.checkpoints.list(1);
-      expect(checkpoints.map((c) => c.epoch)).toEqual([1, 2, 3]); // one per epoch, at most 3 kept
+      expect(checkpoints.map((c) => c.epoch)).toEqual([3]);
+      expect(checkpoints[0]!.meta.encoderOnly).toBe(true);
       expect(p.losses.list(1).map((l) => l.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       const means = epochMeans(p, 1);
       expect(means).toHaveLength(3);

@@ -47,12 +47,34 @@ describe('readEmbeddingsFile', () => {
   it('refuses a table without file names, with a non-number, or a .npy without its CSV', () => {
     const f = path.join(dir, 'bad.csv');
     fs.writeFileSync(f, 'name,emb_0\na,1\n');
-    expect(() => readEmbeddingsFile(f)).toThrow(/no 'file' column/);
+    expect(() => readEmbeddingsFile(f)).toThrow(/no 'file' \(or astromorph's 'filename'\) column/);
     fs.writeFileSync(f, 'file,emb_0,emb_1\na,1,2\nb,3,x\n');
     expect(() => readEmbeddingsFile(f)).toThrow(new ImportError(f, 'row 3, column emb_1: "x" is not a finite number'));
     fs.writeFileSync(path.join(dir, 'lonely.npy'), fs.readFileSync(path.join(dir, 'np.npy')));
     expect(() => readEmbeddingsFile(path.join(dir, 'lonely.npy'))).toThrow(/needs a CSV with a 'file' column/);
     fs.writeFileSync(path.join(dir, 'np.csv'), 'file\na.fits\n');
     expect(() => readEmbeddingsFile(path.join(dir, 'np.npy'))).toThrow(/1 rows, but np.npy has 3/);
+  });
+
+  it("reads astromorph's export as pandas writes it: ';'-separated, index column, quoted fields, emb_dim_ columns", () => {
+    // pipeline_02_inference.py: pd.concat([metadata, embeddings], axis=1).to_csv(path, sep=';'), index included.
+    const f = path.join(dir, 'improved_net_e_10_20240101_1200.csv');
+    fs.writeFileSync(f, [
+      ';cluster;object;right ascension;declination;rest freq;filepath;emb_dim_0;emb_dim_1;emb_dim_2',
+      '0;3;HD 163296;269.08865;-21.95606;230538000000.0;/home/astro/disks/hd163296.fits;0.125;-1.5;2.5e-05',
+      '1;0;"IRAS 16293; A";248.09;-24.47;;/home/astro/disks/iras16293.fits;-0.25;0.5;3.0',
+      '',
+    ].join('\n'));
+    const t = readEmbeddingsFile(f);
+    expect(t.files).toEqual(['/home/astro/disks/hd163296.fits', '/home/astro/disks/iras16293.fits']);
+    expect(t.dim).toBe(3);
+    expect(Array.from(t.vectors)).toEqual([0.125, -1.5, Math.fround(2.5e-5), -0.25, 0.5, 3]);
+    expect(t.clusters).toEqual([3, 0]);
+    // The column named 'filename', as the description of the format has it, is taken too.
+    const g = path.join(dir, 'astromorph-filename.csv');
+    fs.writeFileSync(g, ';filename;emb_dim_1;emb_dim_0\n0;a.fits;1;2\n');
+    expect(readEmbeddingsFile(g)).toMatchObject({ files: ['a.fits'], dim: 2, vectors: Float32Array.from([2, 1]), clusters: null });
+    fs.writeFileSync(g, ';filename;emb_dim_0;emb_dim_2\n0;a.fits;1;2\n');
+    expect(() => readEmbeddingsFile(g)).toThrow(/embedding columns must run emb_0 … emb_1 without gaps/);
   });
 });

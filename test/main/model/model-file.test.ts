@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointError, decodeCheckpoint, embed, parseSettings, readModelFiles, runTraining, selectBackend, writeModelFiles } from '../../../src-main/model/index.ts';
+import { CheckpointError, decodeCheckpoint, embed, encodeCheckpoint, parseSettings, readModelFiles, runTraining, selectBackend, writeModelFiles } from '../../../src-main/model/index.ts';
 import { Rng } from '../../../src-main/base/random.ts';
 import type { BatchLoader, ViewBatch } from '../../../src-main/model/index.ts';
 
@@ -64,6 +64,23 @@ describe('model files', () => {
     expect(decodeCheckpoint(imported).manifest.settings).toEqual(settings);
     expect(await vectors(imported)).toEqual(await vectors(checkpoint));
     expect(() => writeModelFiles(folder, checkpoint)).toThrow(/already exists/);
+  });
+
+  it('carries the embedding statistics a finished run keeps, so the imported model embeds as the original', async () => {
+    const dim = (await vectors(checkpoint))[0]!.length;
+    const { manifest, tensors } = decodeCheckpoint(checkpoint);
+    const all = new Map([...tensors].map(([name, values]) => [name, { shape: manifest.tensors.find((e) => e.name === name)!.shape, values }]));
+    all.set('embedding/mean', { shape: [dim], values: Float32Array.from({ length: dim }, (_, j) => 0.01 * j) });
+    all.set('embedding/scale', { shape: [dim], values: new Float32Array(dim).fill(2) });
+    const { tensors: _t, ...rest } = manifest;
+    const withStats = encodeCheckpoint(rest, all);
+    const folder = path.join(dir, 'with-statistics');
+    writeModelFiles(folder, withStats);
+    const imported = readModelFiles(folder);
+    expect(Array.from(decodeCheckpoint(imported).tensors.get('embedding/scale')!)).toEqual(new Array(dim).fill(2));
+    const original = await vectors(withStats);
+    expect(await vectors(imported)).toEqual(original);
+    expect(original).not.toEqual(await vectors(checkpoint)); // the statistics do change the vectors
   });
 
   it('refuses crafted model files: escaping weight paths, wrong lengths, bad shapes', () => {

@@ -1,6 +1,8 @@
 // The checkpoint blob: round trip, and typed errors for damaged bytes.
 import { describe, it, expect } from 'vitest';
-import { encodeCheckpoint, decodeCheckpoint, type CheckpointManifest } from '../../../src-main/model/serialization.ts';
+import {
+  encodeCheckpoint, decodeCheckpoint, encoderOnlyCheckpoint, isResumableCheckpoint, type CheckpointManifest,
+} from '../../../src-main/model/serialization.ts';
 import { parseSettings } from '../../../src-main/model/settings.ts';
 import { CheckpointError } from '../../../src-main/model/errors.ts';
 
@@ -42,5 +44,26 @@ describe('checkpoint serialisation', () => {
     wrongVersion[4] = 9;
     expect(() => decodeCheckpoint(wrongVersion)).toThrow(/format 9/);
     expect(() => encodeCheckpoint(manifest, new Map([['w', { shape: [3], values: new Float32Array(4) }]]))).toThrow(/shape \[3\]/);
+  });
+
+  it('encoder-only keeps what embedding reads (encoder, embedding statistics) and drops the rest', () => {
+    const t = (n: number, v: number) => ({ shape: [n], values: new Float32Array(n).fill(v) });
+    const full = encodeCheckpoint(
+      { ...manifest, architecture: { ...manifest.architecture, projector: { className: 'Sequential', config: { name: 'projector' } } } },
+      new Map([
+        ['online/encoder/conv/kernel', t(6, 1)], ['online/projector/dense/kernel', t(50, 2)], ['online/predictor/dense/kernel', t(50, 3)],
+        ['target/encoder/conv/kernel', t(6, 4)], ['optimizer/m/0', t(100, 5)], ['optimizer/v/0', t(100, 6)],
+        ['embedding/mean', t(3, 7)], ['embedding/scale', t(3, 8)],
+      ]));
+    expect(isResumableCheckpoint(full)).toBe(true);
+    const small = encoderOnlyCheckpoint(full);
+    expect(isResumableCheckpoint(small)).toBe(false);
+    expect(full.length - small.length).toBeGreaterThanOrEqual(4 * (50 + 50 + 6 + 100 + 100)); // the dropped tensors' bytes
+    const back = decodeCheckpoint(small);
+    expect([...back.tensors.keys()]).toEqual(['online/encoder/conv/kernel', 'embedding/mean', 'embedding/scale']);
+    expect(Array.from(back.tensors.get('embedding/scale')!)).toEqual([8, 8, 8]);
+    expect(back.manifest.architecture).toEqual(manifest.architecture);
+    expect(back.manifest).toMatchObject({ epoch: 2, globalStep: 9, epochLosses: [3.5, 2.25], settings: manifest.settings });
+    expect(() => encoderOnlyCheckpoint(encodeCheckpoint(manifest, new Map([['target/x', t(2, 0)]])), 'c')).toThrow(/c: it holds no online encoder weights/);
   });
 });

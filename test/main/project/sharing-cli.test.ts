@@ -52,7 +52,7 @@ describe('sharing from the command line', () => {
     const runId = Number(/as run (\d+)/.exec(i.stdout)![1]);
     const p = Project.open(file);
     try {
-      expect(p.checkpoints.latest(runId)).not.toBeNull();
+      expect(p.checkpoints.latest(runId)!.meta).toMatchObject({ encoderOnly: true }); // counted as encoder weights, not training state
       expect(p.runs.get(runId)!.config).toMatchObject({ image_size: 16, encoder: 'small-cnn' });
     } finally {
       p.close();
@@ -104,6 +104,28 @@ describe('sharing from the command line', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/none\.csv: no such file/);
     expect(hasStackTrace(bad.stderr)).toBe(false);
+  });
+
+  it("import takes astromorph's own CSV export; the run shows on the map beside ours, with astromorph's clusters", () => {
+    const csv = path.join(dir, 'improved_net_e_10_20240101_1200.csv');
+    fs.writeFileSync(csv, ';cluster;object;right ascension;declination;rest freq;filepath;emb_dim_0;emb_dim_1\n'
+      + '0;1;Disk A;269.1;-21.9;230538000000.0;/home/astro/data/d1.fits;0.5;-1.0\n'
+      + '1;0;"Disk; B";248.1;-24.5;;/home/astro/data/two.fits;2.0;0.25\n');
+    const r = cli(['import', file, csv]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^imported 2 of 2 rows \(2 dimensions\) as run (\d+), with its 2 clusters$/m);
+    const runId = Number(/as run (\d+)/.exec(r.stdout)![1]);
+    const map = cli(['map', file, '--run', String(runId), '--method', 'pca', '--json']);
+    expect(map.status, map.stderr).toBe(0);
+    expect(JSON.parse(map.stdout).points.map((p: { path: string }) => path.basename(p.path)).sort()).toEqual(['d1.fits', 'two.fits']);
+    const p = Project.open(file);
+    try {
+      expect(p.runs.get(runId)).toMatchObject({ status: 'done', backend: 'imported', config: { imported: expect.objectContaining({ from: path.basename(csv) }) } });
+      const clustering = p.clusterings.get(p.clusterings.list(runId)[0]!.id)!;
+      expect(clustering).toMatchObject({ method: 'kmeans', clusterCount: 2, params: { imported: path.basename(csv) } });
+    } finally {
+      p.close();
+    }
   });
 
   it('refuses to change a project another process has open, naming that process', async () => {

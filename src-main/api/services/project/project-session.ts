@@ -10,7 +10,8 @@ import type { LockHolder, OpenOptions } from '../../../project/index.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import { ApiError } from '../../contract/errors.ts';
 import { existingProjectPath, newProjectPath } from './project-path.ts';
-import type { DamagedRow, ItemRow, ListFilter, ScanProgress, ScanReport } from '../../contract/reports.ts';
+import { storageView } from './compact.ts';
+import type { DamagedRow, ItemRow, ListFilter, ProjectStorageView, ScanProgress, ScanReport } from '../../contract/reports.ts';
 
 export interface AddOptions {
   signal?: AbortSignal;
@@ -62,6 +63,11 @@ export class ProjectSession {
     throw new ApiError('read-only', `${basename(this.path)} is open in another process (${describeHolder(holder)}): `
       + `opened read-only, so it cannot ${action}; close it there first (if no astromorph has it open, \`astromorph unlock `
       + `${basename(this.path)}\` removes the lock)`);
+  }
+
+  /** The project file's size and what takes it. */
+  storage(): ProjectStorageView {
+    return storageView(this.project.storage());
   }
 
   get project(): Project {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Colormap, DatasetItem } from '../../../dataset/index.ts';
 import { COLORMAPS, STRETCHES } from '../../../dataset/index.ts';
 import {
-  buildGalleryFigure, buildLossFigure, buildMapFigure, buildSheetFigure, DEFAULT_THUMBNAIL_STYLE, FIGURE_FORMATS, figureWidthInches,
+  buildGalleryFigure, buildLossFigure, buildMapFigure, buildSheetFigure, DEFAULT_NOISE_SIGMAS, DEFAULT_THUMBNAIL_STYLE, FIGURE_FORMATS, figureWidthInches,
   pixelSize, recolourStored, thumbnailFromFits, writeFigure,
   type FigureThumb, type MapColouring, type Scene, type ThumbnailStyle,
 } from '../../../export/index.ts';
@@ -40,10 +40,17 @@ const figureSettingsObject = z.strictObject({
   /** map: colour scale for values (outlier scores). */
   colormap: z.enum(['viridis', 'cividis']).default('viridis'),
   /**
-   * map: at most this many thumbnails on the map (0 = points only). Default as in a paper: 20 when the
-   * points are not coloured (bare dots say nothing), none when a legend explains the colours.
+   * map: 'paper' is the astromorph paper's Figure 2: a thumbnail at every point (up to `thumbnails`,
+   * default 500), unframed, noise masked, brighter sources over fainter ones. 'standard': points, and
+   * thumbnails at well-separated points when asked.
    */
-  thumbnails: z.number().int().min(0).max(500).optional(),
+  style: z.enum(['standard', 'paper']).default('standard'),
+  /** map: at most this many thumbnails on the map (0 = points only). Default: 500 in the paper style; else 20 when the points are not
+   * coloured (bare dots say nothing), none when a legend explains the colours. */
+  thumbnails: z.number().int().min(0).max(5000).optional(),
+  /** Thumbnails: pixels below the fitted noise mean + noiseSigmas sigma are transparent. Default: on in the paper style. */
+  maskNoise: z.boolean().optional(),
+  noiseSigmas: z.number().min(0).max(50).default(DEFAULT_NOISE_SIGMAS),
   /** gallery: the query item (path or id); default the first item of the run. */
   query: z.string().max(4096).optional(),
   k: z.number().int().min(1).max(100).default(11),
@@ -51,7 +58,8 @@ const figureSettingsObject = z.strictObject({
   limit: z.number().int().min(1).max(1000).default(24),
   /** Thumbnails: the stretch, colormap and limits the user chose. */
   stretch: z.enum(STRETCHES as unknown as ['linear', 'sqrt', 'log', 'asinh']).default(DEFAULT_THUMBNAIL_STYLE.stretch),
-  imageColormap: z.enum(COLORMAPS as unknown as [Colormap, ...Colormap[]]).default(DEFAULT_THUMBNAIL_STYLE.colormap),
+  /** Default gray, or viridis in the paper style (its bright end shows on the white page, where gray's white would not). */
+  imageColormap: z.enum(COLORMAPS as unknown as [Colormap, ...Colormap[]]).optional(),
   limits: z.enum(['percentile', 'zscale', 'minmax']).default(DEFAULT_THUMBNAIL_STYLE.limits),
 });
 
@@ -87,6 +95,12 @@ export function resolveFigureSettings(project: Project, kind: FigureKind, change
   const stored = project.settings.get(settingsKey(kind));
   const base: Record<string, unknown> = stored !== null && typeof stored === 'object' && !Array.isArray(stored) ? { ...stored as Record<string, unknown> } : {};
   const defined: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  // A style chosen now brings its own defaults: the thumbnails, noise mask and colormap stored with another style go.
+  if (defined.style !== undefined && base.style !== defined.style) {
+    delete base.thumbnails;
+    delete base.maskNoise;
+    delete base.imageColormap;
+  }
   const ignored: string[] = [];
   const reasons: string[] = [];
   for (;;) {
@@ -159,7 +173,11 @@ function checkPngSize(scene: Scene, dpi: number): void {
 
 export async function buildFigure(session: ProjectSession, kind: FigureKind, s: FigureSettings, widthIn: number): Promise<Scene> {
   const project = session.project;
-  const style: ThumbnailStyle = { stretch: s.stretch, colormap: s.imageColormap, limits: s.limits };
+  const paper = kind === 'map' && s.style === 'paper';
+  const style: ThumbnailStyle = {
+    stretch: s.stretch, colormap: s.imageColormap ?? (paper ? 'viridis' : DEFAULT_THUMBNAIL_STYLE.colormap), limits: s.limits,
+    ...((s.maskNoise ?? paper) && { maskNoise: s.noiseSigmas }),
+  };
   const thumbOf = (item: DatasetItem | undefined) => (item ? itemThumbnail(project, item, style) : null);
   switch (kind) {
     case 'map': return mapFigure(project, s, widthIn, thumbOf);
@@ -236,7 +254,8 @@ function mapFigure(project: Project, s: FigureSettings, widthIn: number, thumbOf
     ? [` (${(ratio[0]! * 100).toFixed(1)}% of variance)`, ` (${(ratio[1]! * 100).toFixed(1)}% of variance)`] : undefined;
   return buildMapFigure({
     x, y, axisName: names[map.method] ?? map.method, axisUnits: units, colouring,
-    thumbnail: (i) => thumbOf(project.items.get(map.itemIds[i]!)), maxThumbnails: s.thumbnails ?? (colouring.kind === 'none' ? DEFAULT_MAP_THUMBNAILS : 0),
+    thumbnail: (i) => thumbOf(project.items.get(map.itemIds[i]!)), maxThumbnails: s.thumbnails ?? (s.style === 'paper' ? 500 : colouring.kind === 'none' ? DEFAULT_MAP_THUMBNAILS : 0),
+    thumbnailLayout: s.style === 'paper' ? 'every' : 'separated',
   }, widthIn);
 }
 
@@ -244,12 +263,12 @@ function mapFigure(project: Project, s: FigureSettings, widthIn: number, thumbOf
 function itemThumbnail(project: Project, item: DatasetItem, style: ThumbnailStyle): FigureThumb | null {
   const stored = project.thumbnails.get(item.id);
   const isDefault = style.stretch === DEFAULT_THUMBNAIL_STYLE.stretch && style.limits === DEFAULT_THUMBNAIL_STYLE.limits;
-  if (isDefault && stored) return style.colormap === 'gray' ? stored : recolourStored(stored, style.colormap);
+  if (isDefault && stored) return style.colormap === 'gray' && style.maskNoise === undefined ? stored : recolourStored(stored, style.colormap, style.maskNoise);
   // A data folder the user never chose is not read; the stored preview stands in (see trusted-folders.ts).
   if (item.status === 'ok' && item.hdu !== null && item.axisKinds && mayReadDataFile(project, item)) {
     const fromFile = thumbnailFromFits(item.absolutePath, item.hdu, item.axisKinds, style);
     if (fromFile) return fromFile;
   }
   // The data is not here (a shared project): the stored preview, coloured as asked.
-  return stored ? recolourStored(stored, style.colormap) : null;
+  return stored ? recolourStored(stored, style.colormap, style.maskNoise) : null;
 }

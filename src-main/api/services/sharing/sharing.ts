@@ -35,6 +35,8 @@ export interface ImportReport {
   dim: number;
   /** 'file' values that match no item, or match one already taken by an earlier row. */
   unmatched: string[];
+  /** astromorph's own k-means labels, stored as a clustering of the run (null when the file has none). */
+  clusters: number | null;
 }
 
 /**
@@ -52,7 +54,7 @@ export function importEmbeddings(project: Project, file: string, opts: { filesCs
   for (const i of items) byName.set(path.basename(i.path), [...(byName.get(path.basename(i.path)) ?? []), i]);
   const base = path.dirname(table.source);
   const used = new Set<number>();
-  const rows: { itemId: number; vector: Float32Array }[] = [];
+  const rows: { itemId: number; vector: Float32Array; cluster: number | null }[] = [];
   const unmatched: string[] = [];
   table.files.forEach((cell, r) => {
     // A name the app's own CSV export neutralised ('=…, '@…) is matched by the name it stands for.
@@ -66,7 +68,7 @@ export function importEmbeddings(project: Project, file: string, opts: { filesCs
       return;
     }
     used.add(item.id);
-    rows.push({ itemId: item.id, vector: table.vectors.slice(r * table.dim, (r + 1) * table.dim) });
+    rows.push({ itemId: item.id, vector: table.vectors.slice(r * table.dim, (r + 1) * table.dim), cluster: table.clusters?.[r] ?? null });
   });
   if (rows.length === 0) {
     throw new ApiError('no-data', `${file}: none of its ${table.files.length} rows names a file of ${project.path} (first: ${table.files[0]})`);
@@ -74,10 +76,18 @@ export function importEmbeddings(project: Project, file: string, opts: { filesCs
   const runId = project.transaction(() => {
     const run = project.runs.create({ config: importedConfig(table), backend: 'imported', seed: 0 });
     project.embeddings.putMany(run.id, rows);
+    if (table.clusters !== null) {
+      // Labels renumbered 0..k-1 in order of first appearance, as a clustering of ours would be.
+      const ids = new Map<number, number>();
+      const labels = Int32Array.from(rows, (row) => ids.get(row.cluster!) ?? (ids.set(row.cluster!, ids.size), ids.size - 1));
+      project.clusterings.save({ runId: run.id, method: 'kmeans', params: { imported: path.basename(table.source) }, clusterCount: ids.size,
+        itemIds: rows.map((row) => row.itemId), labels });
+    }
     project.runs.setStatus(run.id, 'done');
     return run.id;
   });
-  return { runId, source: table.source, rows: table.files.length, imported: rows.length, dim: table.dim, unmatched };
+  const clusters = table.clusters === null ? null : new Set(rows.map((r) => r.cluster)).size;
+  return { runId, source: table.source, rows: table.files.length, imported: rows.length, dim: table.dim, unmatched, clusters };
 }
 
 function importedConfig(t: ImportedEmbeddings): Record<string, unknown> {
@@ -102,7 +112,8 @@ export function importModel(project: Project, folder: string): { runId: number }
   const runId = project.transaction(() => {
     const run = project.runs.create({ config: manifest.settings as unknown as Record<string, unknown>, backend: manifest.backend, seed: manifest.settings.seed });
     project.checkpoints.save({ runId: run.id, epoch: manifest.epoch, step: manifest.globalStep, weights: bytes, rng: manifest.rngState,
-      meta: { imported: path.basename(path.resolve(folder)) } });
+      // A model folder holds the encoder alone (model-file.ts): it embeds, and there is nothing to resume from.
+      meta: { imported: path.basename(path.resolve(folder)), encoderOnly: true } });
     project.runs.setStatus(run.id, 'done');
     return run.id;
   });

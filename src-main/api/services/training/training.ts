@@ -16,11 +16,15 @@ import { dataFilePath, ProjectError } from '../../../project/index.ts';
 import { ApiError } from '../../contract/errors.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { claimRun, liveTrainer, releaseRun } from './run-process.ts';
+import { compactProject, trainingStateDropped } from '../project/compact.ts';
 import type {
   RunSummary, TrainingEpochReport, TrainingProgressReport, TrainingReport, TrainingStart,
 } from '../../contract/reports.ts';
 
-/** Checkpoints kept per run: the newest few are enough to resume, and each can be megabytes. */
+/**
+ * Checkpoints kept per run while it can resume: the newest few, and each can be tens of megabytes. A
+ * finished run keeps only its last, cut down to the encoder (see ../project/compact.ts).
+ */
 export const CHECKPOINTS_KEPT = 3;
 
 export interface TrainOptions {
@@ -181,6 +185,10 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
       throw new ApiError('bad-argument', '--resume continues a run with its own settings and seed; leave out --config and --seed (--epochs and --backend may change)');
     }
     run = runToResume(project);
+    if (trainingStateDropped(project, run.id)) {
+      throw new ApiError('no-run', `run ${run.id} cannot resume: its training state was dropped (astromorph compact --drop-resumable); `
+        + 'it still embeds; train without --resume to start a new run');
+    }
     const given = overrides(opts, ['epochs', 'backend']);
     settings = settingsOrUsageError(() => parseSettings({ ...run.config, ...given.values }, `run ${run.id}`, given.from));
     resumeFrom = project.checkpoints.latest(run.id)?.weights;
@@ -280,6 +288,14 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
     const cancelled = result.status === 'cancelled';
     if (cancelled) save(result.checkpoint, 'cancel', null);
     project.runs.setStatus(runId, cancelled ? 'cancelled' : 'done');
+    // A finished run cannot resume: it keeps only the encoder it embeds with, and the file gives the room back.
+    if (!cancelled) {
+      try {
+        compactProject(project, { runIds: [runId] });
+      } catch (e) {
+        opts.onWarning?.(`run ${runId} finished, but its training state could not be dropped from the file (astromorph compact does it): ${(e as Error).message}`);
+      }
+    }
     const final = decodeCheckpoint(result.checkpoint, `run ${runId} checkpoint`).manifest;
     return {
       runId, status: cancelled ? 'cancelled' : 'done', resumed: opts.resume === true, backend,
