@@ -1,0 +1,164 @@
+// Reprojection against astropy's reproject (reproject_interp, reproject_exact) on real corpus files in
+// TAN, SIN and CAR, onto target grids that are rotated, rescaled, shifted and in another projection.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { celestialWcs, CelestialWcsError, HduList, reproject, type SkyGrid, type SkyImage } from '../../../src-main/fits/index.ts';
+import { corpusDir, corpusPresent } from './corpus.ts';
+import { haveReproject, PYTHON, referenceTool } from '../../support/reference-tools.ts';
+
+const haveTools = haveReproject() && referenceTool('FITS corpus', `../shared/fits-corpus`, corpusPresent);
+
+interface Case {
+  name: string;
+  file: string;
+  hdu: number;
+  /** Target projection (same frame as the source), rotation (deg), pixel scale relative to the source, size relative to it. */
+  proj: string;
+  rot: number;
+  scale: number;
+  size: number;
+}
+
+const CASES: Case[] = [
+  { name: 'TAN (CDELT) -> rotated TAN', file: 'real/astropy_scale.fits', hdu: 0, proj: 'TAN', rot: 30, scale: 0.37, size: 0.9 },
+  { name: 'HST TAN (CD) -> rotated ZEA', file: 'real/astropy_test0.fits', hdu: 2, proj: 'ZEA', rot: 60, scale: 1.37, size: 1.2 },
+  { name: 'VLA SIN (FK4 B1950) -> TAN', file: 'real/astropy_comp.fits', hdu: 1, proj: 'TAN', rot: -12, scale: 0.8, size: 0.7 },
+  { name: 'Fermi GLON-CAR -> GLON-TAN', file: 'real/photutils_fermi_counts.fits.gz', hdu: 1, proj: 'TAN', rot: 0, scale: 1.6, size: 0.4 },
+  { name: 'HST TAN (CD, flipped) -> SIN', file: 'real/astropy_test0.fits', hdu: 3, proj: 'SIN', rot: 45, scale: 1.1, size: 1.0 },
+  { name: 'MAGPIS GLON-SIN -> GLON-CAR', file: 'real/astroquery_magpis_image.fits', hdu: 0, proj: 'CAR', rot: 0, scale: 2.3, size: 0.5 },
+];
+
+// Writes each case's target header (as a small FITS file) and reproject's two results beside it.
+const SCRIPT = String.raw`
+import json, sys, warnings
+import numpy as np
+from astropy.io import fits
+from astropy.wcs import WCS
+from reproject import reproject_interp, reproject_exact
+warnings.simplefilter('ignore')
+cases, corpus, out = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+for k, c in enumerate(cases):
+    hdu = fits.open(corpus + '/' + c['file'])[c['hdu']]
+    data = hdu.data.astype(np.float64)
+    win = WCS(hdu.header).celestial
+    ny, nx = data.shape[-2:]
+    data = data.reshape(ny, nx)
+    centre = win.pixel_to_world_values((nx - 1) / 2 + 1.3, (ny - 1) / 2 - 2.1)
+    step = np.sqrt(abs(np.linalg.det(win.pixel_scale_matrix))) * c['scale']
+    lon, lat = win.wcs.ctype[0][:4].rstrip('-'), win.wcs.ctype[1][:4].rstrip('-')
+    W, H = max(8, int(nx * c['size'] / c['scale'])), max(8, int(ny * c['size'] / c['scale']))
+    h = fits.Header()
+    h['NAXIS'] = 2; h['NAXIS1'] = W; h['NAXIS2'] = H
+    h['CTYPE1'] = (lon + '-' * 8)[:5] + c['proj']; h['CTYPE2'] = (lat + '-' * 8)[:5] + c['proj']
+    h['CRPIX1'] = (W + 1) / 2; h['CRPIX2'] = (H + 1) / 2
+    h['CRVAL1'] = float(centre[0]); h['CRVAL2'] = float(centre[1])
+    r = np.radians(c['rot'])
+    h['CD1_1'] = -step * np.cos(r); h['CD1_2'] = step * np.sin(r); h['CD2_1'] = step * np.sin(r); h['CD2_2'] = step * np.cos(r)
+    if c['proj'] == 'CAR':
+        # A CAR grid's reference point on the equator keeps it a plain plate carree.
+        h['CRVAL2'] = 0.0; h['CRPIX2'] = (H + 1) / 2 - float(centre[1]) / step
+    for key in ('RADESYS', 'EQUINOX'):
+        if key in win.to_header(): h[key] = win.to_header()[key]
+    wout = WCS(h)
+    interp, _ = reproject_interp((data, win), wout, shape_out=(H, W))
+    exact, foot = reproject_exact((data, win), wout, shape_out=(H, W), parallel=False)
+    fits.HDUList([fits.PrimaryHDU(np.zeros((H, W), np.float32), header=h)]).writeto(out + f'/target{k}.fits', overwrite=True)
+    fits.HDUList([fits.PrimaryHDU(interp), fits.ImageHDU(exact), fits.ImageHDU(foot)]).writeto(out + f'/ref{k}.fits', overwrite=True)
+`;
+
+function grid(file: string, hdu: number): SkyGrid & { data: Float32Array } {
+  const list = HduList.open(file);
+  try {
+    const h = list.hdu(hdu);
+    if (h.kind !== 'image') throw new Error(`${file}: HDU ${hdu} is not an image`);
+    return { width: h.shape[0]!, height: h.shape[1]!, wcs: celestialWcs(h.header), data: h.readPlane(0) };
+  } finally {
+    list.close();
+  }
+}
+
+function stats(got: Float32Array, want: Float32Array, peak: number) {
+  const diffs: number[] = [];
+  let nanMismatch = 0;
+  for (let i = 0; i < want.length; i++) {
+    const a = got[i]!, b = want[i]!;
+    if (Number.isNaN(a) !== Number.isNaN(b)) { nanMismatch++; continue; }
+    if (!Number.isNaN(b)) diffs.push(Math.abs(a - b) / peak);
+  }
+  diffs.sort((a, b) => a - b);
+  return { compared: diffs.length, nanMismatch, max: diffs[diffs.length - 1] ?? 0, median: diffs[diffs.length >> 1] ?? 0 };
+}
+
+describe.skipIf(!haveTools)('reproject against astropy reproject 0.10', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astromorph-reproject-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const run = haveTools ? spawnSync(PYTHON, ['-c', SCRIPT, JSON.stringify(CASES), corpusDir, dir], { encoding: 'utf8' }) : null;
+  const figures: string[] = [];
+  afterAll(() => console.log(`reprojection vs reproject (|difference| / peak of the source):\n${figures.join('\n')}`));
+
+  it('ran the reference', () => {
+    expect(run?.stderr ?? '').toBe('');
+    expect(run?.status).toBe(0);
+  });
+
+  CASES.forEach((c, k) => {
+    it(`${c.name}: interp and exact match reproject`, () => {
+      const src = grid(path.join(corpusDir, c.file), c.hdu);
+      const target = grid(path.join(dir, `target${k}.fits`), 0);
+      const ref = HduList.open(path.join(dir, `ref${k}.fits`));
+      try {
+        const image: SkyImage = src;
+        let peak = 0;
+        for (const v of src.data) if (Number.isFinite(v)) peak = Math.max(peak, Math.abs(v));
+        const interp = reproject(image, target, 'interp');
+        const exact = reproject(image, target, 'exact');
+        const si = stats(interp.data, ref.hdu(0).kind === 'image' ? (ref.hdu(0) as never as { readPlane(p: number): Float32Array }).readPlane(0) : new Float32Array(), peak);
+        const want = (i: number) => (ref.hdu(i) as never as { readPlane(p: number): Float32Array }).readPlane(0);
+        const se = stats(exact.data, want(1), peak);
+        const sf = stats(exact.footprint, want(2), 1);
+        figures.push(`  ${c.name} (${target.width}x${target.height}): interp max ${si.max.toExponential(2)} median ${si.median.toExponential(2)} `
+          + `NaN-mismatch ${si.nanMismatch}/${si.compared}; exact max ${se.max.toExponential(2)} median ${se.median.toExponential(2)} `
+          + `NaN-mismatch ${se.nanMismatch}/${se.compared}; footprint max ${sf.max.toExponential(2)}`);
+        expect(si.compared).toBeGreaterThan(target.width * target.height * 0.3);
+        // Bilinear sampling on the same positions: float32 rounding of positions and values only.
+        expect(si.max).toBeLessThan(1e-4);
+        expect(si.nanMismatch).toBeLessThanOrEqual(Math.ceil(0.002 * target.width * target.height));
+        // Overlap areas in the source's pixel plane vs. reproject's spherical polygons; edge pixels where the
+        // two disagree on coverage by a sliver are counted, not compared.
+        expect(se.median).toBeLessThan(1e-4);
+        expect(se.max).toBeLessThan(2e-3);
+        expect(se.nanMismatch).toBeLessThanOrEqual(Math.ceil(0.01 * target.width * target.height));
+        expect(sf.median).toBeLessThan(1e-3);
+      } finally {
+        ref.close();
+      }
+    });
+  });
+});
+
+describe('celestial WCS', () => {
+  it('refuses distortions and unsupported projections, naming them', () => {
+    const header = (cards: Record<string, string | number>) => ({ get: (k: string) => cards[k] });
+    const base = { NAXIS: 2, CRPIX1: 1, CRPIX2: 1, CDELT1: -0.001, CDELT2: 0.001, CRVAL1: 10, CRVAL2: 20 };
+    expect(() => celestialWcs(header({ ...base, CTYPE1: 'RA---TAN-SIP', CTYPE2: 'DEC--TAN-SIP' }))).toThrow(/distortion \(SIP\)/);
+    expect(() => celestialWcs(header({ ...base, CTYPE1: 'RA---AZP', CTYPE2: 'DEC--AZP' }))).toThrow(CelestialWcsError);
+    expect(() => celestialWcs(header({ ...base, CTYPE1: 'LAMBDA', CTYPE2: 'ANGLE' }))).toThrow(/not a longitude\/latitude pair/);
+  });
+
+  it('round-trips pixel -> sky -> pixel for every projection', () => {
+    for (const proj of ['TAN', 'SIN', 'ARC', 'ZEA', 'CAR']) {
+      const w = celestialWcs({ get: (k: string) => ({
+        NAXIS: 2, CTYPE1: `RA---${proj}`, CTYPE2: `DEC--${proj}`, CRPIX1: 50, CRPIX2: 40, CRVAL1: 266.4, CRVAL2: proj === 'CAR' ? 0 : -28.9,
+        CD1_1: -0.01, CD1_2: 0.002, CD2_1: 0.003, CD2_2: 0.01,
+      } as Record<string, string | number>)[k] });
+      for (const [x, y] of [[0, 0], [49, 39], [99.5, 10.25]] as [number, number][]) {
+        const [lon, lat] = w.pixelToWorld(x, y);
+        const [px, py] = w.worldToPixel(lon, lat);
+        expect(Math.abs(px - x) + Math.abs(py - y)).toBeLessThan(1e-8);
+      }
+    }
+  });
+});
