@@ -20,6 +20,17 @@ export class CelestialWcsError extends Error {
 /** Two numbers per point, as plain arrays are slow in the reprojection's inner loops. */
 export type Point = [number, number];
 
+export interface CelestialFields {
+  projection: Projection;
+  frame: CelestialFrame;
+  system: string;
+  crpix: Point;
+  matrix: [Point, Point];
+  crval: Point;
+  lonpole?: number;
+  latpole?: number;
+}
+
 export class CelestialWcs {
   readonly projection: Projection;
   readonly frame: CelestialFrame;
@@ -34,9 +45,10 @@ export class CelestialWcs {
   readonly #ap: number;
   readonly #dp: number;
   readonly #pp: number;
-  readonly #theta0: number;
+  readonly #fields: CelestialFields;
 
-  constructor(fields: { projection: Projection; frame: CelestialFrame; system: string; crpix: Point; matrix: [Point, Point]; crval: Point; lonpole?: number; latpole?: number }) {
+  constructor(fields: CelestialFields) {
+    this.#fields = fields;
     this.projection = fields.projection;
     this.frame = fields.frame;
     this.system = fields.system;
@@ -48,7 +60,6 @@ export class CelestialWcs {
     this.#inverse = [[d / det, -b / det], [-c / det, a / det]];
     // Native reference point: zenithal projections (0, 90), cylindrical (0, 0).
     const theta0 = this.projection === 'CAR' ? 0 : 90;
-    this.#theta0 = theta0;
     const [a0, d0] = fields.crval;
     const phiP = fields.lonpole ?? (d0 >= theta0 ? 0 : 180);
     const latpole = fields.latpole ?? 90;
@@ -80,6 +91,11 @@ export class CelestialWcs {
     this.#ap = ap * D2R;
     this.#dp = dp * D2R;
     this.#pp = phiP * D2R;
+  }
+
+  /** The same projection and sky reference with another pixel grid (a coarser or finer sampling of the field). */
+  withGrid(crpix: Point, matrix: [Point, Point]): CelestialWcs {
+    return new CelestialWcs({ ...this.#fields, crpix, matrix });
   }
 
   /** Sky position (degrees, longitude in [0, 360)) of a 0-based pixel position; NaNs where the projection has none. */

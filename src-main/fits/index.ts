@@ -24,6 +24,6 @@ export type { WriteImageOptions, WritableArray } from './writer.ts';
 export { encodeBinaryTable, tableRows } from './table-writer.ts';
 export type { TableColumn, BinaryTableOptions } from './table-writer.ts';
 export { celestialWcs, CelestialWcs, CelestialWcsError } from './celestial.ts';
-export type { CelestialFrame, Projection } from './celestial.ts';
+export type { CelestialFields, CelestialFrame, Point, Projection } from './celestial.ts';
 export { reproject, sameFrame } from './reproject.ts';
 export type { ReprojectMethod, Reprojection, SkyGrid, SkyImage } from './reproject.ts';
