@@ -163,9 +163,16 @@ export function groupItems(items: readonly DatasetItem[], rule: GroupRule, proje
       } else {
         const split = stemAndBand(item.path);
         if (!split) { ungrouped.push({ path: item.path, reason: "no band suffix in the name (NAME_BAND.fits or NAME-BAND.fits)" }); continue; }
-        // Objects are told apart by folder too: two folders may each hold a 'cloud_8um.fits'.
-        const folder = path.posix.dirname(item.path);
-        candidates.push({ object: folder === '.' ? split[0] : `${folder}/${split[0]}`, band: split[1], item, hdu: item.hdu! });
+        candidates.push({ object: split[0], band: split[1], item, hdu: item.hdu! });
+      }
+    }
+    if (rule.by === 'stem') {
+      // Objects are told apart by folder too (two folders may each hold a 'cloud_8um.fits'): a stem found in
+      // several folders is named with its folder, one found in a single folder by the stem alone.
+      const folders = new Map<string, Set<string>>();
+      for (const c of candidates) folders.set(c.object, (folders.get(c.object) ?? new Set()).add(path.posix.dirname(c.item.path)));
+      for (const c of candidates) {
+        if (folders.get(c.object)!.size > 1) c.object = `${path.posix.dirname(c.item.path)}/${c.object}`;
       }
     }
   }

@@ -57,7 +57,7 @@ describe('multi-band objects', () => {
     expect(byCsv.objects.map((o) => o.bands.map((b) => b.path))).toEqual(preview.objects.map((o) => o.bands.map((b) => b.path)));
 
     const report = applyGrouping(session, 'stem');
-    expect(report.objects.map((o) => o.object)).toEqual(['clouds/cloud000', 'clouds/cloud001', 'clouds/cloud002', 'clouds/cloud003']);
+    expect(report.objects.map((o) => o.object)).toEqual(['cloud000', 'cloud001', 'cloud002', 'cloud003']);
     expect(storedGrouping(session)!.objects.every((o) => o.bands.length === 4)).toBe(true);
     applyGrouping(session, `csv:${join(dir, 'clouds', 'labels.csv')}`);
     expect(storedGrouping(session)!.objects).toHaveLength(4);
