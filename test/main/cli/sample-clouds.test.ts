@@ -1,10 +1,11 @@
 // The bundled multi-band sample clouds through the real CLI: reproducible, and grouped into objects by
 // each rule (the name's stem, the OBJECT card, the CSV) with the grouping printed before anything trains.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, NODE, REPO } from './run-cli.ts';
 
@@ -51,5 +52,27 @@ describe('resources/sample-clouds', () => {
     expect(add.stdout).toContain('added 48');
     expect(add.stdout).toContain('12 multi-band objects by object');
     expect(add.stdout).toContain('stored: training uses these 12 objects, bands as channels; 12 RGB thumbnails made');
+  });
+
+  it('trains and embeds the objects from the CLI, and the map figure shows them in colour', () => {
+    const q = join(dir, 'again');
+    const toml = join(dir, 'tiny.toml');
+    writeFileSync(toml, 'encoder = "small-cnn"\nwidth = 4\ndepth = 2\nimage_size = 16\nbatch_size = 4\nepochs = 1\nprojection_size = 8\n'
+      + 'projection_hidden_size = 16\nbackend = "wasm"\ncoordinates = "cartesian"\nembed_profile = false\n');
+    const trained = cli(['train', q, '--config', toml]);
+    expect(trained.status, trained.stderr).toBe(0);
+    expect(trained.stderr + trained.stdout).toContain('training run 1 on 12 items');
+    expect(cli(['embed', q]).stdout).toContain('embedded 12 items');
+    expect(cli(['map', q, '--method', 'pca']).status).toBe(0);
+    const svg = join(dir, 'map.svg');
+    const fig = cli(['figure', q, 'map', '--out', svg, '--format', 'svg', '--thumbnails', '4']);
+    expect(fig.status, fig.stderr).toBe(0);
+    const images = [...readFileSync(svg, 'utf8').matchAll(/href="data:image\/png;base64,([^"]+)"/g)].map((m) => PNG.sync.read(Buffer.from(m[1]!, 'base64')));
+    expect(images.length).toBeGreaterThan(0);
+    for (const png of images) {
+      let colour = 0;
+      for (let i = 0; i < png.data.length; i += 4) if (Math.abs(png.data[i]! - png.data[i + 2]!) > 30) colour++;
+      expect(colour).toBeGreaterThan(0.1 * png.width * png.height);
+    }
   });
 });
