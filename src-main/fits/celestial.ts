@@ -222,7 +222,9 @@ export function celestialWcs(header: HeaderLike): CelestialWcs {
   }
   const radesys = str('RADESYS') || str('RADECSYS');
   const equinox = num('EQUINOX') ?? num('EPOCH');
-  const system = frame === 'RA/DEC' ? `${radesys || (equinox !== undefined && equinox < 1984 ? 'FK4' : 'ICRS')}${equinox !== undefined ? ` ${equinox}` : ''}` : frame;
+  // As FITS WCS paper II (and astropy) default them: no RADESYS means ICRS without EQUINOX, FK4 before 1984, else FK5.
+  const sys = radesys || (equinox === undefined ? 'ICRS' : equinox < 1984 ? 'FK4' : 'FK5');
+  const system = frame !== 'RA/DEC' ? frame : sys === 'ICRS' ? 'ICRS' : `${sys} ${equinox ?? (sys === 'FK4' ? 1950 : 2000)}`;
   return new CelestialWcs({
     projection: proj1 as Projection, frame, system,
     crpix: [lin.axes[0]!.crpix, lin.axes[1]!.crpix],
@@ -230,4 +232,45 @@ export function celestialWcs(header: HeaderLike): CelestialWcs {
     crval: [lin.axes[0]!.crval, lin.axes[1]!.crval],
     lonpole: num('LONPOLE'), latpole: num('LATPOLE'),
   });
+}
+
+/**
+ * Equatorial J2000 to Galactic, as astropy 5.2 realises the IAU 1958 definition (through FK4 B1950):
+ * from ICRS, and from FK5 J2000 (the two differ by the ~20 mas frame bias). Rows: Galactic x, y, z.
+ */
+const ICRS_TO_GALACTIC = [
+  [-0.0548756577125916, -0.873437051955616, -0.4838350736167153],
+  [0.4941094371927268, -0.4448297212232952, 0.7469821839866675],
+  [-0.8676661375596576, -0.1980763372730005, 0.4559838136873016],
+];
+const FK5_TO_GALACTIC = [
+  [-0.0548755393957145, -0.8734371047274334, -0.4838349917703224],
+  [0.4941094536233634, -0.4448295942988164, 0.7469822487020499],
+  [-0.8676661356858694, -0.1980763896109499, 0.4559837945175692],
+];
+
+function rotate(m: number[][], lon: number, lat: number, transpose: boolean): Point {
+  const a = lon * D2R, d = lat * D2R;
+  const v = [Math.cos(d) * Math.cos(a), Math.cos(d) * Math.sin(a), Math.sin(d)];
+  const r = [0, 1, 2].map((i) => [0, 1, 2].reduce((s, j) => s + (transpose ? m[j]![i]! : m[i]![j]!) * v[j]!, 0));
+  let l = Math.atan2(r[1]!, r[0]!) * R2D;
+  if (l < 0) l += 360;
+  return [l, Math.atan2(r[2]!, Math.hypot(r[0]!, r[1]!)) * R2D];
+}
+
+const J2000 = new Set(['ICRS', 'FK5 2000']);
+
+/**
+ * Converts sky positions from the frame of `from` to that of `to`: the identity within one frame (ICRS
+ * and FK5 J2000 count as one: they differ by ~20 milliarcseconds), the Galactic rotation between
+ * equatorial J2000 and Galactic. Other pairs (FK4 B1950, ecliptic against another frame) throw, naming them.
+ */
+export function frameConversion(from: CelestialWcs, to: CelestialWcs): ((lon: number, lat: number) => Point) | null {
+  const j2000 = (w: CelestialWcs) => w.frame === 'RA/DEC' && J2000.has(w.system);
+  if (from.frame === to.frame && (from.system === to.system || (j2000(from) && j2000(to)))) return null;
+  const matrix = (w: CelestialWcs) => (w.system === 'ICRS' ? ICRS_TO_GALACTIC : FK5_TO_GALACTIC);
+  if (j2000(from) && to.frame === 'GLON/GLAT') return (lon, lat) => rotate(matrix(from), lon, lat, false);
+  if (from.frame === 'GLON/GLAT' && j2000(to)) return (lon, lat) => rotate(matrix(to), lon, lat, true);
+  throw new CelestialWcsError(`converting ${from.frame} (${from.system}) to ${to.frame} (${to.system}) is not supported `
+    + '(equatorial ICRS or FK5 J2000 and Galactic are): give bands in one of those frames');
 }

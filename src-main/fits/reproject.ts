@@ -5,7 +5,7 @@
 // per-steradian or per-beam map. The overlap is computed in the source's pixel plane, where a target
 // pixel is a quadrilateral through its four corners (for pixels much smaller than a radian, the same
 // as the spherical polygons reproject clips, to ~1e-6 of the area).
-import { CelestialWcsError, type CelestialWcs } from './celestial.ts';
+import { frameConversion, type CelestialWcs } from './celestial.ts';
 
 export type ReprojectMethod = 'interp' | 'exact';
 
@@ -27,41 +27,44 @@ export interface Reprojection {
   footprint: Float32Array;
 }
 
-/** Frames that can be reprojected into each other without a frame conversion (which we do not do). */
+/** Frames that can be reprojected into each other (the same one, or equatorial J2000 and Galactic). */
 export function sameFrame(a: CelestialWcs, b: CelestialWcs): boolean {
-  if (a.frame !== b.frame) return false;
-  if (a.system === b.system) return true;
-  // ICRS and FK5 J2000 differ by tens of milliarcseconds: far below any pixel of an image we reproject.
-  const j2000 = (s: string) => s === 'ICRS' || s === 'ICRS 2000' || s === 'FK5 2000' || s === 'FK5';
-  return j2000(a.system) && j2000(b.system);
+  try {
+    frameConversion(a, b);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-function checkFrames(src: SkyGrid, grid: SkyGrid): void {
-  if (!sameFrame(src.wcs, grid.wcs)) {
-    throw new CelestialWcsError(`the image is in ${src.wcs.frame} (${src.wcs.system}) and the target grid in ${grid.wcs.frame} (${grid.wcs.system}); `
-      + 'converting between sky frames is not supported: give bands in one frame');
-  }
+/** Source pixel position of a target pixel position, through the sky (and a frame conversion when the frames differ). */
+function pixelMapping(src: SkyGrid, grid: SkyGrid): (x: number, y: number) => [number, number] {
+  const convert = frameConversion(grid.wcs, src.wcs);
+  return (x, y) => {
+    const [lon, lat] = grid.wcs.pixelToWorld(x, y);
+    const [l, b] = convert ? convert(lon, lat) : [lon, lat];
+    return src.wcs.worldToPixel(l, b);
+  };
 }
 
 export function reproject(src: SkyImage, grid: SkyGrid, method: ReprojectMethod): Reprojection {
   if (src.data.length !== src.width * src.height) throw new RangeError(`image data holds ${src.data.length} values, not ${src.width} x ${src.height}`);
-  checkFrames(src, grid);
+  const toSource = pixelMapping(src, grid); // throws, naming both, for frames we do not convert
   if (src.wcs === grid.wcs && src.width === grid.width && src.height === grid.height) {
     // The image's own grid (the reference band): nothing to resample.
     return { data: src.data.slice(), footprint: src.data.map((x) => (Number.isFinite(x) ? 1 : 0)) };
   }
-  return method === 'exact' ? reprojectExact(src, grid) : reprojectInterp(src, grid);
+  return method === 'exact' ? reprojectExact(src, grid, toSource) : reprojectInterp(src, grid, toSource);
 }
 
-function reprojectInterp(src: SkyImage, grid: SkyGrid): Reprojection {
+function reprojectInterp(src: SkyImage, grid: SkyGrid, toSource: (x: number, y: number) => [number, number]): Reprojection {
   const { width: W, height: H } = grid;
   const { width: w, height: h, data: v } = src;
   const out = new Float32Array(W * H).fill(NaN);
   const foot = new Float32Array(W * H);
   for (let j = 0; j < H; j++) {
     for (let i = 0; i < W; i++) {
-      const [lon, lat] = grid.wcs.pixelToWorld(i, j);
-      const [x, y] = src.wcs.worldToPixel(lon, lat);
+      const [x, y] = toSource(i, j);
       // As reproject: the outer half of the edge pixels takes the edge value; beyond that, nothing.
       if (!(x >= -0.5 && x <= w - 0.5 && y >= -0.5 && y <= h - 0.5)) continue;
       const x0 = Math.floor(x), y0 = Math.floor(y), fx = x - x0, fy = y - y0;
@@ -122,15 +125,14 @@ function clippedArea(qx: Float64Array, qy: Float64Array, x0: number, x1: number,
   return n >= 3 ? area(inX, inY, n) : 0;
 }
 
-function reprojectExact(src: SkyImage, grid: SkyGrid): Reprojection {
+function reprojectExact(src: SkyImage, grid: SkyGrid, toSource: (x: number, y: number) => [number, number]): Reprojection {
   const { width: W, height: H } = grid;
   const { width: w, height: h, data: v } = src;
   // Target pixel corners (at half-integer pixel positions), in source pixel coordinates.
   const cx = new Float64Array((W + 1) * (H + 1)), cy = new Float64Array((W + 1) * (H + 1));
   for (let j = 0; j <= H; j++) {
     for (let i = 0; i <= W; i++) {
-      const [lon, lat] = grid.wcs.pixelToWorld(i - 0.5, j - 0.5);
-      const [x, y] = src.wcs.worldToPixel(lon, lat);
+      const [x, y] = toSource(i - 0.5, j - 0.5);
       cx[j * (W + 1) + i] = x;
       cy[j * (W + 1) + i] = y;
     }

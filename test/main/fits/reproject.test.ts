@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { celestialWcs, CelestialWcsError, HduList, reproject, type SkyGrid, type SkyImage } from '../../../src-main/fits/index.ts';
+import { celestialWcs, CelestialWcsError, frameConversion, HduList, reproject, type SkyGrid, type SkyImage } from '../../../src-main/fits/index.ts';
 import { corpusDir, corpusPresent } from './corpus.ts';
 import { haveReproject, PYTHON, referenceTool } from '../../support/reference-tools.ts';
 
@@ -20,6 +20,8 @@ interface Case {
   rot: number;
   scale: number;
   size: number;
+  /** A target in another sky frame: 'galactic' or 'icrs' (default: the source's own). */
+  frame?: string;
 }
 
 const CASES: Case[] = [
@@ -29,6 +31,8 @@ const CASES: Case[] = [
   { name: 'Fermi GLON-CAR -> GLON-TAN', file: 'real/photutils_fermi_counts.fits.gz', hdu: 1, proj: 'TAN', rot: 0, scale: 1.6, size: 0.4 },
   { name: 'HST TAN (CD, flipped) -> SIN', file: 'real/astropy_test0.fits', hdu: 3, proj: 'SIN', rot: 45, scale: 1.1, size: 1.0 },
   { name: 'MAGPIS GLON-SIN -> GLON-CAR', file: 'real/astroquery_magpis_image.fits', hdu: 0, proj: 'CAR', rot: 0, scale: 2.3, size: 0.5 },
+  { name: 'TAN (FK5 J2000) -> Galactic TAN', file: 'real/astropy_scale.fits', hdu: 0, proj: 'TAN', rot: 10, scale: 0.5, size: 0.9, frame: 'galactic' },
+  { name: 'MAGPIS Galactic SIN -> ICRS TAN', file: 'real/astroquery_magpis_image.fits', hdu: 0, proj: 'TAN', rot: 0, scale: 1.5, size: 0.6, frame: 'icrs' },
 ];
 
 // Writes each case's target header (as a small FITS file) and reproject's two results beside it.
@@ -38,6 +42,8 @@ import numpy as np
 from astropy.io import fits
 from astropy.wcs import WCS
 from reproject import reproject_interp, reproject_exact
+from astropy.coordinates import SkyCoord
+from astropy.wcs.utils import wcs_to_celestial_frame
 warnings.simplefilter('ignore')
 cases, corpus, out = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
 for k, c in enumerate(cases):
@@ -49,6 +55,12 @@ for k, c in enumerate(cases):
     centre = win.pixel_to_world_values((nx - 1) / 2 + 1.3, (ny - 1) / 2 - 2.1)
     step = np.sqrt(abs(np.linalg.det(win.pixel_scale_matrix))) * c['scale']
     lon, lat = win.wcs.ctype[0][:4].rstrip('-'), win.wcs.ctype[1][:4].rstrip('-')
+    if c.get('frame'):
+        sky = SkyCoord(centre[0], centre[1], unit='deg', frame=wcs_to_celestial_frame(win))
+        if c['frame'] == 'galactic':
+            centre, lon, lat = (sky.galactic.l.deg, sky.galactic.b.deg), 'GLON', 'GLAT'
+        else:
+            centre, lon, lat = (sky.icrs.ra.deg, sky.icrs.dec.deg), 'RA', 'DEC'
     W, H = max(8, int(nx * c['size'] / c['scale'])), max(8, int(ny * c['size'] / c['scale']))
     h = fits.Header()
     h['NAXIS'] = 2; h['NAXIS1'] = W; h['NAXIS2'] = H
@@ -60,8 +72,11 @@ for k, c in enumerate(cases):
     if c['proj'] == 'CAR':
         # A CAR grid's reference point on the equator keeps it a plain plate carree.
         h['CRVAL2'] = 0.0; h['CRPIX2'] = (H + 1) / 2 - float(centre[1]) / step
-    for key in ('RADESYS', 'EQUINOX'):
-        if key in win.to_header(): h[key] = win.to_header()[key]
+    if c.get('frame') == 'icrs':
+        h['RADESYS'] = 'ICRS'
+    elif not c.get('frame'):
+        for key in ('RADESYS', 'EQUINOX'):
+            if key in win.to_header(): h[key] = win.to_header()[key]
     wout = WCS(h)
     interp, _ = reproject_interp((data, win), wout, shape_out=(H, W))
     exact, foot = reproject_exact((data, win), wout, shape_out=(H, W), parallel=False)
@@ -140,6 +155,26 @@ describe.skipIf(!haveTools)('reproject against astropy reproject 0.10', () => {
 });
 
 describe('celestial WCS', () => {
+  it('converts equatorial J2000 and Galactic into each other, and names the frames it does not convert', () => {
+    const w = (cards: Record<string, string | number>) => celestialWcs({ get: (k: string) => ({
+      NAXIS: 2, CRPIX1: 1, CRPIX2: 1, CDELT1: -0.001, CDELT2: 0.001, CRVAL1: 0, CRVAL2: 0, ...cards,
+    } as Record<string, string | number>)[k] });
+    const icrs = w({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', RADESYS: 'ICRS' });
+    const gal = w({ CTYPE1: 'GLON-TAN', CTYPE2: 'GLAT-TAN' });
+    const fk4 = w({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', RADESYS: 'FK4', EQUINOX: 1950 });
+    // The Galactic centre and north pole (ICRS, astropy 5.2).
+    const toGal = frameConversion(icrs, gal)!;
+    const [l, b] = toGal(266.40498829, -28.93617776);
+    expect(Math.min(l, 360 - l)).toBeLessThan(2e-6);
+    expect(Math.abs(b)).toBeLessThan(2e-6);
+    expect(toGal(192.85948121, 27.12825242)[1]).toBeCloseTo(90, 5);
+    const back = frameConversion(gal, icrs)!(...toGal(83.633, 22.0145));
+    expect(back[0]).toBeCloseTo(83.633, 9);
+    expect(back[1]).toBeCloseTo(22.0145, 9);
+    expect(frameConversion(icrs, icrs)).toBeNull();
+    expect(() => frameConversion(fk4, gal)).toThrow(/RA\/DEC \(FK4 1950\) to GLON\/GLAT .* not supported/);
+  });
+
   it('refuses distortions and unsupported projections, naming them', () => {
     const header = (cards: Record<string, string | number>) => ({ get: (k: string) => cards[k] });
     const base = { NAXIS: 2, CRPIX1: 1, CRPIX2: 1, CDELT1: -0.001, CDELT2: 0.001, CRVAL1: 10, CRVAL2: 20 };
