@@ -63,6 +63,20 @@ export interface ItemPage {
   damaged: DamagedRow[];
 }
 
+/** Multi-band objects: how a rule groups the items (a preview) or the stored grouping. */
+export interface GroupingView {
+  rule: string;
+  /** Channel order. */
+  bands: string[];
+  objects: { object: string; bands: { band: string; itemId: number; hdu: number; path: string }[] }[];
+  /** Items in no object, and why (empty for the stored grouping). */
+  ungrouped: { path: string; reason: string }[];
+  /** False for a preview: nothing was stored. */
+  applied: boolean;
+  /** RGB thumbnails made when it was stored. */
+  thumbnails: number;
+}
+
 export interface ThumbnailBytes {
   id: number;
   /** PNG bytes; null when the item has no thumbnail (failed or missing). */

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { EmbedReport, ExportReport, RunSummary, ScanReport, TrainingStart } from './reports.ts';
 import type {
-  ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData,
+  ClusterData, EmbeddingMapData, EmbeddingSetInfo, GroupingView, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData,
   ProjectSummary, SimilarityResult, ThumbnailBytes,
 } from './desktop.ts';
 import { SORT_KEYS } from './desktop.ts';
@@ -71,6 +71,11 @@ export const METHODS = {
     limit: z.int().min(1).max(5000).default(500),
   })),
   thumbnails: method<ThumbnailBytes[]>()(z.strictObject({ ids: z.array(id).max(500) })),
+  /**
+   * Multi-band objects: without a rule, the stored grouping (null: none); with one ('object', 'stem',
+   * 'csv:FILE' or 'none'), the grouping it gives, stored unless dryRun.
+   */
+  groupItems: method<GroupingView | null>()(z.strictObject({ rule: z.string().trim().min(1).max(4200).optional(), dryRun: z.boolean().default(false) })),
   imageInfo: method<ImageInfo>()(z.strictObject({ id })),
   imagePlane: method<ImagePlane>()(z.strictObject({ id, plane: z.int().min(0).default(0), maxSide: z.int().min(16).max(8192).default(1024) })),
 

@@ -14,6 +14,7 @@ import { readImageInfo, readImagePlane } from './project/image-planes.ts';
 import { ItemCatalogue } from './project/item-catalogue.ts';
 import { ProjectSession } from './project/project-session.ts';
 import { tagItemIds } from './project/tags.ts';
+import { applyGrouping, previewGrouping, storedGrouping } from './project/bands.ts';
 import { checkSettings, TrainingControl } from './training/training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from '../contract/methods.ts';
 import type { DatasetItem } from '../../dataset/index.ts';
@@ -21,6 +22,7 @@ import { describeHolder } from '../../project/index.ts';
 import { csvField } from '../../export/index.ts';
 import type { EmbedReport, ExportReport, ScanReport, TrainingStart } from '../contract/reports.ts';
 import type {
+  GroupingView,
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
   SimilarityResult, ThumbnailBytes,
 } from '../contract/desktop.ts';
@@ -171,6 +173,23 @@ export class DesktopService implements ApiService {
 
   async imagePlane(args: ParsedArgs<'imagePlane'>): Promise<ImagePlane> {
     return readImagePlane(this.#require().session.project, this.#item(args.id), args.plane, args.maxSide);
+  }
+
+  async groupItems(args: ParsedArgs<'groupItems'>): Promise<GroupingView | null> {
+    const open = this.#require();
+    if (args.rule === undefined) {
+      const stored = storedGrouping(open.session);
+      return stored && { ...stored, applied: true, thumbnails: 0 };
+    }
+    if (args.dryRun) return { ...previewGrouping(open.session, args.rule), applied: false, thumbnails: 0 };
+    try {
+      const { thumbnailFailures: _failures, ...report } = applyGrouping(open.session, args.rule);
+      return report;
+    } finally {
+      // The objects' first bands now show RGB thumbnails, and training sees the objects.
+      open.catalogue.invalidate();
+      this.#summaryAndNotify();
+    }
   }
 
   async tagItems(args: ParsedArgs<'tagItems'>): Promise<ProjectSummary> {
