@@ -14,7 +14,7 @@ import { readImageInfo, readImagePlane } from './project/image-planes.ts';
 import { ItemCatalogue } from './project/item-catalogue.ts';
 import { ProjectSession } from './project/project-session.ts';
 import { tagItemIds } from './project/tags.ts';
-import { applyGrouping, previewGrouping, storedGrouping } from './project/bands.ts';
+import { applyGrouping, previewGrouping, refreshBandThumbnails, storedGrouping } from './project/bands.ts';
 import { checkSettings, TrainingControl } from './training/training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from '../contract/methods.ts';
 import type { DatasetItem } from '../../dataset/index.ts';
@@ -150,6 +150,7 @@ export class DesktopService implements ApiService {
     const open = this.#require();
     try {
       const report = await open.session.addFolders(args.folders, { signal: ctx.signal, onProgress: (p) => this.#events.emit('scanProgress', p) });
+      refreshBandThumbnails(open.session);
       this.#events.emit('scanDone', report);
       return report;
     } finally {

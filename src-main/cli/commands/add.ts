@@ -50,9 +50,11 @@ export function addCommand(): Command {
           followLinks: opts.followLinks,
           onProgress: (p) => progress.update(p),
         });
+        const { applyGrouping, groupingTable, refreshBandThumbnails } = await import('../../api/services/project/bands.ts');
         if (opts.groupBy !== undefined && !report.cancelled) {
-          const { applyGrouping, groupingTable } = await import('../../api/services/project/bands.ts');
           grouped = renderGrouping(applyGrouping(session, opts.groupBy), { by: opts.groupBy }, groupingTable);
+        } else if (!report.cancelled) {
+          refreshBandThumbnails(session); // objects whose first band was read again: their RGB thumbnail back
         }
       } finally {
         progress.stop();

@@ -1,13 +1,13 @@
 // Multi-band objects end to end on a real project file and real FITS files: synthetic clouds in four
 // bands of different resolution and pixel grid, grouped, trained on with the bands as channels, embedded,
 // and shown as RGB thumbnails.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectSession } from '../../../src-main/api/services/project/project-session.ts';
-import { applyGrouping, previewGrouping, storedGrouping } from '../../../src-main/api/services/project/bands.ts';
+import { applyGrouping, previewGrouping, refreshBandThumbnails, storedGrouping } from '../../../src-main/api/services/project/bands.ts';
 import { embedItems } from '../../../src-main/api/services/training/embedding.ts';
 import { channelsFromData, train } from '../../../src-main/api/services/training/training.ts';
 import { decodeCheckpoint } from '../../../src-main/model/serialization.ts';
@@ -69,6 +69,18 @@ describe('multi-band objects', () => {
     let differ = 0;
     for (let i = 0; i < png.data.length; i += 4) if (Math.abs(png.data[i]! - png.data[i + 2]!) > 30) differ++;
     expect(differ).toBeGreaterThan(png.width * png.height * 0.1);
+  });
+
+  it('a rescan that reads an object\'s first band again gives it back its RGB thumbnail', async () => {
+    const lead = storedGrouping(session)!.objects[1]!.bands[0]!;
+    const file = join(dir, lead.path);
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    const report = await session.addFolders([join(dir, 'clouds')]);
+    expect(report.updated).toBe(1);
+    expect(session.project.thumbnails.get(lead.itemId)!.png[25]).toBe(4); // the scan's gray one
+    expect(refreshBandThumbnails(session)).toBe(1);
+    expect(session.project.thumbnails.get(lead.itemId)!.png[25]).toBe(6);
+    expect(refreshBandThumbnails(session)).toBe(0);
   });
 
   it('trains on every band as a channel, and the embedding follows each band', async () => {

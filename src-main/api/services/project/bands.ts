@@ -101,6 +101,31 @@ export function applyGrouping(session: ProjectSession, ruleText: string, opts: {
   return { ...grouping, applied: true, thumbnails: made, thumbnailFailures: failures };
 }
 
+/**
+ * After a scan: an object whose first band was read again got the scan's gray thumbnail back; it gets
+ * its RGB composite again (objects whose thumbnail is still a composite are left as they are).
+ * Returns how many were made.
+ */
+export function refreshBandThumbnails(session: ProjectSession): number {
+  const project = session.project;
+  const grouped = bandObjects(project);
+  if (grouped === null || session.readOnly) return 0;
+  let made = 0;
+  for (const o of grouped.objects) {
+    const lead = o.members[0]!.itemId;
+    const stored = project.thumbnails.get(lead);
+    if (stored && stored.png[25] === 6) continue; // PNG colour type 6: already a composite
+    try {
+      const files = o.members.map((m) => ({ path: dataFilePath(project, project.items.get(m.itemId)!), hdu: m.hdu }));
+      project.thumbnails.put(lead, bandComposite(files));
+      made++;
+    } catch {
+      // A band that cannot be read now keeps the scan's thumbnail; training reports the object with its reason.
+    }
+  }
+  return made;
+}
+
 function grayThumbnail(file: string, hdu: number, kinds: NonNullable<Parameters<typeof makeThumbnail>[1]>): Thumbnail | null {
   let list: HduList | null = null;
   try {
