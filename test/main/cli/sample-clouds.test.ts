@@ -64,6 +64,15 @@ describe('resources/sample-clouds', () => {
     expect(trained.stderr + trained.stdout).toContain('training run 1 on 12 items');
     expect(cli(['embed', q]).stdout).toContain('embedded 12 items');
     expect(cli(['map', q, '--method', 'pca']).status).toBe(0);
+    // Similar to an object: by its first band's item. A lone file outside the project is one band, not an object.
+    const similar = cli(['similar', q, join(CLOUDS, 'cloud004_8um.fits'), '--k', '3']);
+    expect(similar.status, similar.stderr).toBe(0);
+    expect(similar.stdout).toMatch(/cloud\d{3}_8um\.fits/);
+    const outsider = join(dir, 'outsider_8um.fits');
+    writeFileSync(outsider, readFileSync(join(CLOUDS, 'cloud004_8um.fits')));
+    const lone = cli(['similar', q, outsider]);
+    expect(lone.status).not.toBe(0);
+    expect(lone.stderr).toContain('was trained on multi-band objects (8um, 70um, 250um, 500um)');
     const svg = join(dir, 'map.svg');
     const fig = cli(['figure', q, 'map', '--out', svg, '--format', 'svg', '--thumbnails', '4']);
     expect(fig.status, fig.stderr).toBe(0);
