@@ -71,6 +71,30 @@ describe('multi-band objects in the browser', () => {
     await expect.poll(colourfulness, SLOW).toBeGreaterThan(0.1);
     await screenshot(page, 'multiband-grouped');
 
+    // The viewer shows the object in colour (R 500um, G 70um, B 8um), or the band itself with RGB off.
+    await page.locator('[data-item]').first().dblclick();
+    await page.getByTestId('band-composite').waitFor(SLOW);
+    expect(await page.getByTestId('band-composite-bar').textContent()).toMatch(/cloud000.*R 500um · G 70um · B 8um/);
+    const viewerColour = await page.getByTestId('band-composite').evaluate(async (el) => {
+      const img = el as HTMLImageElement;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let colour = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && Math.abs(d[i] - d[i + 2]) > 30) colour++;
+      return { colour: colour / (c.width * c.height), width: c.width };
+    });
+    expect(viewerColour.width).toBe(120); // the 8um grid, at full resolution
+    expect(viewerColour.colour).toBeGreaterThan(0.1);
+    await screenshot(page, 'multiband-viewer');
+    await page.getByTestId('band-rgb').uncheck();
+    await page.locator('[data-testid="image-viewer"] canvas').first().waitFor(SLOW);
+    expect(await page.getByTestId('band-composite').count()).toBe(0);
+
     await page.getByTestId('group-rule').fill('colour');
     await page.getByTestId('group-preview').click();
     await expect.poll(() => page.locator('body').textContent(), SLOW).toContain('unknown grouping rule');

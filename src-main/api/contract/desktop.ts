@@ -77,6 +77,20 @@ export interface GroupingView {
   thumbnails: number;
 }
 
+/** A multi-band object as an RGB composite on its first band's grid (the image viewer's colour view). */
+export interface BandCompositeView {
+  object: string;
+  /** Every band, in channel order. */
+  bands: string[];
+  /** The bands shown as red, green and blue. */
+  red: string;
+  green: string;
+  blue: string;
+  width: number;
+  height: number;
+  png: Uint8Array;
+}
+
 export interface ThumbnailBytes {
   id: number;
   /** PNG bytes; null when the item has no thumbnail (failed or missing). */

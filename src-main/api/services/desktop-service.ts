@@ -14,7 +14,7 @@ import { readImageInfo, readImagePlane } from './project/image-planes.ts';
 import { ItemCatalogue } from './project/item-catalogue.ts';
 import { ProjectSession } from './project/project-session.ts';
 import { tagItemIds } from './project/tags.ts';
-import { applyGrouping, previewGrouping, refreshBandThumbnails, storedGrouping } from './project/bands.ts';
+import { applyGrouping, objectComposite, previewGrouping, refreshBandThumbnails, storedGrouping } from './project/bands.ts';
 import { checkSettings, TrainingControl } from './training/training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from '../contract/methods.ts';
 import type { DatasetItem } from '../../dataset/index.ts';
@@ -22,7 +22,7 @@ import { describeHolder } from '../../project/index.ts';
 import { csvField } from '../../export/index.ts';
 import type { EmbedReport, ExportReport, ScanReport, TrainingStart } from '../contract/reports.ts';
 import type {
-  GroupingView,
+  BandCompositeView, GroupingView,
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
   SimilarityResult, ThumbnailBytes,
 } from '../contract/desktop.ts';
@@ -174,6 +174,10 @@ export class DesktopService implements ApiService {
 
   async imagePlane(args: ParsedArgs<'imagePlane'>): Promise<ImagePlane> {
     return readImagePlane(this.#require().session.project, this.#item(args.id), args.plane, args.maxSide);
+  }
+
+  async bandComposite(args: ParsedArgs<'bandComposite'>): Promise<BandCompositeView | null> {
+    return objectComposite(this.#require().session, args.id, args.maxSide);
   }
 
   async groupItems(args: ParsedArgs<'groupItems'>): Promise<GroupingView | null> {

@@ -11,6 +11,7 @@ import { readBandStack, type BandFile } from '../../../model/data/band-stack.ts'
 import { dataFilePath, mayReadDataFile, type Project } from '../../../project/index.ts';
 import { ApiError } from '../../contract/errors.ts';
 import type { ProjectSession } from './project-session.ts';
+import type { BandCompositeView } from '../../contract/desktop.ts';
 
 export { groupingTable } from '../../../dataset/index.ts';
 export type { Grouping } from '../../../dataset/index.ts';
@@ -145,6 +146,28 @@ function grayThumbnail(file: string, hdu: number, kinds: NonNullable<Parameters<
  * mean of the two for two bands); each band percentile-clipped and asinh-stretched on its own.
  * Pixels no band covers are transparent.
  */
+/** Which bands a composite of these (in band order) shows as red, green and blue. */
+export function compositeChannels(bands: readonly string[]): { red: string; green: string; blue: string } {
+  const B = bands.length;
+  return { red: bands[B - 1]!, green: B === 2 ? `${bands[0]}+${bands[1]}` : bands[Math.floor((B - 1) / 2)]!, blue: bands[0]! };
+}
+
+/** The composite of the object item `id` is a band of (any band), at most maxSide pixels a side; null when it is in none. */
+export function objectComposite(session: ProjectSession, id: number, maxSide: number): BandCompositeView | null {
+  const project = session.project;
+  const grouped = bandObjects(project);
+  const o = grouped?.objects.find((x) => x.members.some((m) => m.itemId === id));
+  if (!grouped || !o) return null;
+  const files = o.members.map((m) => {
+    const item = project.items.get(m.itemId);
+    if (!item) throw new ApiError('no-data', `band ${m.band} of ${o.object} is no longer an item of the project`);
+    return { path: dataFilePath(project, item), hdu: m.hdu };
+  });
+  const names = o.members.map((m) => m.band);
+  const t = bandComposite(files, maxSide);
+  return { object: o.object, bands: names, ...compositeChannels(names), width: t.width, height: t.height, png: t.png };
+}
+
 export function bandComposite(bands: readonly BandFile[], maxSide = 128): Thumbnail {
   const stack = readBandStack(bands, { method: 'exact', reference: 0, pixelScale: 0, beam: 'native', maxSide });
   const { width, height, planes } = stack;
