@@ -7,7 +7,7 @@ import type { ScanReport } from '../../api/contract/index.ts';
 import { reasonWithoutPath } from '../reason.ts';
 import { EXIT_CANCELLED, EXIT_ERROR } from '../exit-codes.ts';
 import { stopOnSignals } from '../stop-signals.ts';
-import { GROUP_RULE_HELP, renderGrouping } from './group.ts';
+import { GROUP_RULE_HELP, renderGrouping, thumbnailProgress } from './group.ts';
 
 interface AddOpts {
   json?: boolean;
@@ -52,7 +52,7 @@ export function addCommand(): Command {
         });
         const { applyGrouping, groupingTable, refreshBandThumbnails } = await import('../../api/services/project/bands.ts');
         if (opts.groupBy !== undefined && !report.cancelled) {
-          grouped = renderGrouping(applyGrouping(session, opts.groupBy), { by: opts.groupBy }, groupingTable);
+          grouped = renderGrouping(applyGrouping(session, opts.groupBy, { onProgress: thumbnailProgress() }), { by: opts.groupBy }, groupingTable);
         } else if (!report.cancelled) {
           refreshBandThumbnails(session); // objects whose first band was read again: their RGB thumbnail back
         }

@@ -27,7 +27,7 @@ export function groupCommand(): Command {
       try {
         if (opts.by === undefined) result = storedGrouping(session);
         else if (opts.dryRun) result = { ...previewGrouping(session, opts.by), applied: false };
-        else result = applyGrouping(session, opts.by);
+        else result = applyGrouping(session, opts.by, { onProgress: thumbnailProgress() });
       } finally {
         session.close();
       }
@@ -51,4 +51,15 @@ export function renderGrouping(result: (Grouping & { applied?: boolean; thumbnai
     for (const f of result.thumbnailFailures ?? []) lines.push(`  no RGB thumbnail for ${f.object}: ${f.error}`);
   }
   return lines.join('\n');
+}
+
+/** A line on stderr every few seconds while the objects' RGB thumbnails are made (each reads every band). */
+export function thumbnailProgress(): (done: number, total: number) => void {
+  let last = performance.now();
+  return (done, total) => {
+    const now = performance.now();
+    if (now - last < 3000 || done === total) return;
+    last = now;
+    process.stderr.write(`making RGB thumbnails: ${done}/${total} objects\n`);
+  };
 }
