@@ -21,6 +21,7 @@ import { evaluateLabels, type LabelEvaluation } from '../src-main/analysis/index
 import { symmetricEigen } from '../src-main/base/symmetric-eigen.ts';
 import { DEFAULT_PREPROCESS, loadSample } from '../src-main/model/data/index.ts';
 import { polarProfile, toPolar } from '../src-main/model/data/polar.ts';
+import { descriptorBlocks } from '../src-main/model/data/descriptor.ts';
 import { embed, parseSettings, loadSettings, preprocessFor } from '../src-main/model/index.ts';
 import { Project } from '../src-main/project/index.ts';
 import { writeSurveyDataset, type SurveyRanges } from '../src-main/synthetic/index.ts';
@@ -100,6 +101,18 @@ function principalComponents(vectors: ArrayLike<number>[], k: number): Float32Ar
   return Array.from({ length: n }, (_, i) => Float32Array.from({ length: k }, (_, c) => u[i * n + c]! * Math.sqrt(Math.max(0, values[c]!))));
 }
 
+/** Descriptor blocks standardised over the set and weighted alike (1/sqrt(length)), as embeddings weigh them. */
+function weighedBlocks(items: Float32Array[][]): Float32Array[] {
+  const lengths = items[0]!.map((b) => b.length), d = lengths.reduce((a, b) => a + b, 0), n = items.length;
+  const joined = items.map((blocks) => { const v = new Float32Array(d); let o = 0; for (const b of blocks) { v.set(b, o); o += b.length; } return v; });
+  const mean = new Float64Array(d), sq = new Float64Array(d);
+  for (const v of joined) for (let j = 0; j < d; j++) { mean[j]! += v[j]! / n; sq[j]! += v[j]! ** 2 / n; }
+  const weight = new Float64Array(d);
+  let o = 0;
+  for (const len of lengths) { for (let j = o; j < o + len; j++) { const sd = Math.sqrt(Math.max(0, sq[j]! - mean[j]! ** 2)); weight[j] = 1 / ((sd > 1e-6 ? sd : 1) * Math.sqrt(len)); } o += len; }
+  return joined.map((v) => v.map((x, j) => (x - mean[j]!) * weight[j]!));
+}
+
 const results: Record<string, LabelEvaluation[]> = {};
 const record = (name: string, e: LabelEvaluation) => { (results[name] ??= []).push(e); console.log(summary(name, e)); };
 
@@ -107,7 +120,12 @@ const root = args.keep ? resolve(args.keep) : mkdtempSync(join(tmpdir(), 'astrom
 mkdirSync(root, { recursive: true });
 if (!args.keep) process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 const configFile = args.config ? resolve(args.config) : undefined;
-const settings = configFile ? loadSettings(configFile) : parseSettings({});
+// Cubes get 8 channels when the settings leave it to the data, as `train` chooses for a project of cubes.
+const settings = (() => {
+  const s = configFile ? loadSettings(configFile) : parseSettings({});
+  const setsChannels = configFile !== undefined && /^\s*channels\s*=/m.test(readFileSync(configFile, 'utf8'));
+  return kind === 'cubes' && !setsChannels ? { ...s, channels: 8 } : s;
+})();
 const shifted = args['test-snr'] !== undefined || args['test-size'] !== undefined;
 const trainRanges: Partial<SurveyRanges> = { ...(args['train-snr'] ? { snr: pair(args['train-snr']) } : {}) };
 const testRanges: Partial<SurveyRanges> = { ...trainRanges, ...(args['test-snr'] ? { snr: pair(args['test-snr']) } : {}), ...(args['test-size'] ? { size: pair(args['test-size']) } : {}) };
@@ -143,6 +161,7 @@ for (const dataSeed of list(args['data-seeds']!)) {
     const framed = labels.map((l) => loadSample(l.file, 0, { ...pre, framing: 'source', coordinates: 'cartesian' }));
     record('polar profile (no learning)', evaluateLabels(framed.map((f) => polarProfile(toPolar(f), true)), names));
     record('deprojected polar profile', evaluateLabels(framed.map((f) => polarProfile(f)), names));
+    record('morphology descriptor (no learning)', evaluateLabels(weighedBlocks(framed.map((f) => descriptorBlocks(f, 'morphology'))), names));
   }
   if (args['no-train']) continue;
   for (const trainSeed of list(args['train-seeds']!)) {

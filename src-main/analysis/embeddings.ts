@@ -70,3 +70,31 @@ export function normalisedRows(e: Embeddings): Float32Array {
   }
   return out;
 }
+
+/** The mean of the n rows of an n x d matrix, in float64. */
+export function meanVector(data: Float32Array, n: number, d: number): Float64Array {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const row = i * d;
+    for (let j = 0; j < d; j++) mean[j] += data[row + j];
+  }
+  if (n > 0) for (let j = 0; j < d; j++) mean[j] /= n;
+  return mean;
+}
+
+/**
+ * Cosine similarity of a and b after subtracting `mean` from both. Embeddings crowd into a narrow cone
+ * (every raw cosine near 1); about the run's mean, unrelated items score near 0 and close ones near 1.
+ * 0 when either vector is the mean itself.
+ */
+export function centredCosine(a: ArrayLike<number>, b: ArrayLike<number>, mean: ArrayLike<number>): number {
+  let dot = 0, na = 0, nb = 0;
+  for (let j = 0; j < mean.length; j++) {
+    const x = a[j] - mean[j];
+    const y = b[j] - mean[j];
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}

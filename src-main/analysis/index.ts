@@ -1,7 +1,7 @@
 // Public surface of the analysis folder: maps, similarity, clusters, outliers and label evaluation on plain Float32Arrays.
 export { AnalysisError } from './errors.ts';
 export type { AnalysisErrorCode } from './errors.ts';
-export { checkEmbeddings } from './embeddings.ts';
+export { centredCosine, checkEmbeddings, meanVector } from './embeddings.ts';
 export type { Embeddings, Metric, Progress, ProgressCallback } from './embeddings.ts';
 export { Pca } from './pca.ts';
 export type { PcaOptions } from './pca.ts';

@@ -113,6 +113,8 @@ export interface RenderOptions {
   /** The stretch's parameter (log a, asinh a); astropy's defaults when absent. */
   stretchParameter?: number;
   colormap?: Colormap;
+  /** A 256 x RGB table to use instead of the colormap's (the viewer's contrast, bias and invert). */
+  lut?: Uint8Array;
   /** RGBA for NaN/inf pixels; transparent by default. */
   nanColor?: [number, number, number, number];
   /** Width of the image, needed only with flipY. */
@@ -126,7 +128,7 @@ export function renderRgba(data: ArrayLike<number>, opts: RenderOptions, out?: U
   const n = data.length;
   const rgba = out ?? new Uint8ClampedArray(n * 4);
   if (rgba.length < n * 4) throw new RangeError(`output holds ${rgba.length / 4} pixels, need ${n}`);
-  const lut = colormapLut(opts.colormap ?? 'gray');
+  const lut = opts.lut ?? colormapLut(opts.colormap ?? 'gray');
   const stretch = opts.stretch ?? 'linear';
   const nan = opts.nanColor ?? [0, 0, 0, 0];
   const { min, max } = opts.limits;

@@ -1,11 +1,14 @@
 // A grid of labelled thumbnails: the layout shared by the similarity gallery and the contact sheet.
-import { fitText, type Primitive } from './figure-scene.ts';
+import { fitText, wrapText, type Primitive } from './figure-scene.ts';
 import { STYLE } from './figure-style.ts';
 import type { FigureThumb } from './figure-thumbnail.ts';
 
 export interface GridCell {
   thumb: FigureThumb | null;
-  /** Up to two caption lines under the image. */
+  /**
+   * Caption lines under the image: the first kept to one line, the second (a name) wrapped onto two
+   * when it is too long for the cell, so neighbouring captions never run into each other.
+   */
   lines: string[];
   frame?: string;
   bold?: boolean;
@@ -19,7 +22,16 @@ export function columnsFor(widthIn: number, count: number): number {
 export function drawGrid(cells: readonly GridCell[], width: number, top: number, columns: number): { items: Primitive[]; bottom: number } {
   const gap = 4;
   const cellW = (width - 2 * gap - (columns - 1) * gap) / columns;
-  const captionH = 2 * (STYLE.captionFont + 1.5) + 2;
+  const lineH = STYLE.captionFont + 1.5;
+  const captions = cells.map((c) => {
+    const [first, second] = c.lines;
+    // A little narrower than the cell, so neighbouring captions keep a gap.
+    const room = cellW - 3;
+    const out = first === undefined ? [] : [fitText(first, STYLE.captionFont, room, c.bold)];
+    if (second !== undefined) out.push(...wrapText(second, STYLE.captionFont, room, 2, false, true));
+    return out;
+  });
+  const captionH = Math.max(2, ...captions.map((l) => l.length)) * lineH + 2;
   const items: Primitive[] = [];
   cells.forEach((c, i) => {
     const col = i % columns;
@@ -36,8 +48,8 @@ export function drawGrid(cells: readonly GridCell[], width: number, top: number,
       items.push({ kind: 'text', x: x + cellW / 2, y: y + cellW / 2, text: 'no preview', size: STYLE.captionFont, anchor: 'middle', color: STYLE.muted });
     }
     items.push({ kind: 'rect', x, y, width: cellW, height: cellW, stroke: c.frame ?? STYLE.grid, strokeWidth: c.frame ? 1.2 : 0.5 });
-    c.lines.slice(0, 2).forEach((line, k) => {
-      items.push({ kind: 'text', x: x + cellW / 2, y: y + cellW + (k + 1) * (STYLE.captionFont + 1.5), text: fitText(line, STYLE.captionFont, cellW, c.bold && k === 0), size: STYLE.captionFont, anchor: 'middle', bold: c.bold && k === 0 });
+    captions[i].forEach((line, k) => {
+      items.push({ kind: 'text', x: x + cellW / 2, y: y + cellW + (k + 1) * lineH, text: line, size: STYLE.captionFont, anchor: 'middle', bold: c.bold && k === 0 });
     });
   });
   const rows = Math.ceil(cells.length / columns);

@@ -68,3 +68,40 @@ export function fitText(text: string, size: number, width: number, bold = false)
   }
   return `${text.slice(0, lo)}...`;
 }
+
+/**
+ * Breaks text into at most `maxLines` lines of `width` points: at spaces, or in a file name after
+ * '_', '-', '.' or '/', else anywhere. Text left over is cut with an ellipsis: at the end, or with
+ * `keepEnd` in the middle of the last line (a file name keeps its ending).
+ */
+export function wrapText(text: string, size: number, width: number, maxLines: number, bold = false, keepEnd = false): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest !== '' && lines.length < maxLines) {
+    if (textWidth(rest, size, bold) <= width) {
+      lines.push(rest);
+      rest = '';
+      break;
+    }
+    if (lines.length === maxLines - 1) {
+      if (keepEnd) {
+        let kept = 0;
+        while (kept < rest.length && textWidth(`...${rest.slice(rest.length - kept - 1)}`, size, bold) <= width) kept++;
+        lines.push(`...${rest.slice(rest.length - kept)}`);
+      } else {
+        lines.push(fitText(rest, size, width, bold));
+      }
+      rest = '';
+      break;
+    }
+    // The longest prefix that fits, then back to the last break character in it.
+    let fit = 1;
+    while (fit < rest.length && textWidth(rest.slice(0, fit + 1), size, bold) <= width) fit++;
+    const head = rest.slice(0, fit);
+    const cut = Math.max(head.lastIndexOf(' '), ...['_', '-', '.', '/'].map((c) => head.lastIndexOf(c) + 1));
+    const at = cut > fit / 3 ? cut : fit;
+    lines.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  return lines;
+}

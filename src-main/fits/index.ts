@@ -17,6 +17,7 @@ export { applyScaling } from './scaling.ts';
 export type { Scaling } from './scaling.ts';
 export type { RawArray } from './endian.ts';
 export { verifyHeader as verify } from './verify.ts';
+export { formatFrequency, formatVelocity, formatWavelength, spectralLabel } from './spectral-label.ts';
 export { linearWcs, axisKinds, axisKind, LinearWcs, convertSpectral, spectralTypeOf } from './wcs.ts';
 export type { AxisKind, WcsAxis, SpectralType, HeaderLike } from './wcs.ts';
 export { writeImageFits, encodeImageFits } from './writer.ts';

@@ -9,7 +9,7 @@ import { selectBackend } from './backend.ts';
 import { Rng } from '../base/random.ts';
 import { CheckpointError, ModelError } from './errors.ts';
 import { openSampleSource, type SampleSourceSpec } from './data/index.ts';
-import { polarProfile } from './data/polar.ts';
+import { descriptorBlocks } from './data/descriptor.ts';
 import { gpuGuarded } from './webgpu/guard.ts';
 
 /** One preprocessed image (model-data's ImageSample): S x S x C values, HWC order. */
@@ -242,26 +242,31 @@ export async function embeddingStatistics(encoder: Layer, source: EmbeddableSour
 }
 
 /**
- * The embedding of one image from its pooled features: the profile descriptor appended when the
- * settings ask (embed_profile), then standardised with the training statistics when given; the
- * descriptor's block is then weighted by sqrt(network dims / descriptor dims), so the two parts
- * weigh alike in a cosine similarity whatever their lengths.
+ * The embedding of one image from its pooled features: the descriptor's blocks appended when the
+ * settings ask (embed_profile), then standardised with the training statistics when given; each
+ * descriptor block is then weighted so that the descriptor as a whole weighs as much as the
+ * network's part in a cosine similarity, its blocks alike, whatever their lengths.
  */
 function finishVector(features: Float32Array, settings: TrainingSettings, sample: () => EmbeddableSample,
   standard: { mean: Float32Array; scale: Float32Array } | undefined): Float32Array {
   let v = features;
-  if (settings.embed_profile) {
+  let blocks: Float32Array[] = [];
+  if (settings.embed_profile !== 'none') {
     const s = sample();
-    const profile = polarProfile({ ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) }, settings.coordinates === 'polar');
-    v = new Float32Array(features.length + profile.length);
-    v.set(features); v.set(profile, features.length);
+    blocks = descriptorBlocks({ ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) }, settings.embed_profile, settings.coordinates === 'polar');
+    v = new Float32Array(features.length + blocks.reduce((n, b) => n + b.length, 0));
+    v.set(features);
+    let o = features.length;
+    for (const b of blocks) { v.set(b, o); o += b.length; }
   }
   if (standard) {
     if (standard.mean.length !== v.length) throw new ModelError(`the run's embedding statistics have ${standard.mean.length} values, its embeddings ${v.length}`);
     for (let j = 0; j < v.length; j++) v[j] = (v[j]! - standard.mean[j]!) / standard.scale[j]!;
-    if (settings.embed_profile) {
-      const weight = Math.sqrt(features.length / (v.length - features.length));
-      for (let j = features.length; j < v.length; j++) v[j]! *= weight;
+    let o = features.length;
+    for (const b of blocks) {
+      const weight = Math.sqrt(features.length / (blocks.length * b.length));
+      for (let j = o; j < o + b.length; j++) v[j]! *= weight;
+      o += b.length;
     }
   }
   return v;

@@ -79,9 +79,10 @@ const KEYS = {
     "list of { name = '...', ...params } tables, each checked against that augmentation's parameters (src-main/model/data/augmentations/registry.ts); " +
     "default: rotation, noise and inclination (bench/morphology.ts)", DEFAULT_AUGMENTATIONS.map((a) => a.name).join(', ')),
   embed_rotations: key(z.union([z.literal(1), z.literal(4)]).default(4), "cartesian coordinates: embeddings averaged over the image's 4 quarter turns (1: as it is); polar images are not turned (a turn is a shift in azimuth there)"),
-  embed_profile: key(z.boolean().default(true),
-    'embeddings end with the deprojected polar profile (radial profile and azimuthal Fourier amplitudes m = 1..4, model/data/polar.ts), ' +
-    "standardised, weighted to carry as much as the network's part"),
+  embed_profile: key(z.preprocess((v) => (v === true ? 'radial' : v === false ? 'none' : v), z.enum(['morphology', 'radial', 'none'])).default('morphology'),
+    "embeddings end with a hand-made descriptor of the deprojected source (model/data/descriptor.ts), standardised, weighted to carry " +
+    "as much as the network's part: 'morphology' (images: radial profile, azimuthal modes m = 1..4 and radial structure; cubes: per-channel " +
+    "profiles and line shapes in 4 radius bands), 'radial' (the profile alone; true in runs made before), 'none' (false)"),
   embed_standardise: key(z.boolean().default(true),
     "embeddings standardised with the mean and spread of the training images' embeddings (kept with the final checkpoint)"),
   seed: key(z.int().min(0).max(0xffffffff).default(0), 'fixes weights, augmentations and batch order'),

@@ -62,3 +62,15 @@ export function pagesFor(start: number, end: number, pageSize: number): number[]
   for (let p = Math.floor(start / pageSize); p <= Math.floor((end - 1) / pageSize); p++) pages.push(p);
   return pages;
 }
+
+/** The index an arrow key moves the selection to (left/right by one, up/down by a row); null for other keys. */
+export function keyStep(key: string, index: number, columns: number, total: number): number | null {
+  if (total <= 0) return null;
+  const delta = key === 'ArrowRight' ? 1 : key === 'ArrowLeft' ? -1 : key === 'ArrowDown' ? columns : key === 'ArrowUp' ? -columns : null;
+  if (delta === null) return null;
+  if (index < 0) return 0;
+  const next = index + delta;
+  // Up from the first row or down from the last stays put; left/right clamp at the ends.
+  if (next < 0 || next >= total) return Math.abs(delta) === 1 ? Math.min(Math.max(next, 0), total - 1) : index;
+  return next;
+}

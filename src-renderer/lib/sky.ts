@@ -54,3 +54,117 @@ export function formatDec(degrees: number): string {
 export function isEquatorial(wcs: CelestialWcs): boolean {
   return wcs.ctype[0].toUpperCase().startsWith('RA');
 }
+
+/** The celestial frame as DS9 names it, from CTYPE, RADESYS and EQUINOX (FITS WCS paper II defaults). */
+export interface SkyFrame {
+  /** 'ICRS', 'FK5 J2000', 'FK4 B1950', 'Galactic', 'Ecliptic', or the CTYPE pair. */
+  name: string;
+  /** Whether the custom is sexagesimal hours/degrees (equatorial frames). */
+  equatorial: boolean;
+  lonName: string;
+  latName: string;
+}
+
+export function skyFrame(wcs: CelestialWcs, card: (keyword: string) => unknown): SkyFrame {
+  const lonType = wcs.ctype[0].toUpperCase();
+  if (lonType.startsWith('GLON')) return { name: 'Galactic', equatorial: false, lonName: 'l', latName: 'b' };
+  if (lonType.startsWith('ELON')) return { name: 'Ecliptic', equatorial: false, lonName: 'λ', latName: 'β' };
+  if (!lonType.startsWith('RA')) return { name: `${wcs.ctype[0].slice(0, 4)}/${wcs.ctype[1].slice(0, 4)}`.replace(/-/g, ''), equatorial: false, lonName: 'lon', latName: 'lat' };
+  const radesys = card('RADESYS') ?? card('RADECSYS');
+  const eqCard = card('EQUINOX') ?? card('EPOCH');
+  const equinox = typeof eqCard === 'number' ? eqCard : typeof eqCard === 'string' && Number.isFinite(Number(eqCard)) ? Number(eqCard) : null;
+  let system = typeof radesys === 'string' ? radesys.trim().toUpperCase() : '';
+  if (!system) system = equinox === null ? 'ICRS' : equinox < 1984 ? 'FK4' : 'FK5';
+  let name = system;
+  if (system === 'FK5') name = `FK5 J${equinox ?? 2000}`;
+  else if (system === 'FK4' || system === 'FK4-NO-E') name = `${system} B${equinox ?? 1950}`;
+  return { name, equatorial: true, lonName: 'α', latName: 'δ' };
+}
+
+/** One pixel position's world coordinates the way DS9's panel shows them: sexagesimal and degrees. */
+export interface WorldReadout {
+  frame: string;
+  /** 'hh:mm:ss.sss' and '+dd:mm:ss.ss' for equatorial frames; degrees otherwise. */
+  lon: string;
+  lat: string;
+  /** Decimal degrees, always. */
+  lonDeg: string;
+  latDeg: string;
+}
+
+export function worldReadout(wcs: CelestialWcs, frame: SkyFrame, x: number, y: number): WorldReadout {
+  const [lon, lat] = pixelToSky(wcs, x, y);
+  const deg = (v: number, sign: boolean) => `${sign && v >= 0 ? '+' : ''}${v.toFixed(6)}°`;
+  return {
+    frame: frame.name,
+    lon: frame.equatorial ? formatRa(lon) : deg(lon, false),
+    lat: frame.equatorial ? formatDec(lat) : deg(lat, true),
+    lonDeg: deg(lon, false),
+    latDeg: deg(lat, true),
+  };
+}
+
+/** FITS image coordinates (1-based, pixel centres at integers) from the viewer's 0-based position. */
+export function fitsPixel(x0: number, y0: number): [number, number] {
+  return [x0 + 1, y0 + 1];
+}
+
+/**
+ * The local sky directions at a 0-based pixel: pixels per degree towards east and north (from the
+ * numerical Jacobian of pixelToSky), and the pixel scale in degrees. Overlays (compass, beam, scale bar)
+ * are drawn from these.
+ */
+export interface LocalSky {
+  /** Pixel offset (dx, dy; y up as in FITS) of one degree east / north on the sky. */
+  east: [number, number];
+  north: [number, number];
+  /** Degrees per pixel (geometric mean of the two axes). */
+  scale: number;
+}
+
+export function localSky(wcs: CelestialWcs, x: number, y: number): LocalSky | null {
+  const h = 0.5;
+  const [l0, b0] = pixelToSky(wcs, x, y);
+  const [lx, bx] = pixelToSky(wcs, x + h, y);
+  const [ly, by] = pixelToSky(wcs, x, y + h);
+  const wrap = (d: number) => ((d + 540) % 360) - 180;
+  const c = Math.cos(b0 * D2R);
+  // J maps pixel offsets to (east, north) degrees on the tangent plane.
+  const j00 = (wrap(lx - l0) * c) / h, j01 = (wrap(ly - l0) * c) / h;
+  const j10 = (bx - b0) / h, j11 = (by - b0) / h;
+  const det = j00 * j11 - j01 * j10;
+  if (!Number.isFinite(det) || det === 0) return null;
+  // Inverse: sky (east, north) degrees to pixel offsets.
+  const i00 = j11 / det, i01 = -j01 / det, i10 = -j10 / det, i11 = j00 / det;
+  return { east: [i00, i10], north: [i01, i11], scale: Math.sqrt(Math.abs(det)) };
+}
+
+/** A scale bar: a round angle (1″, 2″, 5″, 10″, 30″, 1′, …) about `targetPixels` long. */
+export function scaleBar(degPerPixel: number, targetPixels: number): { pixels: number; label: string } {
+  const arcsec = degPerPixel * 3600 * targetPixels;
+  const steps = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 18000, 36000];
+  let best = steps[0];
+  for (const s of steps) if (s <= arcsec) best = s;
+  const pixels = best / 3600 / degPerPixel;
+  const label = best >= 3600 ? `${best / 3600}°` : best >= 60 ? `${best / 60}′` : best >= 0.1 ? `${best}″` : `${Math.round(best * 1000)} mas`;
+  return { pixels, label };
+}
+
+/**
+ * The beam ellipse (BMAJ, BMIN in degrees, BPA east of north) as a closed polygon in pixel offsets
+ * (y up) about its centre.
+ */
+export function beamPolygon(sky: LocalSky, bmaj: number, bmin: number, bpa: number, points = 48): [number, number][] {
+  const p = bpa * D2R;
+  // Unit vectors on the sky (east, north) of the major and minor axes.
+  const major: [number, number] = [Math.sin(p), Math.cos(p)];
+  const minor: [number, number] = [Math.cos(p), -Math.sin(p)];
+  const out: [number, number][] = [];
+  for (let k = 0; k < points; k++) {
+    const t = (2 * Math.PI * k) / points;
+    const e = (bmaj / 2) * Math.cos(t) * major[0] + (bmin / 2) * Math.sin(t) * minor[0];
+    const n = (bmaj / 2) * Math.cos(t) * major[1] + (bmin / 2) * Math.sin(t) * minor[1];
+    out.push([e * sky.east[0] + n * sky.north[0], e * sky.east[1] + n * sky.north[1]]);
+  }
+  return out;
+}

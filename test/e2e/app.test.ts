@@ -170,8 +170,19 @@ describe('astromorph serve in Chromium', () => {
     await page.getByTestId('map-similar').click();
     await page.getByTestId('similar-results').waitFor();
     await expect.poll(() => page.getByTestId('match').count(), SLOW).toBe(24);
+    // Ranked by cosine; each shows its cosine about the run's mean, which spreads where raw cosines crowd near 1.
+    const cosines = (await page.locator('[data-testid=match]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-cosine')))));
+    expect([...cosines].sort((a, b) => b - a)).toEqual(cosines);
     const scores = (await page.locator('[data-testid=match] .score').allTextContents()).map(Number);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(scores.every((v) => v >= -1 && v <= 1)).toBe(true);
+    expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(Math.max(...cosines) - Math.min(...cosines));
+    expect(await page.getByTestId('similar-legend').textContent()).toContain("subtracting the run's mean");
+    // An emptied k waits for a number, saying so in place, instead of a failed call ("k: Invalid input").
+    await page.getByTestId('similar-k').fill('');
+    await expect.poll(() => page.getByTestId('k-problem').count(), SLOW).toBe(1);
+    expect(await page.getByTestId('error').count()).toBe(0);
+    await page.getByTestId('similar-k').fill('24');
+    await expect.poll(() => page.getByTestId('k-problem').count(), SLOW).toBe(0);
     const first = await page.getByTestId('similar-query').textContent();
     const next = (await page.locator('[data-testid=match] .nm').first().textContent())!;
     await page.getByTestId('match').first().click();

@@ -52,3 +52,19 @@ describe('grid windowing', () => {
     expect(pagesFor(650, 1300, 300)).toEqual([2, 3, 4]);
   });
 });
+
+describe('keyboard through the grid', () => {
+  it('moves by one across and by a row up and down, staying inside the grid', async () => {
+    const { keyStep } = await import('../../src-renderer/lib/grid-window.ts');
+    expect(keyStep('ArrowRight', 4, 5, 12)).toBe(5);
+    expect(keyStep('ArrowLeft', 0, 5, 12)).toBe(0);
+    expect(keyStep('ArrowDown', 4, 5, 12)).toBe(9);
+    expect(keyStep('ArrowDown', 9, 5, 12)).toBe(9);
+    expect(keyStep('ArrowUp', 9, 5, 12)).toBe(4);
+    expect(keyStep('ArrowUp', 3, 5, 12)).toBe(3);
+    expect(keyStep('ArrowRight', 11, 5, 12)).toBe(11);
+    expect(keyStep('ArrowDown', -1, 5, 12)).toBe(0);
+    expect(keyStep('Enter', 3, 5, 12)).toBeNull();
+    expect(keyStep('ArrowDown', 0, 5, 0)).toBeNull();
+  });
+});

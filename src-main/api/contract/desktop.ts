@@ -178,6 +178,8 @@ export interface SimilarItem {
   id: number;
   /** Cosine similarity to the query, 1 = same direction. */
   similarity: number;
+  /** Cosine similarity about the run's mean vector (Neighbour.centred): spreads where raw cosines crowd near 1. */
+  centred: number;
 }
 
 export interface SimilarityResult {

@@ -152,6 +152,11 @@ export interface Neighbour {
   distance: number;
   /** Cosine similarity; null for the Euclidean metric. */
   similarity: number | null;
+  /**
+   * Cosine similarity after subtracting the run's mean vector from both: raw cosines of one run crowd
+   * near 1, these spread from about 0 (unrelated) to 1 (alike), so neighbours can be told apart.
+   */
+  centred: number;
   tags: string[];
 }
 

@@ -5,6 +5,10 @@ import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { integerIn } from '../../base/numbers.ts';
 import { FIGURE_KINDS } from '../../api/contract/reports.ts';
 import type { FigureKind, FigureSettingsInput } from '../../api/services/sharing/figures.ts';
+import type { Colormap } from '../../api/contract/display.ts';
+
+// Spelled out (the colormap tables load d3, which the CLI's start need not); `satisfies` keeps it honest.
+const IMAGE_COLORMAPS = ['gray', 'viridis', 'magma', 'inferno', 'plasma', 'cividis', 'cubehelix', 'heat', 'cool', 'b', 'bb', 'he'] as const satisfies readonly Colormap[];
 
 function integer(v: string): number {
   const n = integerIn(v, 0, Number.MAX_SAFE_INTEGER);
@@ -33,7 +37,7 @@ interface FigureOpts {
   k?: number;
   limit?: number;
   stretch?: 'linear' | 'sqrt' | 'log' | 'asinh';
-  imageColormap?: 'gray' | 'viridis' | 'magma' | 'inferno' | 'cividis';
+  imageColormap?: Colormap;
   limits?: 'percentile' | 'zscale' | 'minmax';
   json?: boolean;
 }
@@ -51,12 +55,12 @@ export function figureCommand(): Command {
     .addOption(new Option('--method <method>', 'map: which stored map (default the latest)').choices(['pca', 'tsne', 'umap']))
     .addOption(new Option('--color-by <what>', 'map: colour points by cluster, tag or outlier score').choices(['cluster', 'tag', 'outlier', 'none']))
     .addOption(new Option('--colormap <name>', 'map: colour scale for outlier scores').choices(['viridis', 'cividis']))
-    .option('--thumbnails <n>', 'map: show up to n thumbnails at well-separated points (0 = none)', integer)
+    .option('--thumbnails <n>', 'map: show up to n thumbnails at well-separated points (0 = none; default 20 when nothing colours the points, else 0)', integer)
     .option('--query <item>', 'gallery: the query item (path or id)')
     .option('--k <n>', 'gallery: number of neighbours', integer)
     .option('--limit <n>', 'sheet: number of items', integer)
     .addOption(new Option('--stretch <stretch>', 'thumbnail stretch').choices(['linear', 'sqrt', 'log', 'asinh']))
-    .addOption(new Option('--image-colormap <name>', 'thumbnail colormap').choices(['gray', 'viridis', 'magma', 'inferno', 'cividis']))
+    .addOption(new Option('--image-colormap <name>', 'thumbnail colormap').choices([...IMAGE_COLORMAPS]))
     .addOption(new Option('--limits <limits>', 'thumbnail display limits').choices(['percentile', 'zscale', 'minmax']))
     .option('--json', 'print the result as JSON: {kind, path, format, widthInches, heightInches, pixels, settings, settingsStored}')
     .addHelpText('after', '\nExamples:\n  astromorph figure survey.amproj map --format pdf --out map.pdf --width double --thumbnails 30\n'

@@ -74,8 +74,9 @@ function renderSimilar(v: SimilarityView): string {
   const head = `${v.neighbours.length} nearest of ${v.candidates} items to ${what} by ${v.metric} (${how}, run ${v.runId})`;
   const cosine = v.metric === 'cosine';
   const table = formatTable(
-    [{ title: 'RANK', align: 'right' }, { title: cosine ? 'SIMILARITY' : 'DISTANCE', align: 'right' }, { title: 'PATH' }, { title: 'OBJECT' }, { title: 'TAGS' }],
-    v.neighbours.map((n) => [String(n.rank), formatValue(cosine ? n.similarity! : n.distance), displayPath(n.path), n.object ?? '', n.tags.join(', ')]),
+    [{ title: 'RANK', align: 'right' }, { title: cosine ? 'SIMILARITY' : 'DISTANCE', align: 'right' }, { title: 'CENTRED', align: 'right' }, { title: 'PATH' }, { title: 'OBJECT' }, { title: 'TAGS' }],
+    v.neighbours.map((n) => [String(n.rank), formatValue(cosine ? n.similarity! : n.distance), n.centred.toFixed(3), displayPath(n.path), n.object ?? '', n.tags.join(', ')]),
   );
-  return `${head}\n${table}`;
+  // Raw cosines of one run crowd near 1; the cosine about the run's mean tells neighbours apart.
+  return `${head}\n${table}\nCENTRED: cosine similarity after subtracting the run's mean embedding (1 = alike, 0 = unrelated)`;
 }

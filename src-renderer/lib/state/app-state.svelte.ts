@@ -1,6 +1,7 @@
 // The window's state: the open project, the view shown, long operations in progress (each with its
 // progress and a cancel), and errors as readable messages.
 import { isCancelled } from '../../api/client.ts';
+import { inWords } from '../notices.ts';
 import type { ApiClient } from '../../api/client.ts';
 import type { HostInfo, ProjectSummary } from '../../../src-main/api/contract/index.ts';
 
@@ -31,7 +32,12 @@ export interface ErrorMessage {
   id: number;
   title: string;
   message: string;
+  /** How many times the same failure came; repeats bump this instead of stacking. */
+  count: number;
 }
+
+/** Notices shown at once: the newest; older ones give way. */
+const MAX_NOTICES = 3;
 
 export class AppState {
   readonly api: ApiClient;
@@ -146,8 +152,11 @@ export class AppState {
   exportRequests = $state(0);
 
   report(title: string, e: unknown): void {
-    const message = e instanceof Error ? e.message : String(e);
-    this.#errors = [...this.#errors.slice(-4), { id: this.#next++, title, message }];
+    const message = inWords(e instanceof Error ? e.message : String(e));
+    const same = this.#errors.find((x) => x.title === title && x.message === message);
+    const rest = this.#errors.filter((x) => x !== same);
+    const notice = same ? { ...same, count: same.count + 1 } : { id: this.#next++, title, message, count: 1 };
+    this.#errors = [...rest.slice(-(MAX_NOTICES - 1)), notice];
   }
 
   dismiss(id: number): void {

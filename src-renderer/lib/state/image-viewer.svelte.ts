@@ -1,9 +1,19 @@
-// The image viewer: which item and plane, its float pixels, and the display choices (limits mode,
-// stretch, colormap). The limits follow the pixels and the mode; the canvas re-renders from them.
+// The image viewer: which item and plane, its float pixels, and the display choices (limits mode or
+// typed limits, stretch, colormap with contrast, bias and invert, overlays). The limits follow the
+// pixels and the mode; in a cube they are locked across channels unless the person unlocks them.
 import type { ApiClient } from '../../api/client.ts';
 import type { BandCompositeView, ImageInfo, ImagePlane } from '../../../src-main/api/contract/index.ts';
-import { displayLimits } from '../image-display.ts';
-import type { Colormap, LimitMode, Limits, Stretch } from '../image-display.ts';
+import { displayLimits, NO_ADJUST } from '../image-display.ts';
+import type { Colormap, LimitMode, Limits, LutAdjust, Stretch } from '../image-display.ts';
+import type { ContourMode } from '../overlays.ts';
+
+export interface OverlayChoice {
+  beam: boolean;
+  compass: boolean;
+  grid: boolean;
+  scalebar: boolean;
+  contours: boolean;
+}
 
 export class ImageViewer {
   readonly #api: ApiClient;
@@ -19,7 +29,30 @@ export class ImageViewer {
   /** A band of a multi-band object: the object's RGB composite (an object URL of its PNG), shown instead of the band while `rgb`. */
   #composite = $state.raw<(Omit<BandCompositeView, 'png'> & { url: string }) | null>(null);
   rgb = $state(true);
-  readonly limits: Limits = $derived.by(() => (this.#plane ? displayLimits(this.#plane.pixels, this.limitMode) : { min: 0, max: 1 }));
+  /** Limits typed by the person (limit mode 'user'). */
+  userLimits = $state.raw<Limits>({ min: 0, max: 1 });
+  /** In a cube: keep the limits of the channel they were first computed on for every channel. */
+  lockChannels = $state(true);
+  adjust = $state.raw<LutAdjust>(NO_ADJUST);
+  overlays = $state<OverlayChoice>({ beam: false, compass: false, grid: false, scalebar: false, contours: false });
+  contourText = $state('3 5 10 20');
+  contourMode = $state<ContourMode>('sigma');
+  /** Locked limits per item and mode; a plain map: written while deriving, never read reactively on its own. */
+  readonly #locked = new Map<string, Limits>();
+  readonly limits: Limits = $derived.by(() => {
+    const plane = this.#plane;
+    const mode = this.limitMode;
+    if (mode === 'user') return this.userLimits;
+    if (!plane) return { min: 0, max: 1 };
+    if (!this.lockChannels || (this.#info?.planes ?? 1) <= 1) return displayLimits(plane.pixels, mode);
+    const key = `${plane.id}:${mode}`;
+    let limits = this.#locked.get(key);
+    if (!limits) {
+      limits = displayLimits(plane.pixels, mode);
+      this.#locked.set(key, limits);
+    }
+    return limits;
+  });
 
   constructor(api: ApiClient) {
     this.#api = api;
@@ -38,6 +71,23 @@ export class ImageViewer {
     this.#composite = { ...rest, url: URL.createObjectURL(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' })) };
   }
 
+  /** Typed limits: the mode becomes 'user'. */
+  setLimits(limits: Limits): void {
+    this.userLimits = limits;
+    this.limitMode = 'user';
+  }
+
+  /** Locking takes the limits of the channel shown now. */
+  setLock(on: boolean): void {
+    this.#locked.clear();
+    this.lockChannels = on;
+  }
+
+  /** A header card's value, or undefined. */
+  card(keyword: string): unknown {
+    return this.#info?.header.find((c) => c.keyword === keyword)?.value ?? undefined;
+  }
+
   async open(id: number): Promise<void> {
     if (this.#info?.id === id) return;
     this.#request?.abort();
@@ -46,6 +96,7 @@ export class ImageViewer {
     this.#error = null;
     try {
       const info = await this.#api.call('imageInfo', { id }, { signal: request.signal });
+      this.#locked.clear();
       this.#info = info;
       this.planeIndex = info.planes > 1 ? Math.floor(info.planes / 2) : 0;
       this.#plane = null;

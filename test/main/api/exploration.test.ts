@@ -232,6 +232,25 @@ describe('similarity', () => {
     }
   });
 
+  it('gives each neighbour its cosine about the run\'s mean, which spreads where raw cosines crowd', async () => {
+    const view = await similar(session, query(), { runId: fx.blobRun, k: 40 });
+    const n = fx.itemIds.length;
+    const mean = new Float64Array(fx.dim);
+    for (let i = 0; i < n; i++) for (let t = 0; t < fx.dim; t++) mean[t] += fx.vectors[i * fx.dim + t] / n;
+    const q = row(query()).map((x, t) => x - mean[t]);
+    for (const nb of view.neighbours) {
+      const v = row(nb.itemId).map((x, t) => x - mean[t]);
+      const dot = v.reduce((s, x, t) => s + x * q[t], 0);
+      const expected = dot / Math.sqrt(v.reduce((s, x) => s + x * x, 0) * q.reduce((s, x) => s + x * x, 0));
+      expect(nb.centred).toBeCloseTo(expected, 4);
+      expect(nb.centred).toBeLessThanOrEqual(1 + 1e-6);
+    }
+    // The blob's own members (same label) score higher about the mean than the rest.
+    const same = view.neighbours.filter((nb) => labelOf(nb.itemId) === labelOf(query()));
+    const other = view.neighbours.filter((nb) => labelOf(nb.itemId) !== labelOf(query()));
+    if (other.length > 0) expect(Math.min(...same.map((nb) => nb.centred))).toBeGreaterThan(Math.max(...other.map((nb) => nb.centred)) - 1e-9);
+  });
+
   it('takes the item by path relative to the project, by path from the working directory, or by id', async () => {
     const byId = await similar(session, query(), { runId: fx.blobRun, k: 5 });
     const path = byId.query.kind === 'item' ? byId.query.path : '';

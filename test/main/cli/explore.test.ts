@@ -98,7 +98,8 @@ describe('astromorph map, similar, clusters, outliers, tag on a trained run', ()
     view.neighbours.forEach((n, i) => expect(n.distance).toBeCloseTo(truth.distances[i], 4));
     const table = cli(['similar', 'survey', path, '--k', '3'], dir);
     expect(table.stdout).toMatch(/^3 nearest of 19 items to .* by cosine \(exact, run 1\)$/m);
-    expect(table.stdout).toMatch(/RANK\s+SIMILARITY\s+PATH/);
+    expect(table.stdout).toMatch(/RANK\s+SIMILARITY\s+CENTRED\s+PATH/);
+    expect(table.stdout).toContain("CENTRED: cosine similarity after subtracting the run's mean embedding");
   });
 
   it('similar FILE: a FITS file outside the project is embedded with the run\'s encoder and finds its twin first', () => {

@@ -71,6 +71,30 @@ describe('colormaps and rendering', () => {
     expect(hex(colormapLut('magma'), 0)).toBe('000004');
     expect(hex(colormapLut('inferno'), 255)).toBe('fcffa4');
     expect(hex(colormapLut('gray'), 128)).toBe('808080');
+    expect(hex(colormapLut('plasma'), 0)).toBe('0d0887');
+  });
+
+  it("has DS9's heat, cool, b, bb and he as DS9 defines them", () => {
+    const rgb = (name: Parameters<typeof colormapLut>[0], i: number) => [...colormapLut(name).slice(i * 3, i * 3 + 3)];
+    // heat: red saturates at 0.34, blue rises only from 0.65; all end white.
+    expect(rgb('heat', 0)).toEqual([0, 0, 0]);
+    expect(rgb('heat', 87)).toEqual([255, 87, 0]);
+    expect(rgb('heat', 255)).toEqual([255, 255, 255]);
+    // b: blue peaks at a quarter, then red, then green and blue again.
+    expect(rgb('b', 64)).toEqual([1, 0, 254]);
+    expect(rgb('b', 128)).toEqual([255, 2, 0]);
+    expect(rgb('bb', 128)).toEqual([255, 129, 1]);
+    expect(rgb('cool', 135)).toEqual([13, 107, 255]);
+    // he: the steep start of each channel.
+    expect(rgb('he', 4)[0]).toBe(128);
+    for (const name of ['heat', 'cool', 'b', 'bb', 'he', 'cubehelix'] as const) expect(rgb(name, 255)).toEqual([255, 255, 255]);
+  });
+
+  it('renders through a given table instead of the colormap', () => {
+    const lut = new Uint8Array(256 * 3);
+    for (let i = 0; i < 256; i++) lut[i * 3] = 255 - i;
+    const rgba = renderRgba(Float32Array.of(0, 10), { limits: { min: 0, max: 10 }, colormap: 'viridis', lut });
+    expect([...rgba]).toEqual([255, 0, 0, 255, 0, 0, 0, 255]);
   });
 
   it('maps values through limits, stretch and colormap; NaN gets the NaN colour; flipY puts row 0 at the bottom', () => {

@@ -87,6 +87,22 @@ describe('figures', () => {
       session.close();
     }
   });
+
+  it('puts thumbnails at the points by default when nothing colours them, as a paper would', async () => {
+    const { buildFigure, figureSettingsSchema } = await import('../../../src-main/api/services/sharing/figures.ts');
+    const session = ProjectSession.open(file);
+    try {
+      // Fresh default settings (exportFigure would reuse those stored by the tests above).
+      const images = async (colourBy: 'none' | 'cluster') => (await buildFigure(session, 'map', figureSettingsSchema.parse({ colourBy }), 3.35))
+        .items.filter((p) => p.kind === 'image').length;
+      const bare = await images('none');
+      expect(bare).toBeGreaterThanOrEqual(8);
+      expect(bare).toBeLessThanOrEqual(20);
+      expect(await images('cluster')).toBe(0);
+    } finally {
+      session.close();
+    }
+  });
 });
 
 describe('astromorph figure', () => {
@@ -222,4 +238,29 @@ describe('astromorph export --format npy|fits|votable', () => {
     }
     expect(fs.existsSync(path.join(dir, 't.csv'))).toBe(true); // the .npy's row metadata
   }, 60_000);
+});
+
+describe('gallery captions', () => {
+  it('fit their cells at the default size: short rank lines, long names wrapped, a legend naming the measure', async () => {
+    const { buildGalleryFigure, galleryLegend } = await import('../../../src-main/export/figure-gallery.ts');
+    const { textWidth } = await import('../../../src-main/export/figure-scene.ts');
+    const { columnsFor } = await import('../../../src-main/export/figure-grid.ts');
+    const neighbours = Array.from({ length: 12 }, (_, i) => ({
+      label: `member_${String(i).padStart(3, '0')}_ring_continuum_band6.fits`, thumb: null, distance: 0.001 + i * 1e-4, centred: 0.9 - i * 0.05,
+    }));
+    const scene = buildGalleryFigure({ query: { label: 'query_ring_continuum_band6.fits', thumb: null }, neighbours, metric: 'cosine' }, 3.35);
+    const columns = columnsFor(3.35, 13);
+    const cellW = (scene.width - 8 - (columns - 1) * 4) / columns;
+    const texts = scene.items.filter((p) => p.kind === 'text' && p.text !== 'no preview') as { text: string; size: number; x: number; y: number }[];
+    const ranks = texts.filter((t) => t.text.startsWith('#'));
+    expect(ranks.map((t) => t.text)).toEqual(neighbours.map((nb, i) => `#${i + 1} · ${nb.centred.toFixed(2)}`));
+    // Every caption line fits its cell (centred texts at most a cell wide never touch their neighbours).
+    for (const t of texts.filter((t) => t.y < scene.height - 30)) expect(textWidth(t.text, t.size)).toBeLessThanOrEqual(cellW + 0.01);
+    // The long names wrap onto a second line rather than losing their ends.
+    expect(texts.some((t) => t.text.endsWith('band6.fits'))).toBe(true);
+    const legend = texts.filter((t) => t.y > scene.height - 30).map((t) => t.text).join(' ');
+    expect(legend).toContain(galleryLegend('cosine').slice(0, 40));
+    expect(legend).toContain('rank by cosine similarity');
+    expect(legend).toMatch(/mean embedding/);
+  });
 });

@@ -8,10 +8,18 @@ import { createByol } from '../../../src-main/model/byol.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src-main/model/serialization.ts';
 import { AzimuthalPool } from '../../../src-main/model/layers/pooling.ts';
 import { PROFILE_MODES, polarProfile } from '../../../src-main/model/data/polar.ts';
+import { descriptorLengths } from '../../../src-main/model/data/descriptor.ts';
 import { parseSettings, representationSize } from '../../../src-main/model/settings.ts';
 import { Rng } from '../../../src-main/base/random.ts';
 
 const settings = parseSettings({ encoder: 'small-cnn', width: 4, depth: 3, image_size: 16, batch_size: 4, projection_size: 8, projection_hidden_size: 16, epochs: 1, seed: 1, coordinates: 'cartesian', embed_profile: false });
+
+/** Mean squared length per varying value of vectors[from, to) over the set. */
+function blockEnergy(vectors: Float32Array[], from: number, to: number): number {
+  const energy = vectors.reduce((a, v) => a + v.subarray(from, to).reduce((b, x) => b + x * x, 0), 0);
+  const varied = Array.from({ length: to - from }, (_, j) => vectors.some((v) => Math.abs(v[from + j]!) > 1e-6)).filter(Boolean).length;
+  return energy / varied;
+}
 
 class NoisePairs implements BatchLoader {
   readonly stepsPerEpoch = 2;
@@ -127,23 +135,35 @@ describe('embed', () => {
     expect(plain.every((v) => v.every((x) => x >= 0))).toBe(true);
   });
 
-  it('embed_profile appends the deprojected polar profile, standardised, weighted like the network part', async () => {
+  it("embed_profile 'radial' appends the deprojected polar profile, standardised, weighted like the network part", async () => {
     const images = sourceOf(24);
-    const withProfile = { ...settings, embed_profile: true };
+    const withProfile = { ...settings, embed_profile: 'radial' as const };
     const trained = (await runTraining({ settings: withProfile, loader: new NoisePairs(), backend: 'wasm', statistics: images })).checkpoint;
     const plain: Float32Array[] = [], joined: Float32Array[] = [];
-    for await (const e of embed(trained, { ...withProfile, embed_profile: false, embed_standardise: false }, images)) plain.push(e.vector);
+    for await (const e of embed(trained, { ...withProfile, embed_profile: 'none', embed_standardise: false }, images)) plain.push(e.vector);
     for await (const e of embed(trained, withProfile, images)) joined.push(e.vector);
     const d = plain[0]!.length, p = 16 * (1 + PROFILE_MODES);
     expect(joined[0]!.length).toBe(d + p);
     // Each block's squared length over the set: the profile block, weighted by sqrt(d / p), carries as much as the network's.
-    const energy = (from: number, to: number) => joined.reduce((a, v) => a + v.subarray(from, to).reduce((b, x) => b + x * x, 0), 0);
-    const varied = (from: number, to: number) => Array.from({ length: to - from }, (_, j) => joined.some((v) => Math.abs(v[from + j]!) > 1e-6)).filter(Boolean).length;
-    expect(energy(d, d + p) / varied(d, d + p) * p / d).toBeCloseTo(energy(0, d) / varied(0, d), 0);
+    expect(blockEnergy(joined, d, d + p) * p / d).toBeCloseTo(blockEnergy(joined, 0, d), 0);
     // The profile part is the descriptor of the image, standardised: same ordering of items on its first value.
     const profiles = Array.from({ length: 24 }, (_, i) => polarProfile({ ...images.get(i), mask: new Uint8Array(256).fill(1) })[0]!);
     const order = (xs: number[]) => xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
     expect(order(joined.map((v) => v[d]!))).toEqual(order(profiles));
+  });
+
+  it("embed_profile 'morphology' (the default) appends the descriptor's blocks, together as heavy as the network part, alike", async () => {
+    const images = sourceOf(24);
+    const withDescriptor = { ...settings, embed_profile: 'morphology' as const };
+    const trained = (await runTraining({ settings: withDescriptor, loader: new NoisePairs(), backend: 'wasm', statistics: images })).checkpoint;
+    const joined: Float32Array[] = [];
+    for await (const e of embed(trained, withDescriptor, images)) joined.push(e.vector);
+    const d = representationSize(settings);
+    const [profile, structure] = descriptorLengths(16, 1, 'morphology') as [number, number];
+    expect(joined[0]!.length).toBe(d + profile + structure);
+    const network = blockEnergy(joined, 0, d);
+    expect(2 * blockEnergy(joined, d, d + profile) * profile / d).toBeCloseTo(network, 0);
+    expect(2 * blockEnergy(joined, d + profile, d + profile + structure) * structure / d).toBeCloseTo(network, 0);
   });
 
   it('reads the source lazily and stops on abort', async () => {

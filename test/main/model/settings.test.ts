@@ -12,7 +12,7 @@ describe('training settings', () => {
     const s = parseSettings({});
     expect(s).toMatchObject({
       epochs: 40, batch_size: 32, encoder: 'small-cnn', width: 32, depth: 5, image_size: 48, moving_average_decay: 0.99,
-      coordinates: 'polar', pooling: 'azimuthal', embed_rotations: 4, embed_standardise: true, embed_profile: true, cube: 'spectrum',
+      coordinates: 'polar', pooling: 'azimuthal', embed_rotations: 4, embed_standardise: true, embed_profile: 'morphology', cube: 'spectrum',
     });
     // Azimuthal pooling keeps the 3 final rows (48 -> 24 -> 12 -> 6 -> 3) of 512 channels.
     expect(representationSize(s)).toBe(3 * 512);
@@ -20,6 +20,13 @@ describe('training settings', () => {
     expect([r.width, r.depth, r.pooling]).toEqual([64, 4, 'global']);
     expect(representationSize(r)).toBe(512);
     expect(representationSize(parseSettings({ representation_size: 100 }))).toBe(100);
+  });
+
+  it("reads embed_profile's booleans as runs made before the descriptor stored them", () => {
+    expect(parseSettings({ embed_profile: true }).embed_profile).toBe('radial');
+    expect(parseSettings({ embed_profile: false }).embed_profile).toBe('none');
+    expect(parseSettings({ embed_profile: 'morphology' }).embed_profile).toBe('morphology');
+    expect(() => parseSettings({ embed_profile: 'shape' })).toThrow(/embed_profile/);
   });
 
   it('reads a TOML file with astromorph key names', () => {

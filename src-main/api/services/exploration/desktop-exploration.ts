@@ -57,5 +57,5 @@ export async function outlierData(session: ProjectSession, runId: number, signal
 export async function similarityResult(session: ProjectSession, runId: number, itemId: number, k: number, signal: AbortSignal): Promise<SimilarityResult> {
   const n = session.project.embeddings.count(runId);
   const view = await similar(session, itemId, { runId, k: Math.max(1, Math.min(k, n - 1)) }, { signal });
-  return { runId, query: itemId, matches: view.neighbours.map((m) => ({ id: m.itemId, similarity: m.similarity ?? 0 })) };
+  return { runId, query: itemId, matches: view.neighbours.map((m) => ({ id: m.itemId, similarity: m.similarity ?? 0, centred: m.centred })) };
 }

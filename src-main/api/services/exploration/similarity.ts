@@ -2,6 +2,7 @@
 // run's vectors, optionally narrowed by metadata, tags or cluster. The query is a dataset item or a
 // FITS file from elsewhere, embedded on the fly. An HNSW index answers on request, its recall
 // against the exact answer reported with every result.
+import { centredCosine, meanVector } from '../../../analysis/index.ts';
 import type { Neighbours } from '../../../analysis/index.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import type { Project } from '../../../project/index.ts';
@@ -70,6 +71,7 @@ export async function similar(session: ProjectSession, query: string | number, r
     recall = exact.indices.length === 0 ? 1 : result.indices.filter((i) => truth.has(i)).length / exact.indices.length;
   }
   const labels = tagsByItem(project);
+  const mean = runMean(set.vectors, set.itemIds.length, set.dim);
   const neighbours: Neighbour[] = [];
   result.indices.forEach((row, i) => {
     const itemId = set.itemIds[row];
@@ -78,7 +80,8 @@ export async function similar(session: ProjectSession, query: string | number, r
     const distance = result.distances[i];
     neighbours.push({
       rank: neighbours.length + 1, itemId, path: it.absolutePath, object: it.metadata.object, distance,
-      similarity: metric === 'cosine' ? 1 - distance : null, tags: labels.get(itemId) ?? [],
+      similarity: metric === 'cosine' ? 1 - distance : null,
+      centred: centredCosine(vector, set.vectors.subarray(row * set.dim, (row + 1) * set.dim), mean), tags: labels.get(itemId) ?? [],
     });
   });
   return {
@@ -86,6 +89,17 @@ export async function similar(session: ProjectSession, query: string | number, r
     candidates: (candidates ? candidates.length - (holds(candidates, exclude) ? 1 : 0) : set.itemIds.length - (exclude >= 0 ? 1 : 0)),
     neighbours, recall, coverage: embeddingCoverage(project, run.id), seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The run's mean vector, kept while its vectors are (one pass over them per loaded set). */
+const means = new WeakMap<Float32Array, Float64Array>();
+function runMean(vectors: Float32Array, n: number, dim: number): Float64Array {
+  let mean = means.get(vectors);
+  if (!mean) {
+    mean = meanVector(vectors, n, dim);
+    means.set(vectors, mean);
+  }
+  return mean;
 }
 
 /** Whether the sorted rows hold `row`. */

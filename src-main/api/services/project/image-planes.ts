@@ -1,7 +1,7 @@
 // An item's image for the viewer: its full header, celestial WCS, channel labels, and one plane as
 // float pixels, area-averaged when larger than the page asked for (the canvas never needs more pixels
 // than the screen has; a 16k x 16k plane would be 1 GB of floats over IPC).
-import { HduList, ImageHdu, linearWcs } from '../../../fits/index.ts';
+import { HduList, ImageHdu, linearWcs, spectralLabel } from '../../../fits/index.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import { dataFilePath } from '../../../project/index.ts';
 import type { Project } from '../../../project/index.ts';
@@ -68,7 +68,8 @@ function planeLabels(wcs: Wcs, shape: number[]): string[] {
     const index = p % shape[2];
     if (!axis3 || !axis3.ctype) return `plane ${p + 1}`;
     const value = wcs.axisValue(2, index);
-    const label = `${axis3.ctype.split('-')[0]} ${formatValue(value)}${axis3.cunit ? ` ${axis3.cunit}` : ''}`;
+    // GHz and km/s (radio, from RESTFRQ) as astronomers read them; the raw header value otherwise.
+    const label = spectralLabel(wcs, 2, value) ?? `${axis3.ctype.split('-')[0]} ${formatValue(value)}${axis3.cunit ? ` ${axis3.cunit}` : ''}`;
     return shape.length > 3 && p >= shape[2] ? `${label} (plane ${p + 1})` : label;
   });
 }

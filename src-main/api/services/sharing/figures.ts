@@ -3,7 +3,7 @@
 // (setting 'figure.<kind>'), and a later export without options makes the same figure again.
 import path from 'node:path';
 import { z } from 'zod';
-import type { DatasetItem } from '../../../dataset/index.ts';
+import type { Colormap, DatasetItem } from '../../../dataset/index.ts';
 import { COLORMAPS, STRETCHES } from '../../../dataset/index.ts';
 import {
   buildGalleryFigure, buildLossFigure, buildMapFigure, buildSheetFigure, DEFAULT_THUMBNAIL_STYLE, FIGURE_FORMATS, figureWidthInches,
@@ -39,8 +39,11 @@ const figureSettingsObject = z.strictObject({
   colourBy: z.enum(['cluster', 'tag', 'outlier', 'none']).optional(),
   /** map: colour scale for values (outlier scores). */
   colormap: z.enum(['viridis', 'cividis']).default('viridis'),
-  /** map: at most this many thumbnails on the map (0 = points only). */
-  thumbnails: z.number().int().min(0).max(500).default(0),
+  /**
+   * map: at most this many thumbnails on the map (0 = points only). Default as in a paper: 20 when the
+   * points are not coloured (bare dots say nothing), none when a legend explains the colours.
+   */
+  thumbnails: z.number().int().min(0).max(500).optional(),
   /** gallery: the query item (path or id); default the first item of the run. */
   query: z.string().max(4096).optional(),
   k: z.number().int().min(1).max(100).default(11),
@@ -48,7 +51,7 @@ const figureSettingsObject = z.strictObject({
   limit: z.number().int().min(1).max(1000).default(24),
   /** Thumbnails: the stretch, colormap and limits the user chose. */
   stretch: z.enum(STRETCHES as unknown as ['linear', 'sqrt', 'log', 'asinh']).default(DEFAULT_THUMBNAIL_STYLE.stretch),
-  imageColormap: z.enum(COLORMAPS as unknown as ['gray', 'viridis', 'magma', 'inferno', 'cividis']).default(DEFAULT_THUMBNAIL_STYLE.colormap),
+  imageColormap: z.enum(COLORMAPS as unknown as [Colormap, ...Colormap[]]).default(DEFAULT_THUMBNAIL_STYLE.colormap),
   limits: z.enum(['percentile', 'zscale', 'minmax']).default(DEFAULT_THUMBNAIL_STYLE.limits),
 });
 
@@ -169,7 +172,7 @@ export async function buildFigure(session: ProjectSession, kind: FigureKind, s: 
         query: { label: path.basename(query.path), thumb: thumbOf(query) },
         neighbours: view.neighbours.map((nb) => {
           const item = project.items.get(nb.itemId);
-          return { label: path.basename(item?.path ?? nb.path), thumb: thumbOf(item), distance: nb.distance };
+          return { label: path.basename(item?.path ?? nb.path), thumb: thumbOf(item), distance: nb.distance, centred: nb.centred };
         }),
         metric: view.metric,
       }, widthIn);
@@ -191,6 +194,9 @@ export async function buildFigure(session: ProjectSession, kind: FigureKind, s: 
     }
   }
 }
+
+/** Thumbnails on a map figure whose points have no colours (see `thumbnails`). */
+export const DEFAULT_MAP_THUMBNAILS = 20;
 
 function mapFigure(project: Project, s: FigureSettings, widthIn: number, thumbOf: (item: DatasetItem | undefined) => FigureThumb | null): Scene {
   const run = embeddingRun(project, s.run);
@@ -230,7 +236,7 @@ function mapFigure(project: Project, s: FigureSettings, widthIn: number, thumbOf
     ? [` (${(ratio[0]! * 100).toFixed(1)}% of variance)`, ` (${(ratio[1]! * 100).toFixed(1)}% of variance)`] : undefined;
   return buildMapFigure({
     x, y, axisName: names[map.method] ?? map.method, axisUnits: units, colouring,
-    thumbnail: (i) => thumbOf(project.items.get(map.itemIds[i]!)), maxThumbnails: s.thumbnails,
+    thumbnail: (i) => thumbOf(project.items.get(map.itemIds[i]!)), maxThumbnails: s.thumbnails ?? (colouring.kind === 'none' ? DEFAULT_MAP_THUMBNAILS : 0),
   }, widthIn);
 }
 
