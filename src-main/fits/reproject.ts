@@ -27,16 +27,6 @@ export interface Reprojection {
   footprint: Float32Array;
 }
 
-/** Frames that can be reprojected into each other (the same one, or equatorial J2000 and Galactic). */
-export function sameFrame(a: CelestialWcs, b: CelestialWcs): boolean {
-  try {
-    frameConversion(a, b);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Source pixel position of a target pixel position, through the sky (and a frame conversion when the frames differ). */
 function pixelMapping(src: SkyGrid, grid: SkyGrid): (x: number, y: number) => [number, number] {
   const convert = frameConversion(grid.wcs, src.wcs);

@@ -183,6 +183,25 @@ describe('celestial WCS', () => {
     expect(() => celestialWcs(header({ ...base, CTYPE1: 'LAMBDA', CTYPE2: 'ANGLE' }))).toThrow(/not a longitude\/latitude pair/);
   });
 
+  it("'exact' conserves the total flux of a per-area map onto finer, coarser and rotated grids", () => {
+    const tan = (n: number, arcsec: number, rotDeg: number): SkyGrid => {
+      const d = arcsec / 3600, r = (rotDeg * Math.PI) / 180;
+      return { width: n, height: n, wcs: celestialWcs({ get: (k: string) => ({
+        NAXIS: 2, CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CRPIX1: (n + 1) / 2, CRPIX2: (n + 1) / 2, CRVAL1: 150, CRVAL2: 30,
+        CD1_1: -d * Math.cos(r), CD1_2: d * Math.sin(r), CD2_1: d * Math.sin(r), CD2_2: d * Math.cos(r),
+      } as Record<string, string | number>)[k] }) };
+    };
+    // A source well inside the field (zero at its edges), 8" pixels.
+    const src = { ...tan(40, 8, 0), data: new Float32Array(40 * 40) };
+    for (let j = 0; j < 40; j++) for (let i = 0; i < 40; i++) src.data[j * 40 + i] = Math.exp(-((i - 17.3) ** 2 + (j - 21.8) ** 2) / (2 * 3.5 ** 2));
+    const total = (data: Float32Array, arcsec: number) => data.reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0) * arcsec * arcsec;
+    const want = total(src.data, 8);
+    for (const [n, arcsec, rot] of [[160, 2, 0], [10, 32, 0], [90, 3.7, 33]] as const) {
+      const got = total(reproject(src, tan(n, arcsec, rot), 'exact').data, arcsec);
+      expect(Math.abs(got / want - 1), `${n} px of ${arcsec}", rotated ${rot} deg`).toBeLessThan(1e-3);
+    }
+  });
+
   it('round-trips pixel -> sky -> pixel for every projection', () => {
     for (const proj of ['TAN', 'SIN', 'ARC', 'ZEA', 'CAR']) {
       const w = celestialWcs({ get: (k: string) => ({
