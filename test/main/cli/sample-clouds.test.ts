@@ -61,7 +61,7 @@ describe('resources/sample-clouds', () => {
       + 'projection_hidden_size = 16\nbackend = "wasm"\ncoordinates = "cartesian"\nembed_profile = false\n');
     const trained = cli(['train', q, '--config', toml]);
     expect(trained.status, trained.stderr).toBe(0);
-    expect(trained.stderr + trained.stdout).toContain('training run 1 on 12 items');
+    expect(trained.stderr + trained.stdout).toContain('training run 1 on 12 multi-band objects (channels 8um, 70um, 250um, 500um, reprojected exact onto the 8um grid), 1 epoch');
     expect(cli(['embed', q]).stdout).toContain('embedded 12 items');
     expect(cli(['map', q, '--method', 'pca']).status).toBe(0);
     // Similar to an object: by its first band's item. A lone file outside the project is one band, not an object.

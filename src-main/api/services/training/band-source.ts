@@ -37,6 +37,8 @@ export interface BandSource {
   /** The items the objects' embeddings are stored on (each object's first band), aligned with spec.objects. */
   leads: DatasetItem[];
   skipped: { itemId: number | null; path: string; reason: string }[];
+  /** What a person is told when the run starts. */
+  describe: { names: string[]; grid: string; method: 'exact' | 'interp'; beam: 'native' | 'common' };
 }
 
 export function bandSource(project: Project, settings: TrainingSettings, preprocess: PreprocessOptions): BandSource | null {
@@ -95,5 +97,9 @@ export function bandSource(project: Project, settings: TrainingSettings, preproc
     },
     leads,
     skipped,
+    describe: {
+      names: bands, method: settings.band_reproject, beam: settings.band_beam,
+      grid: settings.band_pixel_scale > 0 ? `${bands[reference]} field at ${settings.band_pixel_scale}" pixels` : `${bands[reference]} grid`,
+    },
   };
 }

@@ -217,6 +217,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
   opts.onStart?.({
     runId, resumed: opts.resume === true, backend, items: spec.kind === 'files' ? spec.items.length : spec.kind === 'bands' ? spec.objects.length : 0, epochs: settings.epochs,
     fromEpoch: from?.epoch ?? 0, fromStep: from?.globalStep ?? 0, skipped,
+    ...(bandInput && { bands: bandInput.describe }),
   });
 
   let lastSavedStep = from?.globalStep ?? 0;
