@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectSession } from '../../../src-main/api/services/project/project-session.ts';
 import { applyGrouping, previewGrouping, refreshBandThumbnails, storedGrouping } from '../../../src-main/api/services/project/bands.ts';
 import { embedItems } from '../../../src-main/api/services/training/embedding.ts';
+import { embeddingCoverage } from '../../../src-main/api/services/exploration/embedding-run.ts';
 import { channelsFromData, train } from '../../../src-main/api/services/training/training.ts';
 import { decodeCheckpoint } from '../../../src-main/model/serialization.ts';
 import { writeCloudDataset, writeSyntheticDataset } from '../../../src-main/synthetic/index.ts';
@@ -100,6 +101,9 @@ describe('multi-band objects', () => {
 
     await embedItems(session);
     const before = vectors();
+    // The objects' bands count as covered by the objects' vectors; the two disks (in no object) do not.
+    const coverage = embeddingCoverage(session.project, run.id);
+    expect([coverage.vectors, coverage.withoutVector]).toEqual([4, 2]);
     const leads = storedGrouping(session)!.objects.map((o) => o.bands[0]!.itemId);
     expect([...before.keys()].sort()).toEqual([...leads].sort());
     // Change one band of object 0 at a time (its file replaced by another cloud's in that band): its
