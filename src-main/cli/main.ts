@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ApiError } from '../api/contract/errors.ts';
 import { FitsError } from '../fits/errors.ts';
 import { addCommand } from './commands/add.ts';
+import { groupCommand } from './commands/group.ts';
 import { initCommand } from './commands/init.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { lsCommand } from './commands/ls.ts';
@@ -44,7 +45,7 @@ function buildProgram(settingsTable: string | undefined): Command {
     .version(version, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
-  for (const command of [initCommand(), addCommand(), lsCommand(), inspectCommand(), trainCommand(settingsTable), embedCommand(), exportCommand(), serveCommand(),
+  for (const command of [initCommand(), addCommand(), groupCommand(), lsCommand(), inspectCommand(), trainCommand(settingsTable), embedCommand(), exportCommand(), serveCommand(),
     mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand(), relocateCommand(), importCommand(), modelCommand(), figureCommand(),
     evaluateCommand(), unlockCommand(), compactCommand(), importSettingsCommand()]) {
     program.addCommand(command);

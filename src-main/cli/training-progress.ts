@@ -24,7 +24,9 @@ function describeStart(s: TrainingStart): string {
   const where = s.resumed
     ? s.fromStep > 0 ? `resuming run ${s.runId} at step ${s.fromStep} (epoch ${s.fromEpoch + 1})` : `restarting run ${s.runId} from the beginning (it had no checkpoint)`
     : `training run ${s.runId}`;
-  const line = `${where} on ${s.items} item${s.items === 1 ? '' : 's'}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}; backend: ${s.backend}`;
+  const what = s.bands ? `multi-band object${s.items === 1 ? '' : 's'} (channels ${s.bands.names.join(', ')}, reprojected ${s.bands.method} onto the `
+    + `${s.bands.grid}${s.bands.beam === 'common' ? ', at a common beam' : ''})` : `item${s.items === 1 ? '' : 's'}`;
+  const line = `${where} on ${s.items} ${what}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}; backend: ${s.backend}`;
   if (s.skipped.length === 0) return line;
   return [line, `skipping ${s.skipped.length} item${s.skipped.length === 1 ? '' : 's'} that cannot be used for training:`,
     ...s.skipped.map((k) => `  ${k.path}: ${k.reason}`)].join('\n');

@@ -15,3 +15,5 @@ export { FITS_NAME } from './walk.ts';
 export { relativeTo } from './relative-path.ts';
 export { MAX_VISIBLE_TEXT, visibleText } from './visible-text.ts';
 export * from './display.ts';
+export { bandOrder, bandWavelength, describeRule, groupItems, groupingTable, parseGroupRule, stemAndBand } from './bands.ts';
+export type { GroupedBand, Grouping, GroupRule, ObjectGroup } from './bands.ts';

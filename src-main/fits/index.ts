@@ -24,3 +24,7 @@ export { writeImageFits, encodeImageFits } from './writer.ts';
 export type { WriteImageOptions, WritableArray } from './writer.ts';
 export { encodeBinaryTable, tableRows } from './table-writer.ts';
 export type { TableColumn, BinaryTableOptions } from './table-writer.ts';
+export { celestialWcs, CelestialWcs, CelestialWcsError, frameConversion } from './celestial.ts';
+export type { CelestialFields, CelestialFrame, Point, Projection } from './celestial.ts';
+export { reproject } from './reproject.ts';
+export type { ReprojectMethod, Reprojection, SkyGrid, SkyImage } from './reproject.ts';

@@ -35,7 +35,7 @@ export class EmbeddingStore {
   readonly #swap: (runId: number, keep: readonly number[]) => { vectors: number; stale: number };
   readonly #stale: Database.Statement<[number], { n: number }>;
   readonly #staleIds: Database.Statement<[number], { item_id: unknown }>;
-  readonly #withoutVector: Database.Statement<[number], { n: number }>;
+  readonly #withoutVector: Database.Statement<[{ run: number }], { n: number }>;
   /** Writes through this store per run; other connections' commits show in SQLite's data_version instead. */
   readonly #writes = new Map<number, number>();
 
@@ -77,8 +77,11 @@ export class EmbeddingStore {
       this.#clearStaged.run(runId);
       return { vectors: this.#count.get(runId)!.n, stale: this.#stale.get(runId)!.n };
     });
+    // A band of a multi-band object is covered by the object's vector (stored on its first band's item).
     this.#withoutVector = db.prepare(`SELECT count(*) AS n FROM items WHERE status = 'ok' AND hdu IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.run_id = ? AND e.item_id = items.id)`);
+      AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.run_id = @run AND e.item_id = items.id)
+      AND NOT EXISTS (SELECT 1 FROM item_bands b JOIN item_bands o ON o.object = b.object
+        JOIN embeddings e ON e.run_id = @run AND e.item_id = o.item_id WHERE b.item_id = items.id)`);
   }
 
   /**
@@ -114,7 +117,7 @@ export class EmbeddingStore {
   }
 
   coverage(runId: number): EmbeddingCoverage {
-    return { vectors: this.count(runId), stale: this.#stale.get(runId)!.n, withoutVector: this.#withoutVector.get(runId)!.n };
+    return { vectors: this.count(runId), stale: this.#stale.get(runId)!.n, withoutVector: this.#withoutVector.get({ run: runId })!.n };
   }
 
   putMany(runId: number, rows: readonly { itemId: number; vector: Float32Array }[]): void {

@@ -21,6 +21,7 @@ export type { Checkpoint, CheckpointInfo, CheckpointStore, NewCheckpoint } from 
 export type { LossPoint, LossStore } from './loss-store.ts';
 export type { EmbeddingCoverage, EmbeddingSet, EmbeddingStore } from './embedding-store.ts';
 export type { TagStore } from './tag-store.ts';
+export type { BandMember, BandStore } from './band-store.ts';
 export { canonicalJson, MAP_METHODS } from './map-store.ts';
 export type { MapInfo, MapMethod, MapStore, NewMap, PcaAxes, StoredMap } from './map-store.ts';
 export { CLUSTER_METHODS } from './cluster-store.ts';

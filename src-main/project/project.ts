@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { BandStore } from './band-store.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import { ClusterStore } from './cluster-store.ts';
 import { DatasetStore } from './dataset-store.ts';
@@ -53,6 +54,8 @@ export class Project {
   readonly clusterings: ClusterStore;
   readonly outliers: OutlierStore;
   readonly knnGraphs: KnnGraphStore;
+  /** Multi-band objects: the items that are bands of one object. */
+  readonly bands: BandStore;
   /** True when another process holds the lock: reads work, writes throw SQLITE_READONLY. */
   readonly readOnly: boolean;
   /** The process holding the lock when this project opened read-only. */
@@ -85,6 +88,7 @@ export class Project {
     this.clusterings = new ClusterStore(db, file);
     this.outliers = new OutlierStore(db, file);
     this.knnGraphs = new KnnGraphStore(db, file);
+    this.bands = new BandStore(db, file);
   }
 
   /** Creates a new project file; refuses to overwrite an existing file. */

@@ -211,6 +211,25 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec("ALTER TABLE runs ADD COLUMN skipped TEXT NOT NULL DEFAULT '[]'");
     },
   },
+  {
+    version: 6,
+    description: 'multi-band objects: which item (and HDU) is which band of which object',
+    up(db) {
+      // One row per band of an object; an item with no row is an object of its own, as before, so a
+      // project from an older version reads unchanged. The object's embedding is stored on the item of
+      // its first band (the one listed first in band order).
+      db.exec(`
+        CREATE TABLE item_bands (
+          object  TEXT NOT NULL,
+          band    TEXT NOT NULL,
+          item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          hdu     INTEGER NOT NULL,
+          PRIMARY KEY (object, band)
+        ) WITHOUT ROWID;
+        CREATE INDEX item_bands_item ON item_bands(item_id);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -17,3 +17,6 @@ export { SURVEY_CUBE_CLASSES, SURVEY_LINES, sampleCubeParams, renderSurveyCube, 
   type SurveyCubeClass, type SurveyCubeParams, type RenderedSurveyCube } from './survey-cubes.ts';
 export { SURVEY_CLASSES, surveyItem, surveyClassOf, renderItem, renderSurveyItem, writeSurveyDataset, surveyColumns,
   type SurveyItem, type SurveyItemOptions, type SurveyDatasetOptions, type RenderedSurveyItem, type WrittenSurveyItem } from './survey.ts';
+// Multi-band molecular clouds (infrared-dark-cloud case): four morphology classes, four bands of different resolution.
+export { CLOUD_BANDS, CLOUD_CLASSES, column, observeCloud, sampleCloud, writeCloudDataset,
+  type CloudBand, type CloudClass, type CloudImage, type CloudModel, type WrittenCloud } from './clouds.ts';

@@ -36,3 +36,5 @@ export const haveAstropy = (): boolean => referenceTool('astropy', debian('pytho
 export const haveNumpy = (): boolean => referenceTool('numpy', debian('python3-numpy'), havePythonModules('numpy'));
 export const haveCfitsio = (...tools: string[]): boolean =>
   referenceTool(`CFITSIO tools (${tools.join(', ')})`, debian('libcfitsio-bin'), tools.every((t) => fs.existsSync(`/usr/bin/${t}`)));
+export const haveReproject = (): boolean => referenceTool('reproject', debian('python3-reproject'),
+  havePythonModules('numpy', 'astropy.io.fits', 'astropy.wcs', 'reproject'));

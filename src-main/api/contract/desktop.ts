@@ -63,6 +63,34 @@ export interface ItemPage {
   damaged: DamagedRow[];
 }
 
+/** Multi-band objects: how a rule groups the items (a preview) or the stored grouping. */
+export interface GroupingView {
+  rule: string;
+  /** Channel order. */
+  bands: string[];
+  objects: { object: string; bands: { band: string; itemId: number; hdu: number; path: string }[] }[];
+  /** Items in no object, and why (empty for the stored grouping). */
+  ungrouped: { path: string; reason: string }[];
+  /** False for a preview: nothing was stored. */
+  applied: boolean;
+  /** RGB thumbnails made when it was stored. */
+  thumbnails: number;
+}
+
+/** A multi-band object as an RGB composite on its first band's grid (the image viewer's colour view). */
+export interface BandCompositeView {
+  object: string;
+  /** Every band, in channel order. */
+  bands: string[];
+  /** The bands shown as red, green and blue. */
+  red: string;
+  green: string;
+  blue: string;
+  width: number;
+  height: number;
+  png: Uint8Array;
+}
+
 export interface ThumbnailBytes {
   id: number;
   /** PNG bytes; null when the item has no thumbnail (failed or missing). */

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { CompactReport, EmbedReport, ExportReport, ProjectStorageView, RunSummary, ScanReport, TrainingStart } from './reports.ts';
 import type {
-  ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData,
+  BandCompositeView, ClusterData, EmbeddingMapData, EmbeddingSetInfo, GroupingView, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData,
   ProjectSummary, SimilarityResult, ThumbnailBytes,
 } from './desktop.ts';
 import { SORT_KEYS } from './desktop.ts';
@@ -76,6 +76,13 @@ export const METHODS = {
   })),
   /** maskNoise: the noise made transparent (the paper's Figure 2), with each thumbnail's brightness. */
   thumbnails: method<ThumbnailBytes[]>()(z.strictObject({ ids: z.array(id).max(500), maskNoise: z.boolean().default(false) })),
+  /**
+   * Multi-band objects: without a rule, the stored grouping (null: none); with one ('object', 'stem',
+   * 'csv:FILE' or 'none'), the grouping it gives, stored unless dryRun.
+   */
+  /** The RGB composite of the multi-band object an item is a band of; null when it is in none. */
+  bandComposite: method<BandCompositeView | null>()(z.strictObject({ id, maxSide: z.int().min(16).max(4096).default(512) })),
+  groupItems: method<GroupingView | null>()(z.strictObject({ rule: z.string().trim().min(1).max(4200).optional(), dryRun: z.boolean().default(false) })),
   imageInfo: method<ImageInfo>()(z.strictObject({ id })),
   imagePlane: method<ImagePlane>()(z.strictObject({ id, plane: z.int().min(0).default(0), maxSide: z.int().min(16).max(8192).default(1024) })),
 

@@ -160,6 +160,8 @@ export interface TrainingStart {
   fromStep: number;
   /** Items left out because they cannot be used (an N x 1 plane, a 1-D spectrum, a damaged row). */
   skipped: TrainingSkip[];
+  /** Multi-band objects: the bands (channel order) and how they are put on one grid; absent otherwise. */
+  bands?: { names: string[]; grid: string; method: 'exact' | 'interp'; beam: 'native' | 'common' };
 }
 
 /** An item a training run left out (absolute path), and why; the run keeps the list. */

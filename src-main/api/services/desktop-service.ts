@@ -15,6 +15,7 @@ import { ItemCatalogue } from './project/item-catalogue.ts';
 import { ProjectSession } from './project/project-session.ts';
 import { compactProject } from './project/compact.ts';
 import { tagItemIds } from './project/tags.ts';
+import { applyGrouping, objectComposite, previewGrouping, refreshBandThumbnails, storedGrouping } from './project/bands.ts';
 import { checkSettings, TrainingControl } from './training/training-control.ts';
 import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from '../contract/methods.ts';
 import type { DatasetItem } from '../../dataset/index.ts';
@@ -22,6 +23,7 @@ import { describeHolder } from '../../project/index.ts';
 import { csvField, DEFAULT_NOISE_SIGMAS, recolourStored } from '../../export/index.ts';
 import type { CompactReport, EmbedReport, ExportReport, ProjectStorageView, ScanReport, TrainingStart } from '../contract/reports.ts';
 import type {
+  BandCompositeView, GroupingView,
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
   SimilarityResult, ThumbnailBytes,
 } from '../contract/desktop.ts';
@@ -161,6 +163,7 @@ export class DesktopService implements ApiService {
     const open = this.#require();
     try {
       const report = await open.session.addFolders(args.folders, { signal: ctx.signal, onProgress: (p) => this.#events.emit('scanProgress', p) });
+      refreshBandThumbnails(open.session);
       this.#events.emit('scanDone', report);
       return report;
     } finally {
@@ -189,6 +192,27 @@ export class DesktopService implements ApiService {
 
   async imagePlane(args: ParsedArgs<'imagePlane'>): Promise<ImagePlane> {
     return readImagePlane(this.#require().session.project, this.#item(args.id), args.plane, args.maxSide);
+  }
+
+  async bandComposite(args: ParsedArgs<'bandComposite'>): Promise<BandCompositeView | null> {
+    return objectComposite(this.#require().session, args.id, args.maxSide);
+  }
+
+  async groupItems(args: ParsedArgs<'groupItems'>): Promise<GroupingView | null> {
+    const open = this.#require();
+    if (args.rule === undefined) {
+      const stored = storedGrouping(open.session);
+      return stored && { ...stored, applied: true, thumbnails: 0 };
+    }
+    if (args.dryRun) return { ...previewGrouping(open.session, args.rule), applied: false, thumbnails: 0 };
+    try {
+      const { thumbnailFailures: _failures, ...report } = applyGrouping(open.session, args.rule);
+      return report;
+    } finally {
+      // The objects' first bands now show RGB thumbnails, and training sees the objects.
+      open.catalogue.invalidate();
+      this.#summaryAndNotify();
+    }
   }
 
   async tagItems(args: ParsedArgs<'tagItems'>): Promise<ProjectSummary> {

@@ -7,12 +7,14 @@ import type { ScanReport } from '../../api/contract/index.ts';
 import { reasonWithoutPath } from '../reason.ts';
 import { EXIT_CANCELLED, EXIT_ERROR } from '../exit-codes.ts';
 import { stopOnSignals } from '../stop-signals.ts';
+import { GROUP_RULE_HELP, renderGrouping, thumbnailProgress } from './group.ts';
 
 interface AddOpts {
   json?: boolean;
   progress: boolean;
   workers?: number;
   followLinks?: boolean;
+  groupBy?: string;
 }
 
 export function addCommand(): Command {
@@ -22,6 +24,8 @@ export function addCommand(): Command {
     .argument('<dir...>', 'folders to scan')
     .option('--json', 'print the summary as JSON: {added, updated, unchanged, failed, missing, cancelled, failures: [{path, error}], linksNotFollowed, noFitsFiles, itemsInProject, seconds}')
     .option('--follow-links', 'follow symbolic links that lead out of the folders (their targets become readable by the project)')
+    .option('--group-by <rule>', `after the scan, group the project's items into multi-band objects and print the grouping: ${GROUP_RULE_HELP} `
+      + '(preview a rule first with astromorph group PROJECT --by RULE --dry-run)')
     .option('--no-progress', 'no progress output on stderr')
     .option('--workers <n>', 'worker threads reading headers (default: one per core, at most 4)', positiveCount)
     .addHelpText(
@@ -38,6 +42,7 @@ export function addCommand(): Command {
       const progress = scanProgressDisplay(process.stderr, opts.progress);
       const stop = stopOnSignals(() => progress.interrupt('cancelling: waiting for the scan to stop (the project is being kept intact)…'));
       let report: ScanReport;
+      let grouped: string | null = null;
       try {
         report = await session.addFolders(dirs, {
           signal: stop.signal,
@@ -45,6 +50,12 @@ export function addCommand(): Command {
           followLinks: opts.followLinks,
           onProgress: (p) => progress.update(p),
         });
+        const { applyGrouping, groupingTable, refreshBandThumbnails } = await import('../../api/services/project/bands.ts');
+        if (opts.groupBy !== undefined && !report.cancelled) {
+          grouped = renderGrouping(applyGrouping(session, opts.groupBy, { onProgress: thumbnailProgress() }), { by: opts.groupBy }, groupingTable);
+        } else if (!report.cancelled) {
+          refreshBandThumbnails(session); // objects whose first band was read again: their RGB thumbnail back
+        }
       } finally {
         progress.stop();
         session.close();
@@ -52,6 +63,7 @@ export function addCommand(): Command {
       }
       if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else process.stdout.write(renderReport(report, session.path) + '\n');
+      if (grouped !== null) (opts.json ? process.stderr : process.stdout).write(grouped + '\n');
       for (const dir of report.noFitsFiles) {
         process.stderr.write(`astromorph: no FITS files found in ${dir}: nothing was added from it, and it was neither recorded in `
           + `${basename(session.path)} nor trusted\n`);

@@ -107,6 +107,18 @@ export function finishStretch(sample: ImageSample): ImageSample {
   const P = mask.length;
   // Moment maps: only moment 0 is a brightness; spectral bins share one stretch (keeps the line profile).
   const stretched = sample.channelKind === 'moments' ? 1 : C;
+  if (sample.channelKind === 'bands') {
+    // Bands: each its own stretch, as preprocessing gives them (their units and brightness differ).
+    const data = new Float32Array(linear.length);
+    const plane = new Float32Array(P);
+    for (let c = 0; c < C; c++) {
+      for (let i = 0; i < P; i++) plane[i] = linear[i * C + c]!;
+      const stretch = fitStretch(plane, (i) => mask[i] === 1, pending.normalisation, pending.clipPercentiles);
+      for (let i = 0; i < P; i++) if (mask[i]) data[i * C + c] = applyStretch(plane[i]!, stretch);
+    }
+    const { pendingStretch: _done, ...rest } = sample;
+    return pending.coordinates === 'polar' ? toPolar({ ...rest, data }, true) : { ...rest, data };
+  }
   const values = new Float32Array(P * stretched);
   for (let i = 0; i < P; i++) for (let c = 0; c < stretched; c++) values[c * P + i] = linear[i * C + c]!;
   const stretch = fitStretch(values, (i) => mask[i % P] === 1, pending.normalisation, pending.clipPercentiles);

@@ -10,6 +10,7 @@ import { frameSource, framingGrid } from './source-framing.ts';
 import { planeVelocities, spectralWindow } from './spectral-window.ts';
 import { toPolar } from './polar.ts';
 import type { ImageSample, PreprocessOptions } from './sample.ts';
+import { readBandStack, type BandFile, type BandStackOptions } from './band-stack.ts';
 
 export function checkPreprocessOptions(opts: PreprocessOptions): void {
   if (!Number.isInteger(opts.size) || opts.size < 4) throw new RangeError(`working size must be an integer >= 4, got ${opts.size}`);
@@ -19,14 +20,16 @@ export function checkPreprocessOptions(opts: PreprocessOptions): void {
 
 /** Shared by preprocess and loadSample: planes come from a callback so a file is read one plane at a time. */
 function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<number>, opts: PreprocessOptions,
-  velocities?: number[]): ImageSample {
+  velocities?: number[], bands = false): ImageSample {
   checkPreprocessOptions(opts);
   const S = opts.size, C = opts.channels;
+  if (bands && layout.planes !== C) throw new RangeError(`${layout.planes} bands, but the model takes ${C} channels`);
   // Source framing works on a finer grid first, so the window keeps the resolution it zooms into.
   const G = opts.framing === 'source' ? framingGrid(layout.width, layout.height, S) : S;
   const resampler = new PlaneResampler(layout.width, layout.height, G);
   // An image (one plane) in a spectral model: its one plane in every channel, as 'bin' gives.
-  const mode = opts.cube === 'spectrum' && layout.planes === 1 ? 'bin' : opts.cube;
+  // Bands are channels one to one ('bin' with as many channels as planes).
+  const mode = bands || (opts.cube === 'spectrum' && layout.planes === 1) ? 'bin' : opts.cube;
   let planeWeights: Float64Array[] | undefined;
   if (mode === 'spectrum') {
     // A first pass sums each plane for the field's spectrum, which places the window on the line.
@@ -42,11 +45,17 @@ function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<numbe
   const reducer = new ChannelReducer(mode, C, layout.planes, G * G, planeWeights);
   for (const k of reducer.planesNeeded()) reducer.add(k, resampler.resample(readPlane(k)));
   let { planes, valid } = reducer.finish();
-  if (opts.framing === 'source') ({ planes, valid } = frameSource(planes, valid, G, resampler.place, S, opts.cube === 'moments' ? 'moments' : 'spectral'));
+  if (opts.framing === 'source') ({ planes, valid } = frameSource(planes, valid, G, resampler.place, S, opts.cube === 'moments' && !bands ? 'moments' : 'spectral'));
   const data = new Float32Array(S * S * C);
   const isValid = (i: number): boolean => valid[i] === 1;
   const scale = opts.deferStretch ? linearise : applyStretch;
-  if (opts.cube === 'moments') {
+  if (bands) {
+    // Each band its own stretch: bands differ in unit and brightness (MJy/sr at 8 µm, Jy/beam at 850 µm).
+    for (let c = 0; c < C; c++) {
+      const stretch = fitStretch(planes[c]!, isValid, opts.normalisation, opts.clipPercentiles);
+      for (let i = 0; i < S * S; i++) if (valid[i]) data[i * C + c] = scale(planes[c]![i]!, stretch);
+    }
+  } else if (opts.cube === 'moments') {
     // Moment 0 is a brightness and gets the stretch; moments 1 and 2 are already in [-1, 1] / [0, 1].
     const stretch = fitStretch(planes[0]!, isValid, opts.normalisation, opts.clipPercentiles);
     for (let i = 0; i < S * S; i++) {
@@ -64,7 +73,7 @@ function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<numbe
       for (let c = 0; c < C; c++) data[i * C + c] = scale(planes[c]![i]!, stretch);
     }
   }
-  const sample: ImageSample = { data, mask: valid, height: S, width: S, channels: C, channelKind: opts.cube === 'moments' ? 'moments' : 'spectral' };
+  const sample: ImageSample = { data, mask: valid, height: S, width: S, channels: C, channelKind: bands ? 'bands' : opts.cube === 'moments' ? 'moments' : 'spectral' };
   const polar = opts.coordinates === 'polar';
   if (opts.deferStretch) {
     sample.pendingStretch = { normalisation: opts.normalisation, clipPercentiles: opts.clipPercentiles, ...(polar && { coordinates: 'polar' as const }) };
@@ -106,4 +115,19 @@ export function loadSample(path: string, hdu: number, opts: PreprocessOptions): 
   } finally {
     list.close();
   }
+}
+
+/**
+ * A multi-band object: its bands reprojected onto one grid (band-stack.ts), each scaled to its own sky 0
+ * and upper clip 1 (so the emission found for source framing is not the band with the largest numbers),
+ * then preprocessed as one image with a channel per band, each band stretched on its own.
+ */
+export function loadBandSample(bands: readonly BandFile[], stack: BandStackOptions, opts: PreprocessOptions): ImageSample {
+  const { width, height, planes } = readBandStack(bands, stack);
+  const scaled = planes.map((p) => {
+    const stretch = fitStretch(p, (i) => Number.isFinite(p[i]), 'asinh', opts.clipPercentiles);
+    return p.map((v) => (Number.isFinite(v) ? linearise(v, stretch) : NaN));
+  });
+  const layout: ChannelLayout = { width, height, planes: planes.length, planeIndex: (k) => k };
+  return reduce(layout, (k) => scaled[k]!, opts, undefined, true);
 }

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { issueLines } from '../../base/issues.ts';
 import { checkClasses, renderSyntheticItem, type DiskClass } from '../../synthetic/index.ts';
-import { loadSample, preprocess } from './preprocess.ts';
+import { loadBandSample, loadSample, preprocess } from './preprocess.ts';
+import type { BandFile, BandStackOptions } from './band-stack.ts';
 import { SampleCache } from './sample-cache.ts';
 import { DEFAULT_PREPROCESS, type ImageSample, type PreprocessOptions } from './sample.ts';
 
@@ -11,7 +12,8 @@ export interface SampleSource { readonly length: number; get(index: number): Ima
 
 export type SampleSourceSpec =
   | { kind: 'files'; items: { path: string; hdu: number }[]; preprocess: PreprocessOptions }
-  | { kind: 'synthetic'; n: number; seed: number; size: number; classes?: string[]; channels?: number };
+  | { kind: 'synthetic'; n: number; seed: number; size: number; classes?: string[]; channels?: number }
+  | { kind: 'bands'; objects: { bands: BandFile[] }[]; stack: Omit<BandStackOptions, 'maxSide'>; preprocess: PreprocessOptions };
 
 const preprocessSchema = z.strictObject({
   size: z.number().int().min(4).max(1024).default(DEFAULT_PREPROCESS.size),
@@ -29,6 +31,19 @@ const specSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('files'),
     items: z.array(z.strictObject({ path: z.string().min(1), hdu: z.number().int().min(0) })).min(1, 'no items'),
+    preprocess: preprocessSchema.default(DEFAULT_PREPROCESS),
+  }),
+  z.strictObject({
+    kind: z.literal('bands'),
+    objects: z.array(z.strictObject({
+      bands: z.array(z.strictObject({ path: z.string().min(1), hdu: z.number().int().min(0) })).min(1, 'no bands'),
+    })).min(1, 'no objects'),
+    stack: z.strictObject({
+      method: z.enum(['interp', 'exact']),
+      reference: z.number().int().min(0),
+      pixelScale: z.number().min(0),
+      beam: z.enum(['native', 'common']),
+    }),
     preprocess: preprocessSchema.default(DEFAULT_PREPROCESS),
   }),
   z.strictObject({
@@ -56,7 +71,7 @@ export function parseSourceSpec(spec: unknown): SampleSourceSpec {
 }
 
 export function sourceLength(spec: SampleSourceSpec): number {
-  return spec.kind === 'files' ? spec.items.length : spec.n;
+  return spec.kind === 'files' ? spec.items.length : spec.kind === 'bands' ? spec.objects.length : spec.n;
 }
 
 /** deferStretch: samples keep linear brightness for augmentation (training views; see finishStretch). */
@@ -69,6 +84,10 @@ export function openSampleSource(specInput: SampleSourceSpec, opts: { cacheBytes
     const pre: PreprocessOptions = { ...spec.preprocess, deferStretch: opts.deferStretch === true };
     const { items } = spec;
     make = (i) => loadSample(items[i]!.path, items[i]!.hdu, pre);
+  } else if (spec.kind === 'bands') {
+    const pre: PreprocessOptions = { ...spec.preprocess, deferStretch: opts.deferStretch === true };
+    const { objects, stack } = spec;
+    make = (i) => loadBandSample(objects[i]!.bands, stack, pre);
   } else {
     const classes = checkClasses(spec.classes) as DiskClass[];
     const channels = spec.channels ?? 1;

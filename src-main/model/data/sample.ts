@@ -8,8 +8,8 @@ export interface ImageSample {
   height: number;
   width: number;
   channels: number;
-  /** What the channels are: spectral bins (neighbours are adjacent velocities) or moment maps 0/1/2. */
-  channelKind?: 'spectral' | 'moments';
+  /** What the channels are: spectral bins (neighbours are adjacent velocities), moment maps 0/1/2, or the bands of a multi-band object. */
+  channelKind?: 'spectral' | 'moments' | 'bands';
   /**
    * Set while the brightness is still linear (sky 0, upper clip percentile 1, nothing clipped) and
    * the stretch is left for the view: augmentations then add noise, blur and scale real flux, and

@@ -2,7 +2,7 @@
 // typed limits, stretch, colormap with contrast, bias and invert, overlays). The limits follow the
 // pixels and the mode; in a cube they are locked across channels unless the person unlocks them.
 import type { ApiClient } from '../../api/client.ts';
-import type { ImageInfo, ImagePlane } from '../../../src-main/api/contract/index.ts';
+import type { BandCompositeView, ImageInfo, ImagePlane } from '../../../src-main/api/contract/index.ts';
 import { displayLimits, NO_ADJUST } from '../image-display.ts';
 import type { Colormap, LimitMode, Limits, LutAdjust, Stretch } from '../image-display.ts';
 import type { ContourMode } from '../overlays.ts';
@@ -26,6 +26,9 @@ export class ImageViewer {
   limitMode = $state<LimitMode>('99.5');
   stretch = $state<Stretch>('asinh');
   colormap = $state<Colormap>('gray');
+  /** A band of a multi-band object: the object's RGB composite (an object URL of its PNG), shown instead of the band while `rgb`. */
+  #composite = $state.raw<(Omit<BandCompositeView, 'png'> & { url: string }) | null>(null);
+  rgb = $state(true);
   /** Limits typed by the person (limit mode 'user'). */
   userLimits = $state.raw<Limits>({ min: 0, max: 1 });
   /** In a cube: keep the limits of the channel they were first computed on for every channel. */
@@ -59,6 +62,14 @@ export class ImageViewer {
   get plane(): ImagePlane | null { return this.#plane; }
   get loading(): boolean { return this.#loading; }
   get error(): string | null { return this.#error; }
+  get composite(): (Omit<BandCompositeView, 'png'> & { url: string }) | null { return this.#composite; }
+
+  #setComposite(c: BandCompositeView | null): void {
+    if (this.#composite) URL.revokeObjectURL(this.#composite.url);
+    if (!c) { this.#composite = null; return; }
+    const { png, ...rest } = c;
+    this.#composite = { ...rest, url: URL.createObjectURL(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' })) };
+  }
 
   /** Typed limits: the mode becomes 'user'. */
   setLimits(limits: Limits): void {
@@ -89,7 +100,11 @@ export class ImageViewer {
       this.#info = info;
       this.planeIndex = info.planes > 1 ? Math.floor(info.planes / 2) : 0;
       this.#plane = null;
+      this.#setComposite(null);
       await this.#loadPlane(request);
+      // Not a band of an object (null), or its bands cannot be combined now: the band alone is shown.
+      const composite = await this.#api.call('bandComposite', { id }, { signal: request.signal }).catch(() => null);
+      if (!request.signal.aborted) this.#setComposite(composite);
     } catch (e) {
       if (!request.signal.aborted) {
         this.#error = (e as Error).message;
@@ -124,5 +139,6 @@ export class ImageViewer {
     this.#info = null;
     this.#plane = null;
     this.#error = null;
+    this.#setComposite(null);
   }
 }

@@ -262,6 +262,8 @@ function mapFigure(project: Project, s: FigureSettings, widthIn: number, thumbOf
 /** The item's thumbnail in the figure's style: the stored one when the style is the scan's, else re-rendered. */
 function itemThumbnail(project: Project, item: DatasetItem, style: ThumbnailStyle): FigureThumb | null {
   const stored = project.thumbnails.get(item.id);
+  // A multi-band object's thumbnail is its RGB composite (PNG colour type 6; the scan's are gray, type 4): shown as made.
+  if (stored && stored.png[25] === 6) return stored;
   const isDefault = style.stretch === DEFAULT_THUMBNAIL_STYLE.stretch && style.limits === DEFAULT_THUMBNAIL_STYLE.limits;
   if (isDefault && stored) return style.colormap === 'gray' && style.maskNoise === undefined ? stored : recolourStored(stored, style.colormap, style.maskNoise);
   // A data folder the user never chose is not read; the stored preview stands in (see trusted-folders.ts).

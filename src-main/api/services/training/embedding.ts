@@ -11,6 +11,7 @@ import { writeEmbeddingsCsv, type EmbeddedItem } from '../../../export/index.ts'
 import { ApiError } from '../../contract/errors.ts';
 import { storedSettings } from './stored-settings.ts';
 import { preprocessFor } from '../../../model/settings.ts';
+import { bandSource } from './band-source.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { EmbedProgress, EmbedReport, EmbedSkip, ExportFormat, ExportReport } from '../../contract/reports.ts';
 
@@ -75,6 +76,15 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
       skipped.push({ itemId: item.id, path: item.absolutePath, reason: e.message.slice(project.path.length + 2), keptStale: false });
     }
   }
+  // Multi-band objects: one sample per object, its embedding stored on the item of its first band.
+  const bandInput = bandSource(project, settings, preprocessFor(settings));
+  if (bandInput) {
+    files.length = 0;
+    skipped.length = 0;
+    for (const s of bandInput.skipped) skipped.push({ itemId: null, path: resolve(project.folder, s.path), reason: s.reason, keptStale: false });
+    for (const lead of bandInput.leads) files.push({ item: lead, path: lead.absolutePath });
+  }
+  const source = bandInput?.spec ?? { kind: 'files' as const, items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })), preprocess: preprocessFor(settings) };
   const hadVectors = project.embeddings.count(run.id) > 0;
   project.embeddings.beginReplacement(run.id);
   let buffer: { itemId: number; vector: Float32Array }[] = [];
@@ -94,14 +104,14 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
     await embedInWorker({
       weights: checkpoint.weights,
       settings,
-      source: { kind: 'files', items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })), preprocess: preprocessFor(settings) },
+      source,
       batchSize: opts.batchSize,
       backend,
     }, {
       signal: opts.signal,
       onStart: (chosen) => {
         backend = chosen;
-        opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total: items.length });
+        opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total: files.length });
       },
       onWarning: opts.onWarning,
       onProgress: (done, total) => opts.onProgress?.({ done, total }),
@@ -136,7 +146,7 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
     for (const s of skipped) s.keptStale = s.itemId !== null && kept.has(s.itemId);
   }
   return {
-    runId: run.id, checkpointId: checkpoint.id, backend, items: written, total: items.length, dim, cancelled,
+    runId: run.id, checkpointId: checkpoint.id, backend, items: written, total: bandInput ? files.length : items.length, dim, cancelled,
     replaced: !(cancelled && hadVectors), stale,
     skipped: skipped.map(({ path, reason, keptStale }) => ({ path, reason, keptStale })),
     seconds: (performance.now() - started) / 1000,

@@ -7,6 +7,7 @@ import { preprocessFor } from '../../../model/settings.ts';
 import type { EmbeddingRun, Project } from '../../../project/index.ts';
 import { ApiError } from '../../contract/errors.ts';
 import { storedSettings } from './stored-settings.ts';
+import { bandObjects } from './band-source.ts';
 
 export async function embedExternalFile(
   project: Project, run: EmbeddingRun, file: string, signal?: AbortSignal,
@@ -14,6 +15,12 @@ export async function embedExternalFile(
   const checkpoint = project.checkpoints.latest(run.id);
   if (!checkpoint) throw new ApiError('no-run', `run ${run.id} has no checkpoint to embed ${file} with`);
   const settings = storedSettings(run);
+  const bands = bandObjects(project)?.bands;
+  if (bands && bands.length === settings.channels) {
+    // One file is one band: the model wants the object's bands as channels (group the file with its other bands instead).
+    throw new ApiError('bad-argument', `run ${run.id} was trained on multi-band objects (${bands.join(', ')}): ${file} alone is one band, `
+      + 'not an object; add its folder with the other bands and group them (astromorph group) to compare it');
+  }
   const list = HduList.open(file); // a FitsError here names the file and the problem
   let hdu: number;
   try {

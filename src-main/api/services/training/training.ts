@@ -17,6 +17,7 @@ import { ApiError } from '../../contract/errors.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { claimRun, liveTrainer, releaseRun } from './run-process.ts';
 import { compactProject, trainingStateDropped } from '../project/compact.ts';
+import { bandChannels, bandSource } from './band-source.ts';
 import type {
   RunSummary, TrainingEpochReport, TrainingProgressReport, TrainingReport, TrainingStart,
 } from '../../contract/reports.ts';
@@ -71,6 +72,9 @@ export const DEFAULT_CUBE_CHANNELS = 8;
  * kinematics instead of collapsing to one image. Stored with the run, like every setting.
  */
 export function channelsFromData(project: Project): number {
+  // Multi-band objects: one channel per band.
+  const bands = bandChannels(project);
+  if (bands !== undefined) return bands;
   const planes = project.items.list({ status: 'ok' }).map((i) => {
     const extra = (i.shape ?? []).slice(2).filter((n, a) => n > 1 && i.axisKinds?.[a + 2] !== 'stokes');
     return extra.length > 0 ? extra[0]! : 1;
@@ -204,7 +208,10 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
   }
   const { preprocessFor, selectBackend, startTraining, decodeCheckpoint } = await loadModel();
   const { layoutProblem } = await import('../../../model/data/index.ts');
-  const { spec, skipped: left } = trainingSource(project, preprocessFor(settings), layoutProblem);
+  const bandInput = bandSource(project, settings, preprocessFor(settings));
+  const { spec, skipped: left } = bandInput
+    ? { spec: bandInput.spec as SampleSourceSpec, skipped: bandInput.skipped.map((s) => ({ path: s.path, reason: s.reason })) }
+    : trainingSource(project, preprocessFor(settings), layoutProblem);
   const skipped = left.map((s) => ({ path: resolve(project.folder, s.path), reason: s.reason }));
   // Choose here, then force the worker onto the same one: the run records what actually computes.
   const requested = opts.backend ?? (opts.resume ? run.backend : settings.backend);
@@ -216,8 +223,9 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
   project.runs.setStatus(runId, 'running');
   project.runs.setSkipped(runId, left);
   opts.onStart?.({
-    runId, resumed: opts.resume === true, backend, items: spec.kind === 'files' ? spec.items.length : 0, epochs: settings.epochs,
+    runId, resumed: opts.resume === true, backend, items: spec.kind === 'files' ? spec.items.length : spec.kind === 'bands' ? spec.objects.length : 0, epochs: settings.epochs,
     fromEpoch: from?.epoch ?? 0, fromStep: from?.globalStep ?? 0, skipped,
+    ...(bandInput && { bands: bandInput.describe }),
   });
 
   let lastSavedStep = from?.globalStep ?? 0;

@@ -17,7 +17,7 @@ export class SpectralShift extends Augmentation {
 
   protected transform(s: ImageSample, rng: Rng): ImageSample {
     const shift = rng.uniform(-this.maxChannels, this.maxChannels);
-    if (s.channels < 2 || s.channelKind === 'moments') return s;
+    if (s.channels < 2 || s.channelKind === 'moments' || s.channelKind === 'bands') return s;
     return shiftChannels(s, shift);
   }
 }
