@@ -148,3 +148,36 @@ export function lassoSelect(coords: Float32Array, polygon: ArrayLike<number>): n
   }
   return out;
 }
+
+/** A marker as pixel offsets from its centre: [dx, dy, isRim, ...]; `radius` bounds them. */
+export interface MarkerStamp {
+  radius: number;
+  offsets: Int16Array;
+}
+
+const stamps = new Map<string, MarkerStamp>();
+
+/**
+ * A filled disc of diameter `size` device px with a rim `rim` px wide around it (0: none): drawn by
+ * copying colours at these offsets, so a marker costs a few dozen array writes and no path.
+ */
+export function markerStamp(size: number, rim: number): MarkerStamp {
+  const key = `${size.toFixed(2)}:${rim}`;
+  const known = stamps.get(key);
+  if (known) return known;
+  const inner = Math.max(0.5, size / 2);
+  const outer = inner + rim;
+  const r = Math.ceil(outer);
+  const out: number[] = [];
+  for (let dy = -r; dy <= r; dy++) {
+    for (let dx = -r; dx <= r; dx++) {
+      // Distance from the pixel's centre; a 1-px marker is just its pixel.
+      const d = Math.hypot(dx, dy);
+      if (d <= inner - 0.5 || (dx === 0 && dy === 0)) out.push(dx, dy, 0);
+      else if (rim > 0 && d <= outer - 0.5) out.push(dx, dy, 1);
+    }
+  }
+  const stamp = { radius: r, offsets: Int16Array.from(out) };
+  stamps.set(key, stamp);
+  return stamp;
+}

@@ -92,3 +92,18 @@ describe('lasso', () => {
     expect(lassoSelect(coords, [0, 0, 1, 1])).toEqual([]);
   });
 });
+
+describe('marker stamps', () => {
+  it('fills a disc and rims it', async () => {
+    const { markerStamp } = await import('../../src-renderer/lib/map-view.ts');
+    const s = markerStamp(5, 1);
+    const fill: number[] = [], rim: number[] = [];
+    for (let k = 0; k < s.offsets.length; k += 3) (s.offsets[k + 2] ? rim : fill).push(Math.hypot(s.offsets[k], s.offsets[k + 1]));
+    expect(fill.length).toBeGreaterThan(12);
+    expect(Math.max(...fill)).toBeLessThanOrEqual(2.5);
+    expect(Math.min(...rim)).toBeGreaterThan(Math.max(...fill) - 1);
+    expect(rim.length).toBeGreaterThan(8);
+    expect(markerStamp(1, 0).offsets).toEqual(Int16Array.from([0, 0, 0]));
+    expect(markerStamp(5, 1)).toBe(s);
+  });
+});

@@ -30,7 +30,8 @@ export interface HostInfo {
   version: string;
 }
 
-export const SORT_KEYS = ['path', 'object', 'status', 'size', 'ra', 'dec', 'restfrq', 'bunit', 'telescope', 'planes'] as const;
+/** 'cluster' and 'outlier': the newest embedded run's latest clustering and outlier scores (noise and items without a score last). */
+export const SORT_KEYS = ['path', 'object', 'status', 'size', 'ra', 'dec', 'restfrq', 'bunit', 'telescope', 'planes', 'cluster', 'outlier'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 /** One thumbnail-grid cell: the item's searchable columns, nothing heavy. */
@@ -162,6 +163,14 @@ export interface ClusterData {
   stored: boolean;
   /** Cluster of each item, in the run's item order (as EmbeddingMapData.itemIds); 0-based as the CLI prints, -1 noise. */
   labels: Int32Array;
+}
+
+/** A numeric header value per item of a run (NaN where missing), and the keys a map can be coloured by. */
+export interface MapValues {
+  runId: number;
+  keys: string[];
+  key: string | null;
+  values: Float32Array;
 }
 
 export interface OutlierData {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { EmbedReport, ExportReport, RunSummary, ScanReport, TrainingStart } from './reports.ts';
 import type {
-  ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData,
+  ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, MapValues, OutlierData,
   ProjectSummary, SimilarityResult, ThumbnailBytes,
 } from './desktop.ts';
 import { SORT_KEYS } from './desktop.ts';
@@ -107,6 +107,8 @@ export const METHODS = {
     z.strictObject({ runId: id, method: z.literal('density'), minClusterSize: z.int().min(2).max(100_000).default(5) }),
   ])),
   outliers: method<OutlierData>()(runId),
+  /** A numeric header value per item of the run, to colour the map by (no key: only the keys offered). */
+  mapValues: method<MapValues>()(z.strictObject({ runId: id, key: z.string().min(1).max(80).optional() })),
   /** The run's items ranked by outlier score, blended with relevance feedback (interesting / not-interesting tags). */
   anomalies: method<AnomalyView>()(z.strictObject({
     runId: id, feedback: z.boolean().default(true), offset: z.int().min(0).default(0), limit: z.int().min(1).max(5000).default(50),

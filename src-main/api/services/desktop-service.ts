@@ -4,7 +4,7 @@
 import { basename, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../contract/errors.ts';
-import { clusterData, mapData, outlierData, similarityResult } from './exploration/desktop-exploration.ts';
+import { clusterData, mapData, mapValues, outlierData, similarityResult } from './exploration/desktop-exploration.ts';
 import { markItems, rankAnomalies } from './exploration/anomalies.ts';
 import { runTable, runTableBytes, runTableCsv } from './sharing/table-export.ts';
 import { exportFigure } from './sharing/figures.ts';
@@ -230,6 +230,10 @@ export class DesktopService implements ApiService {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  async mapValues(args: ParsedArgs<'mapValues'>): Promise<MethodResult<'mapValues'>> {
+    return mapValues(this.#require().session, args.runId, args.key);
   }
 
   async anomalies(args: ParsedArgs<'anomalies'>, ctx: CallContext): Promise<AnomalyView> {

@@ -8,7 +8,8 @@ import { resolveOutliers } from './outliers.ts';
 import { runEmbeddings } from './embedding-run.ts';
 import { similar } from './similarity.ts';
 import type { ProjectSession } from '../project/project-session.ts';
-import type { ClusterData, ClusterSettings, EmbeddingMapData, MapProgress, MapSettings, OutlierData, SimilarityResult } from '../../contract/desktop.ts';
+import { ApiError } from '../../contract/errors.ts';
+import type { ClusterData, ClusterSettings, EmbeddingMapData, MapProgress, MapSettings, MapValues, OutlierData, SimilarityResult } from '../../contract/desktop.ts';
 
 /** `values` (one per id of `ids`) placed at each id's row of the run; rows without a value get `missing`. */
 function inRunOrder<T extends Float32Array | Int32Array>(out: T, rowOf: Map<number, number>, ids: ArrayLike<number>, values: ArrayLike<number>, width = 1): T {
@@ -72,4 +73,37 @@ export async function similarityResult(session: ProjectSession, runId: number, i
   const n = session.project.embeddings.count(runId);
   const view = await similar(session, itemId, { runId, k: Math.max(1, Math.min(k, n - 1)) }, { signal });
   return { runId, query: itemId, matches: view.neighbours.map((m) => ({ id: m.itemId, similarity: m.similarity ?? 0 })) };
+}
+
+const METADATA_KEYS = ['ra', 'dec', 'restfrq', 'bmaj', 'bmin', 'bpa'] as const;
+
+/**
+ * A numeric header value per item of the run, in its item order (NaN where missing), to colour the
+ * map by; and the keys offered: the numeric metadata and header cards at least half the items carry.
+ */
+export function mapValues(session: ProjectSession, runId: number, key: string | undefined): MapValues {
+  const project = session.project;
+  const { set } = runEmbeddings(project, runId);
+  const counts = new Map<string, number>();
+  const items = Array.from(set.itemIds, (id) => project.items.get(id));
+  for (const item of items) {
+    if (!item) continue;
+    for (const k of METADATA_KEYS) if (typeof item.metadata[k] === 'number') counts.set(k, (counts.get(k) ?? 0) + 1);
+    for (const [k, v] of Object.entries(item.header)) {
+      // WCS bookkeeping and the structure cards say where and how, not what.
+      if (/^(NAXIS|BITPIX|CRPIX|CRVAL|CDELT|CROTA|PC\d|CD\d|BSCALE|BZERO|BLANK|EXTEND|GCOUNT|PCOUNT|WCSAXES|LONPOLE|LATPOLE|EQUINOX)/.test(k)) continue;
+      if (typeof v === 'number' && Number.isFinite(v)) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+  }
+  const keys = [...counts].filter(([, c]) => c >= items.length / 2).map(([k]) => k)
+    .sort((a, b) => (METADATA_KEYS.includes(a as never) ? 0 : 1) - (METADATA_KEYS.includes(b as never) ? 0 : 1) || (a < b ? -1 : 1));
+  const values = new Float32Array(items.length).fill(Number.NaN);
+  if (key !== undefined) {
+    if (!keys.includes(key)) throw new ApiError('bad-argument', `no numeric header value ${key} on most items of run ${runId} (offered: ${keys.join(', ') || 'none'})`);
+    items.forEach((item, i) => {
+      const v = !item ? null : (METADATA_KEYS as readonly string[]).includes(key) ? item.metadata[key as (typeof METADATA_KEYS)[number]] : item.header[key];
+      if (typeof v === 'number') values[i] = v;
+    });
+  }
+  return { runId, keys, key: key ?? null, values };
 }
