@@ -183,11 +183,11 @@ describe('astromorph serve in Chromium', () => {
 
   it('recomputes the map with t-SNE and colours it by outlier score', async () => {
     await page.getByTestId('tab-map').click();
+    // Choosing the method redraws; no Compute needed.
     await page.getByTestId('map-method').selectOption('tsne');
-    await page.getByTestId('compute-map').click();
-    await expect.poll(() => page.locator('.caption').textContent(), { timeout: 60_000 }).toMatch(/^TSNE · run 1 · 64 points/);
+    await expect.poll(() => page.getByTestId('map-caption').textContent(), { timeout: 60_000 }).toMatch(/^t-SNE · run 1 · perplexity [\d.]+ · 64 points/);
     await page.getByTestId('colour-by').selectOption('outlier');
-    await expect.poll(() => page.locator('.legend').textContent(), { timeout: 60_000 }).toBe('typicaloutlier');
+    await expect.poll(() => page.getByTestId('colourbar').textContent(), { timeout: 60_000 }).toMatch(/^outlier score/);
     expect(await canvasForeground(page, '[data-testid=scatter]')).toBeGreaterThan(200);
     await screenshot(page, '6-map-tsne-outliers');
   });

@@ -84,7 +84,8 @@ export const METHODS = {
   imagePlane: method<ImagePlane>()(z.strictObject({ id, plane: z.int().min(0).default(0), maxSide: z.int().min(16).max(8192).default(1024) })),
 
   tagItems: method<ProjectSummary>()(z.strictObject({ ids: z.array(id).min(1).max(200_000), tag, remove: z.boolean().default(false) })),
-  exportItems: method<CsvExport>()(z.strictObject({ ids: z.array(id).min(1).max(200_000), runId: id.optional() })),
+  /** With a run: the columns of `astromorph export` (the coordinates of the run's latest `method` map, or its latest map). */
+  exportItems: method<CsvExport>()(z.strictObject({ ids: z.array(id).min(1).max(200_000), runId: id.optional(), method: z.enum(['pca', 'tsne', 'umap']).optional() })),
 
   checkSettings: method<SettingsCheck>()(z.strictObject({ settings: z.record(z.string(), z.unknown()) })),
   trainingState: method<TrainingState>()(z.strictObject({})),
@@ -118,6 +119,7 @@ export const METHODS = {
   /** A run's table (every item, or `ids` in that order) as CSV, FITS or VOTable: the columns of `astromorph export`. */
   exportTable: method<FileExport>()(z.strictObject({
     runId: id, format: z.enum(['csv', 'fits', 'votable']), ids: z.array(id).min(1).max(200_000).optional(),
+    method: z.enum(['pca', 'tsne', 'umap']).optional(),
   })),
   /** A figure as `astromorph figure KIND` makes it, with the same settings (stored per kind in the project). */
   exportFigure: method<FileExport>()(z.strictObject({

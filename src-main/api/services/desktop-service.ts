@@ -192,7 +192,7 @@ export class DesktopService implements ApiService {
     const project = this.#require().session.project;
     const name = basename(this.#require().session.path).replace(/\.amproj$/, '');
     if (args.runId !== undefined) {
-      const table = runTable(project, args.runId, args.ids);
+      const table = runTable(project, args.runId, args.ids, args.method);
       return { filename: `${name}-selection-${table.items.length}.csv`, text: runTableCsv(table) };
     }
     const columns = ['id', 'path', 'hdu', 'status', 'object', 'ra', 'dec', 'restfrq', 'bunit', 'shape', 'tags'];
@@ -211,7 +211,7 @@ export class DesktopService implements ApiService {
   async exportTable(args: ParsedArgs<'exportTable'>): Promise<FileExport> {
     const open = this.#require();
     const name = basename(open.session.path).replace(/\.amproj$/, '');
-    const table = runTable(open.session.project, args.runId, args.ids);
+    const table = runTable(open.session.project, args.runId, args.ids, args.method);
     const stem = `${name}-run${table.runId}-${args.ids ? `selection-${table.items.length}` : 'embeddings'}`;
     if (args.format === 'csv') return { filename: `${stem}.csv`, mime: 'text/csv', bytes: new TextEncoder().encode(runTableCsv(table)) };
     if (args.format === 'fits') return { filename: `${stem}.fits`, mime: 'application/fits', bytes: runTableBytes(table, 'fits') };

@@ -8,7 +8,7 @@ import {
   csvField, formatFloat32, formatNumber, metadataColumns, writeEmbeddingsFitsTable, writeEmbeddingsNpy, writeEmbeddingsVotable,
   type EmbeddedItem, type TableExtras,
 } from '../../../export/index.ts';
-import type { Project } from '../../../project/index.ts';
+import type { MapMethod, Project } from '../../../project/index.ts';
 import { embeddingRun } from '../exploration/embedding-run.ts';
 import { ApiError } from '../../contract/errors.ts';
 
@@ -36,7 +36,8 @@ export interface RunTable {
   included: string[];
 }
 
-export function runTable(project: Project, runId?: number, only?: readonly number[]): RunTable {
+/** `mapMethod`: the map whose coordinates go in (the latest of that method); default the run's latest map. */
+export function runTable(project: Project, runId?: number, only?: readonly number[], mapMethod?: MapMethod): RunTable {
   const run = embeddingRun(project, runId);
   const set = project.embeddings.all(run.id);
   const items: EmbeddedItem[] = [];
@@ -52,7 +53,7 @@ export function runTable(project: Project, runId?: number, only?: readonly numbe
   }
   const extras: TableExtras = {};
   const included: string[] = [];
-  const mapInfo = project.maps.list(run.id).at(-1);
+  const mapInfo = project.maps.list(run.id).filter((m) => mapMethod === undefined || m.method === mapMethod).at(-1);
   const map = mapInfo ? project.maps.get(mapInfo.id) : null;
   if (map) {
     const at = new Map(Array.from(map.itemIds, (id, i) => [id, i]));
