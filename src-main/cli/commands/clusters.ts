@@ -18,7 +18,7 @@ interface ClusterOpts {
   progress: boolean;
 }
 
-export const CLUSTERS_JSON_KEYS = ['id', 'runId', 'method', 'params', 'createdAt', 'reused', 'clusterCount', 'noise', 'clusters', 'assignments', 'coverage'] as const;
+export const CLUSTERS_JSON_KEYS = ['id', 'runId', 'method', 'params', 'createdAt', 'reused', 'stored', 'clusterCount', 'noise', 'clusters', 'assignments', 'coverage'] as const;
 
 export function clustersCommand(): Command {
   return new Command('clusters')

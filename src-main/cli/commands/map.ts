@@ -13,7 +13,7 @@ type MapOpts = Omit<MapRequest, 'runId'> & {
   progress: boolean;
 };
 
-export const MAP_JSON_KEYS = ['id', 'runId', 'method', 'params', 'createdAt', 'reused', 'items', 'explainedVariance', 'info', 'points', 'coverage', 'axes'] as const;
+export const MAP_JSON_KEYS = ['id', 'runId', 'method', 'params', 'createdAt', 'reused', 'stored', 'items', 'explainedVariance', 'info', 'points', 'coverage', 'axes'] as const;
 
 export function mapCommand(): Command {
   return new Command('map')
