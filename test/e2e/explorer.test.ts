@@ -230,6 +230,11 @@ describe('the embedding explorer in Chromium', () => {
     const pdf = await download;
     expect(pdf.suggestedFilename()).toBe('survey-map.pdf');
     expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    download = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByTestId('map-export').selectOption('sheet:pdf');
+    const sheet = await download;
+    expect(sheet.suggestedFilename()).toBe('survey-sheet.pdf');
+    expect(readFileSync((await sheet.path())!).subarray(0, 5).toString()).toBe('%PDF-');
     download = page.waitForEvent('download');
     await page.getByTestId('map-export').selectOption('run:fits');
     const fits = await download;
