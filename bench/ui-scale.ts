@@ -107,7 +107,7 @@ console.log(`grid jumps through ${N.toLocaleString()} items: frame median ${grid
 
 await page.getByTestId('tab-map').click();
 t = performance.now();
-await page.getByTestId('scatter').waitFor();
+await page.getByTestId('scatter').waitFor({ timeout: 600_000 });
 await page.waitForFunction(() => {
   const c = document.querySelector('[data-testid=scatter]') as HTMLCanvasElement | null;
   if (!c || c.width === 0) return false;
