@@ -203,6 +203,7 @@ describe('the embedding explorer in Chromium', () => {
     await expect.poll(async () => (await ids())[0], SLOW).toBe(fifth);
     const after = await ids();
     expect(after.slice(0, 40)).not.toContain(before[0]);
+    await page.locator('.anomalies').evaluate((el) => el.scrollTo(0, 0));
     await screenshot(page, 'explorer-5-anomalies-feedback');
     // The marks are tags in the project: the CLI ranks the same.
     const fb = JSON.parse(cli(['outliers', 'survey', '--feedback', '--top', '3', '--json'], dir)) as { ranked: { itemId: number }[] };
