@@ -27,3 +27,5 @@ export { runAnalysisInWorker } from './run-in-worker.ts';
 export type { WorkerControl } from './run-in-worker.ts';
 export { evaluateLabels, effectiveRank, participationRatio } from './label-evaluation.ts';
 export type { ClassifierScores, LabelEvaluation, LabelEvaluationOptions } from './label-evaluation.ts';
+export { relevanceScores } from './relevance.ts';
+export type { RelevanceOptions, RelevanceScores } from './relevance.ts';

@@ -116,7 +116,7 @@ describe('astromorph serve in Chromium', () => {
     await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 120_000 }).toMatch(/run 1 done/);
     const lossPath = await page.locator('[data-testid=loss-chart] path.raw').getAttribute('d');
     expect((lossPath ?? '').split('L').length).toBeGreaterThanOrEqual(10);
-    await expect.poll(() => page.getByTestId('runs').textContent(), SLOW).toMatch(/done\s*3\/3/);
+    await expect.poll(() => page.getByTestId('runs').textContent(), SLOW).toMatch(/done\s*small-cnn\s*32 px\s*3\/3/);
     await screenshot(page, '2-training');
     // The finished run kept only its encoder: the status bar's size says what takes the file, and Compact runs.
     await expect.poll(() => page.getByTestId('project-size').getAttribute('title'), SLOW).toMatch(/training state \(resumable\): 0\.0 kB/);
@@ -203,11 +203,11 @@ describe('astromorph serve in Chromium', () => {
 
   it('recomputes the map with t-SNE and colours it by outlier score', async () => {
     await page.getByTestId('tab-map').click();
+    // Choosing the method redraws; no Compute needed.
     await page.getByTestId('map-method').selectOption('tsne');
-    await page.getByTestId('compute-map').click();
-    await expect.poll(() => page.locator('.caption').textContent(), { timeout: 60_000 }).toMatch(/^TSNE · run 1 · 64 points/);
+    await expect.poll(() => page.getByTestId('map-caption').textContent(), { timeout: 60_000 }).toMatch(/^t-SNE · run 1 · perplexity [\d.]+ · 64 points/);
     await page.getByTestId('colour-by').selectOption('outlier');
-    await expect.poll(() => page.locator('.legend').textContent(), { timeout: 60_000 }).toBe('typicaloutlier');
+    await expect.poll(() => page.getByTestId('colourbar').textContent(), { timeout: 60_000 }).toMatch(/^outlier score/);
     expect(await canvasForeground(page, '[data-testid=scatter]')).toBeGreaterThan(200);
     await screenshot(page, '6-map-tsne-outliers');
   });
@@ -229,6 +229,29 @@ describe('astromorph serve in Chromium', () => {
     await expect.poll(() => page.getByTestId('training-status').textContent(), { timeout: 60_000 }).toMatch(/run 2 cancelled/);
     await expect.poll(() => page.getByTestId('runs').textContent(), SLOW).toMatch(/cancelled/);
     await screenshot(page, '5-training-cancelled');
+  });
+
+  it('lists encoder, size and final loss; overlays runs on the loss chart; keeps the form across a reload', async () => {
+    const runs = (await page.getByTestId('runs').textContent())!;
+    expect(runs).toContain('small-cnn');
+    expect(runs).toContain('32 px');
+    // Run 1: 3 of 3 epochs, 12 steps, then its final (mean) loss with 4 decimals.
+    expect(runs).toMatch(/3\/3\s*12\s*-?\d+\.\d{4}/);
+    await page.getByTestId('overlay-1').check();
+    await expect.poll(() => page.getByTestId('overlay-curve').count(), SLOW).toBe(1);
+    expect((await page.getByTestId('overlay-curve').getAttribute('d'))!.split('L').length).toBeGreaterThanOrEqual(10);
+    await page.getByTestId('field-framing').selectOption('field');
+    await page.getByTestId('field-normalisation').selectOption('minmax');
+    await page.getByTestId('aug-flip').check();
+    await expect.poll(() => page.getByTestId('start-training').isDisabled(), SLOW).toBe(false);
+    await screenshot(page, '7-training-overlay');
+    await page.reload();
+    await page.getByTestId('settings-form').waitFor(SLOW);
+    expect(await page.getByTestId('field-framing').inputValue()).toBe('field');
+    expect(await page.getByTestId('field-normalisation').inputValue()).toBe('minmax');
+    expect(await page.getByTestId('aug-flip').isChecked()).toBe(true);
+    expect(await page.getByTestId('aug-rotation').isChecked()).toBe(true);
+    expect(await page.getByTestId('field-epochs').inputValue()).toBe('500');
   });
 
   it('shows a failed call as a readable message, not a blank screen', async () => {

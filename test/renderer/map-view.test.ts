@@ -92,3 +92,38 @@ describe('lasso', () => {
     expect(lassoSelect(coords, [0, 0, 1, 1])).toEqual([]);
   });
 });
+
+describe('marker stamps', () => {
+  it('fills a disc and rims it', async () => {
+    const { markerStamp } = await import('../../src-renderer/lib/map-view.ts');
+    const s = markerStamp(5, 1);
+    const fill: number[] = [], rim: number[] = [];
+    for (let k = 0; k < s.offsets.length; k += 3) (s.offsets[k + 2] ? rim : fill).push(Math.hypot(s.offsets[k], s.offsets[k + 1]));
+    expect(fill.length).toBeGreaterThan(12);
+    expect(Math.max(...fill)).toBeLessThanOrEqual(2.5);
+    expect(Math.min(...rim)).toBeGreaterThan(Math.max(...fill) - 1);
+    expect(rim.length).toBeGreaterThan(8);
+    expect(markerStamp(1, 0).offsets).toEqual(Int16Array.from([0, 0, 0]));
+    expect(markerStamp(5, 1)).toBe(s);
+  });
+});
+
+describe('dense drawing', () => {
+  it('writes each point as a square at its screen place, selected ones last and white; off-screen ones not at all', async () => {
+    const { drawDense } = await import('../../src-renderer/lib/map-view.ts');
+    const w = 20, h = 10;
+    const px = new Uint32Array(w * h);
+    // Data (0,0) at screen (10,5), 1 px per unit, y up.
+    const t = { scale: 1, tx: 10, ty: 5 };
+    const coords = new Float32Array([0, 0, 3, 2, 100, 0, 3, 2]);
+    const colours = Uint32Array.from([1, 2, 3, 4]);
+    const r = drawDense(px, w, h, coords, colours, Uint8Array.from([0, 1, 0, 0]), t, 1, 2, 9);
+    expect(r.visible).toBe(3);
+    expect(r.first).toEqual([0, 3, 1]);
+    // Point 0: a 2 x 2 square whose top-left is (9, 4).
+    expect([px[4 * w + 9], px[4 * w + 10], px[5 * w + 9], px[5 * w + 10]]).toEqual([1, 1, 1, 1]);
+    // Points 1 and 3 share a place: the selected one (1) is drawn last, in the selection colour.
+    expect(px[2 * w + 12]).toBe(9);
+    expect(px.filter((v) => v === 3)).toHaveLength(0);
+  });
+});

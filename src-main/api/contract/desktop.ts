@@ -30,7 +30,8 @@ export interface HostInfo {
   version: string;
 }
 
-export const SORT_KEYS = ['path', 'object', 'status', 'size', 'ra', 'dec', 'restfrq', 'bunit', 'telescope', 'planes'] as const;
+/** 'cluster' and 'outlier': the newest embedded run's latest clustering and outlier scores (noise and items without a score last). */
+export const SORT_KEYS = ['path', 'object', 'status', 'size', 'ra', 'dec', 'restfrq', 'bunit', 'telescope', 'planes', 'cluster', 'outlier'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 /** One thumbnail-grid cell: the item's searchable columns, nothing heavy. */
@@ -154,20 +155,52 @@ export interface EmbeddingSetInfo {
 
 export type MapAlgorithm = 'pca' | 'tsne' | 'umap';
 
+/** What the map view asks for: a run, a method and that method's parameters (defaults as `astromorph map`). */
+export interface MapSettings {
+  runId: number;
+  method: MapAlgorithm;
+  perplexity?: number;
+  neighbors?: number;
+  minDist?: number;
+}
+
 export interface EmbeddingMapData {
   runId: number;
   method: MapAlgorithm;
+  /** The parameters the map was made with, defaults filled in. */
+  params: Record<string, number | string>;
+  /** Axis titles: "PC1 (23.4 % of variance)", "t-SNE 1", "UMAP 2". */
+  axes: [string, string];
+  /** False when computed in memory only (a read-only project). */
+  stored: boolean;
   itemIds: Int32Array;
   /** n x 2 row-major. */
   coordinates: Float32Array;
   seconds: number;
 }
 
+/** k-means with k, or HDBSCAN ('density') with a smallest cluster size: `astromorph clusters`' two methods. */
+export type ClusterSettings =
+  | { runId: number; method: 'kmeans'; k: number }
+  | { runId: number; method: 'density'; minClusterSize: number };
+
 export interface ClusterData {
   runId: number;
+  method: 'kmeans' | 'density';
+  /** Number of clusters (density: found, noise not counted). */
   k: number;
-  /** Cluster of each item, in the run's item order (as EmbeddingMapData.itemIds). */
+  /** False when computed in memory only (a read-only project). */
+  stored: boolean;
+  /** Cluster of each item, in the run's item order (as EmbeddingMapData.itemIds); 0-based as the CLI prints, -1 noise. */
   labels: Int32Array;
+}
+
+/** A numeric header value per item of a run (NaN where missing), and the keys a map can be coloured by. */
+export interface MapValues {
+  runId: number;
+  keys: string[];
+  key: string | null;
+  values: Float32Array;
 }
 
 export interface OutlierData {

@@ -72,6 +72,8 @@ export interface EmbeddingMapView {
   createdAt: number;
   /** True when a stored map was returned instead of computing one. */
   reused: boolean;
+  /** False when computed in memory only (a read-only project: open in another process); id is then 0. */
+  stored: boolean;
   items: number;
   /** PCA only: the kept components, largest first. */
   explainedVariance: PcaComponent[] | null;
@@ -206,6 +208,8 @@ export interface ClusteringView {
   params: Record<string, number | string>;
   createdAt: number;
   reused: boolean;
+  /** False when computed in memory only (a read-only project); id is then 0. */
+  stored: boolean;
   clusterCount: number;
   /** Items labelled -1. */
   noise: number;
@@ -232,6 +236,8 @@ export interface OutlierView {
   params: Record<string, number | string>;
   createdAt: number;
   reused: boolean;
+  /** False when computed in memory only (a read-only project); id is then 0. */
+  stored: boolean;
   items: number;
   ranked: { rank: number; itemId: number; path: string; object: string | null; score: number; tags: string[] }[];
   /** The run's vectors as they are now: incomplete or partly stale sets say so. */
@@ -291,4 +297,47 @@ export interface EvaluationView extends LabelEvaluation {
   /** Items left unlabelled because they carry more than one candidate tag. */
   ambiguousItems: number;
   seconds: number;
+}
+
+/** The tags relevance feedback reads and writes: an item carries at most one of them. */
+export const FEEDBACK_TAGS = { interesting: 'interesting', notInteresting: 'not-interesting' } as const;
+export type FeedbackMark = 'interesting' | 'not-interesting';
+
+export interface AnomalyRequest {
+  runId?: number;
+  /** Blend the outlier score with a regressor trained on the interesting / not-interesting tags. Default true. */
+  feedback?: boolean;
+  /** Neighbours averaged into the outlier score (as `astromorph outliers --k`). Default 10. */
+  k?: number;
+  offset?: number;
+  /** Rows listed. Default 50. */
+  limit?: number;
+}
+
+export interface AnomalyRow {
+  rank: number;
+  itemId: number;
+  path: string;
+  object: string | null;
+  /** What the list is ranked by: the blended score (0..2) with feedback, else the outlier score scaled to 0..1. */
+  score: number;
+  /** Mean distance to the k nearest neighbours, as `astromorph outliers` prints it. */
+  outlierScore: number;
+  /** Predicted interest 0..1 (a marked item's own mark); null without feedback. */
+  relevance: number | null;
+  mark: FeedbackMark | null;
+  tags: string[];
+}
+
+/** Items ranked strangest (or, with feedback, most interesting) first. */
+export interface AnomalyView {
+  runId: number;
+  feedback: boolean;
+  items: number;
+  /** Items marked interesting and not interesting. */
+  marked: { interesting: number; notInteresting: number };
+  /** False when the outlier scores were computed in memory only (a read-only project). */
+  stored: boolean;
+  ranked: AnomalyRow[];
+  coverage: EmbeddingCoverageView;
 }

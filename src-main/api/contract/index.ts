@@ -13,5 +13,6 @@ export { EventHub, EVENT_NAMES } from './events.ts';
 export { METHODS, METHOD_NAMES, isMethodName } from './methods.ts';
 export { SORT_KEYS } from './desktop.ts';
 export { FIGURE_KINDS } from './reports.ts';
+export { FEEDBACK_TAGS } from './exploration.ts';
 export { WIRE_CONTENT_TYPE, encodeResult } from './http-wire.ts';
 export * from './display.ts';

@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import type { CompactReport, EmbedReport, ExportReport, ProjectStorageView, RunSummary, ScanReport, TrainingStart } from './reports.ts';
 import type {
-  BandCompositeView, ClusterData, EmbeddingMapData, EmbeddingSetInfo, GroupingView, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData,
+  BandCompositeView, ClusterData, EmbeddingMapData, EmbeddingSetInfo, GroupingView, HostInfo, ImageInfo, ImagePlane, ItemPage, MapValues, OutlierData,
   ProjectSummary, SimilarityResult, ThumbnailBytes,
 } from './desktop.ts';
 import { SORT_KEYS } from './desktop.ts';
-import type { EvaluationView } from './exploration.ts';
+import type { AnomalyView, EvaluationView } from './exploration.ts';
 
 /** A method: its argument schema, and its result type carried as a phantom. */
 interface Method<A extends z.ZodType, R> {
@@ -50,6 +50,15 @@ export interface CsvExport {
   text: string;
 }
 
+/** A file made for the page to download: a table (CSV, FITS, VOTable) or a figure (PDF, SVG, PNG). */
+export interface FileExport {
+  filename: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
+export const FIGURE_KINDS_UI = ['map', 'gallery', 'loss', 'sheet'] as const;
+
 export const METHODS = {
   hostInfo: method<HostInfo>()(z.strictObject({})),
   /** The open project, or null. */
@@ -87,7 +96,8 @@ export const METHODS = {
   imagePlane: method<ImagePlane>()(z.strictObject({ id, plane: z.int().min(0).default(0), maxSide: z.int().min(16).max(8192).default(1024) })),
 
   tagItems: method<ProjectSummary>()(z.strictObject({ ids: z.array(id).min(1).max(200_000), tag, remove: z.boolean().default(false) })),
-  exportItems: method<CsvExport>()(z.strictObject({ ids: z.array(id).min(1).max(200_000), runId: id.optional() })),
+  /** With a run: the columns of `astromorph export` (the coordinates of the run's latest `method` map, or its latest map). */
+  exportItems: method<CsvExport>()(z.strictObject({ ids: z.array(id).min(1).max(200_000), runId: id.optional(), method: z.enum(['pca', 'tsne', 'umap']).optional() })),
 
   checkSettings: method<SettingsCheck>()(z.strictObject({ settings: z.record(z.string(), z.unknown()) })),
   trainingState: method<TrainingState>()(z.strictObject({})),
@@ -99,9 +109,34 @@ export const METHODS = {
   embed: method<EmbedReport>()(runId),
   embeddingSets: method<EmbeddingSetInfo[]>()(z.strictObject({})),
   exportEmbeddings: method<ExportReport>()(z.strictObject({ runId: id, path })),
-  computeMap: method<EmbeddingMapData>()(z.strictObject({ runId: id, method: z.enum(['pca', 'tsne', 'umap']) })),
-  clusters: method<ClusterData>()(z.strictObject({ runId: id, k: z.int().min(2).max(100).default(8) })),
+  computeMap: method<EmbeddingMapData>()(z.strictObject({
+    runId: id, method: z.enum(['pca', 'tsne', 'umap']),
+    perplexity: z.number().gt(1).max(10_000).optional(),
+    neighbors: z.int().min(2).max(10_000).optional(),
+    minDist: z.number().min(0).max(10).optional(),
+  })),
+  clusters: method<ClusterData>()(z.union([
+    z.strictObject({ runId: id, method: z.literal('kmeans').default('kmeans'), k: z.int().min(2).max(100).default(8) }),
+    z.strictObject({ runId: id, method: z.literal('density'), minClusterSize: z.int().min(2).max(100_000).default(5) }),
+  ])),
   outliers: method<OutlierData>()(runId),
+  /** A numeric header value per item of the run, to colour the map by (no key: only the keys offered). */
+  mapValues: method<MapValues>()(z.strictObject({ runId: id, key: z.string().min(1).max(80).optional() })),
+  /** The run's items ranked by outlier score, blended with relevance feedback (interesting / not-interesting tags). */
+  anomalies: method<AnomalyView>()(z.strictObject({
+    runId: id, feedback: z.boolean().default(true), offset: z.int().min(0).default(0), limit: z.int().min(1).max(5000).default(50),
+  })),
+  /** Marks items interesting or not for the anomaly ranking (null clears the mark); stored as tags. */
+  markItems: method<ProjectSummary>()(z.strictObject({ ids: z.array(id).min(1).max(200_000), mark: z.enum(['interesting', 'not-interesting']).nullable() })),
+  /** A run's table (every item, or `ids` in that order) as CSV, FITS or VOTable: the columns of `astromorph export`. */
+  exportTable: method<FileExport>()(z.strictObject({
+    runId: id, format: z.enum(['csv', 'fits', 'votable']), ids: z.array(id).min(1).max(200_000).optional(),
+    method: z.enum(['pca', 'tsne', 'umap']).optional(),
+  })),
+  /** A figure as `astromorph figure KIND` makes it, with the same settings (stored per kind in the project). */
+  exportFigure: method<FileExport>()(z.strictObject({
+    kind: z.enum(FIGURE_KINDS_UI), settings: z.record(z.string(), z.unknown()).default({}),
+  })),
   similar: method<SimilarityResult>()(z.strictObject({ runId: id, id, k: z.int().min(1).max(500).default(24) })),
   /** How well a run separates labels: from item tags (those with tagPrefix, or each item's only tag) or a CSV's text (file,label). */
   evaluateRun: method<EvaluationView>()(z.strictObject({

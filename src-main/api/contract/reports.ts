@@ -145,6 +145,11 @@ export interface RunSummary {
   epochsDone: number;
   stepsDone: number;
   error: string | null;
+  /** From the run's settings: 'small-cnn' or 'resnet18', and the image side in px. */
+  encoder: string | null;
+  imageSize: number | null;
+  /** Mean loss of the last completed epoch; null before the first. */
+  finalLoss: number | null;
 }
 
 /** Sent once before the first step. */

@@ -4,10 +4,17 @@
 import { basename, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../contract/errors.ts';
-import { clusterData, mapData, outlierData, similarityResult } from './exploration/desktop-exploration.ts';
+import { clusterData, mapData, mapValues, outlierData, similarityResult } from './exploration/desktop-exploration.ts';
+import { markItems, rankAnomalies } from './exploration/anomalies.ts';
+import { runTable, runTableBytes, runTableCsv } from './sharing/table-export.ts';
+import { exportFigure } from './sharing/figures.ts';
+import type { FigureSettingsInput } from './sharing/figures.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { embedItems, exportEmbeddings } from './training/embedding.ts';
 import { evaluateRun } from './exploration/label-evaluation.ts';
-import type { EvaluationView } from '../contract/exploration.ts';
+import type { AnomalyView, EvaluationView } from '../contract/exploration.ts';
 import { embeddingCoverage } from './exploration/embedding-run.ts';
 import type { EventHub } from '../contract/events.ts';
 import { readImageInfo, readImagePlane } from './project/image-planes.ts';
@@ -17,7 +24,7 @@ import { compactProject } from './project/compact.ts';
 import { tagItemIds } from './project/tags.ts';
 import { applyGrouping, objectComposite, previewGrouping, refreshBandThumbnails, storedGrouping } from './project/bands.ts';
 import { checkSettings, TrainingControl } from './training/training-control.ts';
-import type { ApiService, CallContext, CsvExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from '../contract/methods.ts';
+import type { ApiService, CallContext, CsvExport, FileExport, LossCurve, MethodResult, ParsedArgs, SettingsCheck, TrainingState } from '../contract/methods.ts';
 import type { DatasetItem } from '../../dataset/index.ts';
 import { describeHolder } from '../../project/index.ts';
 import { csvField, DEFAULT_NOISE_SIGMAS, recolourStored } from '../../export/index.ts';
@@ -222,24 +229,64 @@ export class DesktopService implements ApiService {
     return this.#summaryAndNotify();
   }
 
+  /** The selection as CSV: with a run, the columns of `astromorph export` (file, metadata, map x/y, cluster, outlier score, tags, emb_0…). */
   async exportItems(args: ParsedArgs<'exportItems'>): Promise<CsvExport> {
     const project = this.#require().session.project;
+    const name = basename(this.#require().session.path).replace(/\.amproj$/, '');
+    if (args.runId !== undefined) {
+      const table = runTable(project, args.runId, args.ids, args.method);
+      return { filename: `${name}-selection-${table.items.length}.csv`, text: runTableCsv(table) };
+    }
     const columns = ['id', 'path', 'hdu', 'status', 'object', 'ra', 'dec', 'restfrq', 'bunit', 'shape', 'tags'];
-    let dim = 0;
     const rows: string[] = [];
     for (const id of args.ids) {
       const item = project.items.get(id);
       if (!item) continue;
-      const vector = args.runId !== undefined ? project.embeddings.get(args.runId, id) : null;
-      if (vector) dim = Math.max(dim, vector.length);
       const m = item.metadata;
       const cells = [item.id, item.path, item.hdu, item.status, m.object, m.ra, m.dec, m.restfrq, m.bunit,
         item.shape?.join('x') ?? null, project.tags.forItem(id).join(';')];
-      rows.push([...cells, ...(vector ? Array.from(vector) : [])].map(csvField).join(','));
+      rows.push(cells.map(csvField).join(','));
     }
-    const header = [...columns, ...Array.from({ length: dim }, (_, i) => `e${i}`)].join(',');
-    const name = basename(this.#require().session.path).replace(/\.amproj$/, '');
-    return { filename: `${name}-selection-${rows.length}.csv`, text: `${header}\n${rows.join('\n')}\n` };
+    return { filename: `${name}-selection-${rows.length}.csv`, text: `${columns.join(',')}\n${rows.join('\n')}\n` };
+  }
+
+  async exportTable(args: ParsedArgs<'exportTable'>): Promise<FileExport> {
+    const open = this.#require();
+    const name = basename(open.session.path).replace(/\.amproj$/, '');
+    const table = runTable(open.session.project, args.runId, args.ids, args.method);
+    const stem = `${name}-run${table.runId}-${args.ids ? `selection-${table.items.length}` : 'embeddings'}`;
+    if (args.format === 'csv') return { filename: `${stem}.csv`, mime: 'text/csv', bytes: new TextEncoder().encode(runTableCsv(table)) };
+    if (args.format === 'fits') return { filename: `${stem}.fits`, mime: 'application/fits', bytes: runTableBytes(table, 'fits') };
+    return { filename: `${stem}.vot`, mime: 'application/x-votable+xml', bytes: runTableBytes(table, 'votable') };
+  }
+
+  async exportFigure(args: ParsedArgs<'exportFigure'>): Promise<FileExport> {
+    const open = this.#require();
+    const dir = mkdtempSync(join(tmpdir(), 'astromorph-figure-'));
+    try {
+      const report = await exportFigure(open.session, args.kind, join(dir, 'figure'), args.settings as FigureSettingsInput);
+      const bytes = new Uint8Array(readFileSync(report.path));
+      const mime = report.format === 'pdf' ? 'application/pdf' : report.format === 'svg' ? 'image/svg+xml' : 'image/png';
+      const name = basename(open.session.path).replace(/\.amproj$/, '');
+      return { filename: `${name}-${args.kind}.${report.format}`, mime, bytes };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async mapValues(args: ParsedArgs<'mapValues'>): Promise<MethodResult<'mapValues'>> {
+    return mapValues(this.#require().session, args.runId, args.key);
+  }
+
+  async anomalies(args: ParsedArgs<'anomalies'>, ctx: CallContext): Promise<AnomalyView> {
+    return rankAnomalies(this.#require().session, args, { signal: ctx.signal });
+  }
+
+  async markItems(args: ParsedArgs<'markItems'>): Promise<ProjectSummary> {
+    const open = this.#require();
+    markItems(open.session, args.ids, args.mark);
+    open.catalogue.invalidate();
+    return this.#summaryAndNotify();
   }
 
   async checkSettings(args: ParsedArgs<'checkSettings'>): Promise<SettingsCheck> {
@@ -311,11 +358,11 @@ export class DesktopService implements ApiService {
 
   // Maps, clusters, outlier scores and similar items come from the stored services the CLI uses.
   async computeMap(args: ParsedArgs<'computeMap'>, ctx: CallContext): Promise<EmbeddingMapData> {
-    return mapData(this.#require().session, args.runId, args.method, ctx.signal, (p) => this.#events.emit('mapProgress', p));
+    return mapData(this.#require().session, args, ctx.signal, (p) => this.#events.emit('mapProgress', p));
   }
 
   async clusters(args: ParsedArgs<'clusters'>, ctx: CallContext): Promise<ClusterData> {
-    return clusterData(this.#require().session, args.runId, args.k, ctx.signal);
+    return clusterData(this.#require().session, args, ctx.signal);
   }
 
   async outliers(args: ParsedArgs<'outliers'>, ctx: CallContext): Promise<OutlierData> {

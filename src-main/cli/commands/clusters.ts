@@ -18,7 +18,7 @@ interface ClusterOpts {
   progress: boolean;
 }
 
-export const CLUSTERS_JSON_KEYS = ['id', 'runId', 'method', 'params', 'createdAt', 'reused', 'clusterCount', 'noise', 'clusters', 'assignments', 'coverage'] as const;
+export const CLUSTERS_JSON_KEYS = ['id', 'runId', 'method', 'params', 'createdAt', 'reused', 'stored', 'clusterCount', 'noise', 'clusters', 'assignments', 'coverage'] as const;
 
 export function clustersCommand(): Command {
   return new Command('clusters')
@@ -49,7 +49,7 @@ export function clustersCommand(): Command {
 function renderClusters(v: ClusteringView): string {
   const params = Object.entries(v.params).map(([k, x]) => `${k}=${x}`).join(', ');
   const head = `${v.method} clustering ${v.id} of run ${v.runId} (${params}): ${v.clusterCount} clusters` +
-    `${v.method === 'density' ? `, ${v.noise} noise items` : ''}; ${v.reused ? 'stored, reused (--recompute for a new one)' : 'computed and stored'}`;
+    `${v.method === 'density' ? `, ${v.noise} noise items` : ''}; ${v.reused ? 'stored, reused (--recompute for a new one)' : v.stored ? 'computed and stored' : 'computed, not stored (the project is open in another process)'}`;
   const table = formatTable(
     [{ title: 'CLUSTER', align: 'right' }, { title: 'ITEMS', align: 'right' }, { title: 'TYPICAL MEMBERS' }],
     v.clusters.map((c) => [c.label === -1 ? 'noise' : String(c.label), String(c.size), c.examples.slice(0, 3).map((e) => displayPath(e.path)).join(', ')]),

@@ -13,7 +13,7 @@ type MapOpts = Omit<MapRequest, 'runId'> & {
   progress: boolean;
 };
 
-export const MAP_JSON_KEYS = ['id', 'runId', 'method', 'params', 'createdAt', 'reused', 'items', 'explainedVariance', 'info', 'points', 'coverage', 'axes'] as const;
+export const MAP_JSON_KEYS = ['id', 'runId', 'method', 'params', 'createdAt', 'reused', 'stored', 'items', 'explainedVariance', 'info', 'points', 'coverage', 'axes'] as const;
 
 export function mapCommand(): Command {
   return new Command('map')
@@ -51,7 +51,7 @@ function renderMap(view: EmbeddingMapView, axes: PcaAxisView[] | null): string {
   const params = Object.entries(view.params).map(([k, v]) => `${k}=${v}`).join(', ');
   const when = new Date(view.createdAt).toISOString().replace('T', ' ').slice(0, 19);
   const lines = [`${view.method.toUpperCase()} map ${view.id} of run ${view.runId}: ${view.items} items (${params}); ` +
-    `${view.reused ? `stored ${when} UTC, reused (--recompute for a new one)` : 'computed and stored'}`];
+    `${view.reused ? `stored ${when} UTC, reused (--recompute for a new one)` : view.stored ? 'computed and stored' : 'computed, not stored (the project is open in another process)'}`];
   if (view.explainedVariance) {
     lines.push('', formatTable([{ title: 'COMPONENT' }, { title: 'VARIANCE', align: 'right' }, { title: 'SHARE', align: 'right' }, { title: 'CUMULATIVE', align: 'right' }],
       view.explainedVariance.map((c, i, all) => [`PC${c.component}`, formatValue(c.variance), `${(100 * c.ratio).toFixed(1)}%`,

@@ -5,7 +5,8 @@ import { inWords } from '../notices.ts';
 import type { ApiClient } from '../../api/client.ts';
 import type { HostInfo, ProjectSummary } from '../../../src-main/api/contract/index.ts';
 
-export type ViewName = 'dataset' | 'training' | 'map' | 'similar';
+export type { ViewName } from '../view-state.ts';
+import type { ViewName } from '../view-state.ts';
 
 export class Task {
   readonly id: number;

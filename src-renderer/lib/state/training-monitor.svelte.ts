@@ -2,6 +2,7 @@
 // file), the run in progress with its live loss curve, throughput and ETA, and the history of runs.
 import type { ApiClient } from '../../api/client.ts';
 import type { RunSummary, TrainingProgressReport } from '../../../src-main/api/contract/index.ts';
+import { formSettings, restoreForm } from '../training-form.ts';
 
 export interface SettingsForm {
   epochs: number | null;
@@ -16,7 +17,17 @@ export interface SettingsForm {
   projection_hidden_size: number | null;
   seed: number | null;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  framing: 'source' | 'field';
+  normalisation: 'asinh' | 'minmax';
+  /** Augmentation names; null: the defaults (rotation, noise, inclination). */
+  augmentations: string[] | null;
 }
+
+const FORM_DEFAULTS: SettingsForm = {
+  epochs: 10, batch_size: 32, learning_rate: 3e-4, encoder: 'small-cnn', width: null, depth: null, image_size: 64,
+  channels: 1, projection_size: 256, projection_hidden_size: 1024, seed: 0, backend: 'auto', framing: 'source', normalisation: 'asinh',
+  augmentations: null,
+};
 
 export interface Curve {
   steps: number[];
@@ -25,10 +36,10 @@ export interface Curve {
 
 export class TrainingMonitor {
   readonly #api: ApiClient;
-  form = $state<SettingsForm>({
-    epochs: 10, batch_size: 32, learning_rate: 3e-4, encoder: 'small-cnn', width: null, depth: null, image_size: 64,
-    channels: 1, projection_size: 256, projection_hidden_size: 1024, seed: 0, backend: 'auto',
-  });
+  form = $state<SettingsForm>({ ...FORM_DEFAULTS });
+  /** Runs whose loss curves are drawn under the shown one. */
+  overlays = $state.raw<{ runId: number; steps: number[]; losses: number[] }[]>([]);
+  readonly #storageKey: string;
   #errors = $state.raw<string[]>([]);
   #runs = $state.raw<RunSummary[]>([]);
   #active = $state.raw<{ runId: number } | null>(null);
@@ -39,8 +50,34 @@ export class TrainingMonitor {
   #checking = 0;
   #pausedRun: number | null = null;
 
-  constructor(api: ApiClient) {
+  /** `storageKey`: where the form is kept between sessions (per project). */
+  constructor(api: ApiClient, storageKey = 'astromorph.training-form') {
     this.#api = api;
+    this.#storageKey = storageKey;
+    try {
+      this.form = restoreForm(localStorage.getItem(storageKey), FORM_DEFAULTS);
+    } catch {
+      // No storage (a locked-down browser): the defaults.
+    }
+  }
+
+  /** Keeps the form for the next session (called as it changes). */
+  saveForm(): void {
+    try {
+      localStorage.setItem(this.#storageKey, JSON.stringify(this.form));
+    } catch {
+      // Storage full or refused: the form still works, it is only not kept.
+    }
+  }
+
+  /** Draws (or stops drawing) another run's loss curve under the shown one. */
+  async toggleOverlay(runId: number): Promise<void> {
+    if (this.overlays.some((o) => o.runId === runId)) {
+      this.overlays = this.overlays.filter((o) => o.runId !== runId);
+      return;
+    }
+    const c = await this.#api.call('lossCurve', { runId });
+    this.overlays = [...this.overlays.filter((o) => o.runId !== runId), { runId, steps: c.steps, losses: c.losses }];
   }
 
   get errors(): string[] { return this.#errors; }
@@ -53,7 +90,7 @@ export class TrainingMonitor {
 
   /** The form as a settings table: empty fields are left to the defaults. */
   settings(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this.form).filter(([, v]) => v !== null && v !== '' && !(typeof v === 'number' && Number.isNaN(v))));
+    return formSettings({ ...this.form });
   }
 
   async check(): Promise<boolean> {
@@ -108,7 +145,11 @@ export class TrainingMonitor {
       }),
       this.#api.on('trainingPaused', (e) => {
         this.#pausedRun = e.paused ? e.runId : null;
-        if (e.paused) this.#status = `run ${e.runId} paused at its last step (checkpoint saved)`;
+        if (e.paused) {
+          // The epoch it stopped in, counted as the progress line and the runs table count it.
+          const epoch = this.#progress?.runId === e.runId ? ` in epoch ${this.#progress.epoch}/${this.#progress.epochs}` : '';
+          this.#status = `run ${e.runId} paused${epoch} at its last step (checkpoint saved)`;
+        }
       }),
       this.#api.on('trainingEnd', (e) => {
         this.#active = null;

@@ -1,6 +1,6 @@
 // A session on a project whose lock another live process holds (here: a lock file naming this test's
-// parent process, alive on this host). Stored results are shown; computing anything new, or changing
-// anything, fails with the read-only error before any work is done.
+// parent process, alive on this host). Stored results are shown; new maps, clusterings and outlier
+// scores are computed in memory and not stored; changing anything fails with the read-only error.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,9 +45,21 @@ describe('a read-only session', () => {
       expect(session.lockedBy?.pid).toBe(process.ppid);
       const map = await computeMap(session, { runId: blobs.blobRun, method: 'pca' });
       expect(map.reused).toBe(true);
-      await expect(computeMap(session, { runId: blobs.blobRun, method: 'pca', recompute: true })).rejects.toSatisfy(readOnlyError);
-      await expect(computeClusters(session, { runId: blobs.blobRun, method: 'kmeans', k: 3 })).rejects.toSatisfy(readOnlyError);
-      await expect(computeOutliers(session, { runId: blobs.blobRun })).rejects.toSatisfy(readOnlyError);
+      const maps = session.project.maps.list(blobs.blobRun).length;
+      const fresh = await computeMap(session, { runId: blobs.blobRun, method: 'pca', recompute: true });
+      expect(fresh).toMatchObject({ id: 0, stored: false, reused: false, items: map.items });
+      expect(fresh.points.map((p) => p.x)).toEqual(map.points.map((p) => p.x));
+      const umap = await computeMap(session, { runId: blobs.blobRun, method: 'umap', neighbors: 5 });
+      expect(umap).toMatchObject({ id: 0, stored: false });
+      expect(umap.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
+      expect(session.project.maps.list(blobs.blobRun)).toHaveLength(maps);
+      const clusters = await computeClusters(session, { runId: blobs.blobRun, method: 'kmeans', k: 3 });
+      expect(clusters).toMatchObject({ id: 0, stored: false, clusterCount: 3 });
+      expect(session.project.clusterings.latest(blobs.blobRun)).toBeNull();
+      const outliers = await computeOutliers(session, { runId: blobs.blobRun });
+      expect(outliers).toMatchObject({ id: 0, stored: false });
+      expect(outliers.ranked.length).toBeGreaterThan(0);
+      expect(session.project.outliers.latest(blobs.blobRun)).toBeNull();
       expect(() => addTags(session, blobs.itemIds[0], ['spiral'])).toThrow(/opened read-only, so it cannot tag items; close it there first \(if no astromorph has it open, `astromorph unlock blobs\.amproj` removes the lock\)$/);
       await expect(session.addFolders([dir])).rejects.toSatisfy(readOnlyError);
       const found = await similar(session, blobs.itemIds[0], { runId: blobs.blobRun, k: 3 });

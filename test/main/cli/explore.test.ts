@@ -134,6 +134,24 @@ describe('astromorph map, similar, clusters, outliers, tag on a trained run', ()
     expect(view.ranked.every((r, i) => i === 0 || r.score <= view.ranked[i - 1].score)).toBe(true);
   });
 
+  it('outliers --feedback: items tagged not-interesting sink, interesting ones rise', () => {
+    const plain = json<{ ranked: { path: string }[] }>(['outliers', 'survey', '--top', '3']);
+    const [first, second] = plain.ranked.map((r) => r.path);
+    expect(cli(['tag', 'survey', first, 'not-interesting'], dir).status).toBe(0);
+    expect(cli(['tag', 'survey', second, 'interesting'], dir).status).toBe(0);
+    const fb = json<{ feedback: boolean; marked: { interesting: number; notInteresting: number }; ranked: { rank: number; path: string; relevance: number; mark: string }[] }>(
+      ['outliers', 'survey', '--top', String(ITEMS), '--feedback']);
+    expect(fb.feedback).toBe(true);
+    expect(fb.marked).toEqual({ interesting: 1, notInteresting: 1 });
+    expect(fb.ranked[0]).toMatchObject({ rank: 1, path: second, relevance: 1, mark: 'interesting' });
+    expect(fb.ranked.at(-1)).toMatchObject({ path: first, mark: 'not-interesting' });
+    const table = cli(['outliers', 'survey', '--top', '2', '--feedback'], dir);
+    expect(table.stdout).toMatch(/^2 most interesting of \d+ items in run 1: outlier score blended with 1 item\(s\) tagged interesting and 1 tagged not-interesting\n/);
+    expect(table.stdout).toMatch(/RANK +SCORE +OUTLIER +RELEVANCE +PATH/);
+    cli(['tag', 'survey', first, 'not-interesting', '--remove'], dir);
+    cli(['tag', 'survey', second, 'interesting', '--remove'], dir);
+  });
+
   it('tag: add, list, restrict a search, remove', () => {
     const a = 'disks/' + files[0];
     const b = 'disks/' + files[1];

@@ -35,14 +35,24 @@ export function clusterParams(req: ClusterRequest, n: number): Params {
 }
 
 export async function computeClusters(session: ProjectSession, req: ClusterRequest, opts: ComputeOptions = {}): Promise<ClusteringView> {
+  const re = runEmbeddings(session.project, req.runId);
+  const { clustering, reused } = await resolveClusters(session, req, opts, re);
+  return clusteringView(session.project, re, clustering, reused);
+}
+
+/**
+ * The stored clustering made with these parameters, or a new one: stored, or in a read-only project
+ * (open in another process) computed in memory only (id 0).
+ */
+export async function resolveClusters(
+  session: ProjectSession, req: ClusterRequest, opts: ComputeOptions = {}, re: RunEmbeddings = runEmbeddings(session.project, req.runId),
+): Promise<{ clustering: Clustering; reused: boolean }> {
   const project = session.project;
-  const re = runEmbeddings(project, req.runId);
   const params: Params = { ...clusterParams(req, re.set.itemIds.length), embeddings: re.fingerprint };
   if (!req.recompute) {
     const stored = project.clusterings.latest(re.run.id, req.method, params);
-    if (stored) return clusteringView(project, re, stored, true);
+    if (stored) return { clustering: stored, reused: true };
   }
-  session.assertWritable('store a new clustering');
   const e = embeddingsOf(re.set);
   const metric = params.metric as SimilarityMetric;
   opts.signal?.throwIfAborted();
@@ -69,8 +79,11 @@ export async function computeClusters(session: ProjectSession, req: ClusterReque
     clusterCount = r.clusterCount;
     info = { stabilities: [...r.stabilities] };
   }
-  const id = project.clusterings.save({ runId: re.run.id, method: req.method, params, clusterCount, itemIds: re.set.itemIds, labels, info });
-  return clusteringView(project, re, project.clusterings.get(id)!, false);
+  const made = { runId: re.run.id, method: req.method, params, clusterCount, itemIds: re.set.itemIds, labels, info };
+  if (session.readOnly) {
+    return { clustering: { ...made, id: 0, createdAt: Date.now(), itemIds: Uint32Array.from(made.itemIds) }, reused: false };
+  }
+  return { clustering: project.clusterings.get(project.clusterings.save(made))!, reused: false };
 }
 
 /** The run's latest clustering (any method), or null when it has none. */
@@ -120,7 +133,7 @@ function clusteringView(project: Project, re: RunEmbeddings, c: Clustering, reus
     return { label, size: ids.length, examples: nearest.map((itemId) => ({ itemId, path: paths.get(itemId)! })) };
   }).sort((a, b) => (a.label === -1 ? 1 : 0) - (b.label === -1 ? 1 : 0) || b.size - a.size || a.label - b.label);
   return {
-    id: c.id, runId: c.runId, method: c.method, params: c.params as Params, createdAt: c.createdAt, reused,
+    id: c.id, runId: c.runId, method: c.method, params: c.params as Params, createdAt: c.createdAt, reused, stored: c.id > 0,
     clusterCount: c.clusterCount, noise: members.get(-1)?.length ?? 0, clusters, assignments, coverage: embeddingCoverage(project, c.runId),
   };
 }

@@ -4,7 +4,7 @@
 import { Pca, runAnalysisInWorker } from '../../../analysis/index.ts';
 import { positiveInteger as positiveIntegerIn } from '../../../base/numbers.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
-import type { MapMethod, Project, StoredMap } from '../../../project/index.ts';
+import type { MapMethod, NewMap, Project, StoredMap } from '../../../project/index.ts';
 import { embeddingCoverage, embeddingsOf, embeddingRun, runEmbeddings } from './embedding-run.ts';
 import type { ComputeOptions, RunEmbeddings } from './embedding-run.ts';
 import { neighbourGraph } from './neighbour-graph.ts';
@@ -69,27 +69,43 @@ export function mapParams(req: MapRequest, n: number, d: number): Params {
 /**
  * The map of a run by one method: the stored one made with the same parameters, or a new one
  * (always new with `recompute`). Aborting `signal` stops a t-SNE/UMAP worker at once and stores nothing.
+ * A read-only project (open in another process) gets a new map computed in memory, not stored (id 0).
  */
 export async function computeMap(session: ProjectSession, req: MapRequest, opts: ComputeOptions = {}): Promise<EmbeddingMapView> {
+  const { map, reused } = await resolveMap(session, req, opts);
+  return mapView(session.project, map, reused);
+}
+
+/** The stored or new map itself (arrays included), as computeMap finds or makes it. */
+export async function resolveMap(session: ProjectSession, req: MapRequest, opts: ComputeOptions = {}): Promise<{ map: StoredMap; reused: boolean }> {
   const project = session.project;
   const re = runEmbeddings(project, req.runId);
   const { run, set, fingerprint } = re;
   const params: Params = { ...mapParams(req, set.itemIds.length, set.dim), embeddings: fingerprint };
   if (!req.recompute) {
     const stored = project.maps.latest(run.id, req.method, params);
-    if (stored) return mapView(project, stored, true);
+    if (stored) return { map: stored, reused: true };
   }
-  session.assertWritable(`store a new ${req.method} map`);
-  return storeNew(project, re, req.method, params, opts);
+  const made = await computeNew(project, re, req.method, params, opts);
+  if (session.readOnly) return { map: transientMap(made), reused: false };
+  return { map: project.maps.get(project.maps.save(made))!, reused: false };
 }
 
-async function storeNew(project: Project, re: RunEmbeddings, method: MapMethod, params: Params, opts: ComputeOptions): Promise<EmbeddingMapView> {
+/** A map that is not in the project (read-only sessions): id 0. */
+function transientMap(m: NewMap): StoredMap {
+  const pca = m.pca ? { ...m.pca, dim: m.pca.mean.length } : null;
+  return {
+    id: 0, runId: m.runId, method: m.method, params: m.params, createdAt: Date.now(), items: m.itemIds.length,
+    itemIds: Uint32Array.from(m.itemIds), coords: m.coords, info: m.info ?? {}, pca,
+  };
+}
+
+async function computeNew(project: Project, re: RunEmbeddings, method: MapMethod, params: Params, opts: ComputeOptions): Promise<NewMap> {
   const { set } = re;
   const runId = re.run.id;
   const e = embeddingsOf(set);
   const control = { signal: opts.signal, onProgress: opts.onProgress };
   opts.signal?.throwIfAborted();
-  let id: number;
   if (method === 'pca') {
     opts.onProgress?.({ stage: 'pca', done: 0, total: 1 });
     const pca = Pca.fit(e, { components: params.components as number });
@@ -100,34 +116,33 @@ async function storeNew(project: Project, re: RunEmbeddings, method: MapMethod, 
       coords[2 * i + 1] = all[i * pca.k + 1];
     }
     opts.onProgress?.({ stage: 'pca', done: 1, total: 1 });
-    id = project.maps.save({
+    return {
       runId, method, params, itemIds: set.itemIds, coords, info: {},
       pca: {
         variance: [...pca.explainedVariance], ratio: [...pca.explainedVarianceRatio], total: pca.totalVariance,
         components: Float32Array.from(pca.components), mean: Float32Array.from(pca.mean),
       },
-    });
-  } else if (method === 'tsne') {
+    };
+  }
+  if (method === 'tsne') {
     const metric = params.metric as SimilarityMetric;
     const graph = await neighbourGraph(project, re, metric, Math.min(e.n - 1, Math.floor(3 * (params.perplexity as number))), control);
     const r = await runAnalysisInWorker({
       kind: 'tsne', embeddings: e,
       options: { perplexity: params.perplexity as number, iterations: params.iterations as number, seed: params.seed as number, metric, graph },
     }, control);
-    id = project.maps.save({ runId, method, params, itemIds: set.itemIds, coords: r.coordinates, info: { klDivergence: r.klDivergence, iterations: r.iterations } });
-  } else {
-    const metric = params.metric as SimilarityMetric;
-    const graph = await neighbourGraph(project, re, metric, (params.neighbors as number) - 1, control);
-    const r = await runAnalysisInWorker({
-      kind: 'umap', embeddings: e,
-      options: {
-        nNeighbors: params.neighbors as number, minDist: params.minDist as number, seed: params.seed as number,
-        metric, graph, ...(params.epochs !== undefined && { epochs: params.epochs as number }),
-      },
-    }, control);
-    id = project.maps.save({ runId, method, params, itemIds: set.itemIds, coords: r.coordinates, info: { epochs: r.epochs } });
+    return { runId, method, params, itemIds: set.itemIds, coords: r.coordinates, info: { klDivergence: r.klDivergence, iterations: r.iterations } };
   }
-  return mapView(project, project.maps.get(id)!, false);
+  const metric = params.metric as SimilarityMetric;
+  const graph = await neighbourGraph(project, re, metric, (params.neighbors as number) - 1, control);
+  const r = await runAnalysisInWorker({
+    kind: 'umap', embeddings: e,
+    options: {
+      nNeighbors: params.neighbors as number, minDist: params.minDist as number, seed: params.seed as number,
+      metric, graph, ...(params.epochs !== undefined && { epochs: params.epochs as number }),
+    },
+  }, control);
+  return { runId, method, params, itemIds: set.itemIds, coords: r.coordinates, info: { epochs: r.epochs } };
 }
 
 /** A stored map by id, with the colours the run offers (clusters, outlier scores, tags). */
@@ -155,7 +170,7 @@ function mapView(project: Project, map: StoredMap, reused: boolean): EmbeddingMa
     });
   });
   return {
-    id: map.id, runId: map.runId, method: map.method, params: map.params as Params, createdAt: map.createdAt, reused,
+    id: map.id, runId: map.runId, method: map.method, params: map.params as Params, createdAt: map.createdAt, reused, stored: map.id > 0,
     items: points.length,
     explainedVariance: map.pca ? map.pca.variance.map((variance, c) => ({ component: c + 1, variance, ratio: map.pca!.ratio[c] })) : null,
     info: map.info, points, coverage: embeddingCoverage(project, map.runId),

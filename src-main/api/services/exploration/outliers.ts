@@ -11,6 +11,15 @@ import type { ComputeOptions } from './embedding-run.ts';
 import type { OutlierRequest, OutlierView } from '../../contract/exploration.ts';
 
 export async function computeOutliers(session: ProjectSession, req: OutlierRequest = {}, opts: ComputeOptions = {}): Promise<OutlierView> {
+  const { scoring, reused } = await resolveOutliers(session, req, opts);
+  return outlierView(session.project, scoring, req.top ?? 50, reused);
+}
+
+/**
+ * The stored scores made with these parameters, or new ones: stored, or in a read-only project (open in
+ * another process) computed in memory only (id 0).
+ */
+export async function resolveOutliers(session: ProjectSession, req: OutlierRequest = {}, opts: ComputeOptions = {}): Promise<{ scoring: OutlierScoring; reused: boolean }> {
   const project = session.project;
   const re = runEmbeddings(project, req.runId, 2);
   const n = re.set.itemIds.length;
@@ -23,13 +32,13 @@ export async function computeOutliers(session: ProjectSession, req: OutlierReque
   const params = { k, metric, embeddings: re.fingerprint };
   if (!req.recompute) {
     const stored = project.outliers.latest(re.run.id, params);
-    if (stored) return outlierView(project, stored, top, true);
+    if (stored) return { scoring: stored, reused: true };
   }
-  session.assertWritable('store new outlier scores');
   // Scoring from a stored graph is a few array passes: no worker needed.
   const r = scoresFromGraph(await neighbourGraph(project, re, metric, k, opts), k);
-  const id = project.outliers.save({ runId: re.run.id, params, itemIds: re.set.itemIds, scores: r.scores });
-  return outlierView(project, project.outliers.get(id)!, top, false);
+  const made = { runId: re.run.id, params, itemIds: re.set.itemIds, scores: r.scores };
+  if (session.readOnly) return { scoring: { ...made, id: 0, createdAt: Date.now(), itemIds: Uint32Array.from(made.itemIds) }, reused: false };
+  return { scoring: project.outliers.get(project.outliers.save(made))!, reused: false };
 }
 
 function outlierView(project: Project, s: OutlierScoring, top: number, reused: boolean): OutlierView {
@@ -43,7 +52,7 @@ function outlierView(project: Project, s: OutlierScoring, top: number, reused: b
     ranked.push({ rank: ranked.length + 1, itemId: item.id, path: item.absolutePath, object: item.metadata.object, score: s.scores[i], tags: tags.get(item.id) ?? [] });
   }
   return {
-    id: s.id, runId: s.runId, params: s.params as Record<string, number | string>, createdAt: s.createdAt, reused, items: s.itemIds.length, ranked,
+    id: s.id, runId: s.runId, params: s.params as Record<string, number | string>, createdAt: s.createdAt, reused, stored: s.id > 0, items: s.itemIds.length, ranked,
     coverage: embeddingCoverage(project, s.runId),
   };
 }

@@ -41,8 +41,23 @@ export class ItemCatalogue {
     return this.#byId.get(id);
   }
 
+  /**
+   * Cluster label or outlier score of each item from the newest run with embeddings: its latest stored
+   * clustering or outlier scores (what the map and `astromorph clusters` / `outliers` last made), and
+   * which result that was (so a new one re-sorts).
+   */
+  #results(key: 'cluster' | 'outlier'): { version: string; values: Map<number, number> } {
+    const project = this.#project;
+    const run = project.runs.list().filter((r) => project.embeddings.count(r.id) > 0).at(-1);
+    const result = !run ? null : key === 'cluster' ? project.clusterings.latest(run.id) : project.outliers.latest(run.id);
+    if (!result) return { version: 'none', values: new Map() };
+    const values = 'labels' in result ? result.labels : result.scores;
+    return { version: `${run!.id}:${result.id}`, values: new Map(Array.from(result.itemIds, (id, i) => [id, values[i]])) };
+  }
+
   query(q: ItemQuery): ItemPage {
-    const key = JSON.stringify([q.status, q.tag, q.search, q.sort, q.descending]);
+    const results = q.sort === 'cluster' || q.sort === 'outlier' ? this.#results(q.sort) : null;
+    const key = JSON.stringify([q.status, q.tag, q.search, q.sort, q.descending, results?.version]);
     const cards = this.#load();
     if (key !== this.#lastKey) {
       const search = q.search?.trim().toLowerCase() ?? '';
@@ -50,7 +65,7 @@ export class ItemCatalogue {
       const matching = cards.filter((c) => (statuses === null || statuses.has(c.status))
         && (q.tag === undefined || c.tags.includes(q.tag))
         && (search === '' || [c.path, c.object, c.telescope, c.bunit].some((v) => v !== null && v.toLowerCase().includes(search))));
-      const value = sortValue(q.sort);
+      const value = results ? (c: ItemCard) => { const v = results.values.get(c.id); return v === undefined || (v < 0 && q.sort === 'cluster') ? null : v; } : sortValue(q.sort);
       const sign = q.descending ? -1 : 1;
       // Missing values sort last whatever the direction; ties fall back to the path so pages are stable.
       matching.sort((a, b) => {
@@ -118,5 +133,6 @@ function sortValue(key: SortKey): (c: ItemCard) => string | number | null {
     case 'bunit': return (c) => c.bunit;
     case 'telescope': return (c) => c.telescope;
     case 'planes': return (c) => (c.shape ? c.shape.slice(2).reduce((a, b) => a * b, 1) : null);
+    case 'cluster': case 'outlier': return () => null; // from the run's results, in query()
   }
 }

@@ -50,17 +50,27 @@ export interface TrainOptions {
   onControls?: (controls: { pause(): void; resume(): void }) => void;
 }
 
-export function runSummary(run: EmbeddingRun): RunSummary {
+export function runSummary(run: EmbeddingRun, finalLoss: number | null = null): RunSummary {
   const epochs = typeof run.config.epochs === 'number' ? run.config.epochs : 0;
+  const c = run.config;
   return {
     id: run.id, createdAt: run.createdAt, status: run.status, backend: run.backend, seed: run.seed,
     epochs, epochsDone: run.epochsDone, stepsDone: run.stepsDone, error: run.error,
+    encoder: typeof c.encoder === 'string' ? c.encoder : null,
+    imageSize: typeof c.image_size === 'number' ? c.image_size : null,
+    finalLoss,
   };
 }
 
-/** Every training run of the project, oldest first. */
+/** Every training run of the project, oldest first, each with the mean loss of its last completed epoch. */
 export function listRuns(session: ProjectSession): RunSummary[] {
-  return session.project.runs.list().map(runSummary);
+  const project = session.project;
+  return project.runs.list().map((run) => {
+    const points = project.losses.list(run.id).filter((p) => p.epoch <= run.epochsDone && Number.isFinite(p.loss));
+    const last = points.at(-1)?.epoch;
+    const epoch = points.filter((p) => p.epoch === last);
+    return runSummary(run, epoch.length ? epoch.reduce((s, p) => s + p.loss, 0) / epoch.length : null);
+  });
 }
 
 /** Spectral planes per cube on which the default channel count is based. */

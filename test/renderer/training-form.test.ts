@@ -1,0 +1,22 @@
+// The training form: restored from storage only where the stored values have the right shape.
+import { describe, expect, it } from 'vitest';
+import { formSettings, restoreForm } from '../../src-renderer/lib/training-form.ts';
+
+const DEFAULTS = { epochs: 10, width: null as number | null, encoder: 'small-cnn', framing: 'source', augmentations: null as string[] | null };
+
+describe('training form', () => {
+  it('restores what has the right shape and ignores the rest', () => {
+    const stored = JSON.stringify({ epochs: 3, width: 'wide', encoder: 'vit', framing: 'field', augmentations: ['flip', 'noise'], extra: 1 });
+    expect(restoreForm(stored, DEFAULTS)).toEqual({ epochs: 3, width: null, encoder: 'small-cnn', framing: 'field', augmentations: ['flip', 'noise'] });
+    expect(restoreForm(JSON.stringify({ augmentations: ['flip', 'teleport'] }), DEFAULTS).augmentations).toBeNull();
+    expect(restoreForm('{not json', DEFAULTS)).toEqual(DEFAULTS);
+    expect(restoreForm(null, DEFAULTS)).toEqual(DEFAULTS);
+    expect(restoreForm('[1]', DEFAULTS)).toEqual(DEFAULTS);
+  });
+
+  it('turns the form into settings: empty fields out, augmentations as tables', () => {
+    expect(formSettings({ epochs: 3, width: null, depth: Number.NaN, framing: 'field', augmentations: ['flip'] }))
+      .toEqual({ epochs: 3, framing: 'field', augmentations: [{ name: 'flip' }] });
+    expect(formSettings({ augmentations: null })).toEqual({});
+  });
+});
