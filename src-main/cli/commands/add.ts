@@ -13,6 +13,7 @@ interface AddOpts {
   progress: boolean;
   workers?: number;
   followLinks?: boolean;
+  shard?: string;
 }
 
 export function addCommand(): Command {
@@ -24,6 +25,8 @@ export function addCommand(): Command {
     .option('--follow-links', 'follow symbolic links that lead out of the folders (their targets become readable by the project)')
     .option('--no-progress', 'no progress output on stderr')
     .option('--workers <n>', 'worker threads reading headers (default: one per core, at most 4)', positiveCount)
+    .option('--shard <I/N>', 'scan only shard I of N of the files (by a hash of each path) into PROJECT.shards/, not into the project; '
+      + 'bring the shards in with astromorph merge')
     .addHelpText(
       'after',
       '\nProgress goes to stderr: a bar on a terminal, an occasional line otherwise. Ctrl-C stops the scan\n' +
@@ -31,6 +34,11 @@ export function addCommand(): Command {
         'Example:\n  astromorph add survey.amproj ~/data/hst ~/data/alma',
     )
     .action(async (projectArg: string, dirs: string[], opts: AddOpts) => {
+      if (opts.shard !== undefined) {
+        const { runShardTask } = await import('../shard-task.ts');
+        await runShardTask(projectArg, 'add', opts.shard, { dirs, workers: opts.workers, followLinks: opts.followLinks, json: opts.json, progress: opts.progress });
+        return;
+      }
       const { ProjectSession } = await import('../../api/services/project/project-session.ts');
       const { scanProgressDisplay } = await import('../scan-progress.ts');
       const workers = opts.workers;

@@ -31,7 +31,7 @@ export interface EmbedOptions {
   onWarning?: (message: string) => void;
 }
 
-function runWithCheckpoint(project: Project, runId: number | undefined): EmbeddingRun {
+export function runWithCheckpoint(project: Project, runId: number | undefined): EmbeddingRun {
   if (runId !== undefined) {
     const run = project.runs.get(runId);
     if (!run) throw new ApiError('no-run', `${project.path} has no run ${runId}`);
