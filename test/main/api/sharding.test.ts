@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectSession } from '../../../src-main/api/services/project/project-session.ts';
 import { addShard, embedShard, mergeShards, shardFolder, shardProgress } from '../../../src-main/api/services/sharding/shards.ts';
 import { arraySpec } from '../../../src-main/api/services/sharding/slurm.ts';
+import { DesktopService } from '../../../src-main/api/services/desktop-service.ts';
+import { EventHub } from '../../../src-main/api/contract/index.ts';
 import { embedItems } from '../../../src-main/api/services/training/embedding.ts';
 import { train } from '../../../src-main/api/services/training/training.ts';
 import { shardOf } from '../../../src-main/project/shard-file.ts';
@@ -148,6 +150,31 @@ describe('sharded embed', () => {
     expect(progress.shards[2]!.done).toBe(progress.shards[2]!.assigned);
     renameSync(`${f}.partial`, f);
   });
+});
+
+describe('the desktop service', () => {
+  it('shows a job\'s shard progress from the files and merges it when complete', async () => {
+    const file = join(dir, 'desktop.amproj');
+    copyFileSync(project, file);
+    await withSession(file, (s) => mergeShards(s, [])); // a project id of its own
+    const service = new DesktopService({ events: new EventHub(), host: 'browser' });
+    try {
+      service.openPath(file);
+      expect(await service.shardJob()).toBeNull();
+      await withSession(file, (s) => embedShard(s, { shard: { index: 1, count: 2 } }), true);
+      const half = await service.shardJob();
+      expect(half).toMatchObject({ kind: 'embed', runId: 1, count: 2, complete: false });
+      expect(half!.shards.map((s) => s.state)).toEqual(['waiting', 'done']);
+      await withSession(file, (s) => embedShard(s, { shard: { index: 0, count: 2 } }), true);
+      expect((await service.shardJob())!.complete).toBe(true);
+      const report = await service.mergeShardJob();
+      expect(report).toMatchObject({ complete: true, written: N });
+      expect((await service.embeddingSets())[0]).toMatchObject({ runId: 1, items: N });
+    } finally {
+      await service.close();
+    }
+    expect(vectorsByPath(file)).toEqual(vectorsByPath(single));
+  }, 60_000);
 });
 
 describe('sharded add', () => {
