@@ -1,7 +1,7 @@
 // Sharded add and embed without a scheduler: tasks write shard files beside the project, merge brings
 // them in. The merged vectors equal a single-process embed bit for bit; a bad shard (another project,
 // another model, overlapping, unfinished, hand-made values) is refused whole. Real SQLite, real FITS.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -208,6 +208,22 @@ describe('sharded add', () => {
     expect(res.stdout).toMatch(/merged 3 of 3 shards: 20 items/);
     expect(existsSync(shardFolder(other))).toBe(true);
   }, 60_000);
+
+  it('astromorph slurm writes the array and merge scripts, and says plainly when sbatch is missing', () => {
+    const res = cli(['slurm', project, 'embed', '--tasks', '3', '--partition', 'gpu', '--gpus-per-task', '1', '--time', '0:30:00']);
+    expect(res.stderr).toBe('');
+    // Every shard of run 1 is done already (above), so nothing is left to run but the merge.
+    expect(res.stdout).toMatch(/wrote .*embed-run1-of-3\.sbatch \(3 tasks\)/);
+    expect(res.stdout).toMatch(/3 shards are already done; to do: none\nsubmit them with:\n  sbatch .*merge-embed-run1-of-3\.sbatch/);
+    const script = readFileSync(join(shardFolder(project), 'embed-run1-of-3.sbatch'), 'utf8');
+    expect(script).toMatch(/#SBATCH --array=0-2\n[\s\S]*#SBATCH --partition=gpu\n#SBATCH --time=0:30:00\n#SBATCH --gpus-per-task=1\n/);
+    const bad = cli(['slurm', project, 'embed', '--tasks', '3', '--partition', 'gpu; rm -rf ~']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--partition "gpu; rm -rf ~": not a value Slurm takes/);
+    const noSbatch = cli(['slurm', project, 'embed', '--tasks', '3', '--submit'], undefined, { PATH: '/nonexistent' });
+    expect(noSbatch.status).toBe(1);
+    expect(noSbatch.stderr).toMatch(/sbatch is not on the PATH/);
+  });
 
   it('writes Slurm array specs compactly', () => {
     expect(arraySpec([0, 1, 2, 3])).toBe('0-3');

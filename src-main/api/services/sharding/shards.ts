@@ -67,9 +67,21 @@ export function modelFingerprint(run: EmbeddingRun, weights: Uint8Array): string
   return createHash('sha256').update(JSON.stringify(storedSettings(run))).update(weights).digest('hex');
 }
 
-/** Readable items of the project in this shard's share, by stored path. */
-function shareOf(project: Project, shard: Shard): DatasetItem[] {
-  return project.items.list({ status: 'ok' }).filter((i) => i.hdu !== null && shardOf(i.path, shard.count) === shard.index);
+/** Readable items of the project in this shard's share, by stored path (only the share's rows are read whole). */
+function shareOf(project: Project, shard: Shard): { items: DatasetItem[]; damaged: { path: string; reason: string }[] } {
+  const items: DatasetItem[] = [];
+  const damaged: { path: string; reason: string }[] = [];
+  for (const i of project.items.embeddable()) {
+    if (shardOf(i.path, shard.count) !== shard.index) continue;
+    try {
+      const item = project.items.get(i.id);
+      if (item && item.status === 'ok' && item.hdu !== null) items.push(item);
+    } catch (e) {
+      if (!(e instanceof ProjectError)) throw e;
+      damaged.push({ path: i.path, reason: e.message }); // a damaged row: this item only, as embed does
+    }
+  }
+  return { items, damaged };
 }
 
 export interface ShardTaskOptions {
@@ -94,8 +106,8 @@ export async function embedShard(session: ProjectSession, opts: ShardTaskOptions
   const run = runWithCheckpoint(project, opts.runId);
   const checkpoint = project.checkpoints.latest(run.id)!;
   const settings = storedSettings(run);
-  const share = shareOf(project, opts.shard);
-  const skipped: { path: string; reason: string }[] = [];
+  const { items: share, damaged } = shareOf(project, opts.shard);
+  const skipped: { path: string; reason: string }[] = [...damaged];
   const files: { item: DatasetItem; path: string }[] = [];
   for (const item of share) {
     try {
@@ -110,7 +122,7 @@ export async function embedShard(session: ProjectSession, opts: ShardTaskOptions
   const file = join(folder, shardFileName('embed', opts.shard.index, opts.shard.count, run.id));
   const writer = ShardWriter.create(file, {
     kind: 'embed', projectId, index: opts.shard.index, count: opts.shard.count, runId: run.id, checkpointId: checkpoint.id,
-    fingerprint: modelFingerprint(run, checkpoint.weights), assigned: share.length,
+    fingerprint: modelFingerprint(run, checkpoint.weights), assigned: share.length + damaged.length,
   });
   let written = 0;
   let buffer: { path: string; vector: Float32Array }[] = [];
@@ -331,7 +343,7 @@ function mergeEmbeddings(project: Project, readers: ShardReader[], ctx: MergeCon
     }
   }
   const eligible = new Map<string, number>();
-  for (const item of project.items.list({ status: 'ok' })) if (item.hdu !== null) eligible.set(item.path, item.id);
+  for (const item of project.items.embeddable()) eligible.set(item.path, item.id);
   let written = 0;
   let skipped = 0;
   const covered = new Set<number>();
