@@ -4,6 +4,9 @@
 // Prints wall times, shard sizes, merge times, project size, and the peak memory (max RSS) of
 // `similar` and `map --method pca` at that size. Needs sbatch on the PATH (a running Slurm).
 //   node bench/scale.ts [--n 100000] [--tasks 16] [--dir DIR] [--keep]
+//   node bench/scale.ts --rows-only --n 1000000   no files, no Slurm: N item rows written straight into the
+//       project and N random vectors into 16 shard files as tasks would write them; then the merge, the
+//       project size and similar/map at that size (what a 1e6 survey costs after the embedding itself).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,9 +15,16 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { encodeImageFits } from '../src-main/fits/index.ts';
 import { Rng } from '../src-main/base/random.ts';
+import { emptyMetadata } from '../src-main/dataset/index.ts';
+import { Project } from '../src-main/project/index.ts';
+import { shardFileName, shardOf, ShardWriter } from '../src-main/project/shard-file.ts';
+import { modelFingerprint, shardFolder } from '../src-main/api/services/sharding/shards.ts';
 
 const { values: args } = parseArgs({
-  options: { n: { type: 'string', default: '100000' }, tasks: { type: 'string', default: '16' }, dir: { type: 'string' }, keep: { type: 'boolean' } },
+  options: {
+    n: { type: 'string', default: '100000' }, tasks: { type: 'string', default: '16' }, dir: { type: 'string' }, keep: { type: 'boolean' },
+    'rows-only': { type: 'boolean' },
+  },
 });
 const N = Number(args.n);
 const TASKS = Number(args.tasks);
@@ -73,7 +83,86 @@ function mergeLine(folder: string, prefix: string): string {
   return last ? fs.readFileSync(path.join(folder, 'logs', last), 'utf8').trim().split('\n')[0]! : '(no merge log)';
 }
 
+/** A tiny encoder, trained on the sample data in a project of its own and exported (once per DIR). */
+function tinyModel(): string {
+  const model = path.join(dir, 'model');
+  if (!fs.existsSync(path.join(model, 'model.json'))) {
+    const small = path.join(dir, 'small.amproj');
+    fs.rmSync(small, { force: true });
+    fs.writeFileSync(path.join(dir, 'tiny.toml'), ['encoder = "small-cnn"', 'width = 4', 'depth = 2', 'image_size = 16', 'coordinates = "cartesian"',
+      'embed_profile = false', 'batch_size = 16', 'projection_size = 8', 'projection_hidden_size = 16', 'backend = "wasm"', 'epochs = 1', ''].join('\n'));
+    astromorph(['init', small]);
+    astromorph(['add', small, path.join(REPO, 'resources/sample-data'), '--no-progress']);
+    astromorph(['train', small, '--config', path.join(dir, 'tiny.toml'), '--no-progress']);
+    fs.rmSync(model, { recursive: true, force: true });
+    astromorph(['model', 'export', small, model]);
+  }
+  return model;
+}
+
+/** Item rows and shard files written directly: merge and queries at a size the 2-core machine cannot embed in time. */
+function rowsOnly(): void {
+  log(`scale bench (rows only): ${N} item rows, ${TASKS} shards of random vectors, in ${dir}`);
+  const model = tinyModel();
+  fs.rmSync(project, { force: true });
+  fs.rmSync(shardFolder(project), { recursive: true, force: true });
+  astromorph(['init', project]);
+  astromorph(['model', 'import', project, model]);
+  astromorph(['merge', project]); // the project's id
+  let t = performance.now();
+  const p = Project.open(project);
+  const datasetId = p.transaction(() => p.datasets.add(path.join(dir, 'cutouts')));
+  const rng = new Rng(3);
+  p.transaction(() => {
+    for (let i = 0; i < N; i++) {
+      p.items.save({
+        path: `cutouts/f${String(Math.floor(i / 1000)).padStart(4, '0')}/c${i}.fits`, datasetId, size: 5760, mtimeMs: 0, contentHash: null, hdu: 0,
+        shape: [SIDE, SIDE], axisKinds: ['spatial', 'spatial'], bitpix: -32, status: 'ok', error: null,
+        metadata: { ...emptyMetadata(), object: `src${i}`, ra: rng.next() * 360, dec: rng.next() * 180 - 90 }, header: {}, issues: [],
+      });
+    }
+  });
+  const run = p.runs.list()[0]!;
+  const checkpoint = p.checkpoints.latest(run.id)!;
+  const projectId = p.settings.get('projectId') as string;
+  const fingerprint = modelFingerprint(run, checkpoint.weights);
+  const items = p.items.embeddable();
+  p.close();
+  log(`wrote ${N} item rows in ${seconds(performance.now() - t)}; project ${mib(fs.statSync(project).size)}`);
+  t = performance.now();
+  const folder = shardFolder(project);
+  fs.mkdirSync(folder, { recursive: true });
+  const shares: { path: string }[][] = Array.from({ length: TASKS }, () => []);
+  for (const item of items) shares[shardOf(item.path, TASKS)]!.push(item);
+  shares.forEach((share, index) => {
+    const w = ShardWriter.create(path.join(folder, shardFileName('embed', index, TASKS, run.id)), {
+      kind: 'embed', projectId, index, count: TASKS, runId: run.id, checkpointId: checkpoint.id, fingerprint, assigned: share.length,
+    });
+    for (let i = 0; i < share.length; i += 1000) {
+      w.putVectors(share.slice(i, i + 1000).map((it) => ({ path: it.path, vector: Float32Array.from({ length: 8 }, () => rng.next() - 0.5) })));
+    }
+    w.finish();
+  });
+  log(`wrote ${TASKS} shard files in ${seconds(performance.now() - t)}: ${summary(sizes(folder, /^embed-.*\.amshard$/))}`);
+  const merge = astromorph(['merge', project, '--embed', '--run', String(run.id), '--tasks', String(TASKS)]);
+  log(`merge (CLI, ${N} vectors): ${seconds(merge.ms)} wall, max RSS ${mib(merge.maxRssKiB * 1024)}; ${merge.stdout.split('\n')[0]}`);
+  const again = astromorph(['merge', project, '--embed', '--run', String(run.id), '--tasks', String(TASKS)]);
+  log(`merge again (idempotent): ${seconds(again.ms)}, max RSS ${mib(again.maxRssKiB * 1024)}`);
+  log(`project after merge: ${mib(fs.statSync(project).size)}`);
+  const sim = astromorph(['similar', project, '1', '--k', '12', '--json']);
+  log(`similar (exact, k=12): ${seconds(sim.ms)}, max RSS ${mib(sim.maxRssKiB * 1024)}`);
+  const map = astromorph(['map', project, '--method', 'pca', '--json']);
+  log(`map --method pca (computed): ${seconds(map.ms)}, max RSS ${mib(map.maxRssKiB * 1024)}`);
+  const reused = astromorph(['map', project, '--method', 'pca']);
+  log(`map --method pca (stored, reused): ${seconds(reused.ms)}, max RSS ${mib(reused.maxRssKiB * 1024)}`);
+  if (!args.keep && !args.dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
+  if (args['rows-only']) {
+    rowsOnly();
+    return;
+  }
   if (spawnSync('sinfo', ['-h'], { encoding: 'utf8' }).status !== 0) throw new Error('no Slurm answers: start one with scripts/local-slurm.sh');
   log(`scale bench: ${N} cutouts of ${SIDE}x${SIDE} float32, ${TASKS} shards, ${os.availableParallelism()} cores, in ${dir}`);
 
@@ -98,19 +187,8 @@ async function main(): Promise<void> {
     log(`wrote ${N} FITS files in ${seconds(performance.now() - t)}`);
   }
 
-  // 2. A tiny encoder, trained on the sample data in a project of its own and exported.
-  const model = path.join(dir, 'model');
-  if (!fs.existsSync(path.join(model, 'model.json'))) {
-    const small = path.join(dir, 'small.amproj');
-    fs.rmSync(small, { force: true });
-    fs.writeFileSync(path.join(dir, 'tiny.toml'), ['encoder = "small-cnn"', 'width = 4', 'depth = 2', 'image_size = 16', 'coordinates = "cartesian"',
-      'embed_profile = false', 'batch_size = 16', 'projection_size = 8', 'projection_hidden_size = 16', 'backend = "wasm"', 'epochs = 1', ''].join('\n'));
-    astromorph(['init', small]);
-    astromorph(['add', small, path.join(REPO, 'resources/sample-data'), '--no-progress']);
-    astromorph(['train', small, '--config', path.join(dir, 'tiny.toml'), '--no-progress']);
-    fs.rmSync(model, { recursive: true, force: true });
-    astromorph(['model', 'export', small, model]);
-  }
+  // 2. A tiny encoder (trained on the sample data).
+  const model = tinyModel();
 
   // 3. Sharded add on Slurm.
   fs.rmSync(project, { force: true });
