@@ -156,11 +156,17 @@ export class ItemStore {
    * Id and stored path of every readable item (status ok, an image HDU), in path order, checked: without
    * the rest of each row, so a survey's million items list in little memory (sharded embedding uses it).
    */
-  embeddable(): { id: number; path: string }[] {
+  embeddable(onDamaged?: (row: DamagedRow) => void): { id: number; path: string }[] {
     const rows = this.#db.prepare("SELECT id, path FROM items WHERE status = 'ok' AND hdu IS NOT NULL ORDER BY path").all() as ItemRow[];
-    return rows.map((row) => {
+    return rows.flatMap((row) => {
       const r = new RowReader(this.#file, 'items', row.id);
-      return { id: r.integer('id', row.id, 1), path: r.relativePath('path', row.path) };
+      try {
+        return [{ id: r.integer('id', row.id, 1), path: r.relativePath('path', row.path) }];
+      } catch (e) {
+        if (!(e instanceof ProjectError) || !onDamaged) throw e;
+        onDamaged({ id: typeof row.id === 'number' ? row.id : null, path: typeof row.path === 'string' ? visibleText(row.path) : null, problem: e.message });
+        return [];
+      }
     });
   }
 

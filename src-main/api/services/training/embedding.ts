@@ -14,6 +14,13 @@ import { preprocessFor } from '../../../model/settings.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { EmbedProgress, EmbedReport, EmbedSkip, ExportFormat, ExportReport } from '../../contract/reports.ts';
 
+/** What embedding keeps of an item while its file is read. */
+interface EmbeddedFile {
+  id: number;
+  absolutePath: string;
+  hdu: number;
+}
+
 /** Vectors written per transaction: few enough to keep memory flat, many enough that commits are cheap. */
 const WRITE_BATCH = 256;
 /** Items read per query while exporting. */
@@ -60,21 +67,35 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   // The run's stored settings say how its images are prepared; the checkpoint's stored architecture, what network embeds them.
   const settings = storedSettings(run);
   const skipped: (EmbedSkip & { itemId: number | null })[] = [];
-  const items = project.items.list({ status: 'ok' }, (d) => {
+  const damaged = (d: { id: number | null; path: string | null; problem: string }) => {
     skipped.push({ itemId: d.id, path: d.path === null ? `item ${d.id ?? '?'}` : resolve(project.folder, d.path), reason: d.problem, keptStale: false });
-  }).filter((i) => i.hdu !== null);
-  if (items.length === 0) throw new ApiError('no-data', `${project.path} has no readable items to embed`);
+  };
+  // Ids and paths first, then each row whole and dropped once its file is known: a survey's million
+  // parsed rows at once would take gigabytes (993 MiB peak at 1e5 items before).
+  const ids = project.items.embeddable(damaged);
   // A file behind a link out of every trusted folder is one unreadable item; an untrusted data folder
   // still refuses the whole embedding (dataFilePath), with the advice to relocate or add it.
-  const files: { item: DatasetItem; path: string }[] = [];
-  for (const item of items) {
+  const files: { item: EmbeddedFile; path: string }[] = [];
+  let total = 0;
+  for (const { id, path } of ids) {
+    let item: DatasetItem | undefined;
     try {
-      files.push({ item, path: dataFilePath(project, item) });
+      item = project.items.get(id);
+    } catch (e) {
+      if (!(e instanceof ProjectError)) throw e;
+      damaged({ id, path, problem: e.message });
+      continue;
+    }
+    if (!item || item.status !== 'ok' || item.hdu === null) continue;
+    total++;
+    try {
+      files.push({ item: { id: item.id, absolutePath: item.absolutePath, hdu: item.hdu }, path: dataFilePath(project, item) });
     } catch (e) {
       if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
       skipped.push({ itemId: item.id, path: item.absolutePath, reason: e.message.slice(project.path.length + 2), keptStale: false });
     }
   }
+  if (total === 0) throw new ApiError('no-data', `${project.path} has no readable items to embed`);
   const hadVectors = project.embeddings.count(run.id) > 0;
   project.embeddings.beginReplacement(run.id);
   let buffer: { itemId: number; vector: Float32Array }[] = [];
@@ -101,7 +122,7 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
       signal: opts.signal,
       onStart: (chosen) => {
         backend = chosen;
-        opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total: items.length });
+        opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total });
       },
       onWarning: opts.onWarning,
       onProgress: (done, total) => opts.onProgress?.({ done, total }),
@@ -136,7 +157,7 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
     for (const s of skipped) s.keptStale = s.itemId !== null && kept.has(s.itemId);
   }
   return {
-    runId: run.id, checkpointId: checkpoint.id, backend, items: written, total: items.length, dim, cancelled,
+    runId: run.id, checkpointId: checkpoint.id, backend, items: written, total, dim, cancelled,
     replaced: !(cancelled && hadVectors), stale,
     skipped: skipped.map(({ path, reason, keptStale }) => ({ path, reason, keptStale })),
     seconds: (performance.now() - started) / 1000,
