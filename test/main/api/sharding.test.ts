@@ -1,7 +1,7 @@
 // Sharded add and embed without a scheduler: tasks write shard files beside the project, merge brings
 // them in. The merged vectors equal a single-process embed bit for bit; a bad shard (another project,
 // another model, overlapping, unfinished, hand-made values) is refused whole. Real SQLite, real FITS.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -156,7 +156,6 @@ describe('the desktop service', () => {
   it('shows a job\'s shard progress from the files and merges it when complete', async () => {
     const file = join(dir, 'desktop.amproj');
     copyFileSync(project, file);
-    await withSession(file, (s) => mergeShards(s, [])); // a project id of its own
     const service = new DesktopService({ events: new EventHub(), host: 'browser' });
     try {
       service.openPath(file);
@@ -207,6 +206,39 @@ describe('sharded add', () => {
     expect(res.stderr).toBe('');
     expect(res.stdout).toMatch(/merged 3 of 3 shards: 20 items/);
     expect(existsSync(shardFolder(other))).toBe(true);
+  }, 60_000);
+
+  it('a file gone since the last scan is marked missing by the shard whose share it is in', async () => {
+    const data = join(dir, 'vanishing');
+    cpSync(join(dir, 'disks'), data, { recursive: true });
+    const file = join(dir, 'vanishing.amproj');
+    ProjectSession.create(file).close();
+    await withSession(file, (s) => mergeShards(s, []));
+    const scan = async () => {
+      const files: string[] = [];
+      for (let i = 0; i < SHARDS; i++) files.push((await withSession(file, (s) => addShard(s, [data], { shard: { index: i, count: SHARDS }, workers: 0 }), true)).file!);
+      return withSession(file, (s) => mergeShards(s, files));
+    };
+    expect((await scan()).written).toBe(N);
+    const gone = readdirSync(data).find((f) => f.endsWith('.fits'))!;
+    rmSync(join(data, gone));
+    const again = await scan();
+    expect(again.written).toBe(0); // nothing changed but the vanished file
+    const status = await withSession(file, (s) => s.listItems().map((i) => [i.path.slice(data.length + 1), i.status]));
+    expect(status.filter(([, st]) => st === 'missing')).toEqual([[gone, 'missing']]);
+    expect(status.filter(([, st]) => st === 'ok')).toHaveLength(N - 1);
+
+    // An add shard's records are checked field by field before anything is saved.
+    const hostile = join(dir, 'hostile-add.amshard');
+    copyFileSync(join(shardFolder(file), 'add-000-of-003.amshard'), hostile);
+    const db = new Database(hostile);
+    db.prepare('UPDATE header SET value = ? WHERE key = ?').run('true', 'complete');
+    let name = 0;
+    while (shardOf(`vanishing/x${name}.fits`, SHARDS) !== 0) name++; // a path in shard 0's share
+    const path = `vanishing/x${name}.fits`;
+    db.prepare('INSERT INTO items (path, root, record) VALUES (?, ?, ?)').run(path, data, JSON.stringify({ path, shape: [-16, 16] }));
+    db.close();
+    await expect(withSession(file, (s) => mergeShards(s, [hostile]))).rejects.toThrow(/hostile-add\.amshard: item ".*": (shape|size)/);
   }, 60_000);
 
   it('astromorph slurm writes the array and merge scripts, and says plainly when sbatch is missing', () => {
