@@ -26,6 +26,8 @@ import { compactCommand } from './commands/compact.ts';
 import { importSettingsCommand } from './commands/import-settings.ts';
 import { figureCommand } from './commands/figure.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
+import { mergeCommand } from './commands/merge.ts';
+import { slurmCommand } from './commands/slurm.ts';
 import { EXIT_CODES_HELP, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 // `astromorph ... | head -1`: the reader has gone, so nothing more we print can be read. Exit
@@ -47,7 +49,7 @@ function buildProgram(settingsTable: string | undefined): Command {
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nSet ASTROMORPH_DEBUG=1 to see stack traces.`);
   for (const command of [initCommand(), addCommand(), groupCommand(), lsCommand(), inspectCommand(), trainCommand(settingsTable), embedCommand(), exportCommand(), serveCommand(),
     mapCommand(), similarCommand(), clustersCommand(), outliersCommand(), tagCommand(), relocateCommand(), importCommand(), modelCommand(), figureCommand(),
-    evaluateCommand(), unlockCommand(), compactCommand(), importSettingsCommand()]) {
+    evaluateCommand(), unlockCommand(), compactCommand(), importSettingsCommand(), mergeCommand(), slurmCommand()]) {
     program.addCommand(command);
   }
   // Commander exits 1 on a usage error by default; throwing instead lets every command, subcommands

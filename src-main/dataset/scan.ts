@@ -32,6 +32,11 @@ export interface ScanOptions {
   workerUrl?: URL | string;
   /** Follow symbolic links that lead out of the folders' real trees (by default they are listed, not followed). */
   followLinks?: boolean;
+  /**
+   * Only the files this accepts (by stored relative path) are read or marked missing: one task's share
+   * of a sharded add (`--shard I/N`). The others are left alone, neither counted nor touched.
+   */
+  only?: (relativePath: string) => boolean;
 }
 
 export interface ScanFailure {
@@ -156,6 +161,7 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
       const rel = relativeTo(project.folder, found.absolutePath);
       if (seen.has(rel)) continue; // nested folders given twice
       seen.add(rel);
+      if (opts.only && !opts.only(rel)) continue;
       const k = items.get(rel);
       // Failed files are always retried: the failure may have been ours (a reader that crashed, or lacked a codec).
       if (k && k.status === 'ok' && k.size === found.size && k.mtimeMs === found.mtimeMs) {
@@ -168,7 +174,7 @@ export async function addFolders(project: Catalogue, dirs: string[], opts: ScanO
     // Under a link not followed, files are not gone either: they were left alone.
     const leftAlone = walk.notFollowed.map((d) => relativeTo(project.folder, d));
     for (const [rel, k] of items) {
-      if (seen.has(rel) || k.status === 'missing') continue;
+      if (seen.has(rel) || k.status === 'missing' || (opts.only && !opts.only(rel))) continue;
       // Under a folder that cannot be read now the file is not gone, but it cannot be read either: the item
       // says so, and keeps what the last scan learnt (shape, header, thumbnail, embedding) until it can.
       const blocked = unreadable.find((u) => rel.startsWith(`${u.rel}/`));

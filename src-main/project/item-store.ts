@@ -152,6 +152,40 @@ export class ItemStore {
     }
   }
 
+  /**
+   * Id and stored path of every readable item (status ok, an image HDU), in path order, checked: without
+   * the rest of each row, so a survey's million items list in little memory (sharded embedding uses it).
+   */
+  embeddable(onDamaged?: (row: DamagedRow) => void): { id: number; path: string }[] {
+    const rows = this.#db.prepare("SELECT id, path FROM items WHERE status = 'ok' AND hdu IS NOT NULL ORDER BY path").all() as ItemRow[];
+    return rows.flatMap((row) => {
+      const r = new RowReader(this.#file, 'items', row.id);
+      try {
+        return [{ id: r.integer('id', row.id, 1), path: r.relativePath('path', row.path) }];
+      } catch (e) {
+        if (!(e instanceof ProjectError) || !onDamaged) throw e;
+        onDamaged({ id: typeof row.id === 'number' ? row.id : null, path: typeof row.path === 'string' ? visibleText(row.path) : null, problem: e.message });
+        return [];
+      }
+    });
+  }
+
+  /**
+   * Absolute path of every item by id, from the path column alone (checked as in get): what a map's
+   * million points need, without parsing each row's header.
+   */
+  absolutePaths(): Map<number, string> {
+    const out = new Map<number, string>();
+    for (const row of this.#db.prepare('SELECT id, path FROM items').iterate() as Iterable<ItemRow>) {
+      const r = new RowReader(this.#file, 'items', row.id);
+      const rel = r.relativePath('path', row.path);
+      const problem = relativePathProblem(rel);
+      if (problem) r.fail('path', `${problem}: ${JSON.stringify(rel)}`);
+      out.set(r.integer('id', row.id, 1), path.resolve(this.#folder, rel));
+    }
+    return out;
+  }
+
   get(id: number): DatasetItem | undefined {
     const row = this.#get.get(id);
     return row && this.#toItem(row);

@@ -31,6 +31,11 @@ export interface OpenOptions {
    * taken or checked (worker processes of the app that holds the lock open this way).
    */
   lock?: boolean;
+  /**
+   * Open for reading only, without taking or checking the lock: the tasks of a sharded job read the
+   * project side by side and write only their own shard files.
+   */
+  readOnly?: boolean;
 }
 
 export const PROJECT_EXTENSION = '.amproj';
@@ -66,13 +71,13 @@ export class Project {
   readonly #lock: ProjectLock | null;
   readonly #totalChanges: Database.Statement<[], number>;
 
-  private constructor(file: string, db: Database.Database, access: { lock: ProjectLock | null; lockedBy: LockHolder | null; backupPath: string | null }) {
+  private constructor(file: string, db: Database.Database, access: { lock: ProjectLock | null; lockedBy: LockHolder | null; backupPath: string | null; readOnly: boolean }) {
     this.path = file;
     this.folder = path.dirname(file);
     this.#db = db;
     this.#lock = access.lock;
     this.lockedBy = access.lockedBy;
-    this.readOnly = access.lockedBy !== null;
+    this.readOnly = access.readOnly;
     this.backupPath = access.backupPath;
     this.#totalChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
     this.settings = new Settings(db, file);
@@ -134,12 +139,12 @@ export class Project {
     let lockedBy: LockHolder | null = null;
     let backup: string | null = null;
     try {
-      if (options.lock) {
+      if (options.lock && !options.readOnly) {
         const got = ProjectLock.acquire(file);
         lock = got.lock ?? null;
         lockedBy = got.heldBy ?? null;
       }
-      const readonly = lockedBy !== null;
+      const readonly = lockedBy !== null || (options.readOnly === true && !creating);
       db = new Database(file, { fileMustExist: !creating, readonly });
       // Functions with side effects may not run from the file's own schema (triggers, views, defaults).
       db.pragma('trusted_schema = OFF');
@@ -170,12 +175,12 @@ export class Project {
         }
       }
       if (readonly && version < SCHEMA_VERSION) {
-        throw new ProjectError('read-only', file, `needs upgrading from schema ${version} to ${SCHEMA_VERSION}, but ${describeHolder(lockedBy!)} `
-          + 'has it open; close it there and open it again');
+        throw new ProjectError('read-only', file, `needs upgrading from schema ${version} to ${SCHEMA_VERSION}, but `
+          + (lockedBy ? `${describeHolder(lockedBy)} has it open; close it there and open it again` : 'it was opened read-only; open it once in astromorph to upgrade it'));
       }
       if (readonly) migrate(db, file); // nothing to apply: only the newer-schema check
       else migrate(db, file, MIGRATIONS, (from) => { backup = backupBeforeMigration(db!, file, from); });
-      return new Project(file, db, { lock, lockedBy, backupPath: backup });
+      return new Project(file, db, { lock, lockedBy, backupPath: backup, readOnly: readonly });
     } catch (e) {
       try {
         db?.close();

@@ -1,7 +1,7 @@
 // Errors the services raise for bad requests (as opposed to bad data, which a scan records per file).
 // The message is one line a person can act on; the code lets callers choose an exit status or a UI hint.
 
-export type ApiErrorCode = 'no-project' | 'project-exists' | 'not-a-folder' | 'bad-argument' | 'no-run' | 'run-busy' | 'no-data' | 'read-only';
+export type ApiErrorCode = 'no-project' | 'project-exists' | 'not-a-folder' | 'bad-argument' | 'no-run' | 'run-busy' | 'no-data' | 'read-only' | 'bad-shard';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';

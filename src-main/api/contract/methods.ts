@@ -2,7 +2,7 @@
 // at the boundary and the type it resolves to. Both transports (Electron IPC, HTTP) and the renderer's
 // client are typed from this one table. zod is Node-free, so the renderer can `import type` it.
 import { z } from 'zod';
-import type { CompactReport, EmbedReport, ExportReport, ProjectStorageView, RunSummary, ScanReport, TrainingStart } from './reports.ts';
+import type { CompactReport, EmbedReport, ExportReport, MergeReport, ProjectStorageView, RunSummary, ScanReport, ShardProgress, TrainingStart } from './reports.ts';
 import type {
   BandCompositeView, ClusterData, EmbeddingMapData, EmbeddingSetInfo, GroupingView, HostInfo, ImageInfo, ImagePlane, ItemPage, MapValues, OutlierData,
   ProjectSummary, SimilarityResult, ThumbnailBytes,
@@ -148,6 +148,10 @@ export const METHODS = {
     k: z.int().min(1).max(100).default(10),
     folds: z.int().min(2).max(20).default(5),
   })),
+  /** The latest sharded job beside the project (astromorph slurm, --shard I/N): each shard's state from its file; null when none. */
+  shardJob: method<ShardProgress | null>()(z.strictObject({})),
+  /** Merges that job's complete shards into the project (all of them: it is then complete). */
+  mergeShardJob: method<MergeReport>()(z.strictObject({})),
 };
 
 export type Methods = typeof METHODS;

@@ -257,3 +257,58 @@ export interface ExportReport {
 /** The figures `astromorph figure` draws. */
 export const FIGURE_KINDS = ['map', 'gallery', 'loss', 'sheet'] as const;
 export type FigureKind = (typeof FIGURE_KINDS)[number];
+
+/** One task of a sharded add or embed (`--shard I/N`): what it wrote to its shard file beside the project. */
+export interface ShardTaskReport {
+  kind: 'add' | 'embed';
+  index: number;
+  count: number;
+  /** The shard file written (complete), or null when the task was cancelled. */
+  file: string | null;
+  runId: number | null;
+  /** Items in this shard's share. */
+  assigned: number;
+  /** Vectors (embed) or files read (add) written to the shard. */
+  written: number;
+  skipped: { path: string; reason: string }[];
+  cancelled: boolean;
+  seconds: number;
+}
+
+/** What `merge` brought into the project, and what is still missing. */
+export interface MergeReport {
+  kind: 'add' | 'embed';
+  runId: number | null;
+  count: number;
+  /** Shard indices merged (this time; merging the same shard again is harmless). */
+  merged: number[];
+  /** Shard indices of 0..count-1 not among the shards given: their tasks are still to run. */
+  missingShards: number[];
+  /** Items whose shard is missing (embed: readable items without a vector from this merge). */
+  missingItems: number;
+  /** Vectors (embed) or items (add) written. */
+  written: number;
+  skipped: number;
+  /** All shards present: the run's vector set was replaced as a single-process embed would. */
+  complete: boolean;
+  seconds: number;
+}
+
+/** One shard's state, read from the shard files beside the project (for a submitted job's progress). */
+export interface ShardState {
+  index: number;
+  state: 'done' | 'running' | 'waiting';
+  /** Items written so far and items in the share (0 when not known yet). */
+  done: number;
+  assigned: number;
+}
+
+export interface ShardProgress {
+  kind: 'add' | 'embed';
+  runId: number | null;
+  count: number;
+  folder: string;
+  shards: ShardState[];
+  /** Every shard file is there and complete: merge can run. */
+  complete: boolean;
+}

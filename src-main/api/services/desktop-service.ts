@@ -28,7 +28,8 @@ import type { ApiService, CallContext, CsvExport, FileExport, LossCurve, MethodR
 import type { DatasetItem } from '../../dataset/index.ts';
 import { describeHolder } from '../../project/index.ts';
 import { csvField, DEFAULT_NOISE_SIGMAS, recolourStored } from '../../export/index.ts';
-import type { CompactReport, EmbedReport, ExportReport, ProjectStorageView, ScanReport, TrainingStart } from '../contract/reports.ts';
+import type { CompactReport, EmbedReport, ExportReport, MergeReport, ProjectStorageView, ScanReport, ShardProgress, TrainingStart } from '../contract/reports.ts';
+import { latestShardJob, mergeShards, shardFiles, shardProgress } from './sharding/shards.ts';
 import type {
   BandCompositeView, GroupingView,
   ClusterData, EmbeddingMapData, EmbeddingSetInfo, HostInfo, ImageInfo, ImagePlane, ItemPage, OutlierData, ProjectSummary,
@@ -377,6 +378,21 @@ export class DesktopService implements ApiService {
     // CSV text from a page has no folder of its own: its paths are matched against the project's.
     const labelsFrom = 'csv' in args.labelsFrom ? { csv: args.labelsFrom.csv, name: 'the labels CSV' } : args.labelsFrom;
     return evaluateRun(this.#require().session, { runId: args.runId, labelsFrom, k: args.k, folds: args.folds }, { signal: ctx.signal });
+  }
+
+  async shardJob(): Promise<ShardProgress | null> {
+    const path = this.#require().session.path;
+    const job = latestShardJob(path);
+    return job && shardProgress(path, job.kind, job.count, job.runId);
+  }
+
+  async mergeShardJob(): Promise<MergeReport> {
+    const open = this.#require();
+    if (open.training.busy) throw new ApiError('run-busy', 'a training run is in progress; merge once it has finished or been paused');
+    const job = latestShardJob(open.session.path);
+    if (!job) throw new ApiError('no-data', `no sharded job has written shard files beside ${basename(open.session.path)}`);
+    const report = mergeShards(open.session, shardFiles(open.session.path, job.kind, job.count, job.runId));
+    return report;
   }
 }
 

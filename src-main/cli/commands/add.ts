@@ -15,6 +15,7 @@ interface AddOpts {
   workers?: number;
   followLinks?: boolean;
   groupBy?: string;
+  shard?: string;
 }
 
 export function addCommand(): Command {
@@ -28,6 +29,8 @@ export function addCommand(): Command {
       + '(preview a rule first with astromorph group PROJECT --by RULE --dry-run)')
     .option('--no-progress', 'no progress output on stderr')
     .option('--workers <n>', 'worker threads reading headers (default: one per core, at most 4)', positiveCount)
+    .option('--shard <I/N>', 'scan only shard I of N of the files (by a hash of each path) into PROJECT.shards/, not into the project; '
+      + 'bring the shards in with astromorph merge')
     .addHelpText(
       'after',
       '\nProgress goes to stderr: a bar on a terminal, an occasional line otherwise. Ctrl-C stops the scan\n' +
@@ -35,6 +38,11 @@ export function addCommand(): Command {
         'Example:\n  astromorph add survey.amproj ~/data/hst ~/data/alma',
     )
     .action(async (projectArg: string, dirs: string[], opts: AddOpts) => {
+      if (opts.shard !== undefined) {
+        const { runShardTask } = await import('../shard-task.ts');
+        await runShardTask(projectArg, 'add', opts.shard, { dirs, workers: opts.workers, followLinks: opts.followLinks, json: opts.json, progress: opts.progress });
+        return;
+      }
       const { ProjectSession } = await import('../../api/services/project/project-session.ts');
       const { scanProgressDisplay } = await import('../scan-progress.ts');
       const workers = opts.workers;

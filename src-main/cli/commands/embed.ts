@@ -15,6 +15,7 @@ interface EmbedOpts {
   backend?: string;
   json?: boolean;
   progress: boolean;
+  shard?: string;
 }
 
 export function embedCommand(): Command {
@@ -26,8 +27,16 @@ export function embedCommand(): Command {
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: the run\'s)')
     .option('--json', 'print the result as JSON: {runId, checkpointId, backend, items, total, dim, cancelled, replaced, stale, skipped, seconds}')
     .option('--no-progress', 'no progress output on stderr')
-    .addHelpText('after', '\nExamples:\n  astromorph embed survey.amproj\n  astromorph embed survey.amproj --run 2 --batch-size 128')
+    .option('--shard <I/N>', 'embed only shard I of N (by a hash of each item\'s path) into PROJECT.shards/, not into the project; '
+      + 'bring the shards in with astromorph merge')
+    .addHelpText('after', '\nExamples:\n  astromorph embed survey.amproj\n  astromorph embed survey.amproj --run 2 --batch-size 128\n'
+      + '  astromorph embed survey.amproj --shard $SLURM_ARRAY_TASK_ID/16   # one task of a job array; then astromorph merge')
     .action(async (projectArg: string, opts: EmbedOpts) => {
+      if (opts.shard !== undefined) {
+        const { runShardTask } = await import('../shard-task.ts');
+        await runShardTask(projectArg, 'embed', opts.shard, { run: opts.run, batchSize: opts.batchSize, backend: opts.backend, json: opts.json, progress: opts.progress });
+        return;
+      }
       const { ProjectSession } = await import('../../api/services/project/project-session.ts');
       const { embedItems } = await import('../../api/services/training/embedding.ts');
       const { embeddingProgressDisplay } = await import('../training-progress.ts');

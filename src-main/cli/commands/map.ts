@@ -71,9 +71,14 @@ function renderMap(view: EmbeddingMapView, axes: PcaAxisView[] | null): string {
 /** The points as characters, denser cells darker: enough to see the clusters at a terminal. */
 function characterPlot(view: EmbeddingMapView, width = 64, height = 20): string {
   if (view.points.length === 0) return '(no points)';
-  const xs = view.points.map((p) => p.x);
-  const ys = view.points.map((p) => p.y);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  // A loop, not Math.min(...xs): spreading a million points overflows the call stack.
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const p of view.points) {
+    x0 = Math.min(x0, p.x);
+    x1 = Math.max(x1, p.x);
+    y0 = Math.min(y0, p.y);
+    y1 = Math.max(y1, p.y);
+  }
   const counts = new Array<number>(width * height).fill(0);
   for (const p of view.points) {
     const cx = Math.min(width - 1, Math.floor(((p.x - x0) / (x1 - x0 || 1)) * width));

@@ -15,6 +15,13 @@ import { bandSource } from './band-source.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import type { EmbedProgress, EmbedReport, EmbedSkip, ExportFormat, ExportReport } from '../../contract/reports.ts';
 
+/** What embedding keeps of an item while its file is read. */
+interface EmbeddedFile {
+  id: number;
+  absolutePath: string;
+  hdu: number;
+}
+
 /** Vectors written per transaction: few enough to keep memory flat, many enough that commits are cheap. */
 const WRITE_BATCH = 256;
 /** Items read per query while exporting. */
@@ -32,7 +39,7 @@ export interface EmbedOptions {
   onWarning?: (message: string) => void;
 }
 
-function runWithCheckpoint(project: Project, runId: number | undefined): EmbeddingRun {
+export function runWithCheckpoint(project: Project, runId: number | undefined): EmbeddingRun {
   if (runId !== undefined) {
     const run = project.runs.get(runId);
     if (!run) throw new ApiError('no-run', `${project.path} has no run ${runId}`);
@@ -61,16 +68,29 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
   // The run's stored settings say how its images are prepared; the checkpoint's stored architecture, what network embeds them.
   const settings = storedSettings(run);
   const skipped: (EmbedSkip & { itemId: number | null })[] = [];
-  const items = project.items.list({ status: 'ok' }, (d) => {
+  const damaged = (d: { id: number | null; path: string | null; problem: string }) => {
     skipped.push({ itemId: d.id, path: d.path === null ? `item ${d.id ?? '?'}` : resolve(project.folder, d.path), reason: d.problem, keptStale: false });
-  }).filter((i) => i.hdu !== null);
-  if (items.length === 0) throw new ApiError('no-data', `${project.path} has no readable items to embed`);
+  };
+  // Ids and paths first, then each row whole and dropped once its file is known: a survey's million
+  // parsed rows at once would take gigabytes (993 MiB peak at 1e5 items before).
+  const ids = project.items.embeddable(damaged);
   // A file behind a link out of every trusted folder is one unreadable item; an untrusted data folder
   // still refuses the whole embedding (dataFilePath), with the advice to relocate or add it.
-  const files: { item: DatasetItem; path: string }[] = [];
-  for (const item of items) {
+  const files: { item: EmbeddedFile; path: string }[] = [];
+  let total = 0;
+  for (const { id, path } of ids) {
+    let item: DatasetItem | undefined;
     try {
-      files.push({ item, path: dataFilePath(project, item) });
+      item = project.items.get(id);
+    } catch (e) {
+      if (!(e instanceof ProjectError)) throw e;
+      damaged({ id, path, problem: e.message });
+      continue;
+    }
+    if (!item || item.status !== 'ok' || item.hdu === null) continue;
+    total++;
+    try {
+      files.push({ item: { id: item.id, absolutePath: item.absolutePath, hdu: item.hdu }, path: dataFilePath(project, item) });
     } catch (e) {
       if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
       skipped.push({ itemId: item.id, path: item.absolutePath, reason: e.message.slice(project.path.length + 2), keptStale: false });
@@ -82,9 +102,11 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
     files.length = 0;
     skipped.length = 0;
     for (const s of bandInput.skipped) skipped.push({ itemId: null, path: resolve(project.folder, s.path), reason: s.reason, keptStale: false });
-    for (const lead of bandInput.leads) files.push({ item: lead, path: lead.absolutePath });
+    for (const lead of bandInput.leads) files.push({ item: { id: lead.id, absolutePath: lead.absolutePath, hdu: lead.hdu ?? 0 }, path: lead.absolutePath });
+    total = files.length;
   }
   const source = bandInput?.spec ?? { kind: 'files' as const, items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })), preprocess: preprocessFor(settings) };
+  if (total === 0) throw new ApiError('no-data', `${project.path} has no readable items to embed`);
   const hadVectors = project.embeddings.count(run.id) > 0;
   project.embeddings.beginReplacement(run.id);
   let buffer: { itemId: number; vector: Float32Array }[] = [];
@@ -111,7 +133,7 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
       signal: opts.signal,
       onStart: (chosen) => {
         backend = chosen;
-        opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total: files.length });
+        opts.onStart?.({ runId: run.id, checkpointId: checkpoint.id, backend, total });
       },
       onWarning: opts.onWarning,
       onProgress: (done, total) => opts.onProgress?.({ done, total }),
@@ -146,7 +168,7 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
     for (const s of skipped) s.keptStale = s.itemId !== null && kept.has(s.itemId);
   }
   return {
-    runId: run.id, checkpointId: checkpoint.id, backend, items: written, total: bandInput ? files.length : items.length, dim, cancelled,
+    runId: run.id, checkpointId: checkpoint.id, backend, items: written, total, dim, cancelled,
     replaced: !(cancelled && hadVectors), stale,
     skipped: skipped.map(({ path, reason, keptStale }) => ({ path, reason, keptStale })),
     seconds: (performance.now() - started) / 1000,
