@@ -1,0 +1,61 @@
+// Embedding speed on one core: the default encoder (small-cnn, width 32, depth 5, azimuthal pooling on
+// 48x48 polar input) on tfjs-wasm against the same weights exported to ONNX and run by onnxruntime-node
+// on one thread; images/s at one batch size and the largest difference between their vectors.
+//
+//   node bench/onnx-embed.ts [--batch 64] [--batches 8] [--encoder small-cnn|resnet18]
+//
+// Weights are the seed's initial ones (speed and agreement do not depend on training; the test
+// test/main/model/onnx.test.ts checks agreement on a trained checkpoint).
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../src-main/model/backend.ts';
+import { parseSettings } from '../src-main/model/settings.ts';
+import { buildEncoder } from '../src-main/model/encoders.ts';
+import { encoderToOnnx, OnnxEncoder } from '../src-main/model/onnx/index.ts';
+import { Rng } from '../src-main/base/random.ts';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const batch = Number(opt('batch', '64')), batches = Number(opt('batches', '8'));
+const encoderKind = opt('encoder', 'small-cnn') as 'small-cnn' | 'resnet18';
+
+const settings = parseSettings({ encoder: encoderKind, coordinates: 'polar', seed: 3, ...(encoderKind === 'resnet18' ? { width: 32, depth: 3 } : {}) });
+const { image_size: s, channels: c } = settings;
+await selectBackend('wasm');
+const encoder = buildEncoder({ ...settings, image_size: s });
+encoder.build([-1, s, s, c], new Rng(settings.seed));
+
+const rng = new Rng(11);
+const images = Float32Array.from({ length: batch * s * s * c }, () => rng.normal());
+
+async function rate(run: () => Promise<Float32Array>): Promise<{ perS: number; last: Float32Array }> {
+  let last = await run(); // warm-up: kernels, allocation
+  const t = performance.now();
+  for (let i = 0; i < batches; i++) last = await run();
+  return { perS: (batch * batches) / ((performance.now() - t) / 1000), last };
+}
+
+const wasm = await rate(async () => {
+  const out = tf.tidy(() => encoder.call(tf.tensor4d(images, [batch, s, s, c])));
+  try { return (await out.data()) as Float32Array; } finally { out.dispose(); }
+});
+
+const t0 = performance.now();
+const model = encoderToOnnx(encoder, s, c);
+const exportMs = performance.now() - t0;
+const session = await OnnxEncoder.create(model, s, c, 1);
+const onnx = await rate(() => session.run(images, batch));
+await session.dispose();
+
+let maxAbs = 0, maxRef = 0;
+for (let i = 0; i < wasm.last.length; i++) {
+  maxAbs = Math.max(maxAbs, Math.abs(wasm.last[i]! - onnx.last[i]!));
+  maxRef = Math.max(maxRef, Math.abs(wasm.last[i]!));
+}
+console.log(`encoder ${settings.encoder} width ${settings.width} depth ${settings.depth} pooling ${settings.pooling}, ${s}x${s}x${c}, vector ${wasm.last.length / batch}, batch ${batch} x ${batches}`);
+console.log(`tfjs-wasm (1 thread):        ${wasm.perS.toFixed(0)} images/s`);
+console.log(`onnxruntime-node (1 thread): ${onnx.perS.toFixed(0)} images/s  (${(onnx.perS / wasm.perS).toFixed(2)}x)`);
+console.log(`export: ${exportMs.toFixed(0)} ms, ${(model.length / 1024 ** 2).toFixed(1)} MiB; max |difference| ${maxAbs.toExponential(2)} (max |value| ${maxRef.toFixed(3)})`);
+encoder.dispose();
