@@ -30,24 +30,36 @@ encoder.build([-1, s, s, c], new Rng(settings.seed));
 const rng = new Rng(11);
 const images = Float32Array.from({ length: batch * s * s * c }, () => rng.normal());
 
-async function rate(run: () => Promise<Float32Array>): Promise<{ perS: number; last: Float32Array }> {
-  let last = await run(); // warm-up: kernels, allocation
-  const t = performance.now();
-  for (let i = 0; i < batches; i++) last = await run();
-  return { perS: (batch * batches) / ((performance.now() - t) / 1000), last };
-}
-
-const wasm = await rate(async () => {
+const tfjsRun = async () => {
   const out = tf.tidy(() => encoder.call(tf.tensor4d(images, [batch, s, s, c])));
   try { return (await out.data()) as Float32Array; } finally { out.dispose(); }
-});
-
+};
 const t0 = performance.now();
 const model = encoderToOnnx(encoder, s, c);
 const exportMs = performance.now() - t0;
 const session = await OnnxEncoder.create(model, s, c, 1);
-const onnx = await rate(() => session.run(images, batch));
+const onnxRun = () => session.run(images, batch);
+
+// Interleaved, batch by batch, so both see the same load on a shared machine; CPU time (all of the
+// process's threads) as well as wall time, since images per CPU-second is the per-core figure.
+const totals = { tfjs: { wall: 0, cpu: 0 }, onnx: { wall: 0, cpu: 0 } };
+let tfjsOut = await tfjsRun(), onnxOut = await onnxRun(); // warm-up: kernels, allocation
+async function timed(which: 'tfjs' | 'onnx', run: () => Promise<Float32Array>): Promise<Float32Array> {
+  const cpu = process.cpuUsage(), t = performance.now();
+  const out = await run();
+  totals[which].wall += (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  totals[which].cpu += (used.user + used.system) / 1e6;
+  return out;
+}
+for (let i = 0; i < batches; i++) {
+  tfjsOut = await timed('tfjs', tfjsRun);
+  onnxOut = await timed('onnx', onnxRun);
+}
 await session.dispose();
+const wasm = { last: tfjsOut }, onnx = { last: onnxOut };
+const n = batch * batches;
+const line = (t: { wall: number; cpu: number }) => `${(n / t.wall).toFixed(0)} images/s wall, ${(n / t.cpu).toFixed(0)} images per CPU-second`;
 
 let maxAbs = 0, maxRef = 0;
 for (let i = 0; i < wasm.last.length; i++) {
@@ -55,7 +67,7 @@ for (let i = 0; i < wasm.last.length; i++) {
   maxRef = Math.max(maxRef, Math.abs(wasm.last[i]!));
 }
 console.log(`encoder ${settings.encoder} width ${settings.width} depth ${settings.depth} pooling ${settings.pooling}, ${s}x${s}x${c}, vector ${wasm.last.length / batch}, batch ${batch} x ${batches}`);
-console.log(`tfjs-wasm (1 thread):        ${wasm.perS.toFixed(0)} images/s`);
-console.log(`onnxruntime-node (1 thread): ${onnx.perS.toFixed(0)} images/s  (${(onnx.perS / wasm.perS).toFixed(2)}x)`);
+console.log(`tfjs-wasm (1 thread):        ${line(totals.tfjs)}`);
+console.log(`onnxruntime-node (1 thread): ${line(totals.onnx)}  (${(totals.tfjs.wall / totals.onnx.wall).toFixed(2)}x wall, ${(totals.tfjs.cpu / totals.onnx.cpu).toFixed(2)}x CPU)`);
 console.log(`export: ${exportMs.toFixed(0)} ms, ${(model.length / 1024 ** 2).toFixed(1)} MiB; max |difference| ${maxAbs.toExponential(2)} (max |value| ${maxRef.toFixed(3)})`);
 encoder.dispose();

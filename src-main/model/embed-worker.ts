@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       post({ type: 'event', event: { kind: 'unreadable', index, name, message } });
     },
     onProgress: flush,
+    onWarning: (message) => post({ type: 'event', event: { kind: 'warning', message } }),
   })) {
     pending.push(e);
   }

@@ -11,6 +11,7 @@ import { CheckpointError, ModelError } from './errors.ts';
 import { openSampleSource, type SampleSourceSpec } from './data/index.ts';
 import { descriptorBlocks } from './data/descriptor.ts';
 import { gpuGuarded } from './webgpu/guard.ts';
+import { encoderToOnnx, OnnxEncoder } from './onnx/index.ts';
 
 /** One preprocessed image (model-data's ImageSample): S x S x C values, HWC order. */
 export interface EmbeddableSample {
@@ -39,6 +40,41 @@ export interface EmbedOptions {
    * gets no vector, and the rest go on. Without it, the first such image stops the embedding.
    */
   onUnreadable?: (index: number, error: unknown) => void;
+  /**
+   * What computes the vectors: 'onnx' (the encoder exported to ONNX, run by onnxruntime-node on one
+   * thread), 'tfjs' (the tfjs backend), or 'auto' (default; the ASTROMORPH_EMBED_RUNTIME environment
+   * variable may name one): onnx when the tfjs backend is wasm or cpu and onnxruntime loads (about 3x
+   * the images per core of tfjs-wasm, bench/onnx-embed.ts), else tfjs. Vectors agree to ~1e-5.
+   */
+  runtime?: EmbedRuntime;
+  /** Told when 'auto' wanted onnx but fell back to tfjs, and why. */
+  onWarning?: (message: string) => void;
+}
+
+export type EmbedRuntime = 'auto' | 'onnx' | 'tfjs';
+const RUNTIMES: readonly EmbedRuntime[] = ['auto', 'onnx', 'tfjs'];
+
+function runtimeOf(opts: EmbedOptions): EmbedRuntime {
+  const asked = opts.runtime ?? process.env.ASTROMORPH_EMBED_RUNTIME ?? 'auto';
+  if (!RUNTIMES.includes(asked as EmbedRuntime)) throw new ModelError(`embedding runtime '${asked}' (ASTROMORPH_EMBED_RUNTIME or the caller): it may be ${RUNTIMES.join(', ')}`);
+  return asked as EmbedRuntime;
+}
+
+/**
+ * The ONNX session embed computes with, or undefined for tfjs. Forced 'onnx' that cannot start is an
+ * error; 'auto' falls back to tfjs, saying why.
+ */
+async function onnxSession(encoder: Layer, size: number, channels: number, opts: EmbedOptions): Promise<OnnxEncoder | undefined> {
+  const runtime = runtimeOf(opts);
+  if (runtime === 'tfjs' || (runtime === 'auto' && !['wasm', 'cpu'].includes(tf.getBackend()))) return undefined;
+  try {
+    return await OnnxEncoder.create(encoderToOnnx(encoder, size, channels), size, channels, 1);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    if (runtime === 'onnx') throw new ModelError(`embedding with onnxruntime: ${why}`);
+    opts.onWarning?.(`embedding with tfjs (${tf.getBackend()}), not onnxruntime: ${why}`);
+    return undefined;
+  }
 }
 
 export interface Embedding {
@@ -107,7 +143,9 @@ export async function* embed(
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const pixels = s * s * c;
   const input = new Float32Array(batchSize * pixels);
+  let onnx: OnnxEncoder | undefined;
   try {
+    onnx = await onnxSession(encoder, s, c, opts);
     for (let start = 0; start < source.length; start += batchSize) {
       opts.signal?.throwIfAborted();
       const end = Math.min(start + batchSize, source.length);
@@ -132,7 +170,7 @@ export async function* embed(
       const n = loaded.length;
       if (n > 0) {
         const batch = turns > 1 ? withQuarterTurns(input.subarray(0, n * pixels), n, s, c) : input.subarray(0, n * pixels);
-        const values = await gpuGuarded(async () => {
+        const values = onnx ? await onnx.run(batch, n * turns) : await gpuGuarded(async () => {
           const out = tf.tidy(() => encoder.call(tf.tensor4d(batch, [n * turns, s, s, c])));
           try {
             return (await out.data()) as Float32Array;
@@ -151,6 +189,7 @@ export async function* embed(
       await new Promise((r) => setImmediate(r));
     }
   } finally {
+    await onnx?.dispose();
     encoder.dispose();
   }
 }

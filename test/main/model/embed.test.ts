@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../../src-main/model/backend.ts';
 import { runTraining, type BatchLoader, type ViewBatch } from '../../../src-main/model/training-loop.ts';
-import { embed, loadEncoder, quarterTurns, withQuarterTurns } from '../../../src-main/model/embed.ts';
+import { embed, loadEncoder, quarterTurns, withQuarterTurns, type EmbedOptions } from '../../../src-main/model/embed.ts';
 import { createByol } from '../../../src-main/model/byol.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src-main/model/serialization.ts';
 import { AzimuthalPool } from '../../../src-main/model/layers/pooling.ts';
@@ -193,6 +193,32 @@ describe('embed', () => {
     wider.config.layers[0]!.config.filters = 8;
     await expect(embed(reshaped({ encoder: wider }), settings, sourceOf(1)).next()).rejects.toThrow(/stored architecture expects/);
     await expect(embed(reshaped({ encoder: { className: 'Lambda', config: { name: 'x' } } }), settings, sourceOf(1)).next()).rejects.toThrow(/Lambda.*not a layer/);
+  });
+
+  it('computes with onnxruntime on wasm by default: tfjs\'s vectors to float tolerance, tfjs when forced or as fallback', async () => {
+    const source = sourceOf(10);
+    const out = async (opts: EmbedOptions, w = weights) => {
+      const v: Float32Array[] = [];
+      for await (const e of embed(w, settings, source, { batchSize: 4, ...opts })) v.push(e.vector);
+      return v;
+    };
+    const auto = await out({}), onnx = await out({ runtime: 'onnx' }), tfjs = await out({ runtime: 'tfjs' });
+    expect(auto).toEqual(onnx);
+    const difference = Math.max(...onnx.map((v, i) => Math.max(...v.map((x, k) => Math.abs(x - tfjs[i]![k]!)))));
+    expect(difference).toBeLessThan(1e-5);
+    // a layer with no ONNX form: 'auto' says why and keeps tfjs, forced 'onnx' is an error
+    const { manifest, tensors } = decodeCheckpoint(weights);
+    const encoder = structuredClone(manifest.architecture.encoder) as unknown as { config: { layers: unknown[] } };
+    encoder.config.layers.push({ className: 'BatchNorm', config: { name: 'bn', epsilon: 1e-5 } });
+    const d = auto[0]!.length;
+    const withBn = encodeCheckpoint({ ...manifest, architecture: { ...manifest.architecture, encoder } as typeof manifest.architecture },
+      new Map([...[...tensors].map(([name, values]) => [name, { shape: manifest.tensors.find((t) => t.name === name)!.shape, values }] as const),
+        ['online/encoder/bn/gamma', { shape: [d], values: new Float32Array(d).fill(1) }], ['online/encoder/bn/beta', { shape: [d], values: new Float32Array(d) }]]));
+    const warnings: string[] = [];
+    expect(await out({ onWarning: (m) => warnings.push(m) }, withBn)).toHaveLength(10);
+    expect(warnings).toEqual([expect.stringMatching(/tfjs \(wasm\), not onnxruntime: .*no ONNX form for layer bn \(BatchNorm\)/)]);
+    await expect(out({ runtime: 'onnx' }, withBn)).rejects.toThrow(/embedding with onnxruntime: .*BatchNorm/);
+    await expect(out({ runtime: 'gpu' as 'onnx' })).rejects.toThrow(/may be auto, onnx, tfjs/);
   });
 
   it('rebuilds the network from the checkpoint\'s stored architecture, whatever the settings say of it', async () => {
