@@ -211,7 +211,7 @@ describe('embed', () => {
     const encoder = structuredClone(manifest.architecture.encoder) as unknown as { config: { layers: unknown[] } };
     encoder.config.layers.push({ className: 'BatchNorm', config: { name: 'bn', epsilon: 1e-5 } });
     const d = auto[0]!.length;
-    const withBn = encodeCheckpoint({ ...manifest, architecture: { ...manifest.architecture, encoder } as typeof manifest.architecture },
+    const withBn = encodeCheckpoint({ ...manifest, architecture: { ...manifest.architecture, encoder } as unknown as typeof manifest.architecture },
       new Map([...[...tensors].map(([name, values]) => [name, { shape: manifest.tensors.find((t) => t.name === name)!.shape, values }] as const),
         ['online/encoder/bn/gamma', { shape: [d], values: new Float32Array(d).fill(1) }], ['online/encoder/bn/beta', { shape: [d], values: new Float32Array(d) }]]));
     const warnings: string[] = [];

@@ -15,7 +15,10 @@ import { Rng } from '../../../src-main/base/random.ts';
 class NoisePairs implements BatchLoader {
   readonly stepsPerEpoch = 2;
   waitMs = 0;
-  constructor(readonly size: number) {}
+  readonly size: number;
+  constructor(size: number) {
+    this.size = size;
+  }
   async batch(epoch: number, step: number): Promise<ViewBatch> {
     const rng = new Rng(epoch * 10 + step);
     const n = 4 * this.size * this.size;
