@@ -3,6 +3,7 @@
 // on one thread; images/s at one batch size and the largest difference between their vectors.
 //
 //   node bench/onnx-embed.ts [--batch 64] [--batches 8] [--encoder small-cnn|resnet18]
+//     [--width W --depth D --size S --coordinates cartesian]   (bench/scale.ts's tiny one: 4, 2, 16)
 //
 // Weights are the seed's initial ones (speed and agreement do not depend on training; the test
 // test/main/model/onnx.test.ts checks agreement on a trained checkpoint).
@@ -21,7 +22,11 @@ const opt = (name: string, fallback: string) => {
 const batch = Number(opt('batch', '64')), batches = Number(opt('batches', '8'));
 const encoderKind = opt('encoder', 'small-cnn') as 'small-cnn' | 'resnet18';
 
-const settings = parseSettings({ encoder: encoderKind, coordinates: 'polar', seed: 3, ...(encoderKind === 'resnet18' ? { width: 32, depth: 3 } : {}) });
+const shape = (['width', 'depth', 'size'] as const).flatMap((k) => (args.includes(`--${k}`) ? [[k === 'size' ? 'image_size' : k, Number(opt(k, ''))]] : []));
+const settings = parseSettings({
+  encoder: encoderKind, coordinates: opt('coordinates', 'polar'), seed: 3,
+  ...(encoderKind === 'resnet18' ? { width: 32, depth: 3 } : {}), ...Object.fromEntries(shape),
+});
 const { image_size: s, channels: c } = settings;
 await selectBackend('wasm');
 const encoder = buildEncoder({ ...settings, image_size: s });
