@@ -10,7 +10,7 @@ attribute vec4 a_colour;
 attribute float a_sel;
 uniform vec2 u_centre;
 uniform vec2 u_scale;
-uniform float u_size;
+uniform mediump float u_size; // shared with the fragment shader: the precisions must match
 varying vec4 v_colour;
 varying float v_sel;
 void main() {
@@ -58,7 +58,6 @@ export class MapPoints {
   #colours: Uint32Array | null = null;
   #selected: Uint8Array | null | undefined = undefined;
   #count = 0;
-  #lost = false;
 
   static create(canvas: HTMLCanvasElement): MapPoints | null {
     // preserveDrawingBuffer: the tests (and a screenshot) read the pixels back after the frame.
@@ -104,12 +103,6 @@ export class MapPoints {
       rim: gl.getUniformLocation(program, 'u_rim'),
       rimColour: gl.getUniformLocation(program, 'u_rimColour'),
     };
-    gl.canvas.addEventListener('webglcontextlost', (e) => { e.preventDefault(); this.#lost = true; });
-  }
-
-  /** False once the context is lost (the map then falls back to its 2-D path). */
-  get usable(): boolean {
-    return !this.#lost && !this.#gl.isContextLost();
   }
 
   /** Uploads what changed since the last call (compared by identity: the map replaces its arrays wholesale). */
