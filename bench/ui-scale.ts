@@ -115,6 +115,14 @@ const grid = await frameTimes(`const g = document.querySelector('[data-testid=gr
 console.log(`grid jumps through ${N.toLocaleString()} items: frame median ${grid.median.toFixed(1)} ms, p95 ${grid.p95.toFixed(1)} ms, max ${grid.max.toFixed(1)} ms; at most ${grid.cells} cells in the DOM`);
 }
 
+// Where the first draw's time goes: each API call the map tab makes (server + transfer), and the rest.
+const calls: { method: string; start: number; end: number }[] = [];
+const started = new Map<object, number>();
+page.on('request', (r) => { if (r.url().includes('/api/')) started.set(r, performance.now()); });
+page.on('requestfinished', (r) => {
+  const s0 = started.get(r);
+  if (s0 !== undefined) calls.push({ method: r.url().split('/api/')[1], start: s0, end: performance.now() });
+});
 await page.getByTestId('tab-map').click();
 t = performance.now();
 await page.getByTestId('scatter').waitFor({ timeout: 600_000 });
@@ -133,6 +141,11 @@ await page.waitForFunction(() => {
   return n > 100;
 }, null, { timeout: 600_000 });
 console.log(`map tab to ${N.toLocaleString()} points drawn (PCA + clusters over HTTP): ${(performance.now() - t).toFixed(0)} ms; renderer ${await page.getByTestId('scatter').getAttribute('data-renderer')}`);
+{
+  const mapCalls = calls.filter((c) => c.start >= t);
+  const lastEnd = Math.max(t, ...mapCalls.map((c) => c.end));
+  console.log(`  API calls: ${mapCalls.map((c) => `${c.method} ${(c.end - c.start).toFixed(0)} ms`).join(', ')}; last answer to points drawn: ${(performance.now() - lastEnd).toFixed(0)} ms`);
+}
 const zoom = await frameTimes(`const c = document.querySelector('[data-testid=scatter]'); const r = c.getBoundingClientRect(); c.dispatchEvent(new WheelEvent('wheel', { deltaY: i < 60 ? -40 : 40, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));`);
 console.log(`map wheel zoom: frame median ${zoom.median.toFixed(1)} ms, p95 ${zoom.p95.toFixed(1)} ms, max ${zoom.max.toFixed(1)} ms`);
 const pan = await frameTimes(`const c = document.querySelector('[data-testid=scatter]'); c.dispatchEvent(new KeyboardEvent('keydown', { key: i % 40 < 20 ? 'ArrowLeft' : 'ArrowRight', bubbles: true, cancelable: true }));`);
