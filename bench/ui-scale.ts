@@ -3,8 +3,10 @@
 // measures the service (paging, sorting, PCA map) in Node and the served UI in Chromium: DOM cells while
 // scrolling the grid, frame times while scrolling, time to draw the map, and frame times while zooming,
 // panning (arrow keys) and hovering it. --map-only skips the grid (its paging is the same at any size);
-// --2d hides WebGL from the page, so the map draws its points on the 2-D canvas (the fallback) instead.
-//   node bench/ui-scale.ts [items] [--map-only] [--2d]
+// --2d hides WebGL from the page, so the map draws its points on the 2-D canvas (the fallback) instead;
+// --webgl hides the WebGL renderer's name, so a software one (SwiftShader, which the map leaves to the
+// 2-D path for dense maps) draws them anyway: to time WebGL on a machine without a GPU.
+//   node bench/ui-scale.ts [items] [--map-only] [--2d | --webgl]
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import { ensureRendererBuilt, launchChromium, serve } from '../test/e2e/served-a
 const N = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 100_000);
 const MAP_ONLY = process.argv.includes('--map-only');
 const FLAT = process.argv.includes('--2d');
+const FORCE_GL = process.argv.includes('--webgl');
 const D = 16;
 const dir = mkdtempSync(join(tmpdir(), 'astromorph-ui-bench-'));
 mkdirSync(join(dir, 'survey-data'));
@@ -81,6 +84,16 @@ if (FLAT) {
     HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, kind: string, options?: unknown) {
       return kind.includes('webgl') ? null : get.call(this, kind, options);
     } as typeof HTMLCanvasElement.prototype.getContext;
+  });
+}
+if (FORCE_GL) {
+  await page.addInitScript(() => {
+    for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
+      const get = proto.getExtension as (this: WebGLRenderingContext, name: string) => unknown;
+      proto.getExtension = function (this: WebGLRenderingContext, name: string) {
+        return name === 'WEBGL_debug_renderer_info' ? null : get.call(this, name);
+      } as typeof proto.getExtension;
+    }
   });
 }
 t = performance.now();
