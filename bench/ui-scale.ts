@@ -2,8 +2,11 @@
 // with that many item rows and 16-d embeddings (no files: the grid and map need rows, not pixels), then
 // measures the service (paging, sorting, PCA map) in Node and the served UI in Chromium: DOM cells while
 // scrolling the grid, frame times while scrolling, time to draw the map, and frame times while zooming,
-// panning (arrow keys) and hovering it. --map-only skips the grid (its paging is the same at any size).
-//   node bench/ui-scale.ts [items] [--map-only]
+// panning (arrow keys) and hovering it. --map-only skips the grid (its paging is the same at any size);
+// --2d hides WebGL from the page, so the map draws its points on the 2-D canvas (the fallback) instead;
+// --webgl hides the WebGL renderer's name, so a software one (SwiftShader, which the map leaves to the
+// 2-D path for dense maps) draws them anyway: to time WebGL on a machine without a GPU.
+//   node bench/ui-scale.ts [items] [--map-only] [--2d | --webgl]
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +19,8 @@ import { ensureRendererBuilt, launchChromium, serve } from '../test/e2e/served-a
 
 const N = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 100_000);
 const MAP_ONLY = process.argv.includes('--map-only');
+const FLAT = process.argv.includes('--2d');
+const FORCE_GL = process.argv.includes('--webgl');
 const D = 16;
 const dir = mkdtempSync(join(tmpdir(), 'astromorph-ui-bench-'));
 mkdirSync(join(dir, 'survey-data'));
@@ -73,6 +78,24 @@ ensureRendererBuilt();
 const server = await serve(file);
 const browser = await launchChromium();
 const page = browser.pages()[0] ?? (await browser.newPage());
+if (FLAT) {
+  await page.addInitScript(() => {
+    const get = HTMLCanvasElement.prototype.getContext as (this: HTMLCanvasElement, kind: string, options?: unknown) => RenderingContext | null;
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, kind: string, options?: unknown) {
+      return kind.includes('webgl') ? null : get.call(this, kind, options);
+    } as typeof HTMLCanvasElement.prototype.getContext;
+  });
+}
+if (FORCE_GL) {
+  await page.addInitScript(() => {
+    for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
+      const get = proto.getExtension as (this: WebGLRenderingContext, name: string) => unknown;
+      proto.getExtension = function (this: WebGLRenderingContext, name: string) {
+        return name === 'WEBGL_debug_renderer_info' ? null : get.call(this, name);
+      } as typeof proto.getExtension;
+    }
+  });
+}
 t = performance.now();
 await page.goto(server.url);
 await page.locator('[data-item]').first().waitFor({ timeout: 300_000 });
@@ -105,18 +128,37 @@ const grid = await frameTimes(`const g = document.querySelector('[data-testid=gr
 console.log(`grid jumps through ${N.toLocaleString()} items: frame median ${grid.median.toFixed(1)} ms, p95 ${grid.p95.toFixed(1)} ms, max ${grid.max.toFixed(1)} ms; at most ${grid.cells} cells in the DOM`);
 }
 
+// Where the first draw's time goes: each API call the map tab makes (server + transfer), and the rest.
+const calls: { method: string; start: number; end: number }[] = [];
+const started = new Map<object, number>();
+page.on('request', (r) => { if (r.url().includes('/api/')) started.set(r, performance.now()); });
+page.on('requestfinished', (r) => {
+  const s0 = started.get(r);
+  if (s0 !== undefined) calls.push({ method: r.url().split('/api/')[1], start: s0, end: performance.now() });
+});
 await page.getByTestId('tab-map').click();
 t = performance.now();
 await page.getByTestId('scatter').waitFor({ timeout: 600_000 });
 await page.waitForFunction(() => {
   const c = document.querySelector('[data-testid=scatter]') as HTMLCanvasElement | null;
-  if (!c || c.width === 0) return false;
-  const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+  if (!c || c.width === 0 || !c.dataset.renderer) return false;
+  // As seen: the WebGL points (if any) under the 2-D overlay.
+  const scratch = document.createElement('canvas');
+  scratch.width = c.width;
+  scratch.height = c.height;
+  const ctx = scratch.getContext('2d')!;
+  for (const layer of c.parentElement!.querySelectorAll('canvas')) ctx.drawImage(layer, 0, 0);
+  const d = ctx.getImageData(0, 0, c.width, c.height).data;
   let n = 0;
   for (let i = 0; i < d.length; i += 64) if (d[i] + d[i + 1] + d[i + 2] > 120) n++;
   return n > 100;
 }, null, { timeout: 600_000 });
-console.log(`map tab to ${N.toLocaleString()} points drawn (PCA + clusters over HTTP): ${(performance.now() - t).toFixed(0)} ms`);
+console.log(`map tab to ${N.toLocaleString()} points drawn (PCA + clusters over HTTP): ${(performance.now() - t).toFixed(0)} ms; renderer ${await page.getByTestId('scatter').getAttribute('data-renderer')}`);
+{
+  const mapCalls = calls.filter((c) => c.start >= t);
+  const lastEnd = Math.max(t, ...mapCalls.map((c) => c.end));
+  console.log(`  API calls: ${mapCalls.map((c) => `${c.method} ${(c.end - c.start).toFixed(0)} ms`).join(', ')}; last answer to points drawn: ${(performance.now() - lastEnd).toFixed(0)} ms`);
+}
 const zoom = await frameTimes(`const c = document.querySelector('[data-testid=scatter]'); const r = c.getBoundingClientRect(); c.dispatchEvent(new WheelEvent('wheel', { deltaY: i < 60 ? -40 : 40, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));`);
 console.log(`map wheel zoom: frame median ${zoom.median.toFixed(1)} ms, p95 ${zoom.p95.toFixed(1)} ms, max ${zoom.max.toFixed(1)} ms`);
 const pan = await frameTimes(`const c = document.querySelector('[data-testid=scatter]'); c.dispatchEvent(new KeyboardEvent('keydown', { key: i % 40 < 20 ? 'ArrowLeft' : 'ArrowRight', bubbles: true, cancelable: true }));`);

@@ -119,6 +119,32 @@ export class PointGrid {
     }
     return best;
   }
+
+  /**
+   * Indices of the points inside the data rectangle [x0, x1] x [y0, y1], in index order, stopping once
+   * more than `limit` are found (then limit + 1 of them): whether few enough are on screen for thumbnails,
+   * without a pass over every point.
+   */
+  within(x0: number, y0: number, x1: number, y1: number, limit: number): number[] {
+    const out: number[] = [];
+    const gx0 = Math.max(0, Math.floor((x0 - this.#minX) / this.#cell));
+    const gx1 = Math.min(this.#nx - 1, Math.floor((x1 - this.#minX) / this.#cell));
+    const gy0 = Math.max(0, Math.floor((y0 - this.#minY) / this.#cell));
+    const gy1 = Math.min(this.#ny - 1, Math.floor((y1 - this.#minY) / this.#cell));
+    for (let gy = gy0; gy <= gy1; gy++) {
+      for (let gx = gx0; gx <= gx1; gx++) {
+        const c = gy * this.#nx + gx;
+        for (let k = this.#starts[c]; k < this.#starts[c + 1]; k++) {
+          const i = this.#order[k];
+          const x = this.#coords[2 * i], y = this.#coords[2 * i + 1];
+          if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) continue; // NaN too
+          out.push(i);
+          if (out.length > limit) return out.sort((a, b) => a - b);
+        }
+      }
+    }
+    return out.sort((a, b) => a - b);
+  }
 }
 
 /** Even-odd rule point-in-polygon; polygon as [x0, y0, x1, y1, ...]. */

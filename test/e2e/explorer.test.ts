@@ -91,6 +91,64 @@ describe('the embedding explorer in Chromium', () => {
     await screenshot(page, 'explorer-1-pca-clusters');
   }, 180_000);
 
+  it('draws the points with WebGL, where the 2-D fallback (no WebGL) draws them', async () => {
+    expect(await page.getByTestId('scatter').getAttribute('data-renderer')).toMatch(/^webgl2?$/);
+    // Plot-area blocks (8 x 8 px) holding point pixels: of the WebGL canvas alone (the overlay draws the
+    // thumbnails at the points, which would hide where the points are), or as seen on the 2-D fallback.
+    const inked = (p: Page, layers: string) => p.getByTestId('scatter').evaluate((el, layers) => {
+      const c = el as HTMLCanvasElement;
+      const scratch = document.createElement('canvas');
+      scratch.width = c.width;
+      scratch.height = c.height;
+      const ctx = scratch.getContext('2d')!;
+      for (const layer of c.parentElement!.querySelectorAll(layers)) ctx.drawImage(layer as HTMLCanvasElement, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      const cols = Math.ceil(c.width / 8);
+      const blocks = new Set<number>();
+      // Right of and above the axis bands (52 and 34 CSS px), which the 2-D overlay draws in both.
+      const dpr = window.devicePixelRatio || 1;
+      for (let y = 0; y < c.height - 40 * dpr; y++) {
+        for (let x = Math.ceil(60 * dpr); x < c.width; x++) {
+          const i = 4 * (y * c.width + x);
+          if (Math.abs(d[i] - 11) + Math.abs(d[i + 1] - 13) + Math.abs(d[i + 2] - 15) > 60) blocks.add(Math.floor(y / 8) * cols + Math.floor(x / 8));
+        }
+      }
+      return { cols, blocks: [...blocks] };
+    }, layers);
+    const gl = await inked(page, 'canvas.points');
+    const plain = await browser.newPage();
+    try {
+      await plain.addInitScript(() => {
+        const get = HTMLCanvasElement.prototype.getContext as (this: HTMLCanvasElement, kind: string, options?: unknown) => RenderingContext | null;
+        HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, kind: string, options?: unknown) {
+          return kind.includes('webgl') ? null : get.call(this, kind, options);
+        } as typeof HTMLCanvasElement.prototype.getContext;
+        // No thumbnails or their frames over the points (only canvases are drawn into canvases here).
+        const draw = CanvasRenderingContext2D.prototype.drawImage as (this: CanvasRenderingContext2D, ...args: unknown[]) => void;
+        CanvasRenderingContext2D.prototype.drawImage = function (this: CanvasRenderingContext2D, ...args: unknown[]) {
+          if (!(args[0] instanceof HTMLImageElement)) draw.apply(this, args);
+        } as typeof CanvasRenderingContext2D.prototype.drawImage;
+        CanvasRenderingContext2D.prototype.strokeRect = () => {};
+      });
+      await plain.goto(server.url);
+      await plain.getByRole('tab', { name: 'Map' }).click();
+      await expect.poll(() => plain.getByTestId('map-caption').textContent(), { timeout: 60_000 }).toMatch(/PCA · run 1 · 60 points/);
+      expect(await plain.getByTestId('scatter').getAttribute('data-renderer')).toBe('2d');
+      await expect.poll(() => canvasForeground(plain, '[data-testid=scatter]'), SLOW).toBeGreaterThan(1500);
+      const flat = await inked(plain, 'canvas');
+      expect(flat.cols).toBe(gl.cols);
+      expect(gl.blocks.length).toBeGreaterThan(20);
+      // Every point block of one has a point block of the other within a block (discs differ by a pixel).
+      const near = (set: Set<number>, b: number) => [-1, 0, 1].some((dy) => [-1, 0, 1].some((dx) => set.has(b + dy * gl.cols + dx)));
+      const glSet = new Set(gl.blocks), flatSet = new Set(flat.blocks);
+      expect(gl.blocks.filter((b) => !near(flatSet, b))).toEqual([]);
+      expect(flat.blocks.filter((b) => !near(glSet, b))).toEqual([]);
+      await screenshot(plain, 'explorer-1b-pca-2d-fallback');
+    } finally {
+      await plain.close();
+    }
+  }, 180_000);
+
   it('zooms with the wheel and the keyboard; the zoom survives a reload', async () => {
     const box = (await page.getByTestId('scatter').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

@@ -100,11 +100,20 @@ export async function launchChromium(): Promise<BrowserContext> {
   });
 }
 
-/** Pixels of a canvas that differ from its background colour (taken at the corner). */
+/**
+ * Pixels of a canvas that differ from its background colour (taken at the corner), as the user sees
+ * them: for the map (data-renderer set), the canvases of its box painted in order (WebGL points under
+ * the 2-D overlay).
+ */
 export async function canvasForeground(page: Page, selector: string): Promise<number> {
   return page.locator(selector).first().evaluate((el) => {
     const c = el as HTMLCanvasElement;
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const scratch = document.createElement('canvas');
+    scratch.width = c.width;
+    scratch.height = c.height;
+    const ctx = scratch.getContext('2d')!;
+    for (const layer of c.dataset.renderer ? c.parentElement!.querySelectorAll('canvas') : [c]) ctx.drawImage(layer, 0, 0, c.width, c.height);
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
     const [r, g, b] = [data[0], data[1], data[2]];
     let n = 0;
     for (let i = 0; i < data.length; i += 4) {

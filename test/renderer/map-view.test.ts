@@ -63,6 +63,23 @@ describe('hover hit-testing', () => {
     expect(grid.nearest(0, 0, 0.5)).toBe(-1);
   });
 
+  it('lists the points in a rectangle as a scan does, and stops past the limit', () => {
+    const coords = randomPoints(20_000);
+    const grid = new PointGrid(coords);
+    const [x0, y0, x1, y1] = [-30, -50, 20, 10];
+    const inside: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const x = coords[2 * i], y = coords[2 * i + 1];
+      if (x >= x0 && x <= x1 && y >= y0 && y <= y1) inside.push(i);
+    }
+    expect(inside.length).toBeGreaterThan(10);
+    expect(grid.within(x0, y0, x1, y1, 1e9)).toEqual(inside);
+    const few = grid.within(x0, y0, x1, y1, 5);
+    expect(few).toHaveLength(6);
+    for (const i of few) expect(inside).toContain(i);
+    expect(new PointGrid(new Float32Array([NaN, NaN, 2, 2])).within(-10, -10, 10, 10, 10)).toEqual([1]);
+  });
+
   it('copes with identical points', () => {
     const grid = new PointGrid(new Float32Array([1, 1, 1, 1, 1, 1]));
     expect(grid.nearest(1.1, 1, 0.5)).toBeGreaterThanOrEqual(0);
