@@ -12,7 +12,7 @@ const [keep, kind, seed] = [process.argv[2]!, process.argv[3]!, process.argv[4]!
 const dataDir = join(keep, `${kind}-${seed}`);
 const labels = csvParse(readFileSync(join(dataDir, 'labels.csv'), 'utf8'));
 const names = labels.map((l) => l.label!);
-const projectFile = readdirSync(keep).filter((f) => f.startsWith('p-') && f.endsWith('.amproj')).sort().at(-1)!;
+const projectFile = process.argv[5] ?? readdirSync(keep).filter((f) => f.startsWith('p-') && f.endsWith('.amproj')).sort().at(-1)!;
 const p = Project.open(join(keep, projectFile));
 const run = p.runs.list().at(-1)!;
 const weights = p.checkpoints.latest(run.id)!.weights;
@@ -20,7 +20,7 @@ const stored = parseSettings(run.config);
 p.close();
 const config = { ...stored, embed_profile: 'none' as const, embed_standardise: false };
 const items = labels.map((l) => ({ path: join(dataDir, l.file!), hdu: 0 }));
-const cacheFile = join(keep, 'network-features.json');
+const cacheFile = join(keep, `${projectFile}.features.json`);
 let net: Float32Array[] = [];
 if (existsSync(cacheFile)) net = (JSON.parse(readFileSync(cacheFile, 'utf8')) as number[][]).map((v) => Float32Array.from(v));
 else {

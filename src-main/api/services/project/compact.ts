@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { encoderOnlyCheckpoint } from '../../../model/serialization.ts';
 import type { EmbeddingRun, Project } from '../../../project/index.ts';
 import { liveTrainer } from '../training/run-process.ts';
-import type { CompactReport, ProjectStorageView } from '../../contract/reports.ts';
+import type { CompactReport } from '../../contract/reports.ts';
+import { storageView } from './storage-view.ts';
 
 export interface CompactOptions {
   /** Also cut down runs that could still be resumed (cancelled, failed, paused): they can no longer resume. */
@@ -55,12 +56,4 @@ export function compactProject(project: Project, opts: CompactOptions = {}): Com
   if (opts.vacuum !== false) project.vacuum();
   const after = project.storage();
   return { compacted, keptResumable, before: storageView(before), after: storageView(after) };
-}
-
-export function storageView(s: ReturnType<Project['storage']>): ProjectStorageView {
-  return {
-    fileBytes: s.fileBytes + s.walBytes, freeBytes: s.freeBytes, tables: s.tables,
-    trainingStateBytes: s.checkpoints.trainingState, encoderWeightsBytes: s.checkpoints.encoderWeights,
-    trainingStateRuns: s.checkpoints.trainingStateRuns, resumableRuns: s.checkpoints.resumableRuns,
-  };
 }

@@ -10,7 +10,7 @@ import type { LockHolder, OpenOptions } from '../../../project/index.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import { ApiError } from '../../contract/errors.ts';
 import { existingProjectPath, newProjectPath } from './project-path.ts';
-import { storageView } from './compact.ts';
+import { storageView } from './storage-view.ts';
 import type { DamagedRow, ItemRow, ListFilter, ProjectStorageView, ScanProgress, ScanReport } from '../../contract/reports.ts';
 
 export interface AddOptions {
