@@ -1,4 +1,5 @@
-// Experiment: a kept morphology-bench project's network features combined with descriptor blocks under weighting schemes.
+// A kept bench:morphology project (--keep DIR) scored by parts: the network part alone, the descriptor
+// blocks alone, and weightings of the two, without training again (node bench/combine-exp.ts DIR disks|cubes SEED [PROJECT]).
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvParse } from 'd3-dsv';

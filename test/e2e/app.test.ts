@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { canvasForeground, ensureRendererBuilt, launchChromium, sampleProject, screenshot, serve } from './served-app.ts';
+import { canvasForeground, ensureRendererBuilt, openPage, closeAll, sampleProject, screenshot, serve } from './served-app.ts';
 import type { Served } from './served-app.ts';
 
 // Polls wait long: CI runs this beside every other suite on two cores.
@@ -18,15 +18,11 @@ beforeAll(async () => {
   ensureRendererBuilt();
   const { project } = sampleProject();
   server = await serve(project);
-  browser = await launchChromium();
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page } = await openPage(pageErrors));
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  const code = await server?.stop();
-  expect(code).toBe(0);
+  expect(await closeAll(browser, server)).toBe(0);
 });
 
 describe('astromorph serve in Chromium', () => {

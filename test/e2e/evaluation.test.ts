@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Project } from '../../src-main/project/index.ts';
-import { cli, ensureRendererBuilt, launchChromium, sampleProject, screenshot, serve } from './served-app.ts';
+import { cli, ensureRendererBuilt, openPage, closeAll, sampleProject, screenshot, serve } from './served-app.ts';
 import type { Served } from './served-app.ts';
 
 const SLOW = { timeout: 30_000 };
@@ -34,17 +34,14 @@ beforeAll(async () => {
     p.close();
   }
   server = await serve(project);
-  browser = await launchChromium();
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page } = await openPage(pageErrors));
   await page.goto(server.url);
   await page.getByTestId('tab-map').click();
   await page.getByTestId('scatter').waitFor({ timeout: 60_000 });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  expect(await server?.stop()).toBe(0);
+  expect(await closeAll(browser, server)).toBe(0);
 });
 
 async function scores(): Promise<string> {

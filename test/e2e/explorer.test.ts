@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { canvasForeground, cli, ensureRendererBuilt, launchChromium, sampleProject, screenshot, serve } from './served-app.ts';
+import { canvasForeground, cli, ensureRendererBuilt, openPage, closeAll, sampleProject, screenshot, serve } from './served-app.ts';
 import type { Served } from './served-app.ts';
 
 const SLOW = { timeout: 30_000 };
@@ -32,16 +32,13 @@ beforeAll(async () => {
     + rows.map((r) => `sample-data/disks/${r[0]},${Array.from({ length: 8 }, (_, j) => ((j === CLASSES.indexOf(r[2]) ? 1 : 0) + noise()).toFixed(4)).join(',')}`).join('\n'));
   cli(['import', 'survey', 'emb.csv'], dir);
   server = await serve(projectFile);
-  browser = await launchChromium();
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page } = await openPage(pageErrors));
   await page.goto(server.url);
   await page.getByTestId('grid').waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  expect(await server?.stop()).toBe(0);
+  expect(await closeAll(browser, server)).toBe(0);
 });
 
 const caption = () => page.getByTestId('map-caption').textContent();

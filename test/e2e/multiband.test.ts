@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { cli, ensureRendererBuilt, launchChromium, ROOT, screenshot, serve } from './served-app.ts';
+import { cli, ensureRendererBuilt, openPage, closeAll, ROOT, screenshot, serve } from './served-app.ts';
 import type { Served } from './served-app.ts';
 
 const SLOW = { timeout: 30_000 };
@@ -22,16 +22,13 @@ beforeAll(async () => {
   cli(['init', 'clouds'], dir);
   cli(['add', 'clouds', 'clouds'], dir);
   server = await serve(join(dir, 'clouds.amproj'));
-  browser = await launchChromium();
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page } = await openPage(pageErrors));
   await page.goto(server.url);
   await page.getByTestId('grid').waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  expect(await server?.stop()).toBe(0);
+  expect(await closeAll(browser, server)).toBe(0);
 });
 
 /** Share of opaque pixels of the first visible thumbnail whose red and blue differ (0 for a gray image). */

@@ -100,6 +100,20 @@ export async function launchChromium(): Promise<BrowserContext> {
   });
 }
 
+/** Chromium's first page, its uncaught page errors collected into `pageErrors` (each suite checks none occurred). */
+export async function openPage(pageErrors: string[]): Promise<{ browser: BrowserContext; page: Page }> {
+  const browser = await launchChromium();
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { browser, page };
+}
+
+/** Closes the browser, then stops the server: its exit code (0 when it shut down cleanly). */
+export async function closeAll(browser: BrowserContext | undefined, server: Served | undefined): Promise<number | null | undefined> {
+  await browser?.close();
+  return server?.stop();
+}
+
 /**
  * Pixels of a canvas that differ from its background colour (taken at the corner), as the user sees
  * them: for the map (data-renderer set), the canvases of its box painted in order (WebGL points under

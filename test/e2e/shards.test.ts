@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { canvasForeground, cli, ensureRendererBuilt, launchChromium, sampleProject, screenshot, serve } from './served-app.ts';
+import { canvasForeground, cli, ensureRendererBuilt, openPage, closeAll, sampleProject, screenshot, serve } from './served-app.ts';
 import type { Served } from './served-app.ts';
 
 const SLOW = { timeout: 30_000 };
@@ -24,15 +24,11 @@ beforeAll(async () => {
   cli(['merge', 'survey'], dir); // the project's id, which the shards carry
   cli(['embed', 'survey', '--shard', '1/2', '--no-progress'], dir);
   server = await serve(join(dir, 'survey.amproj'));
-  browser = await launchChromium();
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page } = await openPage(pageErrors));
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  const code = await server?.stop();
-  expect(code).toBe(0);
+  expect(await closeAll(browser, server)).toBe(0);
 });
 
 describe('a sharded job in the map view', () => {

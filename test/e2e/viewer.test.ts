@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ensureRendererBuilt, launchChromium, sampleProject, screenshot, serve } from './served-app.ts';
+import { ensureRendererBuilt, openPage, closeAll, sampleProject, screenshot, serve } from './served-app.ts';
 import type { Served } from './served-app.ts';
 
 const SLOW = { timeout: 20_000 };
@@ -17,15 +17,12 @@ beforeAll(async () => {
   ensureRendererBuilt();
   const { project } = sampleProject();
   server = await serve(project);
-  browser = await launchChromium();
-  page = browser.pages()[0] ?? (await browser.newPage());
+  ({ browser, page } = await openPage(pageErrors));
   await page.setViewportSize({ width: 1024, height: 700 });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  expect(await server?.stop()).toBe(0);
+  expect(await closeAll(browser, server)).toBe(0);
 });
 
 /** A hash of the canvas pixels: changes whenever anything drawn changes. */
