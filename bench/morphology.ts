@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { csvParse } from 'd3-dsv';
 import { evaluateLabels, type LabelEvaluation } from '../src-main/analysis/index.ts';
 import { symmetricEigen } from '../src-main/base/symmetric-eigen.ts';
+import { byBlock, weighedBlocks } from './quality-metrics.ts';
 import { DEFAULT_PREPROCESS, loadSample } from '../src-main/model/data/index.ts';
 import { polarProfile, toPolar } from '../src-main/model/data/polar.ts';
 import { descriptorBlocks } from '../src-main/model/data/descriptor.ts';
@@ -101,18 +102,6 @@ function principalComponents(vectors: ArrayLike<number>[], k: number): Float32Ar
   return Array.from({ length: n }, (_, i) => Float32Array.from({ length: k }, (_, c) => u[i * n + c]! * Math.sqrt(Math.max(0, values[c]!))));
 }
 
-/** Descriptor blocks standardised over the set and weighted alike (1/sqrt(length)), as embeddings weigh them. */
-function weighedBlocks(items: Float32Array[][]): Float32Array[] {
-  const lengths = items[0]!.map((b) => b.length), d = lengths.reduce((a, b) => a + b, 0), n = items.length;
-  const joined = items.map((blocks) => { const v = new Float32Array(d); let o = 0; for (const b of blocks) { v.set(b, o); o += b.length; } return v; });
-  const mean = new Float64Array(d), sq = new Float64Array(d);
-  for (const v of joined) for (let j = 0; j < d; j++) { mean[j]! += v[j]! / n; sq[j]! += v[j]! ** 2 / n; }
-  const weight = new Float64Array(d);
-  let o = 0;
-  for (const len of lengths) { for (let j = o; j < o + len; j++) { const sd = Math.sqrt(Math.max(0, sq[j]! - mean[j]! ** 2)); weight[j] = 1 / ((sd > 1e-6 ? sd : 1) * Math.sqrt(len)); } o += len; }
-  return joined.map((v) => v.map((x, j) => (x - mean[j]!) * weight[j]!));
-}
-
 const results: Record<string, LabelEvaluation[]> = {};
 const record = (name: string, e: LabelEvaluation) => { (results[name] ??= []).push(e); console.log(summary(name, e)); };
 
@@ -161,7 +150,7 @@ for (const dataSeed of list(args['data-seeds']!)) {
     const framed = labels.map((l) => loadSample(l.file, 0, { ...pre, framing: 'source', coordinates: 'cartesian' }));
     record('polar profile (no learning)', evaluateLabels(framed.map((f) => polarProfile(toPolar(f), true)), names));
     record('deprojected polar profile', evaluateLabels(framed.map((f) => polarProfile(f)), names));
-    record('morphology descriptor (no learning)', evaluateLabels(weighedBlocks(framed.map((f) => descriptorBlocks(f, 'morphology'))), names));
+    record('morphology descriptor (no learning)', evaluateLabels(weighedBlocks(byBlock(framed.map((f) => descriptorBlocks(f, 'morphology')))), names));
   }
   if (args['no-train']) continue;
   for (const trainSeed of list(args['train-seeds']!)) {

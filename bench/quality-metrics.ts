@@ -137,3 +137,33 @@ export function nuisanceCheck(sim: Float32Array, renderings: Rendering[], refere
     [v, { fraction: a.ok / a.count, sameDistance: a.same / a.count, otherDistance: a.other / a.count, count: a.count }]));
   return { overall: count > 0 ? ok / count : 0, perVariant };
 }
+
+/**
+ * Blocks of a set's vectors joined as embeddings join them: each block standardised per value over
+ * the set, then scaled by weight / sqrt(its length), so every block of weight 1 carries alike in a
+ * cosine whatever its length. `parts[b][i]` is item i's vector of block b.
+ */
+export function weighedBlocks(parts: ArrayLike<number>[][], weights: number[] = parts.map(() => 1)): Float32Array[] {
+  const n = parts[0]!.length;
+  const lengths = parts.map((block) => block[0]!.length), d = lengths.reduce((a, b) => a + b, 0);
+  const out = Array.from({ length: n }, () => new Float32Array(d));
+  let o = 0;
+  parts.forEach((block, b) => {
+    const len = lengths[b]!;
+    for (let j = 0; j < len; j++) {
+      let mean = 0, sq = 0;
+      for (let i = 0; i < n; i++) { mean += block[i]![j]! / n; sq += block[i]![j]! ** 2 / n; }
+      const sd = Math.sqrt(Math.max(0, sq - mean ** 2)), unit = sd > 1e-6 ? sd : 1;
+      // Standardised values rounded to float32 before weighing, as the figures in README were made:
+      // the linear probe moves by an item on rounding alone.
+      for (let i = 0; i < n; i++) out[i]![o + j] = (Math.fround((block[i]![j]! - mean) / unit) * weights[b]!) / Math.sqrt(len);
+    }
+    o += len;
+  });
+  return out;
+}
+
+/** Items' lists of blocks turned into blocks' lists of items (what weighedBlocks takes). */
+export function byBlock<T>(items: T[][]): T[][] {
+  return items[0]!.map((_, b) => items.map((blocks) => blocks[b]!));
+}

@@ -3,7 +3,7 @@
 // rings, how deep the gaps) whatever radius it sits at. Cubes: the same per channel at a few radii,
 // and the line's shape there, which is what tells infall from a static cloud when their moment-0
 // maps look alike. Each block is returned apart so that the embedding can weigh blocks alike.
-import { PROFILE_MODES, polarProfile, toPolar } from './polar.ts';
+import { polarProfile, toPolar } from './polar.ts';
 import type { ImageSample } from './sample.ts';
 
 /** Which descriptor an embedding ends with; 'radial' is the profile alone (runs made before 'morphology'). */
@@ -30,14 +30,6 @@ export function descriptorBlocks(sample: ImageSample, kind: DescriptorKind, alre
   if (kind === 'radial') return [polarProfile(p, true)];
   if (p.channels === 1) return [polarProfile(p, true), radialStructure(p)];
   return [spectralProfile(p), spectralShape(p)];
-}
-
-/** Lengths of the blocks for an S x S x C working image. */
-export function descriptorLengths(size: number, channels: number, kind: DescriptorKind): number[] {
-  const profile = size * (1 + PROFILE_MODES);
-  if (kind === 'radial') return [profile];
-  if (channels === 1) return [profile, STRUCTURE_FREQUENCIES + STRUCTURE_PEAKS];
-  return [SPECTRAL_BANDS * channels * (1 + SPECTRAL_MODES), SPECTRAL_BANDS * channels];
 }
 
 /** Mean brightness per radius (rows of a polar image), channels summed. */

@@ -8,7 +8,7 @@ import { createByol } from '../../../src-main/model/byol.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src-main/model/serialization.ts';
 import { AzimuthalPool } from '../../../src-main/model/layers/pooling.ts';
 import { PROFILE_MODES, polarProfile } from '../../../src-main/model/data/polar.ts';
-import { descriptorLengths } from '../../../src-main/model/data/descriptor.ts';
+import { STRUCTURE_FREQUENCIES, STRUCTURE_PEAKS } from '../../../src-main/model/data/descriptor.ts';
 import { parseSettings, representationSize } from '../../../src-main/model/settings.ts';
 import { Rng } from '../../../src-main/base/random.ts';
 
@@ -159,7 +159,7 @@ describe('embed', () => {
     const joined: Float32Array[] = [];
     for await (const e of embed(trained, withDescriptor, images)) joined.push(e.vector);
     const d = representationSize(settings);
-    const [profile, structure] = descriptorLengths(16, 1, 'morphology') as [number, number];
+    const [profile, structure] = [16 * (1 + PROFILE_MODES), STRUCTURE_FREQUENCIES + STRUCTURE_PEAKS];
     expect(joined[0]!.length).toBe(d + profile + structure);
     const network = blockEnergy(joined, 0, d);
     expect(blockEnergy(joined, d, d + profile) * profile / d).toBeCloseTo(network, 0);

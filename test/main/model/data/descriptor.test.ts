@@ -1,7 +1,8 @@
 // The hand-made descriptor: radial structure counts rings wherever they sit; the spectral blocks see
 // a velocity gradient and a line's shape, not its brightness.
 import { describe, it, expect } from 'vitest';
-import { descriptorBlocks, descriptorLengths, radialStructure, spectralProfile, spectralShape, SPECTRAL_BANDS, STRUCTURE_FREQUENCIES } from '../../../../src-main/model/data/descriptor.ts';
+import { descriptorBlocks, radialStructure, spectralProfile, spectralShape, SPECTRAL_BANDS, SPECTRAL_MODES, STRUCTURE_FREQUENCIES, STRUCTURE_PEAKS } from '../../../../src-main/model/data/descriptor.ts';
+import { PROFILE_MODES } from '../../../../src-main/model/data/polar.ts';
 import type { ImageSample } from '../../../../src-main/model/data/sample.ts';
 
 const S = 48;
@@ -51,10 +52,10 @@ describe('spectral blocks', () => {
     for (let band = 0; band < SPECTRAL_BANDS; band++) expect(a.subarray(band * 8, band * 8 + 8).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
   });
 
-  it('are what a cube gets, and an image the profile and structure, at the lengths declared', () => {
-    expect(descriptorBlocks(rotating, 'morphology', true).map((b) => b.length)).toEqual(descriptorLengths(S, 8, 'morphology'));
+  it('are what a cube gets, and an image the profile and structure', () => {
+    expect(descriptorBlocks(rotating, 'morphology', true).map((b) => b.length)).toEqual([SPECTRAL_BANDS * 8 * (1 + SPECTRAL_MODES), SPECTRAL_BANDS * 8]);
     const image = polarImage((r) => gauss(r, 20, 3));
-    expect(descriptorBlocks(image, 'morphology', true).map((b) => b.length)).toEqual(descriptorLengths(S, 1, 'morphology'));
-    expect(descriptorBlocks(image, 'radial', true).map((b) => b.length)).toEqual(descriptorLengths(S, 1, 'radial'));
+    expect(descriptorBlocks(image, 'morphology', true).map((b) => b.length)).toEqual([S * (1 + PROFILE_MODES), STRUCTURE_FREQUENCIES + STRUCTURE_PEAKS]);
+    expect(descriptorBlocks(image, 'radial', true).map((b) => b.length)).toEqual([S * (1 + PROFILE_MODES)]);
   });
 });
