@@ -1,7 +1,9 @@
 // One job on one worker thread, so the caller's event loop (the app's main process, a server) never
 // waits on it: the protocol every job worker here speaks (analysis, training, embedding). The worker
 // posts { type: 'event', event } any number of times, then { type: 'done', result } or
-// { type: 'error', error }. Aborting terminates the thread at once; a thread that dies fails the job.
+// { type: 'error', error }. Aborting terminates the thread at once, unless the job can be asked to
+// stop: a thread inside a native addon's asynchronous call (onnxruntime's inference) must not be
+// terminated, or the process dies (SIGSEGV/abort, seen in CI). A thread that dies fails the job.
 // Structural on node:worker_threads' Worker, so base imports nothing.
 
 /** What a job needs of a worker thread (node:worker_threads' Worker has it). */
@@ -40,9 +42,17 @@ export interface WorkerJobOptions<E> {
   revive: (error: PostedError) => Error;
   /** The error for a thread that failed or stopped before finishing (`why` says how). */
   died: (why: string) => Error;
+  /**
+   * Asks the worker to stop by itself. When given, the job's promise still settles at once (an abort
+   * rejects with its reason), but the thread is left to exit on its own, after a stop request when
+   * aborted, and is terminated only if it has not exited `graceMs` later.
+   */
+  stop?: () => void;
+  /** How long a worker that was asked to stop (or has finished) may take to exit; 30 s by default. */
+  graceMs?: number;
 }
 
-/** The job's result; the worker is terminated when it settles, whichever way. */
+/** The job's result; when it settles, whichever way, the worker is terminated (or with `stop`, asked to stop). */
 export function runWorkerJob<E, R>(worker: JobWorker, opts: WorkerJobOptions<E>): Promise<R> {
   const { signal } = opts;
   return new Promise<R>((resolve, reject) => {
@@ -52,7 +62,16 @@ export function runWorkerJob<E, R>(worker: JobWorker, opts: WorkerJobOptions<E>)
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       fn();
-      void Promise.resolve(worker.terminate()).catch(() => {});
+      if (opts.stop) {
+        opts.stop(); // a worker that has finished ignores it
+        exitOrTerminate();
+      } else void Promise.resolve(worker.terminate()).catch(() => {});
+    };
+    let exited = false;
+    const exitOrTerminate = () => {
+      if (exited) return;
+      const timer = setTimeout(() => void Promise.resolve(worker.terminate()).catch(() => {}), opts.graceMs ?? 30_000);
+      worker.on('exit', () => clearTimeout(timer));
     };
     const onAbort = () => settle(() => reject(signal!.reason));
     if (signal?.aborted) {
@@ -72,6 +91,9 @@ export function runWorkerJob<E, R>(worker: JobWorker, opts: WorkerJobOptions<E>)
       else if (m.type === 'error') settle(() => reject(opts.revive(m.error)));
     });
     worker.on('error', (e: Error) => settle(() => reject(opts.died(e.message))));
-    worker.on('exit', (code: number) => settle(() => reject(opts.died(`exited with code ${code} before finishing`))));
+    worker.on('exit', (code: number) => {
+      exited = true;
+      settle(() => reject(opts.died(`exited with code ${code} before finishing`)));
+    });
   });
 }

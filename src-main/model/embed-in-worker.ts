@@ -1,7 +1,7 @@
 // embed() on a worker thread, as training runs: the app's main process (and a server's event loop)
 // never waits on tfjs while a project's items are embedded. The worker opens the source and the
-// checkpoint itself and streams each batch of vectors back (transferred, not copied); aborting stops
-// the thread at once, keeping the batches already delivered.
+// checkpoint itself and streams each batch of vectors back (transferred, not copied); aborting settles
+// at once, keeping the batches already delivered, and the thread stops after its current batch.
 import { Worker } from 'node:worker_threads';
 import { runWorkerJob } from '../base/worker-job.ts';
 import type { SampleSourceSpec } from './data/sample-source.ts';
@@ -59,5 +59,6 @@ export function embedInWorker(job: EmbeddingJob, opts: EmbedInWorkerOptions): Pr
     },
     revive: reviveModelError,
     died: (why) => new ModelError(`embedding worker: ${why}`),
+    stop: () => worker.postMessage({ type: 'stop' }),
   }).then(() => undefined);
 }

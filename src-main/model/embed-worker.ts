@@ -10,6 +10,12 @@ import type { EmbeddingJob, EmbeddingWorkerEvent } from './embed-in-worker.ts';
 const port = parentPort!;
 const post = (m: JobMessage<EmbeddingWorkerEvent, null>, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 const job = workerData as EmbeddingJob;
+// A stop request (embed-in-worker.ts) ends the embedding between batches, so no onnxruntime call is
+// in flight when the thread goes; the thread then exits by itself, its port closed.
+const stopped = new AbortController();
+port.on('message', (m: { type?: string }) => {
+  if (m?.type === 'stop') stopped.abort();
+});
 
 async function main(): Promise<void> {
   const backend = await selectBackend(job.backend ?? job.settings.backend, (message) => post({ type: 'event', event: { kind: 'warning', message } }));
@@ -27,6 +33,7 @@ async function main(): Promise<void> {
   for await (const e of embed(job.weights, job.settings, source, {
     batchSize: job.batchSize,
     backend,
+    signal: stopped.signal,
     onUnreadable: (index, error) => {
       const { name, message } = postedError(error);
       post({ type: 'event', event: { kind: 'unreadable', index, name, message } });
@@ -39,4 +46,8 @@ async function main(): Promise<void> {
   post({ type: 'done', result: null });
 }
 
-main().catch((e: unknown) => post({ type: 'error', error: postedError(e) }));
+main()
+  .catch((e: unknown) => {
+    if (!stopped.signal.aborted) post({ type: 'error', error: postedError(e) });
+  })
+  .finally(() => port.close());

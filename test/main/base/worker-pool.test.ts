@@ -80,6 +80,34 @@ else parentPort.postMessage({ type: 'done', result: 'ok' });`;
     await expect(hung).rejects.toThrow('stop');
   });
 
+  it('with stop, an abort settles at once and the thread is asked to stop and exits by itself; one that will not is terminated', async () => {
+    // Stops (exit code 0) a tick after a 'stop' message unless told to ignore it.
+    const STOPPABLE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const beat = setInterval(() => parentPort.postMessage({ type: 'event', event: 1 }), 5);
+parentPort.on('message', (m) => { if (m.type === 'stop' && !workerData.deaf) setTimeout(() => { clearInterval(beat); parentPort.close(); }, 20); });`;
+    const job = (deaf: boolean) => {
+      const worker = new Worker(STOPPABLE, { eval: true, workerData: { deaf } });
+      const exit = new Promise<number>((r) => worker.once('exit', r));
+      const stops: number[] = [];
+      const ctl = new AbortController();
+      const done = runWorkerJob<number, string>(worker, {
+        signal: ctl.signal, onEvent: () => ctl.abort(new Error('cancelled')), revive: (e) => new Error(e.message), died: (why) => new Error(why),
+        stop: () => { stops.push(Date.now()); worker.postMessage({ type: 'stop' }); }, graceMs: 300,
+      });
+      return { done, exit, stops };
+    };
+    const polite = job(false);
+    await expect(polite.done).rejects.toThrow('cancelled');
+    expect(polite.stops).toHaveLength(1);
+    expect(await polite.exit).toBe(0); // left to finish: terminate() would give exit code 1
+    const deaf = job(true);
+    const t0 = Date.now();
+    await expect(deaf.done).rejects.toThrow('cancelled');
+    expect(await deaf.exit).toBe(1);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+  });
+
   it('postedError keeps the name, the message and string or number fields', () => {
     const e = Object.assign(new TypeError('nope'), { code: 'x', count: 2, nested: { a: 1 } });
     expect(postedError(e)).toEqual({ name: 'TypeError', message: 'nope', code: 'x', count: 2 });
