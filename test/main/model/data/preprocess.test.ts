@@ -172,7 +172,9 @@ describe('preprocess', () => {
     expect(ca[2]).toBeGreaterThan(ca[0]! + 0.3);
     for (let k = 0; k < 6; k++) {
       expect(centre(b)[k]).toBeCloseTo(ca[k]!, 2);
-      expect(centre(shifted)[k]).toBeCloseTo(ca[k]!, 1);
+      // The shifted line sits 0.3 plane off the plane grid, and a line of 1.5 planes is sampled
+      // differently there: the same window, values within 0.08 of the peak.
+      expect(Math.abs(centre(shifted)[k]! - ca[k]!)).toBeLessThan(0.08);
     }
     // 'bin' would put the line in different channels for the shifted cube.
     const binned = (f: string) => centre(loadSample(join(dir, f), 0, { ...o, cube: 'bin' }));
