@@ -50,6 +50,9 @@ const KEYS = {
   channels: key(z.int().min(1).max(256).default(1),
     "C: input channels. Unset: 1 for images; for a project of line cubes, 8 (or each cube's plane count if fewer), chosen when a run starts",
     '(data)'),
+  spectral_window: key(z.enum(['line', 'peak']).default('line'),
+    "cube = 'spectrum': how the line is found in the field's spectrum. 'line': what stands a tenth of its peak above the spectrum's lower envelope, " +
+    "spanning 2.5 line widths; 'peak': channels 3 MADs above the median (runs made before 'line'; it keeps only the peak of a line that fills the band)"),
   spectral_half_span: key(z.number().positive().optional(),
     "cube = 'spectrum': half-width in km/s of the velocity window; unset: each line's own extent (a common axis in km/s when set)", '(line)'),
   band_reproject: key(z.enum(['exact', 'interp']).default('exact'),
@@ -220,6 +223,7 @@ export function preprocessFor(s: TrainingSettings): PreprocessOptions {
   return {
     size: s.image_size, channels: s.channels, normalisation: s.normalisation, clipPercentiles: s.clip_percentiles, cube: s.cube, framing: s.framing,
     ...(s.spectral_half_span !== undefined && { spectralHalfSpan: s.spectral_half_span }),
+    ...(s.spectral_window === 'peak' && { spectralWindow: 'peak' as const }),
     ...(s.coordinates === 'polar' && { coordinates: 'polar' as const }),
   };
 }

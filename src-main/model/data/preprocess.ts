@@ -40,7 +40,7 @@ function reduce(layout: ChannelLayout, readPlane: (k: number) => ArrayLike<numbe
       return s;
     });
     const v = velocities ?? Array.from({ length: layout.planes }, (_, k) => k);
-    planeWeights = spectralWindow(v, spectrum, C, opts.spectralHalfSpan).weights;
+    planeWeights = spectralWindow(v, spectrum, C, opts.spectralHalfSpan, opts.spectralWindow).weights;
   }
   const reducer = new ChannelReducer(mode, C, layout.planes, G * G, planeWeights);
   for (const k of reducer.planesNeeded()) reducer.add(k, resampler.resample(readPlane(k)));

@@ -23,6 +23,7 @@ const preprocessSchema = z.strictObject({
     .refine(([a, b]) => a < b, 'must be [low, high] with low < high').default(DEFAULT_PREPROCESS.clipPercentiles),
   cube: z.enum(['spectrum', 'bin', 'moments']).default(DEFAULT_PREPROCESS.cube),
   spectralHalfSpan: z.number().positive().optional(),
+  spectralWindow: z.enum(['line', 'peak']).optional(),
   framing: z.enum(['field', 'source']).optional(),
   coordinates: z.enum(['cartesian', 'polar']).optional(),
 });

@@ -33,6 +33,8 @@ export interface PreprocessOptions {
   cube: 'spectrum' | 'bin' | 'moments';
   /** 'spectrum': the window's half-span in km/s (a common axis); default: each line's own extent. */
   spectralHalfSpan?: number;
+  /** 'spectrum': how the line is found (spectral-window.ts); 'line' by default, 'peak' in runs made before. */
+  spectralWindow?: 'line' | 'peak';
   /**
    * 'field' (default): the whole field, aspect kept. 'source': a square window centred on the
    * emission and scaled to it (field of view, pixel scale and position in the field drop out).

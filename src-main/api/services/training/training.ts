@@ -16,6 +16,7 @@ import { dataFilePath, ProjectError } from '../../../project/index.ts';
 import { ApiError } from '../../contract/errors.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { claimRun, liveTrainer, releaseRun } from './run-process.ts';
+import { storedConfig } from './stored-settings.ts';
 import { compactProject, trainingStateDropped } from '../project/compact.ts';
 import { bandChannels, bandSource } from './band-source.ts';
 import type {
@@ -204,7 +205,7 @@ export async function train(session: ProjectSession, opts: TrainOptions = {}): P
         + 'it still embeds; train without --resume to start a new run');
     }
     const given = overrides(opts, ['epochs', 'backend']);
-    settings = settingsOrUsageError(() => parseSettings({ ...run.config, ...given.values }, `run ${run.id}`, given.from));
+    settings = settingsOrUsageError(() => parseSettings({ ...storedConfig(run), ...given.values }, `run ${run.id}`, given.from));
     resumeFrom = project.checkpoints.latest(run.id)?.weights;
   } else {
     const base = opts.settingsFile !== undefined ? settingsOrUsageError(() => readSettingsFile(opts.settingsFile!)) : opts.settings ?? {};
