@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectSession } from '../../../src-main/api/services/project/project-session.ts';
 import { applyGrouping, previewGrouping, refreshBandThumbnails, storedGrouping } from '../../../src-main/api/services/project/bands.ts';
 import { embedItems } from '../../../src-main/api/services/training/embedding.ts';
+import { embedShard, mergeShards } from '../../../src-main/api/services/sharding/shards.ts';
 import { embeddingCoverage } from '../../../src-main/api/services/exploration/embedding-run.ts';
 import { channelsFromData, train } from '../../../src-main/api/services/training/training.ts';
 import { decodeCheckpoint } from '../../../src-main/model/serialization.ts';
@@ -123,6 +124,41 @@ describe('multi-band objects', () => {
         copyFileSync(saved, target);
       }
     }
+  });
+
+  it('a sharded embed gives each object the vector a single embed gives, on its first band, and merges whole', async () => {
+    const run = session.project.runs.list().at(-1)!;
+    await embedItems(session);
+    const single = vectors();
+    const leads = storedGrouping(session)!.objects.map((o) => o.bands[0]!.itemId);
+    const file = session.project.path;
+    mergeShards(session, []); // gives the project the id that shard files name
+    session.close();
+    const reports = [];
+    try {
+      for (let index = 0; index < 3; index++) {
+        const s = ProjectSession.open(file, { readOnly: true });
+        try {
+          reports.push(await embedShard(s, { shard: { index, count: 3 }, runId: run.id }));
+        } finally {
+          s.close();
+        }
+      }
+    } finally {
+      session = ProjectSession.open(file);
+    }
+    // Each object in exactly one shard; the two disks in no object are skipped, with the reason.
+    expect(reports.reduce((a, r) => a + r.written, 0)).toBe(4);
+    expect(reports.flatMap((r) => r.skipped.map((x) => x.reason))).toEqual([
+      'not a band of any multi-band object (the project trains on its objects; see astromorph group)',
+      'not a band of any multi-band object (the project trains on its objects; see astromorph group)',
+    ]);
+    session.project.embeddings.deleteRun(run.id);
+    const merged = mergeShards(session, reports.map((r) => r.file!));
+    expect(merged).toMatchObject({ complete: true, written: 4, skipped: 2, missingItems: 0 });
+    const after = vectors();
+    expect([...after.keys()].sort()).toEqual([...leads].sort());
+    for (const id of leads) expect(after.get(id)).toEqual(single.get(id));
   });
 
   it('refuses settings whose channels do not match the bands, naming both', async () => {

@@ -21,6 +21,8 @@ import type { MergeReport, ShardProgress, ShardState, ShardTaskReport } from '..
 import type { ProjectSession } from '../project/project-session.ts';
 import { runWithCheckpoint } from '../training/embedding.ts';
 import { storedSettings } from '../training/stored-settings.ts';
+import { bandSource } from '../training/band-source.ts';
+import type { SampleSourceSpec } from '../../../model/data/index.ts';
 
 const PROJECT_ID_KEY = 'projectId';
 const WRITE_BATCH = 256;
@@ -106,23 +108,35 @@ export async function embedShard(session: ProjectSession, opts: ShardTaskOptions
   const run = runWithCheckpoint(project, opts.runId);
   const checkpoint = project.checkpoints.latest(run.id)!;
   const settings = storedSettings(run);
-  const { items: share, damaged } = shareOf(project, opts.shard);
-  const skipped: { path: string; reason: string }[] = [...damaged];
+  const inShard = (path: string) => shardOf(path, opts.shard.count) === opts.shard.index;
+  // Multi-band objects: this task's share is the objects whose first band falls in it, each embedded
+  // from all its bands and stored on that first band's item, as embed does.
+  const bandInput = bandSource(project, settings, preprocessFor(settings));
+  const { items: share, damaged } = bandInput ? { items: bandInput.leads.filter((lead) => inShard(lead.path)), damaged: [] } : shareOf(project, opts.shard);
+  const leftOut = bandInput?.skipped.filter((s) => inShard(s.path)) ?? [];
+  const skipped: { path: string; reason: string }[] = [...damaged, ...leftOut];
   const files: { item: DatasetItem; path: string }[] = [];
-  for (const item of share) {
-    try {
-      files.push({ item, path: dataFilePath(project, item) });
-    } catch (e) {
-      if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
-      skipped.push({ path: item.path, reason: e.message.slice(project.path.length + 2) });
+  let source: SampleSourceSpec;
+  if (bandInput) {
+    for (const lead of share) files.push({ item: lead, path: lead.absolutePath });
+    source = { ...bandInput.spec, objects: bandInput.spec.objects.filter((_, i) => inShard(bandInput.leads[i]!.path)) };
+  } else {
+    for (const item of share) {
+      try {
+        files.push({ item, path: dataFilePath(project, item) });
+      } catch (e) {
+        if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
+        skipped.push({ path: item.path, reason: e.message.slice(project.path.length + 2) });
+      }
     }
+    source = { kind: 'files', items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })), preprocess: preprocessFor(settings) };
   }
   const folder = shardFolder(project.path);
   fs.mkdirSync(folder, { recursive: true });
   const file = join(folder, shardFileName('embed', opts.shard.index, opts.shard.count, run.id));
   const writer = ShardWriter.create(file, {
     kind: 'embed', projectId, index: opts.shard.index, count: opts.shard.count, runId: run.id, checkpointId: checkpoint.id,
-    fingerprint: modelFingerprint(run, checkpoint.weights), assigned: share.length + damaged.length,
+    fingerprint: modelFingerprint(run, checkpoint.weights), assigned: share.length + damaged.length + leftOut.length,
   });
   let written = 0;
   let buffer: { path: string; vector: Float32Array }[] = [];
@@ -139,7 +153,7 @@ export async function embedShard(session: ProjectSession, opts: ShardTaskOptions
       await embedInWorker({
         weights: checkpoint.weights,
         settings,
-        source: { kind: 'files', items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })), preprocess: preprocessFor(settings) },
+        source,
         batchSize: opts.batchSize,
         backend,
       }, {
@@ -343,7 +357,10 @@ function mergeEmbeddings(project: Project, readers: ShardReader[], ctx: MergeCon
     }
   }
   const eligible = new Map<string, number>();
-  for (const item of project.items.embeddable()) eligible.set(item.path, item.id);
+  // Multi-band objects get one vector each, on their first band's item; the other bands none.
+  const bandInput = bandSource(project, storedSettings(run), preprocessFor(storedSettings(run)));
+  if (bandInput) for (const lead of bandInput.leads) eligible.set(lead.path, lead.id);
+  else for (const item of project.items.embeddable()) eligible.set(item.path, item.id);
   let written = 0;
   let skipped = 0;
   const covered = new Set<number>();
