@@ -1,6 +1,6 @@
 // The viewer's display pipeline: display limits by DS9's scale modes (min/max, zscale, percentile
 // clips), then a stretch and a colormap through the same Node-free display.ts the scan's thumbnails use.
-import { colormapLut, minMaxLimits, percentileLimits, renderRgba, zscaleLimits } from '../../src-main/api/contract/display.ts';
+import { COLORMAPS, STRETCHES, colormapLut, minMaxLimits, percentileLimits, renderRgba, zscaleLimits } from '../../src-main/api/contract/display.ts';
 import type { Colormap, Limits, Stretch } from '../../src-main/api/contract/display.ts';
 
 export type { Colormap, Limits, Stretch };
@@ -134,4 +134,54 @@ export function canvasPoint(x: number, y: number, place: ImagePlacement, height:
   const u = (x + 0.5) / step;
   const v = (y + 0.5) / step;
   return [place.x + u * place.scale, place.y + (height - v) * place.scale];
+}
+
+/** The viewer's display choices kept between sessions (localStorage), as DS9 keeps its preferences. */
+export interface DisplayChoices {
+  limitMode: Exclude<LimitMode, 'user'>;
+  stretch: Stretch;
+  colormap: Colormap;
+  adjust: LutAdjust;
+  lockChannels: boolean;
+  rgb: boolean;
+  overlays: { beam: boolean; compass: boolean; grid: boolean; scalebar: boolean; contours: boolean };
+  contourText: string;
+  contourMode: 'sigma' | 'value';
+}
+
+export const DISPLAY_DEFAULTS: DisplayChoices = {
+  limitMode: '99.5', stretch: 'asinh', colormap: 'gray', adjust: NO_ADJUST, lockChannels: true, rgb: true,
+  overlays: { beam: false, compass: false, grid: false, scalebar: false, contours: false }, contourText: '3 5 10 20', contourMode: 'sigma',
+};
+
+/**
+ * Stored choices read back, each field checked and any bad one left at its default (storage is the
+ * person's to edit). Typed limits are not kept: they are values of one image, and its units.
+ */
+export function restoreDisplay(stored: string | null): DisplayChoices {
+  const out: DisplayChoices = { ...DISPLAY_DEFAULTS, adjust: { ...NO_ADJUST }, overlays: { ...DISPLAY_DEFAULTS.overlays } };
+  let p: Record<string, unknown>;
+  try {
+    const v: unknown = JSON.parse(stored ?? 'null');
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return out;
+    p = v as Record<string, unknown>;
+  } catch {
+    return out;
+  }
+  const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): v is T => typeof v === 'string' && (allowed as readonly string[]).includes(v);
+  if (oneOf(p.limitMode, LIMIT_MODES.map((m) => m.mode).filter((m): m is Exclude<LimitMode, 'user'> => m !== 'user'))) out.limitMode = p.limitMode;
+  if (oneOf(p.stretch, STRETCHES)) out.stretch = p.stretch;
+  if (oneOf(p.colormap, COLORMAPS)) out.colormap = p.colormap;
+  if (oneOf(p.contourMode, ['sigma', 'value'] as const)) out.contourMode = p.contourMode;
+  if (typeof p.lockChannels === 'boolean') out.lockChannels = p.lockChannels;
+  if (typeof p.rgb === 'boolean') out.rgb = p.rgb;
+  if (typeof p.contourText === 'string' && p.contourText.length <= 200) out.contourText = p.contourText;
+  const a = p.adjust as Record<string, unknown> | null;
+  if (a && typeof a === 'object' && typeof a.invert === 'boolean'
+    && typeof a.contrast === 'number' && a.contrast >= 0.05 && a.contrast <= 20 && typeof a.bias === 'number' && a.bias >= -0.5 && a.bias <= 1.5) {
+    out.adjust = { contrast: a.contrast, bias: a.bias, invert: a.invert };
+  }
+  const o = p.overlays as Record<string, unknown> | null;
+  if (o && typeof o === 'object') for (const k of Object.keys(out.overlays) as (keyof DisplayChoices['overlays'])[]) if (typeof o[k] === 'boolean') out.overlays[k] = o[k];
+  return out;
 }

@@ -160,6 +160,12 @@ describe('the image viewer at 1024 x 700', () => {
     const bytes = readFileSync((await download.path())!);
     expect([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
     expect(bytes.length).toBeGreaterThan(5_000);
+    // The display choices outlive a reload, as DS9 keeps its preferences; the viewer reopens from the address.
+    await page.reload();
+    await page.getByTestId('image-viewer').waitFor(SLOW);
+    await expect.poll(() => page.getByTestId('colormap').inputValue(), SLOW).toBe('heat');
+    for (const o of ['beam', 'compass', 'grid', 'scalebar', 'contours']) expect(await page.getByTestId(`overlay-${o}`).isChecked(), o).toBe(true);
+    expect(await page.getByTestId('contour-levels').inputValue()).toBe('3 6');
   });
 
   it('closes on Escape; arrow keys move through the grid and Enter opens', async () => {

@@ -71,3 +71,22 @@ describe('sky coordinates', () => {
     expect(formatDec(12.5)).toBe('+12:30:00.00');
   });
 });
+
+describe('display choices kept between sessions', () => {
+  it('reads back what was kept, and leaves each bad or foreign field at its default', async () => {
+    const { DISPLAY_DEFAULTS, restoreDisplay } = await import('../../src-renderer/lib/image-display.ts');
+    expect(restoreDisplay(null)).toEqual(DISPLAY_DEFAULTS);
+    expect(restoreDisplay('not json')).toEqual(DISPLAY_DEFAULTS);
+    expect(restoreDisplay('[1,2]')).toEqual(DISPLAY_DEFAULTS);
+    const kept = {
+      limitMode: 'zscale', stretch: 'log', colormap: 'bb', adjust: { contrast: 2, bias: 0.3, invert: true }, lockChannels: false, rgb: false,
+      overlays: { beam: true, compass: false, grid: true, scalebar: false, contours: true }, contourText: '3 6', contourMode: 'value',
+    };
+    expect(restoreDisplay(JSON.stringify(kept))).toEqual(kept);
+    const bad = restoreDisplay(JSON.stringify({
+      limitMode: 'user', stretch: 'cubic', colormap: '<script>', adjust: { contrast: 1e9, bias: 0.3, invert: true }, lockChannels: 'yes',
+      overlays: { beam: 'on', grid: true, evil: true }, contourText: 'x'.repeat(5000), contourMode: 'log',
+    }));
+    expect(bad).toEqual({ ...DISPLAY_DEFAULTS, overlays: { ...DISPLAY_DEFAULTS.overlays, grid: true } });
+  });
+});

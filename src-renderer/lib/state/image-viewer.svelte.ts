@@ -3,7 +3,7 @@
 // pixels and the mode; in a cube they are locked across channels unless the person unlocks them.
 import type { ApiClient } from '../../api/client.ts';
 import type { BandCompositeView, ImageInfo, ImagePlane } from '../../../src-main/api/contract/index.ts';
-import { displayLimits, NO_ADJUST } from '../image-display.ts';
+import { displayLimits, restoreDisplay } from '../image-display.ts';
 import type { Colormap, LimitMode, Limits, LutAdjust, Stretch } from '../image-display.ts';
 import type { ContourMode } from '../overlays.ts';
 
@@ -23,20 +23,22 @@ export class ImageViewer {
   #error = $state<string | null>(null);
   #request: AbortController | null = null;
   planeIndex = $state(0);
-  limitMode = $state<LimitMode>('99.5');
-  stretch = $state<Stretch>('asinh');
-  colormap = $state<Colormap>('gray');
+  // The display choices start as the person last left them (image-display.ts restoreDisplay).
+  readonly #kept = restoreDisplay(readStorage(DISPLAY_KEY));
+  limitMode = $state<LimitMode>(this.#kept.limitMode);
+  stretch = $state<Stretch>(this.#kept.stretch);
+  colormap = $state<Colormap>(this.#kept.colormap);
   /** A band of a multi-band object: the object's RGB composite (an object URL of its PNG), shown instead of the band while `rgb`. */
   #composite = $state.raw<(Omit<BandCompositeView, 'png'> & { url: string }) | null>(null);
-  rgb = $state(true);
+  rgb = $state(this.#kept.rgb);
   /** Limits typed by the person (limit mode 'user'). */
   userLimits = $state.raw<Limits>({ min: 0, max: 1 });
   /** In a cube: keep the limits of the channel they were first computed on for every channel. */
-  lockChannels = $state(true);
-  adjust = $state.raw<LutAdjust>(NO_ADJUST);
-  overlays = $state<OverlayChoice>({ beam: false, compass: false, grid: false, scalebar: false, contours: false });
-  contourText = $state('3 5 10 20');
-  contourMode = $state<ContourMode>('sigma');
+  lockChannels = $state(this.#kept.lockChannels);
+  adjust = $state.raw<LutAdjust>(this.#kept.adjust);
+  overlays = $state<OverlayChoice>(this.#kept.overlays);
+  contourText = $state(this.#kept.contourText);
+  contourMode = $state<ContourMode>(this.#kept.contourMode);
   /** Locked limits per item and mode; a plain map: written while deriving, never read reactively on its own. */
   readonly #locked = new Map<string, Limits>();
   readonly limits: Limits = $derived.by(() => {
@@ -56,6 +58,16 @@ export class ImageViewer {
 
   constructor(api: ApiClient) {
     this.#api = api;
+    // Kept as they change; typed limits are not (restoreDisplay says why), so 'user' is kept as the default mode.
+    $effect.root(() => {
+      $effect(() => {
+        const choices = {
+          limitMode: this.limitMode === 'user' ? undefined : this.limitMode, stretch: this.stretch, colormap: this.colormap, adjust: this.adjust,
+          lockChannels: this.lockChannels, rgb: this.rgb, overlays: { ...this.overlays }, contourText: this.contourText, contourMode: this.contourMode,
+        };
+        writeStorage(DISPLAY_KEY, JSON.stringify(choices));
+      });
+    });
   }
 
   get info(): ImageInfo | null { return this.#info; }
@@ -140,5 +152,23 @@ export class ImageViewer {
     this.#plane = null;
     this.#error = null;
     this.#setComposite(null);
+  }
+}
+
+const DISPLAY_KEY = 'astromorph.viewer-display';
+
+function readStorage(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // no storage (a locked-down browser): the defaults
+  }
+}
+
+function writeStorage(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // storage full or refused: the choices still work, they are only not kept
   }
 }
