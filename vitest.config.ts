@@ -1,8 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The renderer's state classes (*.svelte.ts) use runes: compiled as the app compiles them.
+  plugins: [svelte({ configFile: false })],
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',

@@ -175,12 +175,13 @@ describe('astromorph serve in Chromium', () => {
     await page.getByTestId('map-similar').click();
     await page.getByTestId('similar-results').waitFor();
     await expect.poll(() => page.getByTestId('match').count(), SLOW).toBe(24);
-    // Ranked by cosine; each shows its cosine about the run's mean, which spreads where raw cosines crowd near 1.
+    // Ranked by cosine; each shows its cosine about the run's mean.
     const cosines = (await page.locator('[data-testid=match]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-cosine')))));
     expect([...cosines].sort((a, b) => b - a)).toEqual(cosines);
     const scores = (await page.locator('[data-testid=match] .score').allTextContents()).map(Number);
     expect(scores.every((v) => v >= -1 && v <= 1)).toBe(true);
-    expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(Math.max(...cosines) - Math.min(...cosines));
+    // Spread out, not crowded near 1 as the raw cosines of a collapsed embedding were (0.995-0.997).
+    expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(0.3);
     expect(await page.getByTestId('similar-legend').textContent()).toContain("subtracting the run's mean");
     // An emptied k waits for a number, saying so in place, instead of a failed call ("k: Invalid input").
     await page.getByTestId('similar-k').fill('');

@@ -110,6 +110,8 @@ export class EmbeddingMap {
     if (this.runId === null || !this.#sets.some((s) => s.runId === this.runId)) this.runId = this.#sets.at(-1)?.runId ?? null;
   }
 
+  #generation = 0;
+
   /** True when the shown map is the one the controls ask for. */
   get current(): boolean {
     const m = this.#map;
@@ -123,6 +125,9 @@ export class EmbeddingMap {
   /** Computes (or fetches the stored) map for the chosen run, method and parameters, then its colouring data. */
   async compute(task: Task): Promise<void> {
     if (this.runId === null) return;
+    // Requests can answer out of order (a t-SNE asked for on switching method, then another with the
+    // perplexity just typed): only the latest request's map is shown.
+    const generation = ++this.#generation;
     const runId = this.runId;
     const method = this.method;
     const off = this.#api.on('mapProgress', (p) => {
@@ -139,6 +144,7 @@ export class EmbeddingMap {
         ...(method === 'umap' && this.minDist !== null && { minDist: this.minDist }),
       };
       const map = await this.#api.call('computeMap', args, { signal: task.signal });
+      if (generation !== this.#generation) return;
       if (this.#map?.runId !== map.runId) this.#selection = [];
       this.#map = map;
       if (this.#values?.runId !== map.runId) {
@@ -147,7 +153,7 @@ export class EmbeddingMap {
       }
       await this.loadColouring(task.signal);
     } finally {
-      this.computing = false;
+      if (generation === this.#generation) this.computing = false;
       off();
     }
   }
