@@ -8,7 +8,7 @@ export { backupPath } from './backup.ts';
 export { relocate } from './relocate.ts';
 export type { RelocateReport, RelocateProgress } from './relocate.ts';
 export { ProjectError } from './errors.ts';
-export { dataFilePath, isTrustedRoot, mayReadDataFile, trustFolder, trustedFolders, trustListPath } from './trusted-folders.ts';
+export { dataFileOrReason, dataFilePath, isTrustedRoot, mayReadDataFile, trustFolder, trustedFolders, trustListPath } from './trusted-folders.ts';
 export type { ProjectErrorCode } from './errors.ts';
 export { MIGRATIONS, migrate } from './schema.ts';
 export type { Migration } from './schema.ts';

@@ -86,6 +86,19 @@ export function dataFilePath(project: Project, item: DatasetItem): string {
   return item.absolutePath;
 }
 
+/**
+ * dataFilePath, except that a file behind a link out of every trusted folder is not an error but a
+ * reason to leave the item out (saying how to allow it); an untrusted data folder still throws.
+ */
+export function dataFileOrReason(project: Project, item: DatasetItem): { path: string } | { reason: string } {
+  try {
+    return { path: dataFilePath(project, item) };
+  } catch (e) {
+    if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
+    return { reason: e.message.slice(project.path.length + 2) };
+  }
+}
+
 /** Whether dataFilePath would give the item's file (for readers that fall back to stored previews). */
 export function mayReadDataFile(project: Project, item: DatasetItem): boolean {
   return mayReadRoot(project, item) && isTrustedRealPath(project.folder, realPathOf(item.absolutePath));

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { DatasetItem, ItemRecord, KnownFile } from '../../../dataset/index.ts';
 import { relativeTo, visibleText } from '../../../dataset/index.ts';
 import type { EmbeddingRun, Project } from '../../../project/index.ts';
-import { dataFilePath, ProjectError, PROJECT_EXTENSION, trustFolder } from '../../../project/index.ts';
+import { dataFileOrReason, ProjectError, PROJECT_EXTENSION, trustFolder } from '../../../project/index.ts';
 import {
   parseShardSpec, partialProgress, PARTIAL_SUFFIX, SHARD_EXTENSION, shardFileName, shardOf, ShardReader, ShardWriter,
   type ShardKind,
@@ -122,12 +122,9 @@ export async function embedShard(session: ProjectSession, opts: ShardTaskOptions
     source = { ...bandInput.spec, objects: bandInput.spec.objects.filter((_, i) => inShard(bandInput.leads[i]!.path)) };
   } else {
     for (const item of share) {
-      try {
-        files.push({ item, path: dataFilePath(project, item) });
-      } catch (e) {
-        if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
-        skipped.push({ path: item.path, reason: e.message.slice(project.path.length + 2) });
-      }
+      const file = dataFileOrReason(project, item);
+      if ('path' in file) files.push({ item, path: file.path });
+      else skipped.push({ path: item.path, reason: file.reason });
     }
     source = { kind: 'files', items: files.map((f) => ({ path: f.path, hdu: f.item.hdu! })), preprocess: preprocessFor(settings) };
   }
@@ -358,7 +355,8 @@ function mergeEmbeddings(project: Project, readers: ShardReader[], ctx: MergeCon
   }
   const eligible = new Map<string, number>();
   // Multi-band objects get one vector each, on their first band's item; the other bands none.
-  const bandInput = bandSource(project, storedSettings(run), preprocessFor(storedSettings(run)));
+  const settings = storedSettings(run);
+  const bandInput = bandSource(project, settings, preprocessFor(settings));
   if (bandInput) for (const lead of bandInput.leads) eligible.set(lead.path, lead.id);
   else for (const item of project.items.embeddable()) eligible.set(item.path, item.id);
   let written = 0;

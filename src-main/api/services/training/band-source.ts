@@ -5,7 +5,7 @@
 import type { DatasetItem } from '../../../dataset/index.ts';
 import { bandOrder } from '../../../dataset/index.ts';
 import type { BandMember, Project } from '../../../project/index.ts';
-import { dataFilePath, ProjectError } from '../../../project/index.ts';
+import { dataFileOrReason } from '../../../project/index.ts';
 import type { PreprocessOptions, SampleSourceSpec } from '../../../model/data/index.ts';
 import type { TrainingSettings } from '../../../model/settings.ts';
 import { ApiError } from '../../contract/errors.ts';
@@ -72,13 +72,9 @@ export function bandSource(project: Project, settings: TrainingSettings, preproc
     for (const m of o.members) {
       const item = project.items.get(m.itemId);
       if (!item || item.status !== 'ok') { problem = `band ${m.band} (${item?.path ?? `item ${m.itemId}`}) is ${item ? item.status : 'gone'}`; break; }
-      try {
-        files.push({ path: dataFilePath(project, item), hdu: m.hdu });
-      } catch (e) {
-        if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
-        problem = `band ${m.band}: ${e.message.slice(project.path.length + 2)}`;
-        break;
-      }
+      const file = dataFileOrReason(project, item);
+      if (!('path' in file)) { problem = `band ${m.band}: ${file.reason}`; break; }
+      files.push({ path: file.path, hdu: m.hdu });
     }
     if (problem !== null || !leadItem) {
       skipped.push({ itemId: lead.itemId, path: where, reason: `object ${o.object}: ${problem ?? 'its first band is gone'}` });

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { EmbeddingRun, Project } from '../../../project/index.ts';
-import { dataFilePath, ProjectError } from '../../../project/index.ts';
+import { dataFileOrReason, ProjectError } from '../../../project/index.ts';
 import { visibleText } from '../../../dataset/index.ts';
 import type { DatasetItem } from '../../../dataset/index.ts';
 import { writeEmbeddingsCsv, type EmbeddedItem } from '../../../export/index.ts';
@@ -89,12 +89,9 @@ export async function embedItems(session: ProjectSession, opts: EmbedOptions = {
     }
     if (!item || item.status !== 'ok' || item.hdu === null) continue;
     total++;
-    try {
-      files.push({ item: { id: item.id, absolutePath: item.absolutePath, hdu: item.hdu }, path: dataFilePath(project, item) });
-    } catch (e) {
-      if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
-      skipped.push({ itemId: item.id, path: item.absolutePath, reason: e.message.slice(project.path.length + 2), keptStale: false });
-    }
+    const file = dataFileOrReason(project, item);
+    if ('path' in file) files.push({ item: { id: item.id, absolutePath: item.absolutePath, hdu: item.hdu }, path: file.path });
+    else skipped.push({ itemId: item.id, path: item.absolutePath, reason: file.reason, keptStale: false });
   }
   // Multi-band objects: one sample per object, its embedding stored on the item of its first band.
   const bandInput = bandSource(project, settings, preprocessFor(settings));

@@ -12,7 +12,7 @@ export { settingsTable } from '../../../model/settings.ts';
 import type { PreprocessOptions, SampleSourceSpec } from '../../../model/data/index.ts';
 import type { AxisKind, DatasetItem } from '../../../dataset/index.ts';
 import type { EmbeddingRun, LossPoint, Project } from '../../../project/index.ts';
-import { dataFilePath, ProjectError } from '../../../project/index.ts';
+import { dataFileOrReason } from '../../../project/index.ts';
 import { ApiError } from '../../contract/errors.ts';
 import type { ProjectSession } from '../project/project-session.ts';
 import { claimRun, liveTrainer, releaseRun } from './run-process.ts';
@@ -146,12 +146,9 @@ export function trainingSource(project: Project, preprocess: PreprocessOptions,
   // how to allow it); a data folder that is not trusted at all still stops training, in dataFilePath.
   const files: { item: DatasetItem; path: string }[] = [];
   for (const item of items) {
-    try {
-      files.push({ item, path: dataFilePath(project, item) });
-    } catch (e) {
-      if (!(e instanceof ProjectError) || e.code !== 'untrusted-link') throw e;
-      skipped.push({ path: item.path, reason: e.message.slice(project.path.length + 2) });
-    }
+    const file = dataFileOrReason(project, item);
+    if ('path' in file) files.push({ item, path: file.path });
+    else skipped.push({ path: item.path, reason: file.reason });
   }
   if (files.length === 0) {
     const why = skipped.length > 0 ? ` (${skipped.length} left out: ${skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`).join('; ')})` : '';
