@@ -56,6 +56,8 @@ export class ImageViewer {
     return limits;
   });
 
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+
   constructor(api: ApiClient) {
     this.#api = api;
     // Kept as they change; typed limits are not (restoreDisplay says why), so 'user' is kept as the default mode.
@@ -65,7 +67,10 @@ export class ImageViewer {
           limitMode: this.limitMode === 'user' ? undefined : this.limitMode, stretch: this.stretch, colormap: this.colormap, adjust: this.adjust,
           lockChannels: this.lockChannels, rgb: this.rgb, overlays: { ...this.overlays }, contourText: this.contourText, contourMode: this.contourMode,
         };
-        writeStorage(DISPLAY_KEY, JSON.stringify(choices));
+        // A right-drag changes contrast and bias at every mouse move: the last value of a burst is written.
+        const json = JSON.stringify(choices);
+        clearTimeout(this.#saveTimer);
+        this.#saveTimer = setTimeout(() => writeStorage(DISPLAY_KEY, json), 200);
       });
     });
   }
