@@ -30,21 +30,27 @@ else {
   writeFileSync(cacheFile, JSON.stringify(net.map((v) => Array.from(v))));
 }
 const source = openSampleSource({ kind: 'files', items, preprocess: { ...preprocessFor(config) } });
-const blocks = items.map((_, i) => { const s = source.get(i); return descriptorBlocks({ ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) }, 'morphology', config.coordinates === 'polar'); });
-console.log(projectFile, 'network dims', net[0]!.length, 'blocks', blocks[0]!.map((b) => b.length));
+const version = stored.descriptor_version;
+const described = items.map((_, i) => { const s = source.get(i); return descriptorBlocks({ ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) }, 'morphology', config.coordinates === 'polar', version); });
+const blocks = described.map((d) => d.map((b) => b.values));
+console.log(projectFile, 'network dims', net[0]!.length, `descriptor version ${version}, blocks`, blocks[0]!.map((b) => b.length));
 
 const B = byBlock(blocks);
 /** The network part (weight w) beside the descriptor blocks (weights bw), as embeddings weigh them. */
 const joined = (w: number | null, bw: number[]) => weighedBlocks([...(w === null ? [] : [net]), ...B], [...(w === null ? [] : [w]), ...bw]);
-const alike = B.map(() => 1);
+/** The blocks as embeddings weigh them (descriptor.ts), or all alike. */
+const alike = described[0]!.map((b) => b.weight);
+const same = B.map(() => 1);
 const report = (name: string, vs: Float32Array[]) => {
   const e = evaluateLabels(vs, names);
   console.log(`${name.padEnd(36)} kNN ${(100 * e.knn.accuracy).toFixed(1)} probe ${(100 * e.linearProbe.accuracy).toFixed(1)} P@10 ${(100 * e.precisionAtK).toFixed(1)}  ` + e.classes.map((c) => `${c} ${(100 * e.knn.perClass[c]!).toFixed(0)}`).join(' '));
 };
 report('network only', joined(1, B.map(() => 0)));
-report('descriptor only (blocks alike)', joined(null, alike));
+report('descriptor only (as weighed)', joined(null, alike));
+report('descriptor only (blocks alike)', joined(null, same));
 report('network 1/2, blocks share 1/2', joined(Math.sqrt(B.length), alike));
-report('network and each block alike', joined(1, alike));
+report('network and blocks as embeddings weigh them', joined(1, alike));
+report('network and each block alike', joined(1, same));
 report('network 1/3, blocks 2/3', joined(Math.sqrt(B.length / 2), alike));
 report('network + block 0 only (radial)', joined(1, B.map((_, b) => (b === 0 ? 1 : 0))));
 for (const w of [0.25, 0.5, 0.7]) report(`network weight ${w} of a block`, joined(w, alike));

@@ -150,7 +150,8 @@ for (const dataSeed of list(args['data-seeds']!)) {
     const framed = labels.map((l) => loadSample(l.file, 0, { ...pre, framing: 'source', coordinates: 'cartesian' }));
     record('polar profile (no learning)', evaluateLabels(framed.map((f) => polarProfile(toPolar(f), true)), names));
     record('deprojected polar profile', evaluateLabels(framed.map((f) => polarProfile(f)), names));
-    record('morphology descriptor (no learning)', evaluateLabels(weighedBlocks(byBlock(framed.map((f) => descriptorBlocks(f, 'morphology')))), names));
+    const described = framed.map((f) => descriptorBlocks(f, 'morphology'));
+    record('morphology descriptor (no learning)', evaluateLabels(weighedBlocks(byBlock(described.map((d) => d.map((b) => b.values))), described[0]!.map((b) => b.weight)), names));
   }
   if (args['no-train']) continue;
   for (const trainSeed of list(args['train-seeds']!)) {

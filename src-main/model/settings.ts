@@ -86,6 +86,10 @@ const KEYS = {
     "embeddings end with a hand-made descriptor of the deprojected source (model/data/descriptor.ts), standardised, each block weighted to carry " +
     "as much as the network's part: 'morphology' (images: radial profile, azimuthal modes m = 1..4 and radial structure; cubes: per-channel " +
     "profiles and line shapes in 4 radius bands), 'radial' (the profile alone; true in runs made before), 'none' (false)"),
+  descriptor_version: key(z.union([z.literal(1), z.literal(2)]).default(2),
+    "embed_profile = 'morphology', images: 2 = the profile, its azimuthal modes, the radial structure, the ring peaks (square-rooted " +
+    'prominences and their count) and the winding of m = 2 (spiral arms), each a block with a weight tuned on the survey benchmark; ' +
+    '1 = the profile with its modes and the radial structure, weighted alike (runs made before 2)'),
   embed_standardise: key(z.boolean().default(true),
     "embeddings standardised with the mean and spread of the training images' embeddings (kept with the final checkpoint)"),
   seed: key(z.int().min(0).max(0xffffffff).default(0), 'fixes weights, augmentations and batch order'),

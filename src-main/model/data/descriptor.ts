@@ -8,28 +8,102 @@ import type { ImageSample } from './sample.ts';
 
 /** Which descriptor an embedding ends with; 'radial' is the profile alone (runs made before 'morphology'). */
 export type DescriptorKind = 'radial' | 'morphology';
+/**
+ * Version of the images' 'morphology' descriptor. 1: the profile with its modes, and the radial
+ * structure, as two blocks. 2: the profile, its modes, the structure's spectrum, the ring peaks
+ * (square-rooted prominences and their count) and the winding of m = 2, each a block with its weight.
+ */
+export type DescriptorVersion = 1 | 2;
 
 /** Frequencies of the high-passed radial profile kept in the structure block (half-cycles over the radius). */
 export const STRUCTURE_FREQUENCIES = 16;
 /** Strongest radial peaks kept, by prominence (no survey class has more than three rings). */
 export const STRUCTURE_PEAKS = 4;
+/** A radial peak this prominent (a fraction of the profile's peak) counts as a ring in version 2. */
+export const RING_PROMINENCE = 0.03;
+/** Radial lags, as fractions of the radius, over which version 2 measures how m = 2 winds. */
+export const WINDING_LAGS = [1 / 12, 1 / 6] as const;
 /** Radius bands of the spectral blocks. */
 export const SPECTRAL_BANDS = 4;
 /** Azimuthal modes per channel in the spectral block: m = 1 (a velocity gradient across the source) and 2. */
 export const SPECTRAL_MODES = 2;
 
 /**
- * The descriptor's blocks for a working image (cartesian, framed; `alreadyPolar`: on polar axes
- * already, deprojected). Chosen on the survey benchmark's tuning seed 101, descriptor alone, kNN:
- * disks 81.9 % (profile) -> 87.9 % (+ structure; multi-ring 39 -> 69 %); cubes 64.8 % (profile,
- * channels summed) -> 87.9 % (spectral blocks instead; infall 32 -> 77 %). Adding the summed
- * profile to the cubes' blocks lowered it (85.2 %), so cubes have the spectral blocks alone.
+ * Weights of version 2's image blocks, relative to the network's part (each block is first scaled to
+ * weigh as much as the network's part whatever its length). Tuned on the survey benchmark's seeds
+ * 101 and 202 (bench/combine-exp.ts on kept runs), kNN / P@10 against version 1's blocks alike:
+ * 87.5 / 78.9 -> 90.0 / 84.8 and 85.3 / 76.8 -> 87.7 / 81.9 (mean of 3 training seeds). Splitting the
+ * ring peaks from the structure's spectrum did most (multi-ring 60 -> 76 % on 101); the winding
+ * of m = 2 tells spiral arms from the elongation an imperfect deprojection leaves.
  */
-export function descriptorBlocks(sample: ImageSample, kind: DescriptorKind, alreadyPolar = false): Float32Array[] {
+const IMAGE_WEIGHTS = { profile: 0.7, modes: 1.4, structure: 0.5, peaks: 1.4, winding: 0.5 } as const;
+
+/**
+ * The descriptor's blocks for a working image (cartesian, framed; `alreadyPolar`: on polar axes
+ * already, deprojected), each with its weight relative to the network's part. Version 1 was chosen
+ * on the survey benchmark's tuning seed 101, descriptor alone, kNN: disks 81.9 % (profile) -> 87.9 %
+ * (+ structure; multi-ring 39 -> 69 %); cubes 64.8 % (profile, channels summed) -> 87.9 % (spectral
+ * blocks instead; infall 32 -> 77 %). Adding the summed profile to the cubes' blocks lowered it
+ * (85.2 %), so cubes have the spectral blocks alone, in either version.
+ */
+export function descriptorBlocks(sample: ImageSample, kind: DescriptorKind, alreadyPolar = false, version: DescriptorVersion = 2): { values: Float32Array; weight: number }[] {
   const p = alreadyPolar ? sample : toPolar(sample, true);
-  if (kind === 'radial') return [polarProfile(p, true)];
-  if (p.channels === 1) return [polarProfile(p, true), radialStructure(p)];
-  return [spectralProfile(p), spectralShape(p)];
+  const alike = (blocks: Float32Array[]) => blocks.map((values) => ({ values, weight: 1 }));
+  if (kind === 'radial') return alike([polarProfile(p, true)]);
+  if (p.channels !== 1) return alike([spectralProfile(p), spectralShape(p)]);
+  if (version === 1) return alike([polarProfile(p, true), radialStructure(p)]);
+  const profile = polarProfile(p, true), S = p.width, structure = radialStructure(p);
+  const w = IMAGE_WEIGHTS;
+  return [
+    { values: profile.subarray(0, S), weight: w.profile },
+    { values: profile.subarray(S), weight: w.modes },
+    { values: structure.subarray(0, STRUCTURE_FREQUENCIES), weight: w.structure },
+    { values: ringPeaks(structure.subarray(STRUCTURE_FREQUENCIES)), weight: w.peaks },
+    { values: winding(p, 2), weight: w.winding },
+  ];
+}
+
+/**
+ * Ring peaks as version 2 keeps them: the prominences square-rooted, so that a faint outer ring
+ * counts beside a bright inner one, and how many stand above RING_PROMINENCE (one ring, or two or three).
+ */
+function ringPeaks(prominences: Float32Array): Float32Array {
+  const out = new Float32Array(prominences.length + 1);
+  prominences.forEach((x, i) => { out[i] = Math.sqrt(Math.max(0, x)); });
+  out[prominences.length] = prominences.filter((x) => x > RING_PROMINENCE).length;
+  return out;
+}
+
+/**
+ * How azimuthal mode m turns with radius: for each lag in WINDING_LAGS, the brightness-weighted mean
+ * of exp(i * phase change) between radii that far apart, as |sin| and cos. Spiral arms wind (large
+ * |sin|, either handedness); the elongation left by an imperfect deprojection, or a lopsided ring, keeps
+ * its phase (cos near 1); an m = 2 pattern that flips between radii gives a negative cos.
+ */
+export function winding(p: ImageSample, m: number): Float32Array {
+  const S = p.width, C = p.channels;
+  const re = new Float64Array(S), im = new Float64Array(S);
+  for (let r = 0; r < S; r++) for (let col = 0; col < S; col++) {
+    let v = 0;
+    for (let c = 0; c < C; c++) v += p.data[(r * S + col) * C + c]!;
+    const a = (2 * Math.PI * m * col) / S;
+    re[r]! += (v * Math.cos(a)) / S; im[r]! += (v * Math.sin(a)) / S;
+  }
+  const out = new Float32Array(2 * WINDING_LAGS.length);
+  WINDING_LAGS.forEach((fraction, k) => {
+    const lag = Math.max(1, Math.round(fraction * S));
+    let cr = 0, ci = 0, norm = 0;
+    for (let r = 0; r + lag < S; r++) {
+      // z(r + lag) * conj(z(r))
+      cr += re[r + lag]! * re[r]! + im[r + lag]! * im[r]!;
+      ci += im[r + lag]! * re[r]! - re[r + lag]! * im[r]!;
+      norm += Math.hypot(re[r + lag]!, im[r + lag]!) * Math.hypot(re[r]!, im[r]!);
+    }
+    norm += 1e-12;
+    out[2 * k] = Math.abs(ci) / norm;
+    out[2 * k + 1] = cr / norm;
+  });
+  return out;
 }
 
 /** Mean brightness per radius (rows of a polar image), channels summed. */

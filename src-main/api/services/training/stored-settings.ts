@@ -12,6 +12,7 @@ import { ApiError } from '../../contract/errors.ts';
 export function storedConfig(run: EmbeddingRun): Record<string, unknown> {
   const config = { ...run.config };
   if (!('spectral_window' in config)) config.spectral_window = 'peak';
+  if (!('descriptor_version' in config)) config.descriptor_version = 1;
   return config;
 }
 

@@ -1,7 +1,7 @@
 // The hand-made descriptor: radial structure counts rings wherever they sit; the spectral blocks see
 // a velocity gradient and a line's shape, not its brightness.
 import { describe, it, expect } from 'vitest';
-import { descriptorBlocks, radialStructure, spectralProfile, spectralShape, SPECTRAL_BANDS, SPECTRAL_MODES, STRUCTURE_FREQUENCIES, STRUCTURE_PEAKS } from '../../../../src-main/model/data/descriptor.ts';
+import { descriptorBlocks, radialStructure, spectralProfile, spectralShape, winding, SPECTRAL_BANDS, SPECTRAL_MODES, STRUCTURE_FREQUENCIES, STRUCTURE_PEAKS, WINDING_LAGS } from '../../../../src-main/model/data/descriptor.ts';
 import { PROFILE_MODES } from '../../../../src-main/model/data/polar.ts';
 import type { ImageSample } from '../../../../src-main/model/data/sample.ts';
 
@@ -53,9 +53,42 @@ describe('spectral blocks', () => {
   });
 
   it('are what a cube gets, and an image the profile and structure', () => {
-    expect(descriptorBlocks(rotating, 'morphology', true).map((b) => b.length)).toEqual([SPECTRAL_BANDS * 8 * (1 + SPECTRAL_MODES), SPECTRAL_BANDS * 8]);
+    const lengths = (blocks: { values: Float32Array }[]) => blocks.map((b) => b.values.length);
+    expect(lengths(descriptorBlocks(rotating, 'morphology', true))).toEqual([SPECTRAL_BANDS * 8 * (1 + SPECTRAL_MODES), SPECTRAL_BANDS * 8]);
+    expect(lengths(descriptorBlocks(rotating, 'morphology', true, 1))).toEqual([SPECTRAL_BANDS * 8 * (1 + SPECTRAL_MODES), SPECTRAL_BANDS * 8]);
     const image = polarImage((r) => gauss(r, 20, 3));
-    expect(descriptorBlocks(image, 'morphology', true).map((b) => b.length)).toEqual([S * (1 + PROFILE_MODES), STRUCTURE_FREQUENCIES + STRUCTURE_PEAKS]);
-    expect(descriptorBlocks(image, 'radial', true).map((b) => b.length)).toEqual([S * (1 + PROFILE_MODES)]);
+    expect(lengths(descriptorBlocks(image, 'morphology', true, 1))).toEqual([S * (1 + PROFILE_MODES), STRUCTURE_FREQUENCIES + STRUCTURE_PEAKS]);
+    expect(lengths(descriptorBlocks(image, 'morphology', true))).toEqual([S, S * PROFILE_MODES, STRUCTURE_FREQUENCIES, STRUCTURE_PEAKS + 1, 2 * WINDING_LAGS.length]);
+    expect(lengths(descriptorBlocks(image, 'radial', true))).toEqual([S * (1 + PROFILE_MODES)]);
+  });
+});
+
+describe('version 2 image blocks', () => {
+  it('count the rings above the prominence threshold', () => {
+    const count = (img: ImageSample) => descriptorBlocks(img, 'morphology', true)[3]!.values[STRUCTURE_PEAKS];
+    expect(count(polarImage((r) => gauss(r, 20, 3)))).toBe(1);
+    expect(count(polarImage((r) => gauss(r, 12, 2.5) + gauss(r, 30, 2.5)))).toBe(2);
+    expect(count(polarImage((r) => Math.exp(-r / 12)))).toBe(0);
+  });
+
+  it('tell spiral arms, which wind, from an elongation, which keeps its angle', () => {
+    const disk = (r: number) => Math.exp(-r / 16);
+    // Two arms whose angle turns by a radian every 8 rows, either handedness, against a bar at one angle.
+    const spiral = (sign: number) => polarImage((r, col) => disk(r) * (1 + 0.3 * Math.cos((4 * Math.PI * col) / S - (sign * r) / 8)));
+    const elongated = polarImage((r, col) => disk(r) * (1 + 0.3 * Math.cos((4 * Math.PI * col) / S)));
+    const [a, b, e] = [winding(spiral(1), 2), winding(spiral(-1), 2), winding(elongated, 2)];
+    const lag = Math.round(WINDING_LAGS[0] * S);
+    expect(a[0]).toBeCloseTo(Math.sin(lag / 8), 3);
+    expect(a[1]).toBeCloseTo(Math.cos(lag / 8), 3);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
+    expect(e[0]).toBeLessThan(1e-6);
+    expect(e[1]).toBeCloseTo(1, 5);
+  });
+
+  it('weigh the ring peaks and modes above the structure spectrum', () => {
+    const w = descriptorBlocks(polarImage((r) => gauss(r, 20, 3)), 'morphology', true).map((b) => b.weight);
+    expect(w[3]).toBeGreaterThan(w[2]!);
+    expect(w[1]).toBeGreaterThan(w[0]!);
+    expect(descriptorBlocks(polarImage((r) => gauss(r, 20, 3)), 'morphology', true, 1).map((b) => b.weight)).toEqual([1, 1]);
   });
 });
