@@ -8,7 +8,7 @@ import { createByol } from '../../../src-main/model/byol.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src-main/model/serialization.ts';
 import { AzimuthalPool } from '../../../src-main/model/layers/pooling.ts';
 import { PROFILE_MODES, polarProfile } from '../../../src-main/model/data/polar.ts';
-import { STRUCTURE_FREQUENCIES, STRUCTURE_PEAKS } from '../../../src-main/model/data/descriptor.ts';
+import { descriptorBlocks, STRUCTURE_FREQUENCIES, STRUCTURE_PEAKS } from '../../../src-main/model/data/descriptor.ts';
 import { parseSettings, representationSize } from '../../../src-main/model/settings.ts';
 import { Rng } from '../../../src-main/base/random.ts';
 
@@ -152,18 +152,27 @@ describe('embed', () => {
     expect(order(joined.map((v) => v[d]!))).toEqual(order(profiles));
   });
 
-  it("embed_profile 'morphology' (the default) appends the descriptor's blocks, each as heavy as the network part", async () => {
+  it("embed_profile 'morphology' (the default) appends the descriptor's blocks, each as heavy as the network part times its weight", async () => {
     const images = sourceOf(24);
-    const withDescriptor = { ...settings, embed_profile: 'morphology' as const };
-    const trained = (await runTraining({ settings: withDescriptor, loader: new NoisePairs(), backend: 'wasm', statistics: images })).checkpoint;
-    const joined: Float32Array[] = [];
-    for await (const e of embed(trained, withDescriptor, images)) joined.push(e.vector);
-    const d = representationSize(settings);
-    const [profile, structure] = [16 * (1 + PROFILE_MODES), STRUCTURE_FREQUENCIES + STRUCTURE_PEAKS];
-    expect(joined[0]!.length).toBe(d + profile + structure);
-    const network = blockEnergy(joined, 0, d);
-    expect(blockEnergy(joined, d, d + profile) * profile / d).toBeCloseTo(network, 2);
-    expect(blockEnergy(joined, d + profile, d + profile + structure) * structure / d).toBeCloseTo(network, 2);
+    for (const version of [1, 2] as const) {
+      const withDescriptor = { ...settings, embed_profile: 'morphology' as const, descriptor_version: version };
+      const trained = (await runTraining({ settings: withDescriptor, loader: new NoisePairs(), backend: 'wasm', statistics: images })).checkpoint;
+      const joined: Float32Array[] = [];
+      for await (const e of embed(trained, withDescriptor, images)) joined.push(e.vector);
+      const d = representationSize(settings);
+      const blocks = descriptorBlocks({ ...images.get(0), mask: new Uint8Array(256).fill(1) }, 'morphology', false, version);
+      const lengths = version === 1 ? [16 * (1 + PROFILE_MODES), STRUCTURE_FREQUENCIES + STRUCTURE_PEAKS] : [16, 16 * PROFILE_MODES, STRUCTURE_FREQUENCIES, STRUCTURE_PEAKS + 1, 4];
+      expect(blocks.map((b) => b.values.length)).toEqual(lengths);
+      expect(joined[0]!.length).toBe(d + lengths.reduce((a, b) => a + b, 0));
+      const network = blockEnergy(joined, 0, d);
+      let o = d;
+      blocks.forEach((b) => {
+        const len = b.values.length;
+        const energy = blockEnergy(joined, o, o + len);
+        expect(energy * len / d / b.weight ** 2).toBeCloseTo(network, 2);
+        o += len;
+      });
+    }
   });
 
   it('reads the source lazily and stops on abort', async () => {
