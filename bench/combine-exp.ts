@@ -54,3 +54,11 @@ report('network and each block alike', joined(1, same));
 report('network 1/3, blocks 2/3', joined(Math.sqrt(B.length / 2), alike));
 report('network + block 0 only (radial)', joined(1, B.map((_, b) => (b === 0 ? 1 : 0))));
 for (const w of [0.25, 0.5, 0.7]) report(`network weight ${w} of a block`, joined(w, alike));
+// The same network part beside the other descriptor version (images): what the descriptor's version alone changes.
+if (kind === 'disks') {
+  const other = version === 2 ? 1 : 2;
+  const described2 = items.map((_, i) => { const s = source.get(i); return descriptorBlocks({ ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) }, 'morphology', config.coordinates === 'polar', other); });
+  const B2 = byBlock(described2.map((d) => d.map((b) => b.values)));
+  report(`network and version ${other} blocks`, weighedBlocks([net, ...B2], [1, ...described2[0]!.map((b) => b.weight)]));
+  report(`version ${other} descriptor only`, weighedBlocks(B2, described2[0]!.map((b) => b.weight)));
+}
