@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { layerFromConfig } from './layers/deserialize.ts';
 import type { Layer } from './layers/layer.ts';
 import { decodeCheckpoint, type Checkpoint } from './serialization.ts';
-import { parseSettings, type TrainingSettings } from './settings.ts';
+import { parseSettings, settingsAsTrained, type TrainingSettings } from './settings.ts';
 import { selectBackend } from './backend.ts';
 import { Rng } from '../base/random.ts';
 import { CheckpointError, ModelError } from './errors.ts';
@@ -117,7 +117,7 @@ function encoderOf(ck: Checkpoint, settings: TrainingSettings): Layer {
  */
 async function prepareEncoder(weightsBytes: Uint8Array, given: TrainingSettings | undefined, backend: string | undefined) {
   const ck = decodeCheckpoint(weightsBytes, 'weights');
-  const settings = given ?? parseSettings(ck.manifest.settings, 'the checkpoint\'s settings');
+  const settings = given ?? parseSettings(settingsAsTrained(ck.manifest.settings), 'the checkpoint\'s settings');
   await selectBackend(backend ?? settings.backend, () => {});
   const mean = ck.tensors.get(STATISTICS.mean), scale = ck.tensors.get(STATISTICS.scale);
   const standard = settings.embed_standardise && mean && scale ? { mean, scale } : undefined;

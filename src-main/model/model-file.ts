@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CheckpointError } from './errors.ts';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointManifest } from './serialization.ts';
-import { parseSettings } from './settings.ts';
+import { parseSettings, settingsAsTrained } from './settings.ts';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -131,7 +131,8 @@ export function decodeModelFiles(text: string, bin: Uint8Array, source = MODEL_J
   if (meta === undefined || meta === null || typeof meta !== 'object') throw new CheckpointError(`${source}: no astromorph metadata`);
   let settings;
   try {
-    settings = parseSettings(meta.settings as never);
+    const raw = meta.settings as unknown;
+    settings = parseSettings(raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? settingsAsTrained(raw as Record<string, unknown>) : raw);
   } catch (e) {
     throw new CheckpointError(`${source}: the training settings are invalid: ${(e as Error).message}`);
   }

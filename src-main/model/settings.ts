@@ -172,6 +172,20 @@ export function parseSettings(input: unknown, source?: string, from: Record<stri
   return r.data;
 }
 
+/**
+ * Settings added after runs were first stored, with the value every run made before them had. Runs
+ * and checkpoints store every setting, so one that lacks a key here was trained without it and must
+ * embed as it trained (its embedding statistics have that descriptor's length), not with the new default.
+ */
+const BEFORE_ADDED: Readonly<Record<string, unknown>> = { spectral_window: 'peak', descriptor_version: 1 };
+
+/** Stored settings (a run's, a checkpoint's, an exported model's) as the run was trained: see BEFORE_ADDED. */
+export function settingsAsTrained(stored: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...stored };
+  for (const [k, v] of Object.entries(BEFORE_ADDED)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
 /** The settings with defaults filled in, or every problem, one line each (the app's form shows them as you type). */
 export function checkSettings(input: unknown): { settings: TrainingSettings; errors: [] } | { settings: null; errors: string[] } {
   const r = settingsSchema.safeParse(input ?? {});

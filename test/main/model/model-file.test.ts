@@ -83,6 +83,21 @@ describe('model files', () => {
     expect(original).not.toEqual(await vectors(checkpoint)); // the statistics do change the vectors
   });
 
+  it('reads a model written before descriptor_version and spectral_window as it was trained', () => {
+    const folder = path.join(dir, 'older');
+    writeModelFiles(folder, checkpoint);
+    const jsonPath = path.join(folder, 'model.json');
+    const j = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
+    const written = j.userDefinedMetadata.astromorph.settings;
+    expect([written.descriptor_version, written.spectral_window]).toEqual([2, 'line']);
+    const read = () => decodeCheckpoint(readModelFiles(folder)).manifest.settings;
+    expect([read().descriptor_version, read().spectral_window]).toEqual([2, 'line']);
+    delete written.descriptor_version;
+    delete written.spectral_window;
+    fs.writeFileSync(jsonPath, JSON.stringify(j));
+    expect([read().descriptor_version, read().spectral_window]).toEqual([1, 'peak']);
+  });
+
   it('refuses crafted model files: escaping weight paths, wrong lengths, bad shapes', () => {
     const folder = path.join(dir, 'crafted');
     writeModelFiles(folder, checkpoint);

@@ -2,7 +2,7 @@
 // prepared and embedded (training, embedding, embedding a file outside the project alike).
 import type { EmbeddingRun } from '../../../project/index.ts';
 import { SettingsError } from '../../../model/errors.ts';
-import { parseSettings, type TrainingSettings } from '../../../model/settings.ts';
+import { parseSettings, settingsAsTrained, type TrainingSettings } from '../../../model/settings.ts';
 import { ApiError } from '../../contract/errors.ts';
 
 /**
@@ -10,10 +10,7 @@ import { ApiError } from '../../contract/errors.ts';
  * setting added later was made before it, and gets the behaviour it trained with, not the new default.
  */
 export function storedConfig(run: EmbeddingRun): Record<string, unknown> {
-  const config = { ...run.config };
-  if (!('spectral_window' in config)) config.spectral_window = 'peak';
-  if (!('descriptor_version' in config)) config.descriptor_version = 1;
-  return config;
+  return settingsAsTrained(run.config);
 }
 
 /** A run's stored settings, checked as they are read back (a project file may come from elsewhere). */
