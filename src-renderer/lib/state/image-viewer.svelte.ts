@@ -67,12 +67,24 @@ export class ImageViewer {
           limitMode: this.limitMode === 'user' ? undefined : this.limitMode, stretch: this.stretch, colormap: this.colormap, adjust: this.adjust,
           lockChannels: this.lockChannels, rgb: this.rgb, overlays: { ...this.overlays }, contourText: this.contourText, contourMode: this.contourMode,
         };
-        // A right-drag changes contrast and bias at every mouse move: the last value of a burst is written.
-        const json = JSON.stringify(choices);
-        clearTimeout(this.#saveTimer);
-        this.#saveTimer = setTimeout(() => writeStorage(DISPLAY_KEY, json), 200);
+        // A right-drag changes contrast and bias at every mouse move: at most one write per 200 ms, of the
+        // latest choices. Not a debounce that restarts at each change: a steady stream of changes starved
+        // it, and choices made just before a reload were lost.
+        this.#pending = JSON.stringify(choices);
+        this.#saveTimer ??= setTimeout(() => this.#save(), 200);
       });
     });
+    // Leaving the page (reload, close) writes what is still pending.
+    if (typeof window !== 'undefined') window.addEventListener('pagehide', () => this.#save());
+  }
+
+  #pending: string | undefined;
+
+  #save(): void {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    if (this.#pending !== undefined) writeStorage(DISPLAY_KEY, this.#pending);
+    this.#pending = undefined;
   }
 
   get info(): ImageInfo | null { return this.#info; }
