@@ -6,7 +6,7 @@ import { csvParse } from 'd3-dsv';
 import { evaluateLabels } from '../src-main/analysis/index.ts';
 import { embed, parseSettings, preprocessFor } from '../src-main/model/index.ts';
 import { openSampleSource } from '../src-main/model/data/index.ts';
-import { descriptorBlocks } from '../src-main/model/data/descriptor.ts';
+import { descriptorBlocks, type DescriptorBlock } from '../src-main/model/data/descriptor.ts';
 import { Project } from '../src-main/project/index.ts';
 import { byBlock, weighedBlocks } from './quality-metrics.ts';
 
@@ -31,7 +31,18 @@ else {
 }
 const source = openSampleSource({ kind: 'files', items, preprocess: { ...preprocessFor(config) } });
 const version = stored.descriptor_version;
-const described = items.map((_, i) => { const s = source.get(i); return descriptorBlocks({ ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) }, 'morphology', config.coordinates === 'polar', version); });
+const other = version === 2 ? 1 : 2;
+/** Each image read once: its blocks in the run's descriptor version and in the other one. */
+const [described, describedOther] = (() => {
+  const mine: DescriptorBlock[][] = [], theirs: DescriptorBlock[][] = [];
+  items.forEach((_, i) => {
+    const s = source.get(i);
+    const framed = { ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) };
+    mine.push(descriptorBlocks(framed, 'morphology', config.coordinates === 'polar', version));
+    theirs.push(descriptorBlocks(framed, 'morphology', config.coordinates === 'polar', other));
+  });
+  return [mine, theirs];
+})();
 const blocks = described.map((d) => d.map((b) => b.values));
 console.log(projectFile, 'network dims', net[0]!.length, `descriptor version ${version}, blocks`, blocks[0]!.map((b) => b.length));
 
@@ -56,9 +67,7 @@ report('network + block 0 only (radial)', joined(1, B.map((_, b) => (b === 0 ? 1
 for (const w of [0.25, 0.5, 0.7]) report(`network weight ${w} of a block`, joined(w, alike));
 // The same network part beside the other descriptor version (images): what the descriptor's version alone changes.
 if (kind === 'disks') {
-  const other = version === 2 ? 1 : 2;
-  const described2 = items.map((_, i) => { const s = source.get(i); return descriptorBlocks({ ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) }, 'morphology', config.coordinates === 'polar', other); });
-  const B2 = byBlock(described2.map((d) => d.map((b) => b.values)));
-  report(`network and version ${other} blocks`, weighedBlocks([net, ...B2], [1, ...described2[0]!.map((b) => b.weight)]));
-  report(`version ${other} descriptor only`, weighedBlocks(B2, described2[0]!.map((b) => b.weight)));
+  const B2 = byBlock(describedOther.map((d) => d.map((b) => b.values)));
+  report(`network and version ${other} blocks`, weighedBlocks([net, ...B2], [1, ...describedOther[0]!.map((b) => b.weight)]));
+  report(`version ${other} descriptor only`, weighedBlocks(B2, describedOther[0]!.map((b) => b.weight)));
 }

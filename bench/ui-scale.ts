@@ -164,9 +164,6 @@ console.log(`map tab to ${N.toLocaleString()} points drawn (PCA + clusters over 
   // Memory with the map drawn: the `serve` process (now and at its peak) and Chromium's processes by type.
   const status = readFileSync(`/proc/${server.process.pid}/status`, 'utf8');
   const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  const cdp = await page.context().newCDPSession(page);
-  const metrics = (await cdp.send('Performance.enable').then(() => cdp.send('Performance.getMetrics'))).metrics;
-  const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
   const byType = new Map<string, number>();
   for (const line of execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' }).split('\n')) {
     const m = /^\s*(\d+)\s+(\S*chrom\S*)(.*)$/.exec(line);
@@ -174,7 +171,7 @@ console.log(`map tab to ${N.toLocaleString()} points drawn (PCA + clusters over 
     const type = /--type=(\S+)/.exec(m[3]!)?.[1] ?? 'browser';
     byType.set(type, (byType.get(type) ?? 0) + Number(m[1]) / 1024);
   }
-  console.log(`memory with the map drawn: serve RSS ${(kib('VmRSS') / 1024).toFixed(0)} MiB (peak ${(kib('VmHWM') / 1024).toFixed(0)}); page JS heap ${(heap / 2 ** 20).toFixed(0)} MiB; ` +
+  console.log(`memory with the map drawn: serve RSS ${(kib('VmRSS') / 1024).toFixed(0)} MiB (peak ${(kib('VmHWM') / 1024).toFixed(0)}); ` +
     `Chromium RSS by process type ${[...byType].map(([k, v]) => `${k} ${v.toFixed(0)} MiB`).join(', ')}`);
 }
 const zoom = await frameTimes(`const c = document.querySelector('[data-testid=scatter]'); const r = c.getBoundingClientRect(); c.dispatchEvent(new WheelEvent('wheel', { deltaY: i < 60 ? -40 : 40, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));`);

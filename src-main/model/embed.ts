@@ -9,7 +9,7 @@ import { selectBackend } from './backend.ts';
 import { Rng } from '../base/random.ts';
 import { CheckpointError, ModelError } from './errors.ts';
 import { openSampleSource, type SampleSourceSpec } from './data/index.ts';
-import { descriptorBlocks } from './data/descriptor.ts';
+import { descriptorBlocks, type DescriptorBlock } from './data/descriptor.ts';
 import { gpuGuarded } from './webgpu/guard.ts';
 import { encoderToOnnx, OnnxEncoder } from './onnx/index.ts';
 
@@ -291,7 +291,7 @@ export async function embeddingStatistics(encoder: Layer, source: EmbeddableSour
 function finishVector(features: Float32Array, settings: TrainingSettings, sample: () => EmbeddableSample,
   standard: { mean: Float32Array; scale: Float32Array } | undefined): Float32Array {
   let v = features;
-  let blocks: { values: Float32Array; weight: number }[] = [];
+  let blocks: DescriptorBlock[] = [];
   if (settings.embed_profile !== 'none') {
     const s = sample();
     blocks = descriptorBlocks({ ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) }, settings.embed_profile,

@@ -131,8 +131,7 @@ export function decodeModelFiles(text: string, bin: Uint8Array, source = MODEL_J
   if (meta === undefined || meta === null || typeof meta !== 'object') throw new CheckpointError(`${source}: no astromorph metadata`);
   let settings;
   try {
-    const raw = meta.settings as unknown;
-    settings = parseSettings(raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? settingsAsTrained(raw as Record<string, unknown>) : raw);
+    settings = parseSettings(settingsAsTrained(meta.settings as unknown));
   } catch (e) {
     throw new CheckpointError(`${source}: the training settings are invalid: ${(e as Error).message}`);
   }

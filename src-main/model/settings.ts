@@ -179,9 +179,15 @@ export function parseSettings(input: unknown, source?: string, from: Record<stri
  */
 const BEFORE_ADDED: Readonly<Record<string, unknown>> = { spectral_window: 'peak', descriptor_version: 1 };
 
-/** Stored settings (a run's, a checkpoint's, an exported model's) as the run was trained: see BEFORE_ADDED. */
-export function settingsAsTrained(stored: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...stored };
+/**
+ * Stored settings (a run's, a checkpoint's, an exported model's) as the run was trained: see
+ * BEFORE_ADDED. Anything but a plain object comes back as it is, for parseSettings to refuse.
+ */
+export function settingsAsTrained(stored: Record<string, unknown>): Record<string, unknown>;
+export function settingsAsTrained(stored: unknown): unknown;
+export function settingsAsTrained(stored: unknown): unknown {
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return stored;
+  const out: Record<string, unknown> = { ...stored };
   for (const [k, v] of Object.entries(BEFORE_ADDED)) if (!(k in out)) out[k] = v;
   return out;
 }

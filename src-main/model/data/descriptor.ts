@@ -3,7 +3,7 @@
 // rings, how deep the gaps) whatever radius it sits at. Cubes: the same per channel at a few radii,
 // and the line's shape there, which is what tells infall from a static cloud when their moment-0
 // maps look alike. Each block is returned apart so that the embedding can weigh blocks alike.
-import { polarProfile, toPolar } from './polar.ts';
+import { azimuthalModes, polarProfile, profileOf, PROFILE_MODES, toPolar, type AzimuthalModes } from './polar.ts';
 import type { ImageSample } from './sample.ts';
 
 /** Which descriptor an embedding ends with; 'radial' is the profile alone (runs made before 'morphology'). */
@@ -14,6 +14,8 @@ export type DescriptorKind = 'radial' | 'morphology';
  * (square-rooted prominences and their count) and the winding of m = 2, each a block with its weight.
  */
 export type DescriptorVersion = 1 | 2;
+/** One block of the descriptor, with its weight relative to the network's part. */
+export interface DescriptorBlock { values: Float32Array; weight: number }
 
 /** Frequencies of the high-passed radial profile kept in the structure block (half-cycles over the radius). */
 export const STRUCTURE_FREQUENCIES = 16;
@@ -46,20 +48,20 @@ const IMAGE_WEIGHTS = { profile: 0.7, modes: 1.4, structure: 0.5, peaks: 1.4, wi
  * blocks instead; infall 32 -> 77 %). Adding the summed profile to the cubes' blocks lowered it
  * (85.2 %), so cubes have the spectral blocks alone, in either version.
  */
-export function descriptorBlocks(sample: ImageSample, kind: DescriptorKind, alreadyPolar = false, version: DescriptorVersion = 2): { values: Float32Array; weight: number }[] {
+export function descriptorBlocks(sample: ImageSample, kind: DescriptorKind, alreadyPolar = false, version: DescriptorVersion = 2): DescriptorBlock[] {
   const p = alreadyPolar ? sample : toPolar(sample, true);
   const alike = (blocks: Float32Array[]) => blocks.map((values) => ({ values, weight: 1 }));
   if (kind === 'radial') return alike([polarProfile(p, true)]);
   if (p.channels !== 1) return alike([spectralProfile(p), spectralShape(p)]);
   if (version === 1) return alike([polarProfile(p, true), radialStructure(p)]);
-  const profile = polarProfile(p, true), S = p.width, structure = radialStructure(p);
+  const modes = azimuthalModes(p), profile = profileOf(modes), S = p.width, structure = radialStructure(p);
   const w = IMAGE_WEIGHTS;
   return [
     { values: profile.subarray(0, S), weight: w.profile },
     { values: profile.subarray(S), weight: w.modes },
     { values: structure.subarray(0, STRUCTURE_FREQUENCIES), weight: w.structure },
     { values: ringPeaks(structure.subarray(STRUCTURE_FREQUENCIES)), weight: w.peaks },
-    { values: winding(p, 2), weight: w.winding },
+    { values: windingOf(modes, 2), weight: w.winding },
   ];
 }
 
@@ -75,29 +77,27 @@ function ringPeaks(prominences: Float32Array): Float32Array {
 }
 
 /**
- * How azimuthal mode m turns with radius: for each lag in WINDING_LAGS, the brightness-weighted mean
+ * How azimuthal mode m (1..PROFILE_MODES) turns with radius: for each lag in WINDING_LAGS, the brightness-weighted mean
  * of exp(i * phase change) between radii that far apart, as |sin| and cos. Spiral arms wind (large
  * |sin|, either handedness); the elongation left by an imperfect deprojection, or a lopsided ring, keeps
  * its phase (cos near 1); an m = 2 pattern that flips between radii gives a negative cos.
  */
 export function winding(p: ImageSample, m: number): Float32Array {
-  const S = p.width, C = p.channels;
-  const re = new Float64Array(S), im = new Float64Array(S);
-  for (let r = 0; r < S; r++) for (let col = 0; col < S; col++) {
-    let v = 0;
-    for (let c = 0; c < C; c++) v += p.data[(r * S + col) * C + c]!;
-    const a = (2 * Math.PI * m * col) / S;
-    re[r]! += (v * Math.cos(a)) / S; im[r]! += (v * Math.sin(a)) / S;
-  }
+  return windingOf(azimuthalModes(p), m);
+}
+
+function windingOf(modes: AzimuthalModes, m: number): Float32Array {
+  const S = modes.mean.length, M = PROFILE_MODES;
+  const re = (r: number) => modes.re[r * M + m - 1]!, im = (r: number) => modes.im[r * M + m - 1]!;
   const out = new Float32Array(2 * WINDING_LAGS.length);
   WINDING_LAGS.forEach((fraction, k) => {
     const lag = Math.max(1, Math.round(fraction * S));
     let cr = 0, ci = 0, norm = 0;
     for (let r = 0; r + lag < S; r++) {
       // z(r + lag) * conj(z(r))
-      cr += re[r + lag]! * re[r]! + im[r + lag]! * im[r]!;
-      ci += im[r + lag]! * re[r]! - re[r + lag]! * im[r]!;
-      norm += Math.hypot(re[r + lag]!, im[r + lag]!) * Math.hypot(re[r]!, im[r]!);
+      cr += re(r + lag) * re(r) + im(r + lag) * im(r);
+      ci += im(r + lag) * re(r) - re(r + lag) * im(r);
+      norm += Math.hypot(re(r + lag), im(r + lag)) * Math.hypot(re(r), im(r));
     }
     norm += 1e-12;
     out[2 * k] = Math.abs(ci) / norm;

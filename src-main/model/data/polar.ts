@@ -104,24 +104,40 @@ export const PROFILE_MODES = 4;
  * summed. `sample` is a working image (cartesian, framed); S x (1 + PROFILE_MODES) values.
  */
 export function polarProfile(sample: ImageSample, alreadyPolar = false): Float32Array {
-  const p = alreadyPolar ? sample : toPolar(sample, true);
-  const S = p.width, C = p.channels, M = PROFILE_MODES;
+  return profileOf(azimuthalModes(alreadyPolar ? sample : toPolar(sample, true)));
+}
+
+/** polarProfile's values from the modes azimuthalModes gives. */
+export function profileOf({ mean, re, im }: AzimuthalModes): Float32Array {
+  const S = mean.length, M = PROFILE_MODES;
   const out = new Float32Array(S * (1 + M));
-  const re = new Float64Array(M), im = new Float64Array(M);
   for (let row = 0; row < S; row++) {
-    let mean = 0;
-    re.fill(0); im.fill(0);
+    out[row] = mean[row]!;
+    for (let m = 0; m < M; m++) out[S + row * M + m] = Math.hypot(re[row * M + m]!, im[row * M + m]!);
+  }
+  return out;
+}
+
+export interface AzimuthalModes { mean: Float64Array; re: Float64Array; im: Float64Array }
+
+/**
+ * Per radius (row) of a polar image, channels summed: the mean brightness and the complex azimuthal
+ * Fourier modes m = 1..PROFILE_MODES (re, im at row * PROFILE_MODES + m - 1). The profile keeps their
+ * amplitudes; the descriptor's winding, their phases.
+ */
+export function azimuthalModes(p: ImageSample): AzimuthalModes {
+  const S = p.width, C = p.channels, M = PROFILE_MODES;
+  const mean = new Float64Array(S), re = new Float64Array(S * M), im = new Float64Array(S * M);
+  for (let row = 0; row < S; row++) {
     for (let col = 0; col < S; col++) {
       let v = 0;
       for (let c = 0; c < C; c++) v += p.data[(row * S + col) * C + c]!;
-      mean += v / S;
+      mean[row]! += v / S;
       for (let m = 1; m <= M; m++) {
         const a = (2 * Math.PI * m * col) / S;
-        re[m - 1]! += (v * Math.cos(a)) / S; im[m - 1]! += (v * Math.sin(a)) / S;
+        re[row * M + m - 1]! += (v * Math.cos(a)) / S; im[row * M + m - 1]! += (v * Math.sin(a)) / S;
       }
     }
-    out[row] = mean;
-    for (let m = 0; m < M; m++) out[S + row * M + m] = Math.hypot(re[m]!, im[m]!);
   }
-  return out;
+  return { mean, re, im };
 }

@@ -56,6 +56,8 @@ export class ImageViewer {
     return limits;
   });
 
+  /** The latest display choices not yet written, and the timer that writes them. */
+  #pending: string | undefined;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(api: ApiClient) {
@@ -68,8 +70,8 @@ export class ImageViewer {
           lockChannels: this.lockChannels, rgb: this.rgb, overlays: { ...this.overlays }, contourText: this.contourText, contourMode: this.contourMode,
         };
         // A right-drag changes contrast and bias at every mouse move: at most one write per 200 ms, of the
-        // latest choices. Not a debounce that restarts at each change: a steady stream of changes starved
-        // it, and choices made just before a reload were lost.
+        // latest choices. With a debounce that restarted at each change, the viewer e2e test found the
+        // choices made before a reload unwritten.
         this.#pending = JSON.stringify(choices);
         this.#saveTimer ??= setTimeout(() => this.#save(), 200);
       });
@@ -77,8 +79,6 @@ export class ImageViewer {
     // Leaving the page (reload, close) writes what is still pending.
     if (typeof window !== 'undefined') window.addEventListener('pagehide', () => this.#save());
   }
-
-  #pending: string | undefined;
 
   #save(): void {
     clearTimeout(this.#saveTimer);

@@ -1,7 +1,7 @@
 // The hand-made descriptor: radial structure counts rings wherever they sit; the spectral blocks see
 // a velocity gradient and a line's shape, not its brightness.
 import { describe, it, expect } from 'vitest';
-import { descriptorBlocks, radialStructure, spectralProfile, spectralShape, winding, SPECTRAL_BANDS, SPECTRAL_MODES, STRUCTURE_FREQUENCIES, STRUCTURE_PEAKS, WINDING_LAGS } from '../../../../src-main/model/data/descriptor.ts';
+import { descriptorBlocks, type DescriptorBlock, radialStructure, spectralProfile, spectralShape, winding, SPECTRAL_BANDS, SPECTRAL_MODES, STRUCTURE_FREQUENCIES, STRUCTURE_PEAKS, WINDING_LAGS } from '../../../../src-main/model/data/descriptor.ts';
 import { PROFILE_MODES } from '../../../../src-main/model/data/polar.ts';
 import type { ImageSample } from '../../../../src-main/model/data/sample.ts';
 
@@ -53,7 +53,7 @@ describe('spectral blocks', () => {
   });
 
   it('are what a cube gets, and an image the profile and structure', () => {
-    const lengths = (blocks: { values: Float32Array }[]) => blocks.map((b) => b.values.length);
+    const lengths = (blocks: DescriptorBlock[]) => blocks.map((b) => b.values.length);
     expect(lengths(descriptorBlocks(rotating, 'morphology', true))).toEqual([SPECTRAL_BANDS * 8 * (1 + SPECTRAL_MODES), SPECTRAL_BANDS * 8]);
     expect(lengths(descriptorBlocks(rotating, 'morphology', true, 1))).toEqual([SPECTRAL_BANDS * 8 * (1 + SPECTRAL_MODES), SPECTRAL_BANDS * 8]);
     const image = polarImage((r) => gauss(r, 20, 3));
