@@ -6,9 +6,10 @@
 //
 //   node bench/morphology.ts [--kind disks|cubes] [--n 480] [--data-seeds 101] [--train-seeds 1,2,3]
 //        [--config settings.toml] [--test-snr 8,15] [--test-size 160,256] [--train-snr 15,300]
+//        [--train-incl 0,40] [--test-incl 50,70]
 //        [--baselines] [--inference-variants] [--keep DIR] [--json OUT.json]
 //
-// With --test-snr/--test-size (shifted nuisance ranges) the model is trained on a set drawn from
+// With --test-snr/--test-size/--test-incl (shifted nuisance ranges) the model is trained on a set drawn from
 // the training ranges and scored on a second, fresh set drawn from the shifted ones (embedded
 // with the same run: `add` the test folder after training, then `embed`).
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     kind: { type: 'string', default: 'disks' }, n: { type: 'string', default: '480' },
     'data-seeds': { type: 'string', default: '101' }, 'train-seeds': { type: 'string', default: '1' },
     config: { type: 'string' }, 'test-snr': { type: 'string' }, 'test-size': { type: 'string' }, 'train-snr': { type: 'string' },
+    'train-incl': { type: 'string' }, 'test-incl': { type: 'string' },
     baselines: { type: 'boolean', default: false }, keep: { type: 'string' }, json: { type: 'string' },
     'no-train': { type: 'boolean', default: false }, 'inference-variants': { type: 'boolean', default: false },
   },
@@ -115,9 +117,17 @@ const settings = (() => {
   const setsChannels = configFile !== undefined && /^\s*channels\s*=/m.test(readFileSync(configFile, 'utf8'));
   return kind === 'cubes' && !setsChannels ? { ...s, channels: 8 } : s;
 })();
-const shifted = args['test-snr'] !== undefined || args['test-size'] !== undefined;
-const trainRanges: Partial<SurveyRanges> = { ...(args['train-snr'] ? { snr: pair(args['train-snr']) } : {}) };
-const testRanges: Partial<SurveyRanges> = { ...trainRanges, ...(args['test-snr'] ? { snr: pair(args['test-snr']) } : {}), ...(args['test-size'] ? { size: pair(args['test-size']) } : {}) };
+const shifted = args['test-snr'] !== undefined || args['test-size'] !== undefined || args['test-incl'] !== undefined;
+const trainRanges: Partial<SurveyRanges> = {
+  ...(args['train-snr'] ? { snr: pair(args['train-snr']) } : {}),
+  ...(args['train-incl'] ? { inclination: pair(args['train-incl']) } : {}),
+};
+const testRanges: Partial<SurveyRanges> = {
+  ...trainRanges,
+  ...(args['test-snr'] ? { snr: pair(args['test-snr']) } : {}),
+  ...(args['test-size'] ? { size: pair(args['test-size']) } : {}),
+  ...(args['test-incl'] ? { inclination: pair(args['test-incl']) } : {}),
+};
 console.log(`${kind}: ${N} items per set, data seeds ${args['data-seeds']}, training seeds ${args['train-seeds']}, settings ${configFile ?? '(defaults)'}` +
   (shifted ? `; trained on ${JSON.stringify(trainRanges)}, scored on a fresh set with ${JSON.stringify(testRanges)}` : ''));
 
