@@ -6,7 +6,7 @@ import { csvParse } from 'd3-dsv';
 import { evaluateLabels } from '../src-main/analysis/index.ts';
 import { embed, parseSettings, preprocessFor } from '../src-main/model/index.ts';
 import { openSampleSource } from '../src-main/model/data/index.ts';
-import { descriptorBlocks, type DescriptorBlock } from '../src-main/model/data/descriptor.ts';
+import { descriptorBlocks } from '../src-main/model/data/descriptor.ts';
 import { Project } from '../src-main/project/index.ts';
 import { byBlock, weighedBlocks } from './quality-metrics.ts';
 
@@ -32,17 +32,10 @@ else {
 const source = openSampleSource({ kind: 'files', items, preprocess: { ...preprocessFor(config) } });
 const version = stored.descriptor_version;
 const other = version === 2 ? 1 : 2;
-/** Each image read once: its blocks in the run's descriptor version and in the other one. */
-const [described, describedOther] = (() => {
-  const mine: DescriptorBlock[][] = [], theirs: DescriptorBlock[][] = [];
-  items.forEach((_, i) => {
-    const s = source.get(i);
-    const framed = { ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) };
-    mine.push(descriptorBlocks(framed, 'morphology', config.coordinates === 'polar', version));
-    theirs.push(descriptorBlocks(framed, 'morphology', config.coordinates === 'polar', other));
-  });
-  return [mine, theirs];
-})();
+/** Each image read once, then described in the run's descriptor version and in the other one. */
+const framed = items.map((_, i) => { const s = source.get(i); return { ...s, mask: s.mask ?? new Uint8Array(s.width * s.height).fill(1) }; });
+const described = framed.map((f) => descriptorBlocks(f, 'morphology', config.coordinates === 'polar', version));
+const describedOther = framed.map((f) => descriptorBlocks(f, 'morphology', config.coordinates === 'polar', other));
 const blocks = described.map((d) => d.map((b) => b.values));
 console.log(projectFile, 'network dims', net[0]!.length, `descriptor version ${version}, blocks`, blocks[0]!.map((b) => b.length));
 

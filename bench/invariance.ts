@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { csvParse } from 'd3-dsv';
+import { fitNoise } from '../src-main/export/index.ts';
 import { HduList, writeImageFits } from '../src-main/fits/index.ts';
 import { rotate } from '../src-main/model/data/augmentations/random-rotation.ts';
 import { squeeze } from '../src-main/model/data/augmentations/random-inclination.ts';
@@ -56,14 +57,6 @@ function writeSky(path: string, s: ImageSample, cards: Sky['cards']): void {
   const out = Float32Array.from(s.data, (v, i) => (s.mask[i] ? v : NaN));
   writeImageFits(path, out, [s.width, s.height], { cards });
 }
-/** Peak over the robust noise (MAD of the valid pixels). */
-function noiseAndPeak(s: ImageSample): { sigma: number; peak: number } {
-  const v = Array.from(s.data).filter((_, i) => s.mask[i]).sort((a, b) => a - b);
-  const med = v[v.length >> 1]!;
-  const mad = v.map((x) => Math.abs(x - med)).sort((a, b) => a - b)[v.length >> 1]!;
-  return { sigma: 1.4826 * mad, peak: v[v.length - 1]! - med };
-}
-
 const work = mkdtempSync(join(tmpdir(), 'astromorph-invariance-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const rng = new Rng(20261207);
@@ -71,8 +64,10 @@ const changes = {
   'turned 20-70 deg': (s: ImageSample) => rotate(s, ((rng.uniform(20, 70) * Math.PI) / 180) * (rng.uniform(0, 1) < 0.5 ? -1 : 1), 'reflect'),
   'inclined 40-60 deg more': (s: ImageSample) => squeeze(s, Math.cos((rng.uniform(40, 60) * Math.PI) / 180), rng.uniform(0, Math.PI)),
   'noise to peak SNR 5-10': (s: ImageSample) => {
-    const { sigma, peak } = noiseAndPeak(s);
-    const target = peak / rng.uniform(5, 10);
+    const noise = fitNoise(s.data.filter((_, i) => s.mask[i]));
+    if (!noise) return s;
+    const { sigma, peakSnr } = noise;
+    const target = (peakSnr * sigma) / rng.uniform(5, 10);
     const add = Math.sqrt(Math.max(0, target * target - sigma * sigma));
     return { ...s, data: Float32Array.from(s.data, (v, i) => (s.mask[i] ? v + add * rng.normal() : 0)) };
   },
