@@ -50,8 +50,8 @@ const REGISTRY = {
     create: (o: { p: number; fwhm: [number, number]; axisRatio: [number, number] }) => new BeamBlur(o),
   },
   noise: {
-    schema: z.strictObject({ name: z.literal('noise'), p, snr: range(0.1, 1e6).default([5, 300]), correlation: range(0, 16).default([0, 3]) }),
-    create: (o: { p: number; snr: [number, number]; correlation: [number, number] }) => new NoiseToSnr(o),
+    schema: z.strictObject({ name: z.literal('noise'), p, snr: range(0.1, 1e6).default([5, 300]), correlation: range(0, 16).default([0, 3]), reframe: z.boolean().default(false) }),
+    create: (o: { p: number; snr: [number, number]; correlation: [number, number]; reframe: boolean }) => new NoiseToSnr(o),
   },
   'flux-scale': {
     schema: z.strictObject({ name: z.literal('flux-scale'), p, range: range(1e-3, 1e3).default([0.7, 1.4]) }),

@@ -8,6 +8,7 @@ import { finishStretch } from '../../../../src-main/model/data/normalise.ts';
 import { DEFAULT_PREPROCESS } from '../../../../src-main/model/data/sample.ts';
 import { Rng } from '../../../../src-main/base/random.ts';
 import { renderSyntheticItem } from '../../../../src-main/synthetic/index.ts';
+import { reframe } from '../../../../src-main/model/data/augmentations/noise-to-snr.ts';
 
 /** A real disk image (an inclined ring), preprocessed, so augmentations see realistic structure. */
 function disk(index = 1, size = 48, channels = 1): ImageSample {
@@ -125,6 +126,42 @@ describe('augmentations', () => {
     const masked = { ...s, mask: s.mask.map((m, i) => (i < 64 ? 0 : m)), data: s.data.map((v, i) => (i < 64 ? 0 : v)) };
     const a = one({ name: 'noise', snr: [5, 5] }).apply(masked, new Rng(1));
     expect(a.data.subarray(0, 64).every((v) => v === 0)).toBe(true);
+  });
+
+  it('reframe: a view whose faint outskirts sank into the noise is framed tighter, as framing would', () => {
+    const S = 48, N = S * S;
+    const gauss = (cut: number): ImageSample => {
+      const data = new Float32Array(N);
+      for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+        const r = Math.hypot(x + 0.5 - S / 2, y + 0.5 - S / 2);
+        data[y * S + x] = r < cut ? Math.exp(-(r * r) / (2 * 7 * 7)) : 0;
+      }
+      // a faint sky, 1e-3 rms, so the framing finds a noise level below the source
+      const rng = new Rng(4);
+      for (let i = 0; i < N; i++) data[i]! += 1e-3 * rng.normal();
+      return { data, mask: new Uint8Array(N).fill(1), height: S, width: S, channels: 1 };
+    };
+    const radius = (s: ImageSample) => {
+      let w = 0, r2 = 0;
+      for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+        const v = Math.max(0, s.data[y * S + x]!);
+        w += v; r2 += v * ((x + 0.5 - S / 2) ** 2 + (y + 0.5 - S / 2) ** 2);
+      }
+      return Math.sqrt(r2 / w);
+    };
+    const clean = gauss(99), shallow = gauss(9);
+    expect(reframe(clean, clean).data).toEqual(clean.data);
+    const framed = reframe(clean, shallow);
+    // the window shrank, so the source fills more of the view: its rms radius grows
+    expect(radius(framed) / radius(shallow)).toBeGreaterThan(1.1);
+    expect(radius(framed) / radius(shallow)).toBeLessThan(1.8);
+    // as an option of the noise augmentation: off by default (runs made before keep their views)
+    const s = disk(1, 48);
+    const plain = one({ name: 'noise', snr: [6, 6] }).apply(s, new Rng(9));
+    const again = one({ name: 'noise', snr: [6, 6], reframe: false }).apply(s, new Rng(9));
+    expect(again.data).toEqual(plain.data);
+    const refr = one({ name: 'noise', snr: [6, 6], reframe: true }).apply(s, new Rng(9));
+    expect(refr.data).not.toEqual(plain.data);
   });
 
   it('a training view is stretched after its augmentations: a flux scale cancels, added noise does not', () => {
