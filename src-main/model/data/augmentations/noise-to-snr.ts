@@ -4,8 +4,7 @@
 // data's own correlated noise, and a network then learns to ignore only the white kind.
 // Masked pixels stay 0. With reframe, the source window is then found again on the noisy view, as
 // source framing finds it on a shallower observation: faint outskirts sink below 3 sigma, so the
-// window shrinks (at peak SNR 5-10, to 0.91 of its size at the median, 0.61 at the 5th percentile,
-// on the survey benchmark's disks) and the object looks larger. Noise alone never shows that.
+// window shrinks and the object looks larger. Noise alone never shows that.
 import { beamKernel, convolveBeamInterior } from '../../../synthetic/index.ts';
 import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
@@ -40,11 +39,11 @@ export class NoiseToSnr extends Augmentation {
  * The noisy sample re-framed as source framing would frame the shallower observation: the window
  * found on it (source-framing.ts, brightness summed over channels) against the one found on the
  * clean sample gives the zoom and the shift. Relative, because a window found inside an already
- * framed sample sees little sky and comes out small even without noise (median 0.94 of the field,
- * a quarter below 0.73 on the survey benchmark's disks); the ratio keeps the real effect only.
- * The zoom is the square root of that ratio: inside the frame the window shrinks about twice as
- * much (in log) as on the whole field, where noise to peak SNR 5-10 shrinks it to 0.61 / 0.74 /
- * 0.92 (5th, 25th, 50th percentiles; the root of the in-frame ratio gives 0.57 / 0.77 / 0.91).
+ * framed sample sees little sky and comes out small even without noise. The zoom is the square
+ * root of that ratio, which matches the real effect (bench/framing-noise.ts, 480 survey disks,
+ * noise to peak SNR 5-10; 5th / 25th / 50th / 75th percentiles): on the whole field the window
+ * becomes 0.59 / 0.76 / 0.91 / 0.99 of itself, inside the frame 0.35 / 0.63 / 0.84 / 1.00, whose
+ * root is 0.59 / 0.80 / 0.92 / 1.00. Not mimicked: the 8 % of fields that then find no window.
  */
 export function reframe(clean: ImageSample, noisy: ImageSample): ImageSample {
   if (noisy.width !== noisy.height) return noisy;
