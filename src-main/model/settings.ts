@@ -80,7 +80,8 @@ const KEYS = {
     "how a cube becomes C channels: 'spectrum' (a velocity axis from the WCS, centred on the line), 'bin' (planes in C groups) or 'moments'"),
   augmentations: key(augmentationListSchema.prefault(DEFAULT_AUGMENTATIONS),
     "list of { name = '...', ...params } tables, each checked against that augmentation's parameters (src-main/model/data/augmentations/registry.ts); " +
-    "default: rotation, noise and inclination (bench/morphology.ts)", DEFAULT_AUGMENTATIONS.map((a) => a.name).join(', ')),
+    "default: noise down to a lower SNR, the source then framed again (bench/morphology.ts; README, 'Augmentation ablation')",
+    DEFAULT_AUGMENTATIONS.map(({ name, ...params }) => [name, ...Object.entries(params).map(([k, v]) => `${k} = ${String(v)}`)].join(' ')).join(', ')),
   embed_rotations: key(z.union([z.literal(1), z.literal(4)]).default(4), "cartesian coordinates: embeddings averaged over the image's 4 quarter turns (1: as it is); polar images are not turned (a turn is a shift in azimuth there)"),
   embed_profile: key(z.preprocess((v) => (v === true ? 'radial' : v === false ? 'none' : v), z.enum(['morphology', 'radial', 'none'])).default('morphology'),
     "embeddings end with a hand-made descriptor of the deprojected source (model/data/descriptor.ts), standardised, each block weighted to carry " +

@@ -4,7 +4,10 @@
 
 /** The augmentations the settings accept (src-main/model/data/augmentations/registry.ts), in the README's order. */
 export const AUGMENTATION_CHOICES = ['rotation', 'noise', 'inclination', 'resized-crop', 'flip', 'shift', 'beam-blur', 'flux-scale', 'spectral-shift'] as const;
-export const DEFAULT_AUGMENTATIONS = ['rotation', 'noise', 'inclination'];
+/** The defaults (registry.ts's DEFAULT_AUGMENTATIONS; the renderer does not import main-side code). */
+export const DEFAULT_AUGMENTATIONS = ['noise'];
+/** Parameters a ticked augmentation gets, as in the defaults: noise reframes the source as a shallower map would. */
+const AS_IN_DEFAULTS: Record<string, Record<string, unknown>> = { noise: { reframe: true } };
 
 const ENUMS: Record<string, readonly string[]> = {
   encoder: ['small-cnn', 'resnet18'],
@@ -42,12 +45,12 @@ export function restoreForm<T extends object>(stored: string | null, defaults: T
   return out as T;
 }
 
-/** The form as a settings table: empty fields left to the defaults, augmentations as [{ name }]. */
+/** The form as a settings table: empty fields left to the defaults, augmentations as [{ name, ... }]. */
 export function formSettings(form: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(form)) {
     if (v === null || v === '' || (typeof v === 'number' && Number.isNaN(v))) continue;
-    out[k] = k === 'augmentations' && Array.isArray(v) ? v.map((name) => ({ name })) : v;
+    out[k] = k === 'augmentations' && Array.isArray(v) ? v.map((name: string) => ({ name, ...AS_IN_DEFAULTS[name] })) : v;
   }
   return out;
 }

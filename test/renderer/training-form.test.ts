@@ -18,5 +18,7 @@ describe('training form', () => {
     expect(formSettings({ epochs: 3, width: null, depth: Number.NaN, framing: 'field', augmentations: ['flip'] }))
       .toEqual({ epochs: 3, framing: 'field', augmentations: [{ name: 'flip' }] });
     expect(formSettings({ augmentations: null })).toEqual({});
+    // a ticked augmentation gets the parameters the defaults give it
+    expect(formSettings({ augmentations: ['noise', 'rotation'] })).toEqual({ augmentations: [{ name: 'noise', reframe: true }, { name: 'rotation' }] });
   });
 });

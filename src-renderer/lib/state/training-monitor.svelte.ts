@@ -19,7 +19,7 @@ export interface SettingsForm {
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   framing: 'source' | 'field';
   normalisation: 'asinh' | 'minmax';
-  /** Augmentation names; null: the defaults (rotation, noise, inclination). */
+  /** Augmentation names; null: the defaults (noise, the source framed again). */
   augmentations: string[] | null;
 }
 
