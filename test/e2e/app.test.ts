@@ -247,7 +247,8 @@ describe('astromorph serve in Chromium', () => {
     expect(await page.getByTestId('field-framing').inputValue()).toBe('field');
     expect(await page.getByTestId('field-normalisation').inputValue()).toBe('minmax');
     expect(await page.getByTestId('aug-flip').isChecked()).toBe(true);
-    expect(await page.getByTestId('aug-rotation').isChecked()).toBe(true);
+    expect(await page.getByTestId('aug-noise').isChecked()).toBe(true); // the default, kept beside the ticked flip
+    expect(await page.getByTestId('aug-rotation').isChecked()).toBe(false);
     expect(await page.getByTestId('field-epochs').inputValue()).toBe('500');
   });
 
