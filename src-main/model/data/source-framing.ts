@@ -9,6 +9,7 @@
 // field itself: extended emission that fills the field keeps the whole field, as does an image with
 // nothing above 3 sigma.
 import { skyLevel } from './normalise.ts';
+import type { ImageSample } from './sample.ts';
 
 /**
  * Window half-width in units of the 90 %-flux radius. Tighter windows spend the working pixels on
@@ -158,4 +159,16 @@ export function frameSource(planes: Float32Array[], valid: Uint8Array, size: num
   }
   const win = findSourceWindow(brightness, valid, size, field) ?? { cx: size / 2, cy: size / 2, half: size / 2 };
   return resampleWindow(planes, valid, size, win, out);
+}
+
+/**
+ * The source window of a square working sample, found on the plane frameSource frames on (moment 0
+ * for moment maps, else the sum of the channels), the whole sample being the field: what framing
+ * would find on the view as it is now (the noise augmentation's reframe). Undefined: the whole sample.
+ */
+export function sampleWindow(s: ImageSample): FrameWindow | undefined {
+  const N = s.width * s.height, C = s.channels, used = s.channelKind === 'moments' ? 1 : C;
+  const brightness = new Float32Array(N);
+  for (let i = 0; i < N; i++) for (let c = 0; c < used; c++) brightness[i]! += s.data[i * C + c]!;
+  return findSourceWindow(brightness, s.mask, s.width, { x0: 0, y0: 0, width: s.width, height: s.height });
 }

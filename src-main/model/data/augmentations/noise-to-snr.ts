@@ -8,7 +8,7 @@
 import { beamKernel, convolveBeamInterior } from '../../../synthetic/index.ts';
 import type { Rng } from '../../../base/random.ts';
 import type { ImageSample } from '../sample.ts';
-import { findSourceWindow, resampleWindow } from '../source-framing.ts';
+import { resampleWindow, sampleWindow } from '../source-framing.ts';
 import { Augmentation } from './augmentation.ts';
 
 export interface NoiseToSnrParams { p: number; snr: [number, number]; correlation?: [number, number]; reframe?: boolean }
@@ -37,7 +37,7 @@ export class NoiseToSnr extends Augmentation {
 
 /**
  * The noisy sample re-framed as source framing would frame the shallower observation: the window
- * found on it (source-framing.ts, brightness summed over channels) against the one found on the
+ * found on it (sampleWindow, on the plane framing uses) against the one found on the
  * clean sample gives the zoom and the shift. Relative, because a window found inside an already
  * framed sample sees little sky and comes out small even without noise. The zoom is the square
  * root of that ratio, which matches the real effect (bench/framing-noise.ts, 480 survey disks,
@@ -49,12 +49,7 @@ export function reframe(clean: ImageSample, noisy: ImageSample): ImageSample {
   if (noisy.width !== noisy.height) return noisy;
   const S = noisy.width, C = noisy.channels, N = S * S;
   const whole = { cx: S / 2, cy: S / 2, half: S / 2 };
-  const windowOf = (s: ImageSample) => {
-    const brightness = new Float32Array(N);
-    for (let i = 0; i < N; i++) for (let c = 0; c < C; c++) brightness[i]! += s.data[i * C + c]!;
-    return findSourceWindow(brightness, s.mask, S, { x0: 0, y0: 0, width: S, height: S }) ?? whole;
-  };
-  const a = windowOf(clean), b = windowOf(noisy);
+  const a = sampleWindow(clean) ?? whole, b = sampleWindow(noisy) ?? whole;
   // Past 1.5 the window would mostly hold pixels beyond the framed sample, which it does not have.
   const zoom = Math.min(1.5, Math.sqrt(b.half / a.half));
   if (Math.abs(zoom - 1) < 1e-3 && a.cx === b.cx && a.cy === b.cy) return noisy;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { preprocess } from '../../../../src-main/model/data/preprocess.ts';
 import { DEFAULT_PREPROCESS, type ImageSample } from '../../../../src-main/model/data/sample.ts';
-import { FRAME_RADII, findSourceWindow } from '../../../../src-main/model/data/source-framing.ts';
+import { FRAME_RADII, findSourceWindow, sampleWindow } from '../../../../src-main/model/data/source-framing.ts';
 import { Rng } from '../../../../src-main/base/random.ts';
 import { renderObject, sampleObject, sampleObservation, withFieldOfView, withPixelScale } from '../../../../src-main/synthetic/index.ts';
 
@@ -83,5 +83,23 @@ describe('source framing', () => {
     const peakX = (c: number) => { let best = 0; for (let i = 0; i < S * S; i++) if (s.data[i * 3 + c]! > s.data[best * 3 + c]!) best = i; return best % S; };
     expect(peakX(0)).toBeLessThan(S / 2 - 2);
     expect(peakX(2)).toBeGreaterThan(S / 2 + 1);
+  });
+
+  it('finds a working sample\'s window on the plane framing uses: summed channels, or moment 0 alone', () => {
+    const N = S * S, rng = new Rng(3);
+    // channel 0: a compact source at the centre; channel 1: bright everywhere off-centre
+    const data = new Float32Array(N * 2);
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+      const r = Math.hypot(x + 0.5 - S / 2, y + 0.5 - S / 2), i = y * S + x;
+      data[2 * i] = Math.exp(-(r * r) / 8) + 1e-3 * rng.normal();
+      data[2 * i + 1] = (r > 6 && x < S / 2 ? 1 : 0) + 1e-3 * rng.normal();
+    }
+    const s: ImageSample = { data, mask: new Uint8Array(N).fill(1), width: S, height: S, channels: 2 };
+    const moments = sampleWindow({ ...s, channelKind: 'moments' })!;
+    expect(moments.half).toBeLessThan(S / 4);
+    expect(Math.hypot(moments.cx - S / 2, moments.cy - S / 2)).toBeLessThan(0.5);
+    // summed, the off-centre channel pulls the window left
+    const summed = sampleWindow({ ...s, channelKind: 'spectral' });
+    expect(summed === undefined || summed.cx < S / 2 - 2).toBe(true);
   });
 });
