@@ -15,8 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { csvParse } from 'd3-dsv';
-import { fitNoise } from '../src-main/export/index.ts';
-import { HduList, writeImageFits } from '../src-main/fits/index.ts';
 import { rotate } from '../src-main/model/data/augmentations/random-rotation.ts';
 import { squeeze } from '../src-main/model/data/augmentations/random-inclination.ts';
 import type { ImageSample } from '../src-main/model/data/index.ts';
@@ -24,6 +22,7 @@ import { embed, parseSettings, preprocessFor } from '../src-main/model/index.ts'
 import { Project } from '../src-main/project/index.ts';
 import { Rng } from '../src-main/base/index.ts';
 import { unitRows } from './quality-metrics.ts';
+import { noisedToPeakSnr, readSky, writeSky } from './sky.ts';
 
 const { values: args, positionals } = parseArgs({ options: { n: { type: 'string', default: '160' } }, allowPositionals: true });
 const [dir, dataset, ...projects] = positionals;
@@ -32,45 +31,13 @@ const dataDir = join(dir, dataset);
 const labels = csvParse(readFileSync(join(dataDir, 'labels.csv'), 'utf8')).slice(0, Number(args.n));
 const originals = labels.map((l) => join(dataDir, l.file!));
 
-/** The first plane of a FITS image as a sample (NaN masked), and back. */
-type Sky = ImageSample & { cards: Record<string, string | number | boolean> };
-/** Cards a copy keeps: the beam and the 2-D celestial WCS (pixel scale), not the data's layout. */
-const KEPT = /^(BMAJ|BMIN|BPA|BUNIT|C(TYPE|RVAL|RPIX|DELT|UNIT)[12]|RADESYS|EQUINOX|RESTFRQ|OBJECT)$/;
-function readSky(path: string): Sky {
-  const list = HduList.open(path);
-  try {
-    const h = list.hdu(0);
-    if (h.kind !== 'image') throw new Error(`${path}: HDU 0 is not an image`);
-    const [width, height] = h.shape as [number, number];
-    const plane = h.readPlane(0);
-    const mask = new Uint8Array(width * height);
-    const data = new Float32Array(width * height);
-    for (let i = 0; i < data.length; i++) if (Number.isFinite(plane[i]!)) { mask[i] = 1; data[i] = plane[i]!; }
-    const cards: Sky['cards'] = {};
-    for (const c of h.header.cards) if (KEPT.test(c.keyword)) { const v = h.header.get(c.keyword); if (v !== undefined && typeof v !== 'bigint') cards[c.keyword] = v as string | number | boolean; }
-    return { data, mask, width, height, channels: 1, cards };
-  } finally {
-    list.close();
-  }
-}
-function writeSky(path: string, s: ImageSample, cards: Sky['cards']): void {
-  const out = Float32Array.from(s.data, (v, i) => (s.mask[i] ? v : NaN));
-  writeImageFits(path, out, [s.width, s.height], { cards });
-}
 const work = mkdtempSync(join(tmpdir(), 'astromorph-invariance-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const rng = new Rng(20261207);
 const changes = {
   'turned 20-70 deg': (s: ImageSample) => rotate(s, ((rng.uniform(20, 70) * Math.PI) / 180) * (rng.uniform(0, 1) < 0.5 ? -1 : 1), 'reflect'),
   'inclined 40-60 deg more': (s: ImageSample) => squeeze(s, Math.cos((rng.uniform(40, 60) * Math.PI) / 180), rng.uniform(0, Math.PI)),
-  'noise to peak SNR 5-10': (s: ImageSample) => {
-    const noise = fitNoise(s.data.filter((_, i) => s.mask[i]));
-    if (!noise) return s;
-    const { sigma, peakSnr } = noise;
-    const target = (peakSnr * sigma) / rng.uniform(5, 10);
-    const add = Math.sqrt(Math.max(0, target * target - sigma * sigma));
-    return { ...s, data: Float32Array.from(s.data, (v, i) => (s.mask[i] ? v + add * rng.normal() : 0)) };
-  },
+  'noise to peak SNR 5-10': (s: ImageSample) => noisedToPeakSnr(s, rng, 5, 10) ?? s,
 } as const;
 const copies: Record<string, string[]> = {};
 for (const [name, change] of Object.entries(changes)) {
