@@ -1,6 +1,7 @@
 // The training form: restored from storage only where the stored values have the right shape.
 import { describe, expect, it } from 'vitest';
-import { formSettings, restoreForm } from '../../src-renderer/lib/training-form.ts';
+import { DEFAULT_AUGMENTATIONS, formSettings, restoreForm } from '../../src-renderer/lib/training-form.ts';
+import { DEFAULT_AUGMENTATIONS as MAIN_DEFAULTS } from '../../src-main/model/data/augmentations/registry.ts';
 
 const DEFAULTS = { epochs: 10, width: null as number | null, encoder: 'small-cnn', framing: 'source', augmentations: null as string[] | null };
 
@@ -20,5 +21,7 @@ describe('training form', () => {
     expect(formSettings({ augmentations: null })).toEqual({});
     // a ticked augmentation gets the parameters the defaults give it
     expect(formSettings({ augmentations: ['noise', 'rotation'] })).toEqual({ augmentations: [{ name: 'noise', reframe: true }, { name: 'rotation' }] });
+    // the form's copy of the defaults (the renderer cannot import main-side code) says what registry.ts says
+    expect(formSettings({ augmentations: DEFAULT_AUGMENTATIONS }).augmentations).toEqual(MAIN_DEFAULTS);
   });
 });
